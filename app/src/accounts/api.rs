@@ -1,0 +1,224 @@
+//! Server functions of the account pages: thin adapters from the request to the rules.
+
+use super::types::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use {
+    super::service,
+    crate::platform::{rate_limit::Limited, sessions, RequestContext},
+};
+
+/// The development identity provider's issuer, distinct from any real provider's.
+pub const DEVELOPMENT_ISSUER: &str = "urn:my-careconnect:development-identity-provider";
+
+#[server(prefix = "/api", endpoint = "load_session")]
+pub async fn load_session() -> Result<SessionInfo, AppError> {
+    let ctx = RequestContext::load().await?;
+    let user = match ctx.account_id().await? {
+        Some(account_id) => service::current_user(ctx.db(), account_id).await?,
+        None => None,
+    };
+    Ok(SessionInfo {
+        user,
+        development: ctx.state.config.development_tools_enabled(),
+    })
+}
+
+#[server(prefix = "/api", endpoint = "sign_in")]
+pub async fn sign_in(username: String, password: String) -> Result<(), AppError> {
+    let ctx = RequestContext::load().await?;
+    let limits = &ctx.state.limits;
+    limits.check(Limited::SignInFromAddress, ctx.address_key())?;
+    limits.check(Limited::SignInToAccount, username.trim())?;
+    let mut errors = crate::error::FieldErrors::new();
+    if username.trim().is_empty() {
+        errors.add("username", "Enter your username.");
+    }
+    if password.is_empty() {
+        errors.add("password", "Enter your password.");
+    }
+    errors.into_result()?;
+    let account_id = service::sign_in_with_password(
+        &ctx.state,
+        &username,
+        &password,
+        ctx.client_addr.as_deref(),
+    )
+    .await?;
+    sessions::sign_in(&ctx.session, account_id).await
+}
+
+#[server(prefix = "/api", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    let ctx = RequestContext::load().await?;
+    if let Some(account_id) = ctx.account_id().await? {
+        service::record_sign_out(&ctx.state, account_id, ctx.client_addr.as_deref()).await?;
+    }
+    sessions::sign_out(&ctx.session).await
+}
+
+/// The identity waiting to register, if the session holds one.
+#[server(prefix = "/api", endpoint = "load_registration")]
+pub async fn load_registration() -> Result<Option<RegistrationStart>, AppError> {
+    let ctx = RequestContext::load().await?;
+    Ok(sessions::pending_identity(&ctx.session)
+        .await?
+        .map(|identity| RegistrationStart {
+            full_name: format!("{} {}", identity.given_name, identity.family_name),
+            suggested_email: identity.email,
+        }))
+}
+
+#[server(prefix = "/api", endpoint = "register")]
+pub async fn register(form: RegistrationForm) -> Result<(), AppError> {
+    let ctx = RequestContext::load().await?;
+    ctx.state
+        .limits
+        .check(Limited::Registration, ctx.address_key())?;
+    let identity = sessions::pending_identity(&ctx.session)
+        .await?
+        .ok_or_else(|| {
+            AppError::Refused(
+                "Please validate your identity with the BC Services Card before registering."
+                    .to_owned(),
+            )
+        })?;
+    let account_id =
+        service::register(&ctx.state, &identity, &form, ctx.client_addr.as_deref()).await?;
+    sessions::sign_in(&ctx.session, account_id).await
+}
+
+#[server(prefix = "/api", endpoint = "verify_email")]
+pub async fn verify_email(token: String) -> Result<String, AppError> {
+    let ctx = RequestContext::load().await?;
+    service::verify_email(&ctx.state, &token, ctx.client_addr.as_deref()).await
+}
+
+#[server(prefix = "/api", endpoint = "request_password_reset")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    let ctx = RequestContext::load().await?;
+    ctx.state
+        .limits
+        .check(Limited::Recovery, ctx.address_key())?;
+    service::request_password_reset(&ctx.state, &email, ctx.client_addr.as_deref()).await
+}
+
+#[server(prefix = "/api", endpoint = "reset_password")]
+pub async fn reset_password(
+    token: String,
+    password: String,
+    password_confirmation: String,
+) -> Result<(), AppError> {
+    let ctx = RequestContext::load().await?;
+    ctx.state
+        .limits
+        .check(Limited::Recovery, ctx.address_key())?;
+    service::reset_password(
+        &ctx.state,
+        &token,
+        &password,
+        &password_confirmation,
+        ctx.client_addr.as_deref(),
+    )
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "look_up_username")]
+pub async fn look_up_username(email: String) -> Result<(), AppError> {
+    let ctx = RequestContext::load().await?;
+    ctx.state
+        .limits
+        .check(Limited::Recovery, ctx.address_key())?;
+    service::look_up_username(&ctx.state, &email, ctx.client_addr.as_deref()).await
+}
+
+/// Returns the address now waiting for verification, if the email changed.
+#[server(prefix = "/api", endpoint = "update_contact")]
+pub async fn update_contact(form: ContactForm) -> Result<Option<String>, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    match service::update_contact(&ctx.state, account_id, &form, ctx.client_addr.as_deref()).await?
+    {
+        service::EmailChange::Unchanged => Ok(None),
+        service::EmailChange::VerificationSent(email) => Ok(Some(email)),
+    }
+}
+
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(form: PasswordChangeForm) -> Result<(), AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::change_password(&ctx.state, account_id, &form, ctx.client_addr.as_deref()).await
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DevIdentityForm {
+    pub subject: String,
+    pub given_name: String,
+    pub family_name: String,
+    #[serde(default)]
+    pub birthdate: String,
+    #[serde(default)]
+    pub email: String,
+}
+
+/// Where the browser goes after an identity sign-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum IdentityOutcome {
+    SignedIn,
+    MustRegister,
+}
+
+impl IdentityOutcome {
+    pub fn next_path(self) -> &'static str {
+        match self {
+            IdentityOutcome::SignedIn => "/",
+            IdentityOutcome::MustRegister => "/register",
+        }
+    }
+}
+
+/// The development identity provider: vouches for whatever identity is typed in. Refused in
+/// production, where only the configured OpenID Connect provider may validate identities.
+#[server(prefix = "/api", endpoint = "dev_identity_sign_in")]
+pub async fn dev_identity_sign_in(form: DevIdentityForm) -> Result<IdentityOutcome, AppError> {
+    let ctx = RequestContext::load().await?;
+    if !ctx.state.config.development_tools_enabled() {
+        return Err(AppError::Forbidden);
+    }
+    let mut errors = crate::error::FieldErrors::new();
+    for (field, value, message) in [
+        (
+            "subject",
+            &form.subject,
+            "Enter a subject (the identity's unique id).",
+        ),
+        ("given_name", &form.given_name, "Enter a given name."),
+        ("family_name", &form.family_name, "Enter a family name."),
+    ] {
+        if value.trim().is_empty() {
+            errors.add(field, message);
+        }
+    }
+    let birthdate = form.birthdate.trim();
+    if !birthdate.is_empty() && chrono::NaiveDate::parse_from_str(birthdate, "%Y-%m-%d").is_err() {
+        errors.add("birthdate", "Enter a date as YYYY-MM-DD.");
+    }
+    errors.into_result()?;
+    let identity = ValidatedIdentity {
+        issuer: DEVELOPMENT_ISSUER.to_owned(),
+        subject: form.subject.trim().to_owned(),
+        given_name: form.given_name.trim().to_owned(),
+        family_name: form.family_name.trim().to_owned(),
+        birthdate: (!birthdate.is_empty()).then(|| birthdate.to_owned()),
+        email: Some(form.email.trim().to_owned()).filter(|e| !e.is_empty()),
+    };
+    super::identity::establish(
+        &ctx.state,
+        &ctx.session,
+        &identity,
+        ctx.client_addr.as_deref(),
+    )
+    .await
+}

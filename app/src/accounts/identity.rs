@@ -1,0 +1,26 @@
+//! What happens once an identity provider has vouched for someone, whichever provider it was.
+
+use super::{api::IdentityOutcome, service, types::ValidatedIdentity};
+use crate::error::AppError;
+use crate::platform::{sessions, AppState};
+use tower_sessions::Session;
+
+/// Signs the person in if their identity has an account, or holds the identity in the session
+/// for registration.
+pub async fn establish(
+    state: &AppState,
+    session: &Session,
+    identity: &ValidatedIdentity,
+    client_addr: Option<&str>,
+) -> Result<IdentityOutcome, AppError> {
+    match service::identity_signed_in(state, identity, client_addr).await? {
+        Some(account_id) => {
+            sessions::sign_in(session, account_id).await?;
+            Ok(IdentityOutcome::SignedIn)
+        }
+        None => {
+            sessions::hold_pending_identity(session, identity).await?;
+            Ok(IdentityOutcome::MustRegister)
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! The words of the account emails.
+
+use crate::mail::message::Email;
+
+pub fn verify_email(full_name: &str, link: &str) -> Email {
+    Email::new("Verify your email address for my.CareConnect")
+        .paragraph(format!("Hello {full_name},"))
+        .paragraph("Please confirm that this is your email address. The portal sends invitations and notifications about your worksites and CareConnect access here.")
+        .link("Verify my email address", link)
+        .paragraph("This link works once and expires in 48 hours. If you didn't register for my.CareConnect, you can ignore this message.")
+        .signed()
+}
+
+pub fn reset_password(full_name: &str, link: &str) -> Email {
+    Email::new("Reset your my.CareConnect password")
+        .paragraph(format!("Hello {full_name},"))
+        .paragraph("We received a request to reset the password of your my.CareConnect account.")
+        .link("Choose a new password", link)
+        .paragraph("This link works once and expires in 1 hour. If you didn't ask for it, you can ignore this message: your password stays as it is.")
+        .signed()
+}
+
+pub fn username_reminder(full_name: &str, username: &str, sign_in_link: &str) -> Email {
+    Email::new("Your my.CareConnect username")
+        .paragraph(format!("Hello {full_name},"))
+        .paragraph("You asked us to look up the username of your my.CareConnect account.")
+        .emphasis("Your username is:", username)
+        .link("Sign in to my.CareConnect", sign_in_link)
+        .paragraph("If you didn't ask for this, you can ignore this message.")
+        .signed()
+}

@@ -1,0 +1,253 @@
+//! Shared data and the validation rules both the browser and the server apply.
+
+use crate::error::FieldErrors;
+use crate::professions::types::UserType;
+use serde::{Deserialize, Serialize};
+
+/// An identity the identity provider vouched for (BC Services Card or the development provider).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidatedIdentity {
+    pub issuer: String,
+    pub subject: String,
+    pub given_name: String,
+    pub family_name: String,
+    /// ISO date (`YYYY-MM-DD`) when the provider gave one.
+    pub birthdate: Option<String>,
+    pub email: Option<String>,
+}
+
+/// The signed-in person as every page sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub email: Option<String>,
+    pub pending_email: Option<String>,
+    pub phone: String,
+    pub profession: String,
+    pub user_type: UserType,
+    pub licence_number: Option<String>,
+    pub is_staff: bool,
+}
+
+/// What every page needs to know about the session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub user: Option<CurrentUser>,
+    /// The development identity provider and mailbox are available.
+    pub development: bool,
+}
+
+/// What the registration page knows before the form is filled in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationStart {
+    pub full_name: String,
+    pub suggested_email: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationForm {
+    pub email: String,
+    pub username: String,
+    pub password: String,
+    pub password_confirmation: String,
+    pub phone: String,
+    pub profession_id: String,
+    #[serde(default)]
+    pub licence_number: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactForm {
+    pub email: String,
+    pub phone: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordChangeForm {
+    pub current_password: String,
+    pub password: String,
+    pub password_confirmation: String,
+}
+
+pub const PASSWORD_MIN: usize = 12;
+pub const PASSWORD_MAX: usize = 128;
+
+/// A plausible single address: one `@`, a dotted domain, no spaces. Returns it lower-cased.
+pub fn normalize_email(input: &str) -> Result<String, &'static str> {
+    let email = input.trim().to_lowercase();
+    if email.is_empty() {
+        return Err("Enter your email address.");
+    }
+    let valid = email.len() <= 254
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && match email.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !domain.contains("..")
+            }
+            None => false,
+        };
+    if valid {
+        Ok(email)
+    } else {
+        Err("Enter an email address like name@example.com.")
+    }
+}
+
+pub fn validate_username(input: &str) -> Result<String, &'static str> {
+    let username = input.trim();
+    if username.is_empty() {
+        return Err("Choose a username.");
+    }
+    let valid_chars = username
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if !(3..=32).contains(&username.len()) || !valid_chars {
+        return Err("Use 3 to 32 letters, digits, dots, dashes or underscores.");
+    }
+    Ok(username.to_owned())
+}
+
+pub fn validate_new_password(password: &str, confirmation: &str, errors: &mut FieldErrors) {
+    let length = password.chars().count();
+    if length < PASSWORD_MIN {
+        errors.add(
+            "password",
+            format!("Use at least {PASSWORD_MIN} characters."),
+        );
+    } else if length > PASSWORD_MAX {
+        errors.add(
+            "password",
+            format!("Use at most {PASSWORD_MAX} characters."),
+        );
+    } else if password.chars().all(|c| Some(c) == password.chars().next()) {
+        errors.add("password", "Choose a password that is harder to guess.");
+    }
+    if password != confirmation {
+        errors.add("password_confirmation", "The passwords do not match.");
+    }
+}
+
+/// North American numbers, shown as `(604) 555-1234`.
+pub fn normalize_phone(input: &str) -> Result<String, &'static str> {
+    let digits: String = input.chars().filter(char::is_ascii_digit).collect();
+    let allowed = input
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '.' | '+'));
+    let digits = match digits.len() {
+        11 if digits.starts_with('1') => &digits[1..],
+        _ => digits.as_str(),
+    };
+    if input.trim().is_empty() {
+        return Err("Enter a phone number.");
+    }
+    if !allowed || digits.len() != 10 || digits.starts_with(['0', '1']) {
+        return Err("Enter a 10-digit phone number like (604) 555-1234.");
+    }
+    Ok(format!(
+        "({}) {}-{}",
+        &digits[..3],
+        &digits[3..6],
+        &digits[6..]
+    ))
+}
+
+/// College licence numbers: letters, digits and dashes.
+pub fn validate_licence(input: &str, required: bool) -> Result<Option<String>, &'static str> {
+    let licence = input.trim().to_uppercase();
+    if licence.is_empty() {
+        return if required {
+            Err("Enter your college licence number.")
+        } else {
+            Ok(None)
+        };
+    }
+    if licence.len() > 32
+        || !licence
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        return Err("Use letters, digits and dashes only.");
+    }
+    Ok(Some(licence))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_checked_and_lower_cased() {
+        assert_eq!(
+            normalize_email(" Jane.Doe@Clinic.CA ").unwrap(),
+            "jane.doe@clinic.ca"
+        );
+        for bad in [
+            "",
+            "jane",
+            "jane@",
+            "@clinic.ca",
+            "jane@clinic",
+            "ja ne@clinic.ca",
+            "a@b@c.ca",
+            "jane@clinic..ca",
+        ] {
+            assert!(normalize_email(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn usernames_are_short_and_plain() {
+        assert_eq!(validate_username(" dr.jones ").unwrap(), "dr.jones");
+        assert!(validate_username("ab").is_err());
+        assert!(validate_username("dr jones").is_err());
+        assert!(validate_username(&"a".repeat(33)).is_err());
+    }
+
+    #[test]
+    fn passwords_need_length_and_matching_confirmation() {
+        let mut errors = FieldErrors::new();
+        validate_new_password("short", "short", &mut errors);
+        assert!(errors.get("password").is_some());
+        let mut errors = FieldErrors::new();
+        validate_new_password("aaaaaaaaaaaaaa", "aaaaaaaaaaaaaa", &mut errors);
+        assert!(errors.get("password").is_some());
+        let mut errors = FieldErrors::new();
+        validate_new_password("a long enough secret", "a different secret", &mut errors);
+        assert!(errors.get("password").is_none());
+        assert!(errors.get("password_confirmation").is_some());
+        let mut errors = FieldErrors::new();
+        validate_new_password("a long enough secret", "a long enough secret", &mut errors);
+        assert!(errors.is_empty());
+    }
+
+    #[test]
+    fn phones_are_north_american() {
+        assert_eq!(normalize_phone("604-555-1234").unwrap(), "(604) 555-1234");
+        assert_eq!(
+            normalize_phone("+1 (604) 555 1234").unwrap(),
+            "(604) 555-1234"
+        );
+        assert!(normalize_phone("555-1234").is_err());
+        assert!(normalize_phone("604-555-12345").is_err());
+        assert!(normalize_phone("104-555-1234").is_err());
+        assert!(normalize_phone("604-CALL-NOW").is_err());
+    }
+
+    #[test]
+    fn licences_are_required_only_for_regulated_professions() {
+        assert_eq!(
+            validate_licence(" ab-123 ", true).unwrap().as_deref(),
+            Some("AB-123")
+        );
+        assert!(validate_licence("", true).is_err());
+        assert_eq!(validate_licence("", false).unwrap(), None);
+        assert!(validate_licence("12 34", false).is_err());
+    }
+}

@@ -1,0 +1,15 @@
+//! The account pages.
+
+mod dev_idp;
+mod manage;
+mod recovery;
+mod register;
+mod sign_in;
+mod verify;
+
+pub use dev_idp::DevIdentityProviderPage;
+pub use manage::ManageAccountPage;
+pub use recovery::{LookUpUsernamePage, ResetPasswordPage};
+pub use register::RegisterPage;
+pub use sign_in::{SignInPage, SignInPanel};
+pub use verify::VerifyEmailPage;

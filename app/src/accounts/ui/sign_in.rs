@@ -1,0 +1,50 @@
+use crate::accounts::api::SignIn;
+use crate::ui::*;
+use leptos::prelude::*;
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    view! {
+        <PageTitle title="Sign in" lead="Sign in to the my.CareConnect Enrolment Portal to manage your worksites and CareConnect access."/>
+        <SignInPanel/>
+    }
+}
+
+/// Both ways in: the identity provider, or username and password.
+#[component]
+pub fn SignInPanel() -> impl IntoView {
+    let action = ServerAction::<SignIn>::new();
+    let errors = action_error(action);
+    let form_errors = Signal::derive(move || errors.get().filter(|e| e.field_errors().is_none()));
+    Effect::new(move |_| {
+        if action_succeeded(action).get() {
+            reload_to("/");
+        }
+    });
+    view! {
+        <div class="two-columns">
+            <section class="card" aria-labelledby="identity-heading">
+                <h2 id="identity-heading">"Validate your identity"</h2>
+                <p>
+                    "First time here? Validate your identity with the BC Services Card app, then register your account. You can also sign in this way at any time."
+                </p>
+                <a class="button button-primary" href="/auth/oidc/start" rel="external">
+                    "Sign in with BC Services Card"
+                </a>
+            </section>
+            <section class="card" aria-labelledby="password-heading">
+                <h2 id="password-heading">"Sign in with your username"</h2>
+                <ActionForm action=action attr:novalidate=true>
+                    <FormError errors=form_errors/>
+                    <Field label="Username" name="username" field="username" errors autocomplete="username" required=true/>
+                    <Field label="Password" name="password" field="password" errors input_type="password" autocomplete="current-password" required=true/>
+                    <SubmitButton label="Sign in" pending=action.pending()/>
+                </ActionForm>
+                <ul class="link-list">
+                    <li><a href="/account/reset-password">"Reset My Password"</a></li>
+                    <li><a href="/account/lookup-username">"Look Up My Username"</a></li>
+                </ul>
+            </section>
+        </div>
+    }
+}

@@ -1,0 +1,9 @@
+//! SeaORM entities, one per table. The migrations crate owns the schema; these mirror it.
+
+pub mod account;
+pub mod account_identity;
+pub mod audit_event;
+pub mod one_time_token;
+pub mod outbound_email;
+pub mod profession;
+pub mod session;

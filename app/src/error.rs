@@ -1,0 +1,136 @@
+//! The one error type of the portal. Every variant carries only what may be shown to the user;
+//! internal causes are logged where they happen and never cross the network.
+
+use serde::{Deserialize, Serialize};
+use server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+
+/// Messages for individual form fields, keyed by the field's name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors(pub Vec<(String, String)>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        if self.get(field).is_none() {
+            self.0.push((field.to_owned(), message.into()));
+        }
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, message)| message.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(())` when no field failed, the invalid-input error otherwise.
+    pub fn into_result(self) -> Result<(), AppError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Invalid(self))
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Please sign in to continue.")]
+    Unauthenticated,
+    #[error("You are not allowed to do that.")]
+    Forbidden,
+    #[error("{0}")]
+    NotFound(String),
+    #[error("Please correct the highlighted fields.")]
+    Invalid(FieldErrors),
+    /// A decision someone already made, or a value someone already holds.
+    #[error("{0}")]
+    Conflict(String),
+    /// A refusal with its reason, e.g. an expired link.
+    #[error("{0}")]
+    Refused(String),
+    #[error("Too many attempts. Please wait a minute and try again.")]
+    RateLimited,
+    #[error("Something went wrong on our side. Please try again in a moment.")]
+    Internal,
+    /// The request never reached the portal's code (network, encoding).
+    #[error("The portal could not be reached ({0}). Please check your connection and try again.")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn field_errors(&self) -> Option<&FieldErrors> {
+        match self {
+            AppError::Invalid(errors) => Some(errors),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status a server function answers with when it fails this way.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound(_) => 404,
+            AppError::Conflict(_) => 409,
+            AppError::Invalid(_) | AppError::Refused(_) => 422,
+            AppError::RateLimited => 429,
+            AppError::Transport(_) => 400,
+            AppError::Internal => 500,
+        }
+    }
+
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        let mut errors = FieldErrors::new();
+        errors.add(field, message);
+        AppError::Invalid(errors)
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod server_conversions {
+    use super::AppError;
+
+    impl From<sea_orm::DbErr> for AppError {
+        fn from(error: sea_orm::DbErr) -> Self {
+            tracing::error!(%error, "database error");
+            AppError::Internal
+        }
+    }
+
+    impl From<sea_orm::TransactionError<AppError>> for AppError {
+        fn from(error: sea_orm::TransactionError<AppError>) -> Self {
+            match error {
+                sea_orm::TransactionError::Connection(db) => db.into(),
+                sea_orm::TransactionError::Transaction(app) => app,
+            }
+        }
+    }
+
+    impl From<tower_sessions::session::Error> for AppError {
+        fn from(error: tower_sessions::session::Error) -> Self {
+            tracing::error!(%error, "session error");
+            AppError::Internal
+        }
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,83 @@
+//! The home page: the three modules of the portal for a signed-in user, the ways in otherwise.
+
+use crate::accounts::{
+    types::{CurrentUser, SessionInfo},
+    ui::SignInPanel,
+};
+use crate::professions::types::UserType;
+use crate::ui::*;
+use leptos::prelude::*;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match session.await {
+                    Ok(SessionInfo { user: Some(user), .. }) => view! { <Modules user/> }.into_any(),
+                    _ => view! {
+                        <PageTitle title="my.CareConnect Enrolment Portal"
+                            lead="Community health practitioners in British Columbia enrol here for CareConnect, the province's viewer of patients' health records: validate your identity, register or join your worksite, and request access."/>
+                        <SignInPanel/>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Modules(user: CurrentUser) -> impl IntoView {
+    let needs_verification = user.email.is_none();
+    let pending = user.pending_email.clone();
+    let application_access = user.user_type != UserType::OnBehalfOf;
+    view! {
+        <PageTitle title=format!("Welcome {}", user.full_name)/>
+        {needs_verification.then(|| view! {
+            <div class="alert alert-warning" role="status">
+                "Please verify your email address: follow the link we emailed to "
+                <strong>{pending.unwrap_or_default()}</strong> "."
+            </div>
+        })}
+        <div class="modules">
+            <section class="card module" aria-labelledby="module-worksite">
+                <h2 id="module-worksite">"Worksite Access"</h2>
+                <p>"Join a Worksite or setup access for your Clinic. Some applications will require you to be a member of a worksite"</p>
+                <a class="button button-primary" href="/worksites">"Update / Review Worksite"</a>
+            </section>
+            {application_access.then(|| view! {
+                <section class="card module" aria-labelledby="module-application">
+                    <h2 id="module-application">"Application Access"</h2>
+                    <p>"Request and access applications. i.e. CareConnect, Forms"</p>
+                    <a class="button button-primary" href="/applications">"View Application"</a>
+                </section>
+            })}
+            <section class="card module" aria-labelledby="module-account">
+                <h2 id="module-account">"Manage My Account / Preferences"</h2>
+                <ul class="link-list">
+                    <li><a href="/account/reset-password">"Reset My Password"</a></li>
+                    <li><a href="/account/lookup-username">"Look Up My Username"</a></li>
+                    <li><a href="/account#contact">"Update My Contact Information"</a></li>
+                </ul>
+                <a class="button button-primary" href="/account">"Manage My Account"</a>
+            </section>
+        </div>
+    }
+}
+
+/// A module whose pages arrive in a later release says so plainly.
+#[component]
+pub fn ComingSoonPage(title: &'static str, what: &'static str) -> impl IntoView {
+    view! {
+        <PageTitle title=title/>
+        <RequireUser children=move |_user: CurrentUser| view! {
+            <section class="card">
+                <p>{what}</p>
+                <p>"This part of the portal is not available yet; it arrives in an upcoming release. Until then, contact the CareConnect team at "
+                    <a href="mailto:CareConnect@phsa.ca">"CareConnect@phsa.ca"</a> "."</p>
+                <a class="button" href="/">"Back to the home page"</a>
+            </section>
+        }/>
+    }
+}

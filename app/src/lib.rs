@@ -1,0 +1,17 @@
+//! The my.CareConnect Enrolment Portal: pages, shared types and server functions, compiled for
+//! the browser (`hydrate`) and the server (`ssr`). Server-only code sits behind `ssr`.
+
+pub mod accounts;
+pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod entities;
+pub mod error;
+mod home;
+pub mod mail;
+#[cfg(feature = "ssr")]
+pub mod platform;
+pub mod professions;
+mod shell;
+pub mod ui;
+
+pub use shell::{shell, App};

@@ -1,0 +1,149 @@
+//! The outbox table: enqueue inside a business transaction, claim and settle in the worker.
+
+use super::message::Email;
+use crate::entities::outbound_email;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    sea_query::{Expr, ExprTrait},
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+
+pub const QUEUED: &str = "queued";
+pub const SENT: &str = "sent";
+/// Development without SMTP: the message exists only in the development mailbox.
+pub const KEPT: &str = "kept";
+
+/// How long a worker may hold a message before another may retry it.
+pub const LEASE: Duration = Duration::seconds(120);
+
+/// Queues `email` to `to` on `conn`: pass the transaction of the change that causes it.
+pub async fn enqueue(conn: &impl ConnectionTrait, to: &str, email: Email) -> Result<i64, DbErr> {
+    let now = Utc::now();
+    let row = outbound_email::ActiveModel {
+        to_address: Set(to.to_owned()),
+        subject: Set(email.subject),
+        body_text: Set(email.text),
+        body_html: Set(email.html),
+        status: Set(QUEUED.to_owned()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        lease_until: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+        sent_at: Set(None),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(row.id)
+}
+
+/// Claims up to `limit` due messages for this worker. A claim is a conditional update, so two
+/// workers (or two app servers) never take the same message.
+pub async fn claim_due(
+    conn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<outbound_email::Model>, DbErr> {
+    let candidates = outbound_email::Entity::find()
+        .filter(outbound_email::Column::Status.eq(QUEUED))
+        .filter(outbound_email::Column::NextAttemptAt.lte(now))
+        .filter(
+            outbound_email::Column::LeaseUntil
+                .is_null()
+                .or(outbound_email::Column::LeaseUntil.lt(now)),
+        )
+        .order_by_asc(outbound_email::Column::NextAttemptAt)
+        .order_by_asc(outbound_email::Column::Id)
+        .limit(limit)
+        .all(conn)
+        .await?;
+    let mut claimed = Vec::with_capacity(candidates.len());
+    for candidate in candidates {
+        let taken = outbound_email::Entity::update_many()
+            .col_expr(outbound_email::Column::LeaseUntil, Expr::value(now + LEASE))
+            .col_expr(
+                outbound_email::Column::Attempts,
+                Expr::col(outbound_email::Column::Attempts).add(1),
+            )
+            .filter(outbound_email::Column::Id.eq(candidate.id))
+            .filter(outbound_email::Column::Status.eq(QUEUED))
+            .filter(
+                outbound_email::Column::LeaseUntil
+                    .is_null()
+                    .or(outbound_email::Column::LeaseUntil.lt(now)),
+            )
+            .exec(conn)
+            .await?;
+        if taken.rows_affected == 1 {
+            claimed.push(outbound_email::Model {
+                attempts: candidate.attempts + 1,
+                lease_until: Some(now + LEASE),
+                ..candidate
+            });
+        }
+    }
+    Ok(claimed)
+}
+
+/// Records the final state of a delivered message (`SENT` or `KEPT`).
+pub async fn settle(conn: &impl ConnectionTrait, id: i64, status: &str) -> Result<(), DbErr> {
+    outbound_email::Entity::update_many()
+        .col_expr(outbound_email::Column::Status, Expr::value(status))
+        .col_expr(outbound_email::Column::SentAt, Expr::value(Utc::now()))
+        .col_expr(
+            outbound_email::Column::LeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            outbound_email::Column::LastError,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(outbound_email::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Exponential back-off after a failed attempt: 30 s, 1 min, 2 min, … up to an hour.
+pub fn retry_delay(attempts: i32) -> Duration {
+    let exponent = attempts.clamp(1, 8) - 1;
+    Duration::seconds(Ord::min(30_i64 << exponent, 3600))
+}
+
+/// Leaves a failed message queued for a later attempt; it is never dropped.
+pub async fn reschedule(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    attempts: i32,
+    error: &str,
+) -> Result<(), DbErr> {
+    outbound_email::Entity::update_many()
+        .col_expr(
+            outbound_email::Column::NextAttemptAt,
+            Expr::value(Utc::now() + retry_delay(attempts)),
+        )
+        .col_expr(
+            outbound_email::Column::LeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(outbound_email::Column::LastError, Expr::value(error))
+        .filter(outbound_email::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retry_delay;
+
+    #[test]
+    fn back_off_grows_and_is_capped() {
+        assert_eq!(retry_delay(1).num_seconds(), 30);
+        assert_eq!(retry_delay(2).num_seconds(), 60);
+        assert_eq!(retry_delay(4).num_seconds(), 240);
+        assert_eq!(retry_delay(50).num_seconds(), 3600);
+    }
+}

@@ -1,0 +1,174 @@
+//! Configuration from the environment (see the README's configuration table).
+
+use std::env;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OidcSettings {
+    pub issuer_url: String,
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct PortalConfig {
+    pub database_url: String,
+    /// Base of every link in emails and of the OIDC redirect URI, without a trailing slash.
+    pub public_url: String,
+    pub production: bool,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub oidc: Option<OidcSettings>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("PORTAL_ENV must be `development` or `production`, not `{0}`")]
+    UnknownEnvironment(String),
+    #[error("production mode requires {0} to be set")]
+    MissingInProduction(&'static str),
+    #[error("OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together")]
+    PartialOidc,
+    #[error("PORTAL_PUBLIC_URL must start with http:// or https://")]
+    BadPublicUrl,
+    #[error("production mode requires PORTAL_PUBLIC_URL to use https://")]
+    InsecurePublicUrlInProduction,
+}
+
+impl PortalConfig {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| env::var(name).ok().filter(|value| !value.trim().is_empty()))
+    }
+
+    /// Builds the configuration from any variable source, so tests need not touch the process
+    /// environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let production = match lookup("PORTAL_ENV").as_deref() {
+            None | Some("development") => false,
+            Some("production") => true,
+            Some(other) => return Err(ConfigError::UnknownEnvironment(other.to_owned())),
+        };
+        let public_url = lookup("PORTAL_PUBLIC_URL")
+            .unwrap_or_else(|| "http://127.0.0.1:3000".to_owned())
+            .trim_end_matches('/')
+            .to_owned();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError::BadPublicUrl);
+        }
+        let oidc = match (
+            lookup("OIDC_ISSUER_URL"),
+            lookup("OIDC_CLIENT_ID"),
+            lookup("OIDC_CLIENT_SECRET"),
+        ) {
+            (Some(issuer_url), Some(client_id), Some(client_secret)) => Some(OidcSettings {
+                issuer_url,
+                client_id,
+                client_secret,
+            }),
+            (None, None, None) => None,
+            _ => return Err(ConfigError::PartialOidc),
+        };
+        let smtp_url = lookup("SMTP_URL");
+        if production {
+            if oidc.is_none() {
+                return Err(ConfigError::MissingInProduction("OIDC_ISSUER_URL"));
+            }
+            if smtp_url.is_none() {
+                return Err(ConfigError::MissingInProduction("SMTP_URL"));
+            }
+            if !public_url.starts_with("https://") {
+                return Err(ConfigError::InsecurePublicUrlInProduction);
+            }
+        }
+        Ok(Self {
+            database_url: lookup("DATABASE_URL")
+                .unwrap_or_else(|| "sqlite://data/portal.db?mode=rwc".to_owned()),
+            public_url,
+            production,
+            smtp_url,
+            mail_from: lookup("MAIL_FROM")
+                .unwrap_or_else(|| "my.CareConnect <no-reply@localhost>".to_owned()),
+            oidc,
+        })
+    }
+
+    /// The development identity provider and mailbox exist only outside production.
+    pub fn development_tools_enabled(&self) -> bool {
+        !self.production
+    }
+
+    pub fn link(&self, path_and_query: &str) -> String {
+        format!("{}{}", self.public_url, path_and_query)
+    }
+
+    /// A configuration for tests and tools: development mode, no SMTP, no OIDC.
+    pub fn for_tests(database_url: &str) -> Self {
+        Self {
+            database_url: database_url.to_owned(),
+            public_url: "http://127.0.0.1:3000".to_owned(),
+            production: false,
+            smtp_url: None,
+            mail_from: "my.CareConnect <no-reply@localhost>".to_owned(),
+            oidc: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<PortalConfig, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        PortalConfig::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_development_setup() {
+        let config = config(&[]).unwrap();
+        assert!(!config.production);
+        assert_eq!(config.public_url, "http://127.0.0.1:3000");
+        assert_eq!(config.database_url, "sqlite://data/portal.db?mode=rwc");
+        assert!(config.oidc.is_none() && config.smtp_url.is_none());
+        assert!(config.development_tools_enabled());
+    }
+
+    #[test]
+    fn production_refuses_to_run_without_oidc_smtp_and_https() {
+        assert_eq!(
+            config(&[("PORTAL_ENV", "production")]).unwrap_err(),
+            ConfigError::MissingInProduction("OIDC_ISSUER_URL")
+        );
+        let oidc = [
+            ("PORTAL_ENV", "production"),
+            ("OIDC_ISSUER_URL", "https://id.example"),
+            ("OIDC_CLIENT_ID", "portal"),
+            ("OIDC_CLIENT_SECRET", "secret"),
+        ];
+        assert_eq!(
+            config(&oidc).unwrap_err(),
+            ConfigError::MissingInProduction("SMTP_URL")
+        );
+        let mut full = oidc.to_vec();
+        full.push(("SMTP_URL", "smtps://mail.example"));
+        assert_eq!(
+            config(&full).unwrap_err(),
+            ConfigError::InsecurePublicUrlInProduction
+        );
+        full.push(("PORTAL_PUBLIC_URL", "https://portal.example/"));
+        let config = config(&full).unwrap();
+        assert!(!config.development_tools_enabled());
+        assert_eq!(config.link("/x"), "https://portal.example/x");
+    }
+
+    #[test]
+    fn partial_oidc_settings_are_an_error() {
+        assert_eq!(
+            config(&[("OIDC_ISSUER_URL", "https://id.example")]).unwrap_err(),
+            ConfigError::PartialOidc
+        );
+    }
+}

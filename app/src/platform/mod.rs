@@ -1,0 +1,16 @@
+//! Server-side plumbing shared by every domain module: configuration, the database, the
+//! request context of server functions, sessions, tokens, passwords and rate limits.
+
+pub mod config;
+pub mod db;
+pub mod passwords;
+pub mod rate_limit;
+pub mod request;
+pub mod session_store;
+pub mod sessions;
+pub mod state;
+pub mod tokens;
+
+pub use config::PortalConfig;
+pub use request::RequestContext;
+pub use state::AppState;

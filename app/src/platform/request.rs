@@ -1,0 +1,53 @@
+//! The context of one server-function call: shared state, the caller's session and address.
+
+use super::{sessions, AppState};
+use crate::error::AppError;
+use axum::extract::ConnectInfo;
+use leptos::prelude::use_context;
+use std::net::SocketAddr;
+use tower_sessions::Session;
+
+pub struct RequestContext {
+    pub state: AppState,
+    pub session: Session,
+    pub client_addr: Option<String>,
+}
+
+impl RequestContext {
+    pub async fn load() -> Result<Self, AppError> {
+        let state = use_context::<AppState>().ok_or_else(|| {
+            tracing::error!("AppState missing from the server function context");
+            AppError::Internal
+        })?;
+        let session = leptos_axum::extract::<Session>().await.map_err(|error| {
+            tracing::error!(%error, "session missing from the request");
+            AppError::Internal
+        })?;
+        let client_addr = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+            .await
+            .ok()
+            .map(|ConnectInfo(addr)| addr.ip().to_string());
+        Ok(Self {
+            state,
+            session,
+            client_addr,
+        })
+    }
+
+    pub fn db(&self) -> &sea_orm::DatabaseConnection {
+        &self.state.db
+    }
+
+    /// The key that rate limits by client address.
+    pub fn address_key(&self) -> &str {
+        self.client_addr.as_deref().unwrap_or("unknown")
+    }
+
+    pub async fn account_id(&self) -> Result<Option<i64>, AppError> {
+        sessions::signed_in_account(&self.session).await
+    }
+
+    pub async fn require_account(&self) -> Result<i64, AppError> {
+        self.account_id().await?.ok_or(AppError::Unauthenticated)
+    }
+}

@@ -1,0 +1,86 @@
+use crate::accounts::ui::*;
+use crate::home::{ComingSoonPage, HomePage};
+use crate::mail::mailbox::MailboxPage;
+use crate::ui::{provide_session, Frame, PageTitle};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+/// The HTML document the server renders around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_session();
+    // Lets end-to-end tests (and people debugging) see when the page has come alive.
+    Effect::new(|_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="portal" href="/pkg/portal.css"/>
+        <Title text="my.CareConnect Enrolment Portal"/>
+        <Router>
+            <Frame>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/sign-in") view=SignInPage/>
+                    <Route path=path!("/register") view=RegisterPage/>
+                    <Route path=path!("/account") view=ManageAccountPage/>
+                    <Route path=path!("/account/verify-email") view=VerifyEmailPage/>
+                    <Route path=path!("/account/reset-password") view=ResetPasswordPage/>
+                    <Route path=path!("/account/lookup-username") view=LookUpUsernamePage/>
+                    <Route path=path!("/worksites") view=|| view! {
+                        <ComingSoonPage title="Worksite Access"
+                            what="Here you will register your worksite, join an existing one with its Worksite ID or address, and manage its members."/>
+                    }/>
+                    <Route path=path!("/applications") view=|| view! {
+                        <ComingSoonPage title="Application Access"
+                            what="Here you will request CareConnect access from your worksite and follow your request."/>
+                    }/>
+                    <Route path=path!("/dev/idp") view=DevIdentityProviderPage/>
+                    <Route path=path!("/dev/mailbox") view=MailboxPage/>
+                </Routes>
+            </Frame>
+        </Router>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <PageTitle title="Page not found"/>
+        <p>"There is no page at this address."</p>
+        <a class="button" href="/">"Go to the home page"</a>
+    }
+}

@@ -1,0 +1,148 @@
+use crate::error::AppError;
+use leptos::prelude::*;
+use server_fn::ServerFn;
+
+/// The last error of a server action, for its form's fields and summary.
+pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let value = action.value();
+    Signal::derive(move || value.get().and_then(Result::err))
+}
+
+/// Whether the last call of the action succeeded.
+pub fn action_succeeded<S>(action: ServerAction<S>) -> Signal<bool>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let value = action.value();
+    Signal::derive(move || matches!(value.get(), Some(Ok(_))))
+}
+
+fn field_message(errors: Signal<Option<AppError>>, field: &'static str) -> Memo<Option<String>> {
+    Memo::new(move |_| {
+        errors.with(|error| {
+            error
+                .as_ref()
+                .and_then(AppError::field_errors)
+                .and_then(|fields| fields.get(field))
+                .map(str::to_owned)
+        })
+    })
+}
+
+/// A labelled input whose error message sits right under it and is announced. The input keeps
+/// what the user typed when the server refuses the form.
+#[component]
+pub fn Field(
+    #[prop(into)] label: String,
+    /// The form parameter name, e.g. `form[email]`.
+    #[prop(into)]
+    name: String,
+    /// The field's key in the server's error list.
+    field: &'static str,
+    errors: Signal<Option<AppError>>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(optional, into)] hint: Option<String>,
+) -> impl IntoView {
+    let id = format!("field-{}", field.replace('_', "-"));
+    let error_id = format!("{id}-error");
+    let hint_id = hint.as_ref().map(|_| format!("{id}-hint"));
+    let described_by = match &hint_id {
+        Some(hint_id) => format!("{hint_id} {error_id}"),
+        None => error_id.clone(),
+    };
+    let message = field_message(errors, field);
+    view! {
+        <div class="field" class:field-invalid=move || message.get().is_some()>
+            <label for=id.clone()>
+                {label}
+                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
+            </label>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
+            <input
+                id=id
+                type=input_type
+                name=name
+                value=value
+                autocomplete=autocomplete
+                aria-required=required.then_some("true")
+                aria-invalid=move || if message.get().is_some() { "true" } else { "false" }
+                aria-describedby=described_by
+            />
+            <p class="field-error" id=error_id aria-live="polite">
+                {move || message.get()}
+            </p>
+        </div>
+    }
+}
+
+/// A labelled `<select>` with the same error handling as [`Field`].
+#[component]
+pub fn SelectField(
+    #[prop(into)] label: String,
+    #[prop(into)] name: String,
+    field: &'static str,
+    errors: Signal<Option<AppError>>,
+    /// (value, label) pairs, shown after the placeholder.
+    options: Vec<(String, String)>,
+    #[prop(into)] placeholder: String,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let id = format!("field-{}", field.replace('_', "-"));
+    let error_id = format!("{id}-error");
+    let message = field_message(errors, field);
+    view! {
+        <div class="field" class:field-invalid=move || message.get().is_some()>
+            <label for=id.clone()>
+                {label}
+                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
+            </label>
+            <select
+                id=id
+                name=name
+                aria-required=required.then_some("true")
+                aria-invalid=move || if message.get().is_some() { "true" } else { "false" }
+                aria-describedby=error_id.clone()
+            >
+                <option value="">{placeholder}</option>
+                {options
+                    .into_iter()
+                    .map(|(value, label)| view! { <option value=value>{label}</option> })
+                    .collect_view()}
+            </select>
+            <p class="field-error" id=error_id aria-live="polite">
+                {move || message.get()}
+            </p>
+        </div>
+    }
+}
+
+/// The form's overall message when the server refused it for a reason not tied to one field.
+#[component]
+pub fn FormError(errors: Signal<Option<AppError>>) -> impl IntoView {
+    view! {
+        <div class="form-error-slot" aria-live="assertive">
+            {move || {
+                errors
+                    .get()
+                    .map(|error| view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> })
+            }}
+        </div>
+    }
+}
+
+#[component]
+pub fn SubmitButton(#[prop(into)] label: String, pending: Memo<bool>) -> impl IntoView {
+    view! {
+        <button type="submit" class="button button-primary" aria-disabled=move || pending.get().to_string()>
+            {label}
+        </button>
+    }
+}

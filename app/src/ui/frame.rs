@@ -1,0 +1,101 @@
+use super::user::{reload_to, use_session};
+use crate::accounts::{api::SignOut, types::SessionInfo};
+use leptos::prelude::*;
+
+/// The page frame: banner, navigation, the page's own content, footer.
+#[component]
+pub fn Frame(children: Children) -> impl IntoView {
+    view! {
+        <a class="skip-link" href="#main">"Skip to main content"</a>
+        <header class="site-header">
+            <div class="site-header-inner">
+                <a class="brand" href="/">
+                    <span class="brand-mark" aria-hidden="true">"CC"</span>
+                    <span class="brand-name">"my.CareConnect"</span>
+                    <span class="brand-sub">"Enrolment Portal"</span>
+                </a>
+                <AccountMenu/>
+            </div>
+        </header>
+        <DevelopmentBanner/>
+        <main id="main" class="site-main" tabindex="-1">{children()}</main>
+        <footer class="site-footer">
+            <p>
+                "Questions about CareConnect? Contact the CareConnect team at "
+                <a href="mailto:CareConnect@phsa.ca">"CareConnect@phsa.ca"</a> "."
+            </p>
+        </footer>
+    }
+}
+
+#[component]
+fn AccountMenu() -> impl IntoView {
+    let session = use_session();
+    let sign_out = ServerAction::<SignOut>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = sign_out.value().get() {
+            reload_to("/");
+        }
+    });
+    view! {
+        <nav class="account-menu" aria-label="Account">
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match session.await {
+                        Ok(SessionInfo { user: Some(user), .. }) => view! {
+                            <span class="account-name">{user.full_name}</span>
+                            <a href="/account">"Manage My Account"</a>
+                            <ActionForm action=sign_out attr:class="inline-form">
+                                <button type="submit" class="button button-link">"Sign out"</button>
+                            </ActionForm>
+                        }
+                        .into_any(),
+                        _ => view! { <a href="/sign-in">"Sign in"</a> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </nav>
+    }
+}
+
+#[component]
+fn DevelopmentBanner() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                session
+                    .await
+                    .ok()
+                    .filter(|info| info.development)
+                    .map(|_| view! {
+                        <aside class="dev-banner" aria-label="Development mode">
+                            "Development mode: identities come from the "
+                            <a href="/dev/idp">"development identity provider"</a>
+                            " and email is kept in the "
+                            <a href="/dev/mailbox">"development mailbox"</a> "."
+                        </aside>
+                    })
+            })}
+        </Transition>
+    }
+}
+
+/// A page's heading and optional lead paragraph.
+#[component]
+pub fn PageTitle(
+    #[prop(into)] title: String,
+    #[prop(optional, into)] lead: Option<String>,
+) -> impl IntoView {
+    view! {
+        <leptos_meta::Title text=format!("{title} · my.CareConnect")/>
+        <h1>{title}</h1>
+        {lead.map(|lead| view! { <p class="lead">{lead}</p> })}
+    }
+}
+
+/// A success message that screen readers announce.
+#[component]
+pub fn Notice(children: Children) -> impl IntoView {
+    view! { <div class="alert alert-success" role="status">{children()}</div> }
+}

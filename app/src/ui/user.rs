@@ -1,0 +1,62 @@
+use crate::accounts::{api::load_session, types::SessionInfo};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The session as loaded once per page: who is signed in, and whether development tools exist.
+#[derive(Clone, Copy)]
+pub struct SessionResource(pub Resource<Result<SessionInfo, AppError>>);
+
+pub fn provide_session() {
+    provide_context(SessionResource(Resource::new(|| (), |_| load_session())));
+}
+
+pub fn use_session() -> Resource<Result<SessionInfo, AppError>> {
+    expect_context::<SessionResource>().0
+}
+
+/// Loads the whole page again: after sign-in or sign-out everything on it changes.
+pub fn reload_to(path: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(path);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}
+
+/// Renders `children` with the signed-in user, or a prompt to sign in.
+#[component]
+pub fn RequireUser<V, F>(children: F) -> impl IntoView
+where
+    F: Fn(crate::accounts::types::CurrentUser) -> V + Send + Sync + Clone + 'static,
+    V: IntoView + 'static,
+{
+    let session = use_session();
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match session.await {
+                        Ok(SessionInfo { user: Some(user), .. }) => children(user).into_any(),
+                        Ok(_) => view! { <SignInPrompt/> }.into_any(),
+                        Err(error) => view! {
+                            <p class="alert alert-error" role="alert">{error.to_string()}</p>
+                        }
+                        .into_any(),
+                    }
+                })
+            }
+        </Suspense>
+    }
+}
+
+#[component]
+fn SignInPrompt() -> impl IntoView {
+    view! {
+        <div class="card">
+            <p>"Please sign in to continue."</p>
+            <a class="button button-primary" href="/sign-in">"Sign in"</a>
+        </div>
+    }
+}

@@ -1,0 +1,148 @@
+import { expect, test as base, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+export const SMTP_API = 'http://127.0.0.1:2580';
+export const PORTAL = 'http://127.0.0.1:3000';
+
+export interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Fails the test on any browser console error or uncaught exception (hydration bugs show up there). */
+export const test = base.extend<{ consoleErrors: string[] }>({
+  consoleErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      // Only the portal's own pages count: the test identity provider's pages are not ours.
+      const onPortal = () => page.url().startsWith(PORTAL);
+      // A refused server-function call (4xx) is an answer the page shows, not a failure.
+      const refusedCall = (text: string, url: string) =>
+        /status of 4\d\d/.test(text) && new URL(url, PORTAL).pathname.startsWith('/api/');
+      page.on('console', (message) => {
+        if (message.type() !== 'error' || !onPortal()) return;
+        if (refusedCall(message.text(), message.location().url)) return;
+        errors.push(`${page.url()}: ${message.text()}`);
+      });
+      page.on('pageerror', (error) => {
+        if (onPortal()) errors.push(`${page.url()}: ${error.message}`);
+      });
+      await use(errors);
+      expect(errors, 'browser console errors').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+export { expect };
+
+/** Waits until the WASM has hydrated the server-rendered page. */
+export async function hydrated(page: Page) {
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+}
+
+export async function visit(page: Page, path: string) {
+  await page.goto(path);
+  await hydrated(page);
+}
+
+/** axe-core on the current page: any WCAG 2.1 A/AA violation fails the test. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+    .analyze();
+  const summary = results.violations.map(
+    (v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  );
+  expect(summary, `accessibility violations on ${page.url()}`).toEqual([]);
+}
+
+/** The messages the SMTP sink received for `to`, oldest first. */
+export async function mailsTo(to: string): Promise<Mail[]> {
+  const response = await fetch(`${SMTP_API}/messages?to=${encodeURIComponent(to)}`);
+  return (await response.json()) as Mail[];
+}
+
+/** Waits for the `count`-th message to `to` whose subject contains `subject`. */
+export async function waitForMail(to: string, subject: string, count = 1): Promise<Mail> {
+  let found: Mail[] = [];
+  await expect
+    .poll(
+      async () => {
+        found = (await mailsTo(to)).filter((m) => m.subject.includes(subject));
+        return found.length;
+      },
+      { timeout: 15_000, message: `email "${subject}" to ${to}` },
+    )
+    .toBeGreaterThanOrEqual(count);
+  return found[count - 1];
+}
+
+/** The first link in a message's text whose path starts with `path`. */
+export function linkIn(mail: Mail, path: string): string {
+  const links = mail.text.match(/https?:\/\/\S+/g) ?? [];
+  const link = links.find((l) => new URL(l).pathname.startsWith(path));
+  if (!link) throw new Error(`no ${path} link in "${mail.subject}":\n${mail.text}`);
+  return link;
+}
+
+let counter = 0;
+/** A login for the test identity provider that no other test uses. */
+export function uniqueLogin(given: string, family: string): string {
+  counter += 1;
+  return `${given}.${family}${Date.now().toString(36)}${counter}`.toLowerCase();
+}
+
+/** "Sign in with BC Services Card" through the test OpenID Connect provider's login form. The
+ * provider remembers a login for the browser context, so a second sign-in may skip its pages. */
+export async function validateIdentity(page: Page, login: string) {
+  await visit(page, '/sign-in');
+  await page.getByRole('link', { name: 'Sign in with BC Services Card' }).click();
+  const backOnPortal = (url: URL) => url.origin === PORTAL;
+  const loginField = page.locator('input[name="login"]');
+  await expect(loginField.or(page.locator('body[data-hydrated]'))).toBeVisible();
+  if (await loginField.isVisible()) {
+    await loginField.fill(login);
+    await page.locator('input[name="password"]').fill('any');
+    await page.locator('button[type="submit"]').click();
+    // The provider asks for consent the first time.
+    const consent = page.getByRole('button', { name: /continue/i });
+    const firstStop = await Promise.race([
+      consent.waitFor().then(() => 'consent'),
+      page.waitForURL(backOnPortal).then(() => 'portal'),
+    ]);
+    if (firstStop === 'consent') await consent.click();
+  }
+  await page.waitForURL(backOnPortal);
+  await hydrated(page);
+}
+
+export const PASSWORD = 'correct horse battery staple';
+
+/** Registers the identity now held in the session; returns the username. */
+export async function register(page: Page, login: string, profession = 'Physician (Authorizer)') {
+  const username = login.replace(/[^a-z0-9._-]/g, '').slice(0, 32);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel(/^Password/).fill(PASSWORD);
+  await page.getByLabel('Confirm password').fill(PASSWORD);
+  await page.getByLabel('Phone number').fill('604-555-0199');
+  await page.getByLabel('Profession').selectOption({ label: profession });
+  await page.getByLabel('College licence number').fill('MD-12345');
+  await page.getByRole('button', { name: 'Register' }).click();
+  await page.waitForURL('/');
+  await hydrated(page);
+  return username;
+}
+
+export async function signOut(page: Page) {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('link', { name: 'Sign in', exact: true })).toBeVisible();
+}
+
+export async function signInWithPassword(page: Page, username: string, password = PASSWORD) {
+  await visit(page, '/sign-in');
+  await page.getByRole('textbox', { name: 'Username', exact: true }).fill(username);
+  await page.getByLabel(/^Password/).fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}

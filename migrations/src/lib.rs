@@ -1,0 +1,15 @@
+//! The portal's schema. Migrations are the source of truth for the database; they run on SQLite
+//! and PostgreSQL alike and do not depend on the `app` crate.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_foundation::Migration)]
+    }
+}

@@ -1,0 +1,101 @@
+//! The axum server around the Leptos app: start-up, routing, security, sessions, identity
+//! provider routes, the mail worker and operator commands.
+
+pub mod commands;
+pub mod mail_worker;
+pub mod oidc;
+pub mod router;
+pub mod security;
+pub mod telemetry;
+
+use app::platform::{db, AppState, PortalConfig};
+use migrations::{Migrator, MigratorTrait};
+use std::net::SocketAddr;
+use tokio::sync::watch;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("configuration: {0}")]
+    Config(#[from] app::platform::config::ConfigError),
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("leptos configuration: {0}")]
+    Leptos(String),
+    #[error("mail: {0}")]
+    Mail(String),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Command(String),
+}
+
+/// Connects to the configured database and brings its schema up to date.
+pub async fn open_database(
+    config: &PortalConfig,
+) -> Result<sea_orm::DatabaseConnection, StartError> {
+    let connection = db::connect(&config.database_url).await?;
+    Migrator::up(&connection, None).await?;
+    Ok(connection)
+}
+
+pub async fn serve() -> Result<(), StartError> {
+    let config = PortalConfig::from_env()?;
+    let leptos_options = leptos::config::get_configuration(None)
+        .map_err(|e| StartError::Leptos(e.to_string()))?
+        .leptos_options;
+    let address: SocketAddr = leptos_options.site_addr;
+    let connection = open_database(&config).await?;
+    let mailer = mail_worker::Mailer::from_config(&config).map_err(StartError::Mail)?;
+    let state = AppState::new(connection, config);
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+
+    let worker = tokio::spawn(mail_worker::run(
+        state.db.clone(),
+        mailer,
+        shutdown_rx.clone(),
+    ));
+    let housekeeping = tokio::spawn(router::housekeeping(state.clone(), shutdown_rx));
+    let app = router::build(state.clone(), leptos_options);
+
+    let listener = tokio::net::TcpListener::bind(address).await?;
+    tracing::info!(
+        "my.CareConnect portal listening on http://{address} (public URL {}, {} mode)",
+        state.config.public_url,
+        if state.config.production {
+            "production"
+        } else {
+            "development"
+        }
+    );
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    tracing::info!("shutting down: finishing background work");
+    let _ = shutdown_tx.send(true);
+    let _ = tokio::join!(worker, housekeeping);
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

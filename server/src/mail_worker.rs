@@ -1,0 +1,119 @@
+//! Delivers the outbox: claims due messages, sends them over SMTP (or, in development without
+//! SMTP, keeps them for the development mailbox), and reschedules failures with back-off.
+
+use app::mail::outbox;
+use app::platform::PortalConfig;
+use chrono::Utc;
+use lettre::{
+    message::{header::ContentType, Mailbox, MultiPart, SinglePart},
+    AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+};
+use sea_orm::DatabaseConnection;
+use std::time::Duration;
+use tokio::sync::watch;
+
+const BATCH: u64 = 50;
+const IDLE_POLL: Duration = Duration::from_millis(500);
+
+pub enum Mailer {
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        from: Mailbox,
+    },
+    /// No SMTP configured (development): messages live only in the development mailbox.
+    MailboxOnly,
+}
+
+impl Mailer {
+    pub fn from_config(config: &PortalConfig) -> Result<Self, String> {
+        let Some(url) = &config.smtp_url else {
+            return Ok(Mailer::MailboxOnly);
+        };
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| format!("SMTP_URL is not usable: {e}"))?
+            .timeout(Some(Duration::from_secs(20)))
+            .build();
+        let from = config
+            .mail_from
+            .parse()
+            .map_err(|e| format!("MAIL_FROM is not an address: {e}"))?;
+        Ok(Mailer::Smtp { transport, from })
+    }
+
+    async fn deliver(
+        &self,
+        message: &app::entities::outbound_email::Model,
+    ) -> Result<&'static str, String> {
+        match self {
+            Mailer::MailboxOnly => Ok(outbox::KEPT),
+            Mailer::Smtp { transport, from } => {
+                let to: Mailbox = message
+                    .to_address
+                    .parse()
+                    .map_err(|e| format!("bad recipient: {e}"))?;
+                let email = Message::builder()
+                    .from(from.clone())
+                    .to(to)
+                    .subject(&message.subject)
+                    .multipart(
+                        MultiPart::alternative()
+                            .singlepart(
+                                SinglePart::builder()
+                                    .header(ContentType::TEXT_PLAIN)
+                                    .body(message.body_text.clone()),
+                            )
+                            .singlepart(
+                                SinglePart::builder()
+                                    .header(ContentType::TEXT_HTML)
+                                    .body(message.body_html.clone()),
+                            ),
+                    )
+                    .map_err(|e| format!("cannot build message: {e}"))?;
+                transport
+                    .send(email)
+                    .await
+                    .map_err(|e| format!("SMTP: {e}"))?;
+                Ok(outbox::SENT)
+            }
+        }
+    }
+}
+
+/// Delivers one batch; returns how many messages it handled.
+pub async fn deliver_batch(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+) -> Result<usize, sea_orm::DbErr> {
+    let claimed = outbox::claim_due(db, Utc::now(), BATCH).await?;
+    for message in &claimed {
+        match mailer.deliver(message).await {
+            Ok(status) => outbox::settle(db, message.id, status).await?,
+            Err(error) => {
+                tracing::warn!(id = message.id, attempts = message.attempts, %error, "email not delivered; will retry");
+                outbox::reschedule(db, message.id, message.attempts, &error).await?;
+            }
+        }
+    }
+    Ok(claimed.len())
+}
+
+pub async fn run(db: DatabaseConnection, mailer: Mailer, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        let handled = match deliver_batch(&db, &mailer).await {
+            Ok(handled) => handled,
+            Err(error) => {
+                tracing::error!(%error, "mail worker could not reach the outbox");
+                0
+            }
+        };
+        if *shutdown.borrow() {
+            return;
+        }
+        if handled == 0 {
+            tokio::select! {
+                _ = tokio::time::sleep(IDLE_POLL) => {}
+                _ = shutdown.changed() => return,
+            }
+        }
+    }
+}

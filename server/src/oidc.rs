@@ -1,0 +1,275 @@
+//! "Sign in with BC Services Card": the OpenID Connect authorization-code flow with PKCE, state
+//! and nonce. Without OIDC settings, development mode sends people to the development identity
+//! provider page instead.
+
+use crate::router::ServerState;
+use app::accounts::{identity, types::ValidatedIdentity};
+use app::platform::config::OidcSettings;
+use axum::{
+    extract::{ConnectInfo, Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+    Extension,
+};
+use openidconnect::{
+    core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata, CoreUserInfoClaims},
+    reqwest, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
+    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+};
+use serde::{Deserialize, Serialize};
+use std::{
+    net::SocketAddr,
+    time::{Duration, Instant},
+};
+use tokio::sync::RwLock;
+use tower_sessions::Session;
+
+const FLOW_KEY: &str = "oidc_flow";
+/// Provider metadata (endpoints and keys) is fetched again after this long.
+const METADATA_LIFETIME: Duration = Duration::from_secs(3600);
+const FAILED: &str = "/sign-in?error=identity";
+
+pub struct Provider {
+    settings: OidcSettings,
+    redirect_url: String,
+    http: reqwest::Client,
+    metadata: RwLock<Option<(CoreProviderMetadata, Instant)>>,
+}
+
+/// What the browser must bring back to the callback, kept in the session meanwhile.
+#[derive(Serialize, Deserialize)]
+struct PendingFlow {
+    state: String,
+    nonce: String,
+    pkce_verifier: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum FlowError {
+    #[error("identity provider unreachable or misconfigured: {0}")]
+    Provider(String),
+    #[error("the sign-in was not started here, or was already used")]
+    NoPendingFlow,
+    #[error("state mismatch")]
+    StateMismatch,
+    #[error("the identity provider refused: {0}")]
+    Refused(String),
+    #[error("the ID token is invalid: {0}")]
+    InvalidToken(String),
+    #[error("required claim missing: {0}")]
+    MissingClaim(&'static str),
+    #[error("session: {0}")]
+    Session(String),
+}
+
+impl Provider {
+    pub fn new(settings: OidcSettings, public_url: &str) -> Self {
+        let http = reqwest::ClientBuilder::new()
+            // Following redirects would expose the token endpoint to SSRF.
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap_or_default();
+        Self {
+            settings,
+            redirect_url: format!("{public_url}/auth/oidc/callback"),
+            http,
+            metadata: RwLock::new(None),
+        }
+    }
+
+    async fn metadata(&self) -> Result<CoreProviderMetadata, FlowError> {
+        if let Some((metadata, fetched)) = self.metadata.read().await.as_ref() {
+            if fetched.elapsed() < METADATA_LIFETIME {
+                return Ok(metadata.clone());
+            }
+        }
+        let issuer = IssuerUrl::new(self.settings.issuer_url.clone())
+            .map_err(|e| FlowError::Provider(e.to_string()))?;
+        let metadata = CoreProviderMetadata::discover_async(issuer, &self.http)
+            .await
+            .map_err(|e| FlowError::Provider(e.to_string()))?;
+        *self.metadata.write().await = Some((metadata.clone(), Instant::now()));
+        Ok(metadata)
+    }
+
+    async fn client(
+        &self,
+    ) -> Result<
+        openidconnect::core::CoreClient<
+            openidconnect::EndpointSet,
+            openidconnect::EndpointNotSet,
+            openidconnect::EndpointNotSet,
+            openidconnect::EndpointNotSet,
+            openidconnect::EndpointMaybeSet,
+            openidconnect::EndpointMaybeSet,
+        >,
+        FlowError,
+    > {
+        let redirect = RedirectUrl::new(self.redirect_url.clone())
+            .map_err(|e| FlowError::Provider(e.to_string()))?;
+        Ok(CoreClient::from_provider_metadata(
+            self.metadata().await?,
+            ClientId::new(self.settings.client_id.clone()),
+            Some(ClientSecret::new(self.settings.client_secret.clone())),
+        )
+        .set_redirect_uri(redirect))
+    }
+}
+
+pub async fn start(State(state): State<ServerState>, session: Session) -> Response {
+    let Some(provider) = state.oidc.clone() else {
+        return if state.app.config.development_tools_enabled() {
+            Redirect::to("/dev/idp").into_response()
+        } else {
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "No identity provider is configured.",
+            )
+                .into_response()
+        };
+    };
+    match begin(&provider, &session).await {
+        Ok(url) => Redirect::to(&url).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "could not start the identity provider sign-in");
+            Redirect::to(FAILED).into_response()
+        }
+    }
+}
+
+async fn begin(provider: &Provider, session: &Session) -> Result<String, FlowError> {
+    let client = provider.client().await?;
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (url, csrf_state, nonce) = client
+        .authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            CsrfToken::new_random,
+            Nonce::new_random,
+        )
+        .add_scope(Scope::new("profile".to_owned()))
+        .add_scope(Scope::new("email".to_owned()))
+        .set_pkce_challenge(challenge)
+        .url();
+    let flow = PendingFlow {
+        state: csrf_state.secret().clone(),
+        nonce: nonce.secret().clone(),
+        pkce_verifier: verifier.secret().clone(),
+    };
+    session
+        .insert(FLOW_KEY, flow)
+        .await
+        .map_err(|e| FlowError::Session(e.to_string()))?;
+    Ok(url.to_string())
+}
+
+#[derive(Deserialize)]
+pub struct CallbackParams {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+}
+
+pub async fn callback(
+    State(state): State<ServerState>,
+    session: Session,
+    connect_info: Option<Extension<ConnectInfo<SocketAddr>>>,
+    Query(params): Query<CallbackParams>,
+) -> Response {
+    let Some(provider) = state.oidc.clone() else {
+        return (StatusCode::NOT_FOUND, "No identity provider is configured.").into_response();
+    };
+    let client_addr = connect_info.map(|Extension(ConnectInfo(addr))| addr.ip().to_string());
+    let outcome = async {
+        let identity = finish(&provider, &session, params).await?;
+        identity::establish(&state.app, &session, &identity, client_addr.as_deref())
+            .await
+            .map_err(|e| FlowError::Session(e.to_string()))
+    }
+    .await;
+    match outcome {
+        Ok(outcome) => Redirect::to(outcome.next_path()).into_response(),
+        Err(error) => {
+            tracing::warn!(%error, "identity provider sign-in failed");
+            Redirect::to(FAILED).into_response()
+        }
+    }
+}
+
+async fn finish(
+    provider: &Provider,
+    session: &Session,
+    params: CallbackParams,
+) -> Result<ValidatedIdentity, FlowError> {
+    // The pending flow is used up whatever happens next: a callback works once.
+    let flow: PendingFlow = session
+        .remove(FLOW_KEY)
+        .await
+        .map_err(|e| FlowError::Session(e.to_string()))?
+        .ok_or(FlowError::NoPendingFlow)?;
+    if let Some(error) = params.error {
+        return Err(FlowError::Refused(error));
+    }
+    let returned_state = params.state.unwrap_or_default();
+    if returned_state.is_empty() || returned_state != flow.state {
+        return Err(FlowError::StateMismatch);
+    }
+    let code = params.code.ok_or(FlowError::MissingClaim("code"))?;
+    let client = provider.client().await?;
+    let tokens = client
+        .exchange_code(AuthorizationCode::new(code))
+        .map_err(|e| FlowError::Provider(e.to_string()))?
+        .set_pkce_verifier(PkceCodeVerifier::new(flow.pkce_verifier))
+        .request_async(&provider.http)
+        .await
+        .map_err(|e| FlowError::Refused(e.to_string()))?;
+    let id_token = tokens
+        .id_token()
+        .ok_or(FlowError::InvalidToken("no ID token".to_owned()))?;
+    let claims = id_token
+        .claims(&client.id_token_verifier(), &Nonce::new(flow.nonce))
+        .map_err(|e| FlowError::InvalidToken(e.to_string()))?;
+
+    let mut given_name = claims
+        .given_name()
+        .and_then(|n| n.get(None))
+        .map(|n| n.to_string());
+    let mut family_name = claims
+        .family_name()
+        .and_then(|n| n.get(None))
+        .map(|n| n.to_string());
+    let mut birthdate = claims.birthdate().map(|b| b.to_string());
+    let mut email = claims.email().map(|e| e.to_string());
+    // Many providers (BC Services Card among them) release profile claims only from userinfo.
+    if given_name.is_none() || family_name.is_none() {
+        let info: CoreUserInfoClaims = client
+            .user_info(
+                tokens.access_token().clone(),
+                Some(claims.subject().clone()),
+            )
+            .map_err(|e| FlowError::Provider(e.to_string()))?
+            .request_async(&provider.http)
+            .await
+            .map_err(|e| FlowError::Provider(e.to_string()))?;
+        given_name = given_name.or_else(|| {
+            info.given_name()
+                .and_then(|n| n.get(None))
+                .map(|n| n.to_string())
+        });
+        family_name = family_name.or_else(|| {
+            info.family_name()
+                .and_then(|n| n.get(None))
+                .map(|n| n.to_string())
+        });
+        birthdate = birthdate.or_else(|| info.birthdate().map(|b| b.to_string()));
+        email = email.or_else(|| info.email().map(|e| e.to_string()));
+    }
+    Ok(ValidatedIdentity {
+        issuer: provider.settings.issuer_url.clone(),
+        subject: claims.subject().to_string(),
+        given_name: given_name.ok_or(FlowError::MissingClaim("given_name"))?,
+        family_name: family_name.ok_or(FlowError::MissingClaim("family_name"))?,
+        birthdate,
+        email,
+    })
+}

@@ -1,0 +1,132 @@
+//! The whole HTTP surface: Leptos pages and server functions, identity-provider routes, health,
+//! static files; wrapped in sessions and the security layers.
+
+use crate::{oidc, security};
+use app::platform::{session_store::DbSessionStore, sessions, AppState};
+use app::{error::AppError, shell, App};
+use axum::{
+    body::Body,
+    extract::{FromRef, State},
+    http::{Request, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+    routing::get,
+    Router,
+};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::{sync::Arc, time::Duration};
+use tokio::sync::watch;
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+
+#[derive(Clone, FromRef)]
+pub struct ServerState {
+    pub leptos_options: LeptosOptions,
+    pub app: AppState,
+    pub oidc: Option<Arc<oidc::Provider>>,
+}
+
+/// Server functions fail with HTTP 500 by default; the portal answers with the status that
+/// matches the error (422 for invalid input, 409 for a decision already made, …).
+async fn server_fn_error_status(request: Request<Body>, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key("serverfnerror")
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, ERROR_BODY_LIMIT).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+async fn health(State(state): State<ServerState>) -> impl IntoResponse {
+    match state.app.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(error) => {
+            tracing::error!(%error, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+        }
+    }
+}
+
+pub fn build(app: AppState, leptos_options: LeptosOptions) -> Router {
+    let oidc = app
+        .config
+        .oidc
+        .clone()
+        .map(|settings| Arc::new(oidc::Provider::new(settings, &app.config.public_url)));
+    let state = ServerState {
+        leptos_options: leptos_options.clone(),
+        app: app.clone(),
+        oidc,
+    };
+    let routes = generate_route_list(App);
+    let page_context = {
+        let app = app.clone();
+        move || {
+            // What server functions and server-rendered pages can `use_context`.
+            provide_context(app.clone());
+            security::provide_content_security_policy(app.config.production);
+        }
+    };
+    let fallback_context = page_context.clone();
+    let session_layer = SessionManagerLayer::new(DbSessionStore::new(app.db.clone()))
+        .with_name(if app.config.production {
+            "__Host-portal_session"
+        } else {
+            "portal_session"
+        })
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(app.config.production)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::minutes(sessions::IDLE_TIMEOUT_MINUTES),
+        ));
+
+    Router::new()
+        .route("/auth/oidc/start", get(oidc::start))
+        .route("/auth/oidc/callback", get(oidc::callback))
+        .route("/healthz", get(health))
+        .leptos_routes_with_context(&state, routes, page_context, {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            ServerState,
+            _,
+        >(fallback_context, shell))
+        .layer(axum::middleware::from_fn(server_fn_error_status))
+        .layer(session_layer)
+        .layer(axum::middleware::from_fn_with_state(
+            security::Policy::new(&app.config),
+            security::guard,
+        ))
+        .with_state(state)
+}
+
+/// Periodic clean-up: expired sessions and idle rate-limit keys.
+pub async fn housekeeping(app: AppState, mut shutdown: watch::Receiver<bool>) {
+    let store = DbSessionStore::new(app.db.clone());
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(300)) => {}
+            _ = shutdown.changed() => return,
+        }
+        match store.delete_expired().await {
+            Ok(0) => {}
+            Ok(removed) => tracing::debug!(removed, "expired sessions removed"),
+            Err(error) => tracing::warn!(%error, "could not remove expired sessions"),
+        }
+        app.limits.forget_idle_keys();
+    }
+}
