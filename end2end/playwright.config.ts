@@ -5,8 +5,8 @@ import path from 'node:path';
 // real OpenID Connect provider. Chromium is Debian's; Playwright downloads nothing.
 const root = path.resolve(import.meta.dirname, '..');
 const state = path.join(import.meta.dirname, '.state');
-export const PORTAL = 'http://127.0.0.1:3000';
-export const SMTP_API = 'http://127.0.0.1:2580';
+const PORTAL = 'http://127.0.0.1:3000';
+const SMTP_API = 'http://127.0.0.1:2580';
 
 export default defineConfig({
   testDir: './tests',
@@ -44,7 +44,7 @@ export default defineConfig({
       reuseExistingServer: false,
     },
     {
-      command: `rm -rf ${state} && mkdir -p ${state} && ${root}/target/debug/portal serve`,
+      command: `rm -rf ${state} && mkdir -p ${state} && ${process.env.PORTAL_BIN ?? `${root}/target/debug/portal`} serve`,
       url: `${PORTAL}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,

@@ -12,6 +12,8 @@ pub mod mail;
 pub mod platform;
 pub mod professions;
 mod shell;
+#[cfg(feature = "test-support")]
+pub mod testing;
 pub mod ui;
 
 pub use shell::{shell, App};

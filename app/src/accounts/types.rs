@@ -126,7 +126,7 @@ pub fn validate_new_password(password: &str, confirmation: &str, errors: &mut Fi
             "password",
             format!("Use at most {PASSWORD_MAX} characters."),
         );
-    } else if password.chars().all(|c| Some(c) == password.chars().next()) {
+    } else if password.chars().all(|c| password.starts_with(c)) {
         errors.add("password", "Choose a password that is harder to guess.");
     }
     if password != confirmation {

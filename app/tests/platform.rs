@@ -1,0 +1,145 @@
+//! The mail outbox and the session store on a real database.
+#![cfg(feature = "test-support")]
+
+use app::entities::outbound_email;
+use app::mail::{message::Email, outbox};
+use app::platform::session_store::DbSessionStore;
+use app::testing::TestDb;
+use chrono::Utc;
+use sea_orm::{EntityTrait, TransactionTrait};
+use std::collections::HashSet;
+use tower_sessions::{
+    cookie::time::{Duration, OffsetDateTime},
+    session::{Id, Record},
+    SessionStore,
+};
+
+fn email(n: usize) -> Email {
+    Email::new(format!("Message {n}")).paragraph("Hello")
+}
+
+#[tokio::test]
+async fn an_email_queued_in_a_rolled_back_transaction_is_never_sent() {
+    let test = TestDb::new().await;
+    let txn = test.db().begin().await.unwrap();
+    outbox::enqueue(&txn, "a@clinic.example", email(1))
+        .await
+        .unwrap();
+    txn.rollback().await.unwrap();
+    assert!(outbox::claim_due(test.db(), Utc::now(), 10)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn concurrent_workers_never_claim_the_same_message() {
+    let test = TestDb::new().await;
+    for n in 0..40 {
+        outbox::enqueue(test.db(), "a@clinic.example", email(n))
+            .await
+            .unwrap();
+    }
+    let workers = (0..4).map(|_| {
+        let db = test.db().clone();
+        tokio::spawn(async move { outbox::claim_due(&db, Utc::now(), 40).await.unwrap() })
+    });
+    let mut claimed = Vec::new();
+    for worker in workers.collect::<Vec<_>>() {
+        claimed.extend(worker.await.unwrap().into_iter().map(|m| m.id));
+    }
+    let distinct: HashSet<_> = claimed.iter().collect();
+    assert_eq!(claimed.len(), 40, "every message claimed once");
+    assert_eq!(distinct.len(), 40, "no message claimed twice");
+    // Claimed messages are leased: nobody else takes them now.
+    assert!(outbox::claim_due(test.db(), Utc::now(), 40)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn a_failed_delivery_stays_queued_and_is_retried_later() {
+    let test = TestDb::new().await;
+    let id = outbox::enqueue(test.db(), "a@clinic.example", email(1))
+        .await
+        .unwrap();
+    let claimed = outbox::claim_due(test.db(), Utc::now(), 10).await.unwrap();
+    assert_eq!(claimed[0].attempts, 1);
+    outbox::reschedule(test.db(), id, 1, "SMTP: connection refused")
+        .await
+        .unwrap();
+    let row = outbound_email::Entity::find_by_id(id)
+        .one(test.db())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.status, outbox::QUEUED);
+    assert_eq!(row.last_error.as_deref(), Some("SMTP: connection refused"));
+    assert!(
+        outbox::claim_due(test.db(), Utc::now(), 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "not before its back-off"
+    );
+    let later = Utc::now() + outbox::retry_delay(1) + chrono::Duration::seconds(1);
+    let retried = outbox::claim_due(test.db(), later, 10).await.unwrap();
+    assert_eq!(retried.len(), 1);
+    assert_eq!(retried[0].attempts, 2);
+    outbox::settle(test.db(), id, outbox::SENT).await.unwrap();
+    let row = outbound_email::Entity::find_by_id(id)
+        .one(test.db())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.status, outbox::SENT);
+    assert!(row.sent_at.is_some());
+    let much_later = later + chrono::Duration::hours(2);
+    assert!(
+        outbox::claim_due(test.db(), much_later, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "sent once"
+    );
+}
+
+fn record(expires_in: Duration) -> Record {
+    let mut data = std::collections::HashMap::new();
+    data.insert(
+        "signed_in".to_owned(),
+        serde_json::json!({ "account_id": 7 }),
+    );
+    Record {
+        id: Id::default(),
+        data,
+        expiry_date: OffsetDateTime::now_utc() + expires_in,
+    }
+}
+
+#[tokio::test]
+async fn sessions_are_stored_loaded_updated_expired_and_deleted() {
+    let test = TestDb::new().await;
+    let store = DbSessionStore::new(test.db().clone());
+    let mut live = record(Duration::minutes(30));
+    store.create(&mut live).await.unwrap();
+    let loaded = store.load(&live.id).await.unwrap().expect("stored");
+    assert_eq!(loaded.data, live.data);
+
+    live.data.insert("other".to_owned(), serde_json::json!(1));
+    store.save(&live).await.unwrap();
+    assert_eq!(store.load(&live.id).await.unwrap().unwrap().data.len(), 2);
+
+    let mut stale = record(Duration::seconds(-5));
+    store.create(&mut stale).await.unwrap();
+    assert!(
+        store.load(&stale.id).await.unwrap().is_none(),
+        "expired sessions do not load"
+    );
+    assert_eq!(store.delete_expired().await.unwrap(), 1);
+
+    store.delete(&live.id).await.unwrap();
+    assert!(store.load(&live.id).await.unwrap().is_none());
+    assert!(store.load(&Id::default()).await.unwrap().is_none());
+}

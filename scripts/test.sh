@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Every test of the portal: formatting and lints, unit and integration tests on SQLite and on
+# PostgreSQL, and the end-to-end tests in Chromium against the built portal with a real SMTP
+# sink and a real OpenID Connect provider.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --for-tests
+source scripts/env.sh
+say() { printf '\n\033[1;34m==>\033[0m %s\n' "$*"; }
+started=$(date +%s)
+
+say "formatting"
+cargo fmt --all -- --check
+
+say "lints (server and browser builds)"
+cargo clippy -p app --features test-support -p server -p migrations --all-targets -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+say "no server-only crate reaches the WASM"
+browser_crates=$(cargo tree -p frontend --target wasm32-unknown-unknown -e normal --prefix none | awk '{print $1}' | sort -u)
+for crate in tokio sea-orm sqlx mio argon2 lettre tower-sessions openidconnect; do
+  if grep -qx "$crate" <<<"$browser_crates"; then
+    echo "error: $crate is in the browser build" >&2
+    exit 1
+  fi
+done
+
+say "unit and integration tests on SQLite"
+cargo test -p app --features test-support -p server -p migrations
+
+say "integration tests on PostgreSQL"
+PG_ADMIN_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
+fi
+# Databases left by earlier runs.
+psql "$PG_ADMIN_URL" -qAt -c "SELECT datname FROM pg_database WHERE datname LIKE 'portal_test_%'" |
+  while read -r db; do psql "$PG_ADMIN_URL" -q -c "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
+TEST_DATABASE_URL="$PG_ADMIN_URL" cargo test -p app --features test-support -p server --tests
+
+say "building the portal (cargo leptos build)"
+cargo leptos build
+
+say "end-to-end tests in Chromium"
+(cd end2end && PORTAL_BIN="$TARGET_DIR/debug/portal" npx playwright test)
+
+say "all tests passed in $(( $(date +%s) - started )) s"

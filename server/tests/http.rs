@@ -1,0 +1,325 @@
+//! The portal through its real axum router: server functions, sessions and security layers.
+
+use app::platform::{config::OidcSettings, AppState, PortalConfig};
+use app::testing::{registration, TestDb, PASSWORD};
+use axum::{
+    body::Body,
+    http::{header, Request, StatusCode},
+    Router,
+};
+use leptos::config::LeptosOptions;
+use tower::ServiceExt;
+
+fn options() -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("portal")
+        .site_root("target/site")
+        .build()
+}
+
+fn router(state: &AppState) -> Router {
+    server::router::build(state.clone(), options())
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Answer {
+    /// The session cookie this answer sets, as `name=value`.
+    fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .find(|cookie| cookie.contains("portal_session="))
+            .map(|cookie| cookie.split(';').next().unwrap_or_default().to_owned())
+    }
+
+    fn set_cookie(&self) -> String {
+        self.headers
+            .get(header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+async fn send(router: &Router, request: Request<Body>) -> Answer {
+    let response = router.clone().oneshot(request).await.expect("response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    Answer {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+/// A same-origin form post to a server function, as the portal's pages make it.
+async fn call(router: &Router, function: &str, form: &str, cookie: Option<&str>) -> Answer {
+    let mut request = Request::post(format!("/api/{function}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .header(header::ORIGIN, "http://127.0.0.1:3000");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    send(router, request.body(Body::from(form.to_owned())).unwrap()).await
+}
+
+fn form_of(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_a_nonce_that_matches_the_hydration_script() {
+    let test = TestDb::new().await;
+    let answer = send(
+        &router(&test.state),
+        Request::get("/").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let csp = answer.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    assert!(answer
+        .body
+        .contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")));
+    assert!(!csp.contains("unsafe-inline"));
+    assert_eq!(answer.headers[header::X_FRAME_OPTIONS], "DENY");
+    assert_eq!(answer.headers[header::REFERRER_POLICY], "no-referrer");
+    assert!(answer.body.contains("Sign in with BC Services Card"));
+
+    let health = send(
+        &router(&test.state),
+        Request::get("/healthz").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(health.status, StatusCode::OK);
+    let missing = send(
+        &router(&test.state),
+        Request::get("/no/such/page").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused_before_any_server_function_runs() {
+    let test = TestDb::new().await;
+    app::testing::verified(&test.state, "jane").await;
+    let router = router(&test.state);
+    let body = form_of(&[("username", "jane"), ("password", PASSWORD)]);
+    for (name, value) in [
+        ("origin", "https://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+    ] {
+        let request = Request::post("/api/sign_in")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(name, value)
+            .body(Body::from(body.clone()))
+            .unwrap();
+        let answer = send(&router, request).await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN);
+        assert!(answer.session_cookie().is_none(), "no session was started");
+    }
+}
+
+#[tokio::test]
+async fn identity_then_registration_rotates_the_session_and_signs_in() {
+    let test = TestDb::new().await;
+    let router = router(&test.state);
+
+    // Registering without a validated identity is refused.
+    let form = registration(test.db(), "jane", "jane@clinic.example").await;
+    let register_form = form_of(&[
+        ("form[email]", &form.email),
+        ("form[username]", &form.username),
+        ("form[password]", &form.password),
+        ("form[password_confirmation]", &form.password_confirmation),
+        ("form[phone]", &form.phone),
+        ("form[profession_id]", &form.profession_id),
+        ("form[licence_number]", &form.licence_number),
+    ]);
+    let refused = call(&router, "register", &register_form, None).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("validate your identity"));
+
+    let identity = form_of(&[
+        ("form[subject]", "jane"),
+        ("form[given_name]", "Jane"),
+        ("form[family_name]", "Doe"),
+        ("form[birthdate]", "1980-01-31"),
+        ("form[email]", "jane@clinic.example"),
+    ]);
+    let validated = call(&router, "dev_identity_sign_in", &identity, None).await;
+    assert_eq!(validated.status, StatusCode::OK, "{}", validated.body);
+    assert!(validated.body.contains("MustRegister"));
+    let pending = validated.session_cookie().expect("session cookie");
+    let cookie_attributes = validated.set_cookie();
+    assert!(cookie_attributes.contains("HttpOnly"));
+    assert!(cookie_attributes.contains("SameSite=Lax"));
+    assert!(cookie_attributes.contains("Path=/"));
+
+    let start = call(&router, "load_registration", "", Some(&pending)).await;
+    assert!(start.body.contains("Jane Doe"), "{}", start.body);
+
+    let registered = call(&router, "register", &register_form, Some(&pending)).await;
+    assert_eq!(registered.status, StatusCode::OK, "{}", registered.body);
+    let signed_in = registered
+        .session_cookie()
+        .expect("a new session id at sign-in");
+    assert_ne!(signed_in, pending, "session id rotated at sign-in");
+
+    let session = call(&router, "load_session", "", Some(&signed_in)).await;
+    assert!(
+        session.body.contains("\"username\":\"jane\""),
+        "{}",
+        session.body
+    );
+    let old = call(&router, "load_session", "", Some(&pending)).await;
+    assert!(
+        old.body.contains("\"user\":null"),
+        "the pre-sign-in id is worthless: {}",
+        old.body
+    );
+
+    let signed_out = call(&router, "sign_out", "", Some(&signed_in)).await;
+    assert_eq!(signed_out.status, StatusCode::OK);
+    let after = call(&router, "load_session", "", Some(&signed_in)).await;
+    assert!(after.body.contains("\"user\":null"), "{}", after.body);
+}
+
+#[tokio::test]
+async fn refusals_carry_their_http_status() {
+    let test = TestDb::new().await;
+    app::testing::verified(&test.state, "jane").await;
+    let router = router(&test.state);
+
+    let wrong = call(
+        &router,
+        "sign_in",
+        &form_of(&[("username", "jane"), ("password", "nope nope nope")]),
+        None,
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("Incorrect username or password."));
+    assert!(wrong.session_cookie().is_none());
+
+    let anonymous = call(
+        &router,
+        "update_contact",
+        &form_of(&[("form[email]", "x@y.ca"), ("form[phone]", "6045550199")]),
+        None,
+    )
+    .await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+
+    let right = call(
+        &router,
+        "sign_in",
+        &form_of(&[("username", "jane"), ("password", PASSWORD)]),
+        None,
+    )
+    .await;
+    assert_eq!(right.status, StatusCode::OK);
+    let cookie = right.session_cookie().unwrap();
+    let invalid = call(
+        &router,
+        "update_contact",
+        &form_of(&[("form[email]", "bad"), ("form[phone]", "1")]),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(invalid.body.contains("\"email\""), "{}", invalid.body);
+}
+
+fn production(database_url: &str) -> PortalConfig {
+    PortalConfig {
+        production: true,
+        public_url: "https://portal.example".to_owned(),
+        smtp_url: Some("smtp://127.0.0.1:2525".to_owned()),
+        oidc: Some(OidcSettings {
+            issuer_url: "https://idp.example".to_owned(),
+            client_id: "portal".to_owned(),
+            client_secret: "secret".to_owned(),
+        }),
+        ..PortalConfig::for_tests(database_url)
+    }
+}
+
+#[tokio::test]
+async fn production_hides_development_tools_and_secures_the_cookie() {
+    let test = TestDb::new().await;
+    app::testing::verified(&test.state, "jane").await;
+    let state = AppState::new(
+        test.db().clone(),
+        production(&test.state.config.database_url),
+    );
+    let router = router(&state);
+
+    for page in ["/dev/idp", "/dev/mailbox"] {
+        let answer = send(&router, Request::get(page).body(Body::empty()).unwrap()).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{page}");
+    }
+    let request = Request::post("/api/dev_identity_sign_in")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ORIGIN, "https://portal.example")
+        .body(Body::from(form_of(&[
+            ("form[subject]", "x"),
+            ("form[given_name]", "X"),
+            ("form[family_name]", "Y"),
+        ])))
+        .unwrap();
+    assert_eq!(send(&router, request).await.status, StatusCode::FORBIDDEN);
+
+    let request = Request::post("/api/sign_in")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ORIGIN, "https://portal.example")
+        .body(Body::from(form_of(&[
+            ("username", "jane"),
+            ("password", PASSWORD),
+        ])))
+        .unwrap();
+    let answer = send(&router, request).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let cookie = answer.set_cookie();
+    assert!(cookie.starts_with("__Host-portal_session="), "{cookie}");
+    assert!(
+        cookie.contains("Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+    assert!(answer
+        .headers
+        .contains_key(header::STRICT_TRANSPORT_SECURITY));
+}
