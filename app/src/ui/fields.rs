@@ -34,6 +34,26 @@ fn field_message(errors: Signal<Option<AppError>>, field: &'static str) -> Memo<
     })
 }
 
+#[component]
+fn FieldLabel(for_id: String, label: String, required: bool) -> impl IntoView {
+    view! {
+        <label for=for_id>
+            {label}
+            {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
+        </label>
+    }
+}
+
+/// Where a field's error appears; screen readers announce it when it changes.
+#[component]
+fn FieldMessage(id: String, message: Memo<Option<String>>) -> impl IntoView {
+    view! {
+        <p class="field-error" id=id aria-live="polite">
+            {move || message.get()}
+        </p>
+    }
+}
+
 /// A labelled input whose error message sits right under it and is announced. The input keeps
 /// what the user typed when the server refuses the form.
 #[component]
@@ -61,10 +81,7 @@ pub fn Field(
     let message = field_message(errors, field);
     view! {
         <div class="field" class:field-invalid=move || message.get().is_some()>
-            <label for=id.clone()>
-                {label}
-                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
-            </label>
+            <FieldLabel for_id=id.clone() label required/>
             {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
             <input
                 id=id
@@ -76,9 +93,7 @@ pub fn Field(
                 aria-invalid=move || if message.get().is_some() { "true" } else { "false" }
                 aria-describedby=described_by
             />
-            <p class="field-error" id=error_id aria-live="polite">
-                {move || message.get()}
-            </p>
+            <FieldMessage id=error_id message/>
         </div>
     }
 }
@@ -100,10 +115,7 @@ pub fn SelectField(
     let message = field_message(errors, field);
     view! {
         <div class="field" class:field-invalid=move || message.get().is_some()>
-            <label for=id.clone()>
-                {label}
-                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
-            </label>
+            <FieldLabel for_id=id.clone() label required/>
             <select
                 id=id
                 name=name
@@ -117,9 +129,7 @@ pub fn SelectField(
                     .map(|(value, label)| view! { <option value=value>{label}</option> })
                     .collect_view()}
             </select>
-            <p class="field-error" id=error_id aria-live="polite">
-                {move || message.get()}
-            </p>
+            <FieldMessage id=error_id message/>
         </div>
     }
 }

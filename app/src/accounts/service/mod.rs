@@ -8,13 +8,14 @@ use super::types::*;
 use crate::audit::{self, AuditAction, AuditEntry};
 use crate::entities::{account, account_identity};
 use crate::error::{AppError, FieldErrors};
-use crate::mail::outbox;
+use crate::mail::{message::Email, outbox};
 use crate::platform::{db::begin_write, AppState};
 use crate::professions::{self, types::Profession};
 use chrono::{Duration, NaiveDate, Utc};
 use links::Purpose;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set, SqlErr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
+    QueryFilter, Set, SqlErr,
 };
 use serde_json::json;
 
@@ -339,17 +340,38 @@ pub async fn verify_email(
     Ok(email)
 }
 
-/// Emails a reset link if the address belongs to an account; says nothing either way.
+/// Account recovery by email address: composes a message only when the address belongs to an
+/// account, and answers the same either way, so the answer reveals nothing.
+async fn recover_by_email(
+    state: &AppState,
+    email: &str,
+    client_addr: Option<&str>,
+    action: AuditAction,
+    compose: impl AsyncFnOnce(&DatabaseTransaction, &account::Model) -> Result<Email, AppError>,
+) -> Result<(), AppError> {
+    let email = normalize_email(email).map_err(|m| AppError::invalid("email", m))?;
+    let txn = begin_write(&state.db).await?;
+    if let Some(account) = find_by_email(&txn, &email).await? {
+        let message = compose(&txn, &account).await?;
+        outbox::enqueue(&txn, &email, message).await?;
+        let entry =
+            AuditEntry::new(action, format!("account:{}", account.id)).from_addr(client_addr);
+        audit::record(&txn, entry).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// "Reset My Password": emails a one-hour reset link to the account's address.
 pub async fn request_password_reset(
     state: &AppState,
     email: &str,
     client_addr: Option<&str>,
 ) -> Result<(), AppError> {
-    let email = normalize_email(email).map_err(|m| AppError::invalid("email", m))?;
-    let txn = begin_write(&state.db).await?;
-    if let Some(account) = find_by_email(&txn, &email).await? {
+    let action = AuditAction::PasswordResetRequested;
+    recover_by_email(state, email, client_addr, action, async |txn, account| {
         let token = links::issue(
-            &txn,
+            txn,
             account.id,
             Purpose::ResetPassword,
             None,
@@ -359,21 +381,9 @@ pub async fn request_password_reset(
         let link = state
             .config
             .link(&format!("/account/reset-password?token={token}"));
-        outbox::enqueue(
-            &txn,
-            &email,
-            emails::reset_password(&account.full_name(), &link),
-        )
-        .await?;
-        let entry = AuditEntry::new(
-            AuditAction::PasswordResetRequested,
-            format!("account:{}", account.id),
-        )
-        .from_addr(client_addr);
-        audit::record(&txn, entry).await?;
-    }
-    txn.commit().await?;
-    Ok(())
+        Ok(emails::reset_password(&account.full_name(), &link))
+    })
+    .await
 }
 
 /// Sets a new password through an emailed reset link. The link works once.
@@ -418,31 +428,22 @@ async fn set_password(
     Ok(())
 }
 
-/// Emails the username to the address if it belongs to an account; says nothing either way.
+/// "Look Up My Username": emails the username to the account's address.
 pub async fn look_up_username(
     state: &AppState,
     email: &str,
     client_addr: Option<&str>,
 ) -> Result<(), AppError> {
-    let email = normalize_email(email).map_err(|m| AppError::invalid("email", m))?;
-    let txn = begin_write(&state.db).await?;
-    if let Some(account) = find_by_email(&txn, &email).await? {
+    let action = AuditAction::UsernameLookupRequested;
+    recover_by_email(state, email, client_addr, action, async |_, account| {
         let sign_in = state.config.link("/sign-in");
-        outbox::enqueue(
-            &txn,
-            &email,
-            emails::username_reminder(&account.full_name(), &account.username, &sign_in),
-        )
-        .await?;
-        let entry = AuditEntry::new(
-            AuditAction::UsernameLookupRequested,
-            format!("account:{}", account.id),
-        )
-        .from_addr(client_addr);
-        audit::record(&txn, entry).await?;
-    }
-    txn.commit().await?;
-    Ok(())
+        Ok(emails::username_reminder(
+            &account.full_name(),
+            &account.username,
+            &sign_in,
+        ))
+    })
+    .await
 }
 
 /// Where a contact update left the email address.
