@@ -1,7 +1,5 @@
 # Sourced by the scripts: one set of build artifacts for cargo-leptos and plain cargo commands.
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-# cargo-leptos builds with this flag; using it everywhere lets tests reuse the same artifacts.
-export RUSTFLAGS="--cfg erase_components"
 # CI starts from a clean clone: keep compiled dependencies in a persistent directory.
 if [ "${CI:-}" = "true" ] && [ -z "${CARGO_TARGET_DIR:-}" ]; then
   export CARGO_TARGET_DIR="${PORTAL_CACHE_DIR:-$HOME/.cache/my-careconnect-portal}/target"

@@ -143,3 +143,84 @@ async fn sessions_are_stored_loaded_updated_expired_and_deleted() {
     assert!(store.load(&live.id).await.unwrap().is_none());
     assert!(store.load(&Id::default()).await.unwrap().is_none());
 }
+
+mod session_lifetime {
+    use app::platform::{session_store::DbSessionStore, sessions};
+    use app::testing::TestDb;
+    use chrono::Utc;
+    use std::sync::Arc;
+    use tower_sessions::Session;
+
+    fn session(test: &TestDb) -> Session {
+        Session::new(None, Arc::new(DbSessionStore::new(test.db().clone())), None)
+    }
+
+    async fn signed_in_at(session: &Session, since: i64, seen: i64) {
+        session
+            .insert(
+                "signed_in",
+                serde_json::json!({ "account_id": 7, "since": since, "seen": seen }),
+            )
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn activity_pushes_the_idle_expiry_back_at_most_once_a_minute() {
+        let test = TestDb::new().await;
+        let session = session(&test);
+        let now = Utc::now().timestamp();
+        signed_in_at(&session, now - 600, now - 120).await;
+        sessions::keep_alive(&session).await.unwrap();
+        let seen = session
+            .get::<serde_json::Value>("signed_in")
+            .await
+            .unwrap()
+            .unwrap()["seen"]
+            .as_i64()
+            .unwrap();
+        assert!(seen >= now, "kept alive");
+
+        signed_in_at(&session, now - 600, now - 5).await;
+        sessions::keep_alive(&session).await.unwrap();
+        let seen = session
+            .get::<serde_json::Value>("signed_in")
+            .await
+            .unwrap()
+            .unwrap()["seen"]
+            .as_i64()
+            .unwrap();
+        assert_eq!(seen, now - 5, "recently seen sessions are not rewritten");
+        assert_eq!(
+            sessions::signed_in_account(&session).await.unwrap(),
+            Some(7)
+        );
+    }
+
+    #[tokio::test]
+    async fn a_session_ends_twelve_hours_after_sign_in_however_active() {
+        let test = TestDb::new().await;
+        let session = session(&test);
+        let now = Utc::now().timestamp();
+        signed_in_at(&session, now - 12 * 3600 - 1, now).await;
+        assert_eq!(sessions::signed_in_account(&session).await.unwrap(), None);
+        sessions::keep_alive(&session).await.unwrap();
+        assert!(session.is_empty().await, "flushed");
+    }
+
+    #[tokio::test]
+    async fn signing_in_changes_the_session_id() {
+        let test = TestDb::new().await;
+        let session = session(&test);
+        session.insert("before", 1).await.unwrap();
+        session.save().await.unwrap();
+        let before = session.id();
+        sessions::sign_in(&session, 42).await.unwrap();
+        session.save().await.unwrap();
+        assert_ne!(session.id(), before);
+        assert_eq!(
+            sessions::signed_in_account(&session).await.unwrap(),
+            Some(42)
+        );
+    }
+}

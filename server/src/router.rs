@@ -106,6 +106,7 @@ pub fn build(app: AppState, leptos_options: LeptosOptions) -> Router {
             _,
         >(fallback_context, shell))
         .layer(axum::middleware::from_fn(server_fn_error_status))
+        .layer(axum::middleware::from_fn(security::keep_session_alive))
         .layer(session_layer)
         .layer(axum::middleware::from_fn_with_state(
             security::Policy::new(&app.config),

@@ -146,6 +146,21 @@ pub fn provide_content_security_policy(production: bool) {
     }
 }
 
+/// Keeps signed-in sessions alive while they are used (see `sessions::keep_alive`). Static files
+/// are skipped: they never touch the session.
+pub async fn keep_session_alive(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let static_file = path.starts_with("/pkg/") || path.starts_with("/favicon");
+    if !static_file {
+        if let Some(session) = request.extensions().get::<tower_sessions::Session>() {
+            if let Err(error) = app::platform::sessions::keep_alive(session).await {
+                tracing::warn!(?error, "could not keep the session alive");
+            }
+        }
+    }
+    next.run(request).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,11 +1,20 @@
 use crate::accounts::api::SignIn;
 use crate::ui::*;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
+    let query = use_query_map();
+    // Set by the identity provider callback when validation failed.
+    let identity_failed = move || query.with(|q| q.get("error").as_deref() == Some("identity"));
     view! {
         <PageTitle title="Sign in" lead="Sign in to the my.CareConnect Enrolment Portal to manage your worksites and CareConnect access."/>
+        <Show when=identity_failed>
+            <p class="alert alert-error" role="alert">
+                "We could not validate your identity with the BC Services Card. Please try again. If it keeps failing, contact the CareConnect team at CareConnect@phsa.ca."
+            </p>
+        </Show>
         <SignInPanel/>
     }
 }
