@@ -15,5 +15,6 @@ mod shell;
 #[cfg(feature = "test-support")]
 pub mod testing;
 pub mod ui;
+pub mod worksites;
 
 pub use shell::{shell, App};

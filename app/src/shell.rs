@@ -2,6 +2,7 @@ use crate::accounts::ui::*;
 use crate::home::{ComingSoonPage, HomePage};
 use crate::mail::mailbox::MailboxPage;
 use crate::ui::{provide_session, Frame, PageTitle};
+use crate::worksites::ui::{RegisterWorksitePage, WorksiteAccessPage, WorksitePage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
@@ -56,10 +57,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/verify-email") view=VerifyEmailPage/>
                     <Route path=path!("/account/reset-password") view=ResetPasswordPage/>
                     <Route path=path!("/account/lookup-username") view=LookUpUsernamePage/>
-                    <Route path=path!("/worksites") view=|| view! {
-                        <ComingSoonPage title="Worksite Access"
-                            what="Here you will register your worksite, join an existing one with its Worksite ID or address, and manage its members."/>
-                    }/>
+                    <Route path=path!("/worksites") view=WorksiteAccessPage/>
+                    <Route path=path!("/worksites/register") view=RegisterWorksitePage/>
+                    // One route for every tab, so moving between tabs keeps the page mounted.
+                    <Route path=path!("/worksites/:code/:tab?") view=WorksitePage/>
                     <Route path=path!("/applications") view=|| view! {
                         <ComingSoonPage title="Application Access"
                             what="Here you will request CareConnect access from your worksite and follow your request."/>

@@ -17,6 +17,8 @@ pub enum AuditAction {
     PasswordReset,
     UsernameLookupRequested,
     StaffGranted,
+    WorksiteRegistered,
+    WorksiteUpdated,
 }
 
 impl AuditAction {
@@ -34,6 +36,8 @@ impl AuditAction {
             AuditAction::PasswordReset => "password_reset",
             AuditAction::UsernameLookupRequested => "username_lookup_requested",
             AuditAction::StaffGranted => "staff_granted",
+            AuditAction::WorksiteRegistered => "worksite_registered",
+            AuditAction::WorksiteUpdated => "worksite_updated",
         }
     }
 }
@@ -64,6 +68,11 @@ impl AuditEntry {
 
     pub fn by(mut self, actor_account_id: i64) -> Self {
         self.actor_account_id = Some(actor_account_id);
+        self
+    }
+
+    pub fn at_worksite(mut self, worksite_id: i64) -> Self {
+        self.worksite_id = Some(worksite_id);
         self
     }
 

@@ -3,7 +3,10 @@
 pub mod account;
 pub mod account_identity;
 pub mod audit_event;
+pub mod membership;
 pub mod one_time_token;
 pub mod outbound_email;
 pub mod profession;
 pub mod session;
+pub mod worksite;
+pub mod worksite_search_term;

@@ -149,7 +149,7 @@ pub fn FormError(errors: Signal<Option<AppError>>) -> impl IntoView {
 }
 
 #[component]
-pub fn SubmitButton(#[prop(into)] label: String, pending: Memo<bool>) -> impl IntoView {
+pub fn SubmitButton(#[prop(into)] label: Signal<String>, pending: Memo<bool>) -> impl IntoView {
     view! {
         <button type="submit" class="button button-primary" aria-disabled=move || pending.get().to_string()>
             {label}

@@ -1,0 +1,72 @@
+//! Server functions of the worksite pages.
+
+use super::types::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use {super::service, crate::platform::RequestContext};
+
+/// A member as the Active and Inactive Members tabs list them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MemberListing {
+    pub name: String,
+    pub profession: String,
+    pub user_type: crate::professions::types::UserType,
+    pub is_admin: bool,
+}
+
+#[server(prefix = "/api", endpoint = "register_worksite")]
+pub async fn register_worksite(form: WorksiteForm) -> Result<RegistrationOutcome, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::register(&ctx.state, account_id, &form, ctx.client_addr.as_deref()).await
+}
+
+#[server(prefix = "/api", endpoint = "find_worksite")]
+pub async fn find_worksite(worksite_id: String) -> Result<WorksiteSummary, AppError> {
+    let ctx = RequestContext::load().await?;
+    ctx.require_account().await?;
+    service::look_up(ctx.db(), &worksite_id).await
+}
+
+#[server(prefix = "/api", endpoint = "search_worksites")]
+pub async fn search_worksites(query: String) -> Result<Vec<WorksiteSummary>, AppError> {
+    let ctx = RequestContext::load().await?;
+    ctx.require_account().await?;
+    Ok(service::search::search(ctx.db(), &query).await?)
+}
+
+#[server(prefix = "/api", endpoint = "my_worksites")]
+pub async fn my_worksites() -> Result<Vec<MyWorksite>, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::my_worksites(ctx.db(), account_id).await
+}
+
+#[server(prefix = "/api", endpoint = "load_worksite")]
+pub async fn load_worksite(code: String) -> Result<WorksiteDetails, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::details(ctx.db(), account_id, &code).await
+}
+
+#[server(prefix = "/api", endpoint = "update_worksite")]
+pub async fn update_worksite(code: String, form: WorksiteEditForm) -> Result<(), AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::update(
+        &ctx.state,
+        account_id,
+        &code,
+        &form,
+        ctx.client_addr.as_deref(),
+    )
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "worksite_members")]
+pub async fn worksite_members(code: String, active: bool) -> Result<Vec<MemberListing>, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::members(ctx.db(), account_id, &code, active).await
+}

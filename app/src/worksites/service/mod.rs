@@ -1,0 +1,490 @@
+//! The worksite rules over a database connection.
+
+mod emails;
+pub mod search;
+
+use super::types::*;
+use crate::audit::{self, AuditAction, AuditEntry};
+use crate::entities::{account, membership, worksite};
+use crate::error::{AppError, FieldErrors};
+use crate::mail::outbox;
+use crate::platform::{db::begin_write, AppState};
+use crate::professions;
+use chrono::Utc;
+use rand::Rng;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set, SqlErr,
+};
+use serde_json::json;
+
+pub const ACTIVE: &str = "active";
+pub const INACTIVE: &str = "inactive";
+
+const ID_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/// A fresh random Worksite ID: 7 uppercase letters and digits (36^7 ≈ 7.8 × 10^10).
+pub fn new_worksite_id() -> String {
+    let mut rng = rand::rng();
+    (0..7)
+        .map(|_| ID_ALPHABET[rng.random_range(0..ID_ALPHABET.len())] as char)
+        .collect()
+}
+
+/// What makes two registrations the same place: unit, street and postal code, normalised.
+pub fn address_key(unit: Option<&str>, street: &str, postal_code: &str) -> String {
+    let plain = |text: &str| {
+        text.to_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|word| !word.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    format!(
+        "{}|{}|{}",
+        plain(unit.unwrap_or_default()),
+        plain(street),
+        plain(postal_code).replace(' ', "")
+    )
+}
+
+pub fn address_of(row: &worksite::Model) -> Address {
+    Address {
+        unit: row.unit.clone(),
+        street: row.street.clone(),
+        city: row.city.clone(),
+        province: row.province.clone(),
+        postal_code: row.postal_code.clone(),
+        country: row.country.clone(),
+    }
+}
+
+pub fn summary_of(row: &worksite::Model) -> WorksiteSummary {
+    WorksiteSummary {
+        code: row.code.clone(),
+        name: row.name.clone(),
+        address: address_of(row).display(),
+        worksite_type: WorksiteType::from_code(&row.worksite_type).unwrap_or(WorksiteType::Other),
+    }
+}
+
+struct ValidWorksite {
+    name: String,
+    worksite_type: WorksiteType,
+    unit: Option<String>,
+    street: String,
+    city: String,
+    postal_code: String,
+    phone: String,
+    phone_extension: Option<String>,
+    email: String,
+    emr: String,
+    clinic_type: String,
+}
+
+fn required(value: &str, field: &str, message: &str, errors: &mut FieldErrors) -> String {
+    let value = value.trim();
+    if value.is_empty() {
+        errors.add(field, message);
+    } else if value.chars().count() > 200 {
+        errors.add(field, "Use at most 200 characters.");
+    }
+    value.to_owned()
+}
+
+fn validate_contact(
+    name: &str,
+    phone: &str,
+    extension: &str,
+    email: &str,
+    errors: &mut FieldErrors,
+) -> (String, Option<String>, Option<String>, Option<String>) {
+    use crate::accounts::types::{normalize_email, normalize_phone};
+    let name = required(name, "name", "Enter the worksite's name.", errors);
+    let phone = normalize_phone(phone)
+        .map_err(|m| errors.add("phone", m))
+        .ok();
+    let extension = validate_extension(extension)
+        .map_err(|m| errors.add("phone_extension", m))
+        .ok()
+        .flatten();
+    let email = normalize_email(email)
+        .map_err(|m| errors.add("email", m))
+        .ok();
+    (name, phone, extension, email)
+}
+
+fn validate(form: &WorksiteForm) -> Result<ValidWorksite, AppError> {
+    let mut errors = FieldErrors::new();
+    let (name, phone, phone_extension, email) = validate_contact(
+        &form.name,
+        &form.phone,
+        &form.phone_extension,
+        &form.email,
+        &mut errors,
+    );
+    let worksite_type = WorksiteType::from_code(form.worksite_type.trim());
+    if worksite_type.is_none() {
+        errors.add("worksite_type", "Select the worksite type.");
+    }
+    let unit = Some(form.unit.trim().to_owned()).filter(|u| !u.is_empty());
+    if unit.as_ref().is_some_and(|u| u.len() > 20) {
+        errors.add("unit", "Use at most 20 characters.");
+    }
+    let street = required(
+        &form.street,
+        "street",
+        "Enter the street address.",
+        &mut errors,
+    );
+    let city = required(&form.city, "city", "Enter the city.", &mut errors);
+    let postal_code = normalize_postal_code(&form.postal_code)
+        .map_err(|m| errors.add("postal_code", m))
+        .ok();
+    let emr = form.emr.trim();
+    if !EMRS.contains(&emr) {
+        errors.add("emr", "Select the EMR the worksite uses (or None).");
+    }
+    let clinic_type = form.clinic_type.trim();
+    if !CLINIC_TYPES.contains(&clinic_type) {
+        errors.add("clinic_type", "Select the clinic type.");
+    }
+    match (worksite_type, postal_code, phone, email) {
+        (Some(worksite_type), Some(postal_code), Some(phone), Some(email)) if errors.is_empty() => {
+            Ok(ValidWorksite {
+                name,
+                worksite_type,
+                unit,
+                street,
+                city,
+                postal_code,
+                phone,
+                phone_extension,
+                email,
+                emr: emr.to_owned(),
+                clinic_type: clinic_type.to_owned(),
+            })
+        }
+        _ => Err(AppError::Invalid(errors)),
+    }
+}
+
+async fn verified_account(
+    conn: &impl ConnectionTrait,
+    account_id: i64,
+) -> Result<account::Model, AppError> {
+    let account = crate::accounts::service::find(conn, account_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if account.email.is_none() {
+        return Err(AppError::Refused(
+            "Please verify your email address first: worksite messages are sent to it.".to_owned(),
+        ));
+    }
+    Ok(account)
+}
+
+/// Registers a worksite; its registrant becomes its first Group / Site Administrator.
+pub async fn register(
+    state: &AppState,
+    account_id: i64,
+    form: &WorksiteForm,
+    client_addr: Option<&str>,
+) -> Result<RegistrationOutcome, AppError> {
+    let valid = validate(form)?;
+    let key = address_key(valid.unit.as_deref(), &valid.street, &valid.postal_code);
+    let txn = begin_write(&state.db).await?;
+    let registrant = verified_account(&txn, account_id).await?;
+    if form.register_anyway.trim().is_empty() {
+        let same_place = worksite::Entity::find()
+            .filter(worksite::Column::AddressKey.eq(&key))
+            .order_by_asc(worksite::Column::Name)
+            .all(&txn)
+            .await?;
+        if !same_place.is_empty() {
+            return Ok(RegistrationOutcome::AddressInUse(
+                same_place.iter().map(summary_of).collect(),
+            ));
+        }
+    }
+    let now = Utc::now();
+    let mut attempt = 0;
+    let row = loop {
+        attempt += 1;
+        let inserted = worksite::ActiveModel {
+            code: Set(new_worksite_id()),
+            name: Set(valid.name.clone()),
+            worksite_type: Set(valid.worksite_type.code().to_owned()),
+            unit: Set(valid.unit.clone()),
+            street: Set(valid.street.clone()),
+            city: Set(valid.city.clone()),
+            province: Set("BC".to_owned()),
+            postal_code: Set(valid.postal_code.clone()),
+            country: Set("Canada".to_owned()),
+            address_key: Set(key.clone()),
+            phone: Set(valid.phone.clone()),
+            phone_extension: Set(valid.phone_extension.clone()),
+            email: Set(valid.email.clone()),
+            emr: Set(valid.emr.clone()),
+            clinic_type: Set(valid.clinic_type.clone()),
+            created_by: Set(account_id),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await;
+        match inserted {
+            Ok(row) => break row,
+            // A Worksite ID collision: draw another.
+            Err(error)
+                if attempt < 5
+                    && matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
+            {
+                continue
+            }
+            Err(error) => return Err(error.into()),
+        }
+    };
+    search::index(&txn, &row).await?;
+    membership::ActiveModel {
+        worksite_id: Set(row.id),
+        account_id: Set(account_id),
+        status: Set(ACTIVE.to_owned()),
+        is_admin: Set(true),
+        joined_at: Set(now),
+        deactivated_at: Set(None),
+        deactivated_by: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    if let Some(email) = &registrant.email {
+        let link = state.config.link(&format!("/worksites/{}", row.code));
+        outbox::enqueue(
+            &txn,
+            email,
+            emails::worksite_registered(&registrant.full_name(), &row.name, &row.code, &link),
+        )
+        .await?;
+    }
+    let entry = AuditEntry::new(AuditAction::WorksiteRegistered, format!("worksite:{}", row.code))
+        .by(account_id)
+        .at_worksite(row.id)
+        .from_addr(client_addr)
+        .with_details(json!({ "name": row.name, "type": row.worksite_type, "address": address_of(&row).display() }));
+    audit::record(&txn, entry).await?;
+    txn.commit().await?;
+    Ok(RegistrationOutcome::Registered(summary_of(&row)))
+}
+
+pub async fn find_by_code(
+    conn: &impl ConnectionTrait,
+    code: &str,
+) -> Result<Option<worksite::Model>, DbErr> {
+    match normalize_worksite_id(code) {
+        Some(code) => {
+            worksite::Entity::find()
+                .filter(worksite::Column::Code.eq(code))
+                .one(conn)
+                .await
+        }
+        None => Ok(None),
+    }
+}
+
+/// "I was provided code to register with": the worksite with that Worksite ID.
+pub async fn look_up(conn: &impl ConnectionTrait, code: &str) -> Result<WorksiteSummary, AppError> {
+    if normalize_worksite_id(code).is_none() {
+        return Err(AppError::invalid(
+            "worksite_id",
+            "A Worksite ID has 7 letters and digits, like K6MR8QY.",
+        ));
+    }
+    find_by_code(conn, code)
+        .await?
+        .map(|row| summary_of(&row))
+        .ok_or_else(|| {
+            AppError::invalid(
+                "worksite_id",
+                "No worksite has this Worksite ID. Please check it with your site administrator.",
+            )
+        })
+}
+
+pub async fn membership_of(
+    conn: &impl ConnectionTrait,
+    worksite_id: i64,
+    account_id: i64,
+) -> Result<Option<membership::Model>, DbErr> {
+    membership::Entity::find()
+        .filter(membership::Column::WorksiteId.eq(worksite_id))
+        .filter(membership::Column::AccountId.eq(account_id))
+        .one(conn)
+        .await
+}
+
+/// The worksite and the viewer's active membership of it; anyone else is refused alike,
+/// whether or not the worksite exists.
+pub async fn as_member(
+    conn: &impl ConnectionTrait,
+    account_id: i64,
+    code: &str,
+) -> Result<(worksite::Model, membership::Model), AppError> {
+    let refused = || {
+        AppError::NotFound(
+            "You are not a member of this worksite, or it does not exist.".to_owned(),
+        )
+    };
+    let worksite = find_by_code(conn, code).await?.ok_or_else(refused)?;
+    let membership = membership_of(conn, worksite.id, account_id)
+        .await?
+        .filter(|m| m.status == ACTIVE)
+        .ok_or_else(refused)?;
+    Ok((worksite, membership))
+}
+
+pub async fn as_admin(
+    conn: &impl ConnectionTrait,
+    account_id: i64,
+    code: &str,
+) -> Result<worksite::Model, AppError> {
+    let (worksite, membership) = as_member(conn, account_id, code).await?;
+    if !membership.is_admin {
+        return Err(AppError::Forbidden);
+    }
+    Ok(worksite)
+}
+
+pub async fn details(
+    conn: &impl ConnectionTrait,
+    account_id: i64,
+    code: &str,
+) -> Result<WorksiteDetails, AppError> {
+    let (row, membership) = as_member(conn, account_id, code).await?;
+    let viewer = crate::accounts::service::find(conn, account_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let profession = professions::service::find(conn, viewer.profession_id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    Ok(WorksiteDetails {
+        code: row.code.clone(),
+        name: row.name.clone(),
+        worksite_type: WorksiteType::from_code(&row.worksite_type).unwrap_or(WorksiteType::Other),
+        address: address_of(&row),
+        phone: row.phone,
+        phone_extension: row.phone_extension,
+        email: row.email,
+        emr: row.emr,
+        clinic_type: row.clinic_type,
+        viewer_is_admin: membership.is_admin,
+        viewer_user_type: profession.user_type,
+    })
+}
+
+pub async fn my_worksites(
+    conn: &impl ConnectionTrait,
+    account_id: i64,
+) -> Result<Vec<MyWorksite>, AppError> {
+    let rows = membership::Entity::find()
+        .filter(membership::Column::AccountId.eq(account_id))
+        .find_also_related(worksite::Entity)
+        .all(conn)
+        .await?;
+    let mut mine: Vec<MyWorksite> = rows
+        .into_iter()
+        .filter_map(|(membership, worksite)| {
+            worksite.map(|worksite| MyWorksite {
+                worksite: summary_of(&worksite),
+                is_admin: membership.is_admin,
+                active: membership.status == ACTIVE,
+            })
+        })
+        .collect();
+    mine.sort_by(|a, b| (!a.active, &a.worksite.name).cmp(&(!b.active, &b.worksite.name)));
+    Ok(mine)
+}
+
+/// "Update Worksite": administrators change the name, phone, extension and email.
+pub async fn update(
+    state: &AppState,
+    account_id: i64,
+    code: &str,
+    form: &WorksiteEditForm,
+    client_addr: Option<&str>,
+) -> Result<(), AppError> {
+    let mut errors = FieldErrors::new();
+    let (name, phone, phone_extension, email) = validate_contact(
+        &form.name,
+        &form.phone,
+        &form.phone_extension,
+        &form.email,
+        &mut errors,
+    );
+    let txn = begin_write(&state.db).await?;
+    let row = as_admin(&txn, account_id, code).await?;
+    let (Some(phone), Some(email)) = (phone, email) else {
+        return Err(AppError::Invalid(errors));
+    };
+    errors.into_result()?;
+    let old = json!({ "name": row.name, "phone": row.phone, "phone_extension": row.phone_extension, "email": row.email });
+    let new =
+        json!({ "name": name, "phone": phone, "phone_extension": phone_extension, "email": email });
+    let mut active: worksite::ActiveModel = row.clone().into();
+    active.name = Set(name);
+    active.phone = Set(phone);
+    active.phone_extension = Set(phone_extension);
+    active.email = Set(email);
+    active.updated_at = Set(Utc::now());
+    let updated = active.update(&txn).await?;
+    search::index(&txn, &updated).await?;
+    let entry = AuditEntry::new(
+        AuditAction::WorksiteUpdated,
+        format!("worksite:{}", row.code),
+    )
+    .by(account_id)
+    .at_worksite(row.id)
+    .from_addr(client_addr)
+    .with_details(json!({ "old": old, "new": new }));
+    audit::record(&txn, entry).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The worksite's active (or inactive) members, by name; members only.
+pub async fn members(
+    conn: &impl ConnectionTrait,
+    account_id: i64,
+    code: &str,
+    active: bool,
+) -> Result<Vec<super::api::MemberListing>, AppError> {
+    let (worksite, _) = as_member(conn, account_id, code).await?;
+    let professions: std::collections::HashMap<i32, professions::types::Profession> =
+        professions::service::list(conn)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+    let rows = membership::Entity::find()
+        .filter(membership::Column::WorksiteId.eq(worksite.id))
+        .filter(membership::Column::Status.eq(if active { ACTIVE } else { INACTIVE }))
+        .find_also_related(account::Entity)
+        .all(conn)
+        .await?;
+    let mut members: Vec<_> = rows
+        .into_iter()
+        .filter_map(|(membership, account)| {
+            let account = account?;
+            let profession = professions.get(&account.profession_id)?;
+            Some(super::api::MemberListing {
+                name: account.full_name(),
+                profession: profession.name.clone(),
+                user_type: profession.user_type,
+                is_admin: membership.is_admin,
+            })
+        })
+        .collect();
+    members.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(members)
+}

@@ -1,0 +1,327 @@
+//! Worksite data shared by browser and server, and the validation both apply.
+
+use crate::error::FieldErrors;
+use serde::{Deserialize, Serialize};
+
+/// The worksite types, in the guide's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum WorksiteType {
+    CommunityBasedPrivatePractice,
+    HomeOffice,
+    FirstNationsHealthAuthorityFacility,
+    HealthAuthorityClinic,
+    CommunityPharmacy,
+    LongTermCareFacility,
+    NoClinicalApps,
+    Other,
+}
+
+impl WorksiteType {
+    pub const ALL: [WorksiteType; 8] = [
+        WorksiteType::CommunityBasedPrivatePractice,
+        WorksiteType::HomeOffice,
+        WorksiteType::FirstNationsHealthAuthorityFacility,
+        WorksiteType::HealthAuthorityClinic,
+        WorksiteType::CommunityPharmacy,
+        WorksiteType::LongTermCareFacility,
+        WorksiteType::NoClinicalApps,
+        WorksiteType::Other,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            WorksiteType::CommunityBasedPrivatePractice => "Community Based Private Practice",
+            WorksiteType::HomeOffice => "Home Office",
+            WorksiteType::FirstNationsHealthAuthorityFacility => {
+                "First Nations Health Authority Facility"
+            }
+            WorksiteType::HealthAuthorityClinic => "Health Authority Clinic",
+            WorksiteType::CommunityPharmacy => "Community Pharmacy",
+            WorksiteType::LongTermCareFacility => "Long Term Care Facility (non-Health Authority)",
+            WorksiteType::NoClinicalApps => "No Clinical Apps (Services Card Registration only)",
+            WorksiteType::Other => "Other",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            WorksiteType::CommunityBasedPrivatePractice => "community_private_practice",
+            WorksiteType::HomeOffice => "home_office",
+            WorksiteType::FirstNationsHealthAuthorityFacility => "fnha_facility",
+            WorksiteType::HealthAuthorityClinic => "health_authority_clinic",
+            WorksiteType::CommunityPharmacy => "community_pharmacy",
+            WorksiteType::LongTermCareFacility => "long_term_care",
+            WorksiteType::NoClinicalApps => "no_clinical_apps",
+            WorksiteType::Other => "other",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.code() == code)
+    }
+
+    /// Members of these worksites can be granted CareConnect access.
+    pub fn eligible_for_careconnect(self) -> bool {
+        matches!(
+            self,
+            WorksiteType::CommunityBasedPrivatePractice
+                | WorksiteType::FirstNationsHealthAuthorityFacility
+                | WorksiteType::CommunityPharmacy
+                | WorksiteType::LongTermCareFacility
+        )
+    }
+}
+
+/// Electronic medical record systems used in BC community practice.
+pub const EMRS: &[&str] = &[
+    "Accuro",
+    "CHARM EHR",
+    "Intrahealth Profile",
+    "Juno EMR",
+    "Med Access (TELUS)",
+    "MOIS",
+    "OSCAR",
+    "OSCAR Pro",
+    "Plexia",
+    "TELUS PS Suite",
+    "Wolf (TELUS)",
+    "Other",
+    "None",
+];
+
+pub const CLINIC_TYPES: &[&str] = &[
+    "Family Practice",
+    "Walk-in / Urgent Care",
+    "Specialist Practice",
+    "Multidisciplinary Clinic",
+    "Pharmacy",
+    "Long Term Care",
+    "Community Health Centre",
+    "Other",
+];
+
+/// A Worksite ID as typed: trimmed and upper-cased; `None` unless 7 letters or digits.
+pub fn normalize_worksite_id(input: &str) -> Option<String> {
+    let id = input.trim().to_uppercase();
+    (id.len() == 7 && id.chars().all(|c| c.is_ascii_alphanumeric())).then_some(id)
+}
+
+/// Canadian postal code `A1A 1A1`.
+pub fn normalize_postal_code(input: &str) -> Result<String, &'static str> {
+    let compact: String = input
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    let bytes = compact.as_bytes();
+    let valid = bytes.len() == 6
+        && bytes.iter().enumerate().all(|(i, b)| {
+            if i % 2 == 0 {
+                b.is_ascii_uppercase()
+            } else {
+                b.is_ascii_digit()
+            }
+        })
+        && !matches!(
+            bytes[0],
+            b'D' | b'F' | b'I' | b'O' | b'Q' | b'U' | b'W' | b'Z'
+        );
+    if valid {
+        Ok(format!("{} {}", &compact[..3], &compact[3..]))
+    } else {
+        Err("Enter a postal code like V6E 1H4.")
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Address {
+    pub unit: Option<String>,
+    pub street: String,
+    pub city: String,
+    pub province: String,
+    pub postal_code: String,
+    pub country: String,
+}
+
+impl Address {
+    /// As the guide shows it: `101-1234 BARCLAY ST, VANCOUVER BC V6E 1H4, CANADA`.
+    pub fn display(&self) -> String {
+        let street = match &self.unit {
+            Some(unit) => format!("{unit}-{}", self.street),
+            None => self.street.clone(),
+        };
+        format!(
+            "{}, {} {} {}, {}",
+            street, self.city, self.province, self.postal_code, self.country
+        )
+        .to_uppercase()
+    }
+}
+
+pub fn validate_required(
+    value: &str,
+    field: &str,
+    message: &str,
+    errors: &mut FieldErrors,
+) -> String {
+    let value = value.trim();
+    if value.is_empty() {
+        errors.add(field, message);
+    }
+    value.to_owned()
+}
+
+/// What anyone looking for a worksite may see of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorksiteSummary {
+    pub code: String,
+    pub name: String,
+    pub address: String,
+    pub worksite_type: WorksiteType,
+}
+
+/// A worksite in the user's own list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyWorksite {
+    pub worksite: WorksiteSummary,
+    pub is_admin: bool,
+    pub active: bool,
+}
+
+/// The worksite page's header and what the viewer may do there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorksiteDetails {
+    pub code: String,
+    pub name: String,
+    pub worksite_type: WorksiteType,
+    pub address: Address,
+    pub phone: String,
+    pub phone_extension: Option<String>,
+    pub email: String,
+    pub emr: String,
+    pub clinic_type: String,
+    pub viewer_is_admin: bool,
+    pub viewer_user_type: crate::professions::types::UserType,
+}
+
+impl WorksiteDetails {
+    /// `(604) 555-1234 X 123` as the guide shows it.
+    pub fn phone_display(&self) -> String {
+        match &self.phone_extension {
+            Some(extension) => format!("{} X {extension}", self.phone),
+            None => self.phone.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorksiteForm {
+    pub name: String,
+    pub worksite_type: String,
+    #[serde(default)]
+    pub unit: String,
+    pub street: String,
+    pub city: String,
+    pub postal_code: String,
+    pub phone: String,
+    #[serde(default)]
+    pub phone_extension: String,
+    pub email: String,
+    pub emr: String,
+    pub clinic_type: String,
+    /// Set when the registrant saw the worksites already at this address and goes on anyway.
+    #[serde(default)]
+    pub register_anyway: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorksiteEditForm {
+    pub name: String,
+    pub phone: String,
+    #[serde(default)]
+    pub phone_extension: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RegistrationOutcome {
+    Registered(WorksiteSummary),
+    /// Worksites already registered at this address (and unit): join one instead?
+    AddressInUse(Vec<WorksiteSummary>),
+}
+
+/// Phone extensions: up to 6 digits.
+pub fn validate_extension(input: &str) -> Result<Option<String>, &'static str> {
+    let extension = input.trim();
+    if extension.is_empty() {
+        return Ok(None);
+    }
+    if extension.len() <= 6 && extension.chars().all(|c| c.is_ascii_digit()) {
+        Ok(Some(extension.to_owned()))
+    } else {
+        Err("Use up to 6 digits.")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn worksite_types_keep_the_guides_order_and_eligibility() {
+        let labels: Vec<_> = WorksiteType::ALL.iter().map(|t| t.label()).collect();
+        assert_eq!(labels[0], "Community Based Private Practice");
+        assert_eq!(labels[7], "Other");
+        let eligible: Vec<_> = WorksiteType::ALL
+            .into_iter()
+            .filter(|t| t.eligible_for_careconnect())
+            .collect();
+        assert_eq!(
+            eligible,
+            vec![
+                WorksiteType::CommunityBasedPrivatePractice,
+                WorksiteType::FirstNationsHealthAuthorityFacility,
+                WorksiteType::CommunityPharmacy,
+                WorksiteType::LongTermCareFacility
+            ]
+        );
+        for t in WorksiteType::ALL {
+            assert_eq!(WorksiteType::from_code(t.code()), Some(t));
+        }
+    }
+
+    #[test]
+    fn worksite_ids_are_accepted_in_any_case() {
+        assert_eq!(
+            normalize_worksite_id(" k6mr8qy ").as_deref(),
+            Some("K6MR8QY")
+        );
+        assert_eq!(normalize_worksite_id("K6MR8Q"), None);
+        assert_eq!(normalize_worksite_id("K6MR-QY"), None);
+    }
+
+    #[test]
+    fn postal_codes_are_canadian() {
+        assert_eq!(normalize_postal_code("v6e1h4").unwrap(), "V6E 1H4");
+        assert_eq!(normalize_postal_code(" V3L 1Y1 ").unwrap(), "V3L 1Y1");
+        for bad in ["", "12345", "V6E 1H", "VV6 1H4", "D6E 1H4", "V6E-1H4X"] {
+            assert!(normalize_postal_code(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn addresses_display_in_capitals_as_the_guide_shows() {
+        let address = Address {
+            unit: Some("101".into()),
+            street: "1234 Barclay St".into(),
+            city: "Vancouver".into(),
+            province: "BC".into(),
+            postal_code: "V6E 1H4".into(),
+            country: "Canada".into(),
+        };
+        assert_eq!(
+            address.display(),
+            "101-1234 BARCLAY ST, VANCOUVER BC V6E 1H4, CANADA"
+        );
+    }
+}

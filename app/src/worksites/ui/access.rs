@@ -1,0 +1,94 @@
+use super::{address_search::AddressSearch, EligibilityNote, WorksiteCard};
+use crate::accounts::types::CurrentUser;
+use crate::ui::*;
+use crate::worksites::api::{my_worksites, FindWorksite};
+use leptos::prelude::*;
+
+/// "Worksite Access": the user's worksites, and the two ways to a new one.
+#[component]
+pub fn WorksiteAccessPage() -> impl IntoView {
+    view! {
+        <PageTitle title="Worksite Access"
+            lead="Join a Worksite or setup access for your Clinic. Some applications will require you to be a member of a worksite"/>
+        <RequireUser children=|_user: CurrentUser| view! {
+            <MyWorksites/>
+            <div class="two-columns">
+                <FindByWorksiteId/>
+                <section class="card" aria-labelledby="by-address-heading">
+                    <h2 id="by-address-heading">"I would like to create a new worksite, or search for my worksite by address."</h2>
+                    <AddressSearch/>
+                    <p>"Not listed? Register your clinic; you become its first Group / Site Administrator."</p>
+                    <a class="button" href="/worksites/register">"Register a New Worksite"</a>
+                </section>
+            </div>
+        }/>
+    }
+}
+
+#[component]
+fn MyWorksites() -> impl IntoView {
+    let worksites = Resource::new(|| (), |_| my_worksites());
+    view! {
+        <section class="card" aria-labelledby="my-worksites-heading">
+            <h2 id="my-worksites-heading">"My Worksites"</h2>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match worksites.await {
+                        Ok(list) if list.is_empty() => view! {
+                            <p>"You are not a member of any worksite yet. Join one with its Worksite ID or address, or register your clinic."</p>
+                        }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="worksite-list">
+                                {list.into_iter().map(|mine| {
+                                    let href = format!("/worksites/{}", mine.worksite.code);
+                                    let role = if mine.is_admin { "Group / Site Administrator" } else { "Member" };
+                                    view! {
+                                        <li>
+                                            <WorksiteCard worksite=mine.worksite>
+                                                <p>
+                                                    <span class="badge">{role}</span>
+                                                    {(!mine.active).then(|| view! { <span class="badge badge-warning">"Inactive"</span> })}
+                                                </p>
+                                                {mine.active.then(|| view! { <a class="button" href=href>"Update / Review Worksite"</a> })}
+                                            </WorksiteCard>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn FindByWorksiteId() -> impl IntoView {
+    let action = ServerAction::<FindWorksite>::new();
+    let errors = action_error(action);
+    let form_errors = Signal::derive(move || errors.get().filter(|e| e.field_errors().is_none()));
+    view! {
+        <section class="card" aria-labelledby="by-id-heading">
+            <h2 id="by-id-heading">"I was provided code to register with"</h2>
+            <ActionForm action=action attr:novalidate=true>
+                <FormError errors=form_errors/>
+                <Field label="Worksite ID" name="worksite_id" field="worksite_id" errors required=true
+                    hint="7 letters and digits, from your registration email or your site administrator."/>
+                <SubmitButton label="Find Worksite" pending=action.pending()/>
+            </ActionForm>
+            {move || action.value().get().and_then(Result::ok).map(|worksite| {
+                let worksite_type = worksite.worksite_type;
+                view! {
+                    <div class="found" role="status">
+                        <WorksiteCard worksite>
+                            <EligibilityNote worksite_type/>
+                            <p class="hint">"Requesting access to a worksite arrives in an upcoming release of the portal. Until then, ask its site administrator to invite you."</p>
+                        </WorksiteCard>
+                    </div>
+                }
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,58 @@
+use super::WorksiteCard;
+use crate::worksites::api::search_worksites;
+use leptos::prelude::*;
+use std::time::Duration;
+
+/// Search registered worksites by address as the user types (debounced). The result list is a
+/// live region, so screen readers hear how many worksites match.
+#[component]
+pub fn AddressSearch() -> impl IntoView {
+    let (query, set_query) = signal(String::new());
+    let results = Resource::new(
+        move || query.get(),
+        |query| async move {
+            if query.trim().chars().count() < 2 {
+                Ok(Vec::new())
+            } else {
+                search_worksites(query).await
+            }
+        },
+    );
+    let pending_timer = StoredValue::new(None::<TimeoutHandle>);
+    let on_input = move |event| {
+        let value = event_target_value(&event);
+        if let Some(timer) = pending_timer.get_value() {
+            timer.clear();
+        }
+        let timer =
+            set_timeout_with_handle(move || set_query.set(value), Duration::from_millis(250)).ok();
+        pending_timer.set_value(timer);
+    };
+    view! {
+        <div class="field">
+            <label for="address-search">"Search by address"</label>
+            <p class="hint" id="address-search-hint">"Type part of the street, unit, city or postal code, e.g. \"1234 Barclay\" or \"V6E 1H4\"."</p>
+            <input id="address-search" type="search" autocomplete="off"
+                aria-describedby="address-search-hint" aria-controls="address-results" on:input=on_input/>
+        </div>
+        <div id="address-results" class="search-results" aria-live="polite">
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let typed = query.get_untracked();
+                    match results.await {
+                        Ok(list) if list.is_empty() => (typed.trim().chars().count() >= 2).then(|| view! {
+                            <p>"No registered worksite matches this address. You can register your worksite."</p>
+                        }.into_any()),
+                        Ok(list) => Some(view! {
+                            <p class="hint">{format!("{} matching worksite{}", list.len(), if list.len() == 1 { "" } else { "s" })}</p>
+                            <ul class="worksite-list">
+                                {list.into_iter().map(|worksite| view! { <li><WorksiteCard worksite/></li> }).collect_view()}
+                            </ul>
+                        }.into_any()),
+                        Err(error) => Some(view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any()),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}

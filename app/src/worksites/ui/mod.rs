@@ -1,0 +1,49 @@
+//! The worksite pages: Worksite Access (my worksites, find, register) and the worksite page.
+
+mod access;
+mod address_search;
+mod page;
+mod register;
+mod tabs;
+
+pub use access::WorksiteAccessPage;
+pub use page::WorksitePage;
+pub use register::RegisterWorksitePage;
+
+use crate::worksites::types::WorksiteType;
+use leptos::prelude::*;
+
+/// Says plainly when a worksite's members cannot be granted CareConnect access.
+#[component]
+pub fn EligibilityNote(worksite_type: WorksiteType) -> impl IntoView {
+    (!worksite_type.eligible_for_careconnect()).then(|| {
+        view! {
+            <p class="alert alert-warning eligibility-note">
+                {format!(
+                    "{} worksites may register, but their members cannot be granted CareConnect access. ",
+                    worksite_type.label()
+                )}
+                "If you believe your worksite qualifies, email "
+                <a href="mailto:private.careconnect@phsa.ca">"private.careconnect@phsa.ca"</a> "."
+            </p>
+        }
+    })
+}
+
+/// One worksite as search results and lists show it.
+#[component]
+pub fn WorksiteCard(
+    worksite: crate::worksites::types::WorksiteSummary,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <div class="worksite-card">
+            <p class="worksite-card-name">{worksite.name}</p>
+            <p class="worksite-card-address">{worksite.address}</p>
+            <p class="worksite-card-meta">
+                "Worksite Id: " <strong>{worksite.code}</strong> " · " {worksite.worksite_type.label()}
+            </p>
+            {children.map(|children| children())}
+        </div>
+    }
+}

@@ -1,0 +1,374 @@
+//! The worksite rules on a real database (SQLite, or PostgreSQL with TEST_DATABASE_URL).
+#![cfg(feature = "test-support")]
+
+use app::entities::{audit_event, membership, worksite};
+use app::error::AppError;
+use app::testing::*;
+use app::worksites::{service, service::search, types::*};
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+
+fn form(name: &str, street: &str, postal_code: &str) -> WorksiteForm {
+    WorksiteForm {
+        name: name.to_owned(),
+        worksite_type: WorksiteType::CommunityBasedPrivatePractice
+            .code()
+            .to_owned(),
+        unit: "101".to_owned(),
+        street: street.to_owned(),
+        city: "Vancouver".to_owned(),
+        postal_code: postal_code.to_owned(),
+        phone: "778-888-9999".to_owned(),
+        phone_extension: "123".to_owned(),
+        email: "front@barclay.example".to_owned(),
+        emr: "OSCAR Pro".to_owned(),
+        clinic_type: "Family Practice".to_owned(),
+        register_anyway: String::new(),
+    }
+}
+
+async fn register(
+    state: &app::platform::AppState,
+    account_id: i64,
+    form: &WorksiteForm,
+) -> WorksiteSummary {
+    match service::register(state, account_id, form, None)
+        .await
+        .unwrap()
+    {
+        RegistrationOutcome::Registered(summary) => summary,
+        other => panic!("expected a registration, got {other:?}"),
+    }
+}
+
+async fn add_member(test: &TestDb, code: &str, account_id: i64, is_admin: bool) {
+    let worksite = service::find_by_code(test.db(), code)
+        .await
+        .unwrap()
+        .unwrap();
+    membership::ActiveModel {
+        worksite_id: Set(worksite.id),
+        account_id: Set(account_id),
+        status: Set(service::ACTIVE.to_owned()),
+        is_admin: Set(is_admin),
+        joined_at: Set(Utc::now()),
+        deactivated_at: Set(None),
+        deactivated_by: Set(None),
+        ..Default::default()
+    }
+    .insert(test.db())
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn registering_makes_the_registrant_administrator_and_emails_the_worksite_id() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let unverified = registered(state, "pending").await;
+    let refused = service::register(
+        state,
+        unverified,
+        &form("Barclay Clinic", "1234 Barclay St", "V6E 1H4"),
+        None,
+    )
+    .await;
+    assert!(
+        matches!(refused, Err(AppError::Refused(ref m)) if m.contains("verify your email")),
+        "{refused:?}"
+    );
+
+    let dalia = verified(state, "dalia").await;
+    let summary = register(
+        state,
+        dalia,
+        &form("Barclay Clinic", "1234 Barclay St", "v6e1h4"),
+    )
+    .await;
+    assert_eq!(summary.code.len(), 7);
+    assert!(summary
+        .code
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()));
+    assert_eq!(
+        summary.address,
+        "101-1234 BARCLAY ST, VANCOUVER BC V6E 1H4, CANADA"
+    );
+
+    let row = service::find_by_code(test.db(), &summary.code.to_lowercase())
+        .await
+        .unwrap()
+        .unwrap();
+    let member = service::membership_of(test.db(), row.id, dalia)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(member.is_admin);
+    assert_eq!(member.status, "active");
+
+    let email = last_email_to(test.db(), "dalia@clinic.example").await;
+    assert!(email
+        .body_text
+        .contains("You just registered your worksite for access to CareConnect."));
+    assert!(email
+        .body_text
+        .contains("Your new Worksite is: Barclay Clinic"));
+    assert!(email
+        .body_text
+        .contains(&format!("Your Worksite Id is: {}", summary.code)));
+    let audited = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("worksite_registered"))
+        .filter(audit_event::Column::WorksiteId.eq(row.id))
+        .count(test.db())
+        .await
+        .unwrap();
+    assert_eq!(audited, 1);
+
+    let mine = service::my_worksites(test.db(), dalia).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert!(mine[0].is_admin && mine[0].active);
+}
+
+#[tokio::test]
+async fn invalid_worksites_say_what_is_wrong_and_write_nothing() {
+    let test = TestDb::new().await;
+    let dalia = verified(&test.state, "dalia").await;
+    let bad = WorksiteForm {
+        name: " ".into(),
+        worksite_type: "castle".into(),
+        street: "".into(),
+        city: "".into(),
+        postal_code: "12345".into(),
+        phone: "555".into(),
+        phone_extension: "12a".into(),
+        email: "front@".into(),
+        emr: "Paper".into(),
+        clinic_type: "".into(),
+        ..form("x", "x", "x")
+    };
+    match service::register(&test.state, dalia, &bad, None).await {
+        Err(AppError::Invalid(errors)) => {
+            for field in [
+                "name",
+                "worksite_type",
+                "street",
+                "city",
+                "postal_code",
+                "phone",
+                "phone_extension",
+                "email",
+                "emr",
+                "clinic_type",
+            ] {
+                assert!(errors.get(field).is_some(), "{field}: {errors:?}");
+            }
+        }
+        other => panic!("expected invalid input, got {other:?}"),
+    }
+    assert_eq!(worksite::Entity::find().count(test.db()).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_second_registration_at_the_same_address_offers_the_existing_worksite() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let dalia = verified(state, "dalia").await;
+    let first = register(
+        state,
+        dalia,
+        &form("Barclay Clinic", "1234 Barclay St", "V6E 1H4"),
+    )
+    .await;
+    let again = form("Barclay Medical", "1234  barclay st.", "v6e 1h4");
+    match service::register(state, dalia, &again, None).await.unwrap() {
+        RegistrationOutcome::AddressInUse(found) => assert_eq!(found, vec![first.clone()]),
+        other => panic!("expected the existing worksite, got {other:?}"),
+    }
+    let other_unit = WorksiteForm {
+        unit: "202".into(),
+        ..again.clone()
+    };
+    register(state, dalia, &other_unit).await;
+    let anyway = WorksiteForm {
+        register_anyway: "yes".into(),
+        ..again
+    };
+    let second = register(state, dalia, &anyway).await;
+    assert_ne!(second.code, first.code);
+}
+
+#[tokio::test]
+async fn worksites_are_found_by_id_in_any_case_and_by_any_part_of_their_address() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let dalia = verified(state, "dalia").await;
+    let barclay = register(
+        state,
+        dalia,
+        &form("Barclay Clinic", "1234 Barclay St", "V6E 1H4"),
+    )
+    .await;
+    let willingdon = register(
+        state,
+        dalia,
+        &WorksiteForm {
+            unit: String::new(),
+            city: "Burnaby".into(),
+            ..form("Willingdon", "1795 Willingdon Ave", "V5C 6E3")
+        },
+    )
+    .await;
+
+    assert_eq!(
+        service::look_up(test.db(), &barclay.code.to_lowercase())
+            .await
+            .unwrap(),
+        barclay
+    );
+    for bad in ["", "ABC", "ZZZZZZZ"] {
+        assert!(
+            matches!(
+                service::look_up(test.db(), bad).await,
+                Err(AppError::Invalid(_))
+            ),
+            "{bad}"
+        );
+    }
+
+    let codes = |found: Vec<WorksiteSummary>| found.into_iter().map(|w| w.code).collect::<Vec<_>>();
+    for query in [
+        "1234 barc",
+        "BARCLAY",
+        "101",
+        "v6e",
+        "V6E 1H4",
+        "v6e1h4",
+        "vancouver",
+        "barclay clinic",
+    ] {
+        assert_eq!(
+            codes(search::search(test.db(), query).await.unwrap()),
+            vec![barclay.code.clone()],
+            "{query}"
+        );
+    }
+    assert_eq!(
+        codes(search::search(test.db(), "burnaby will").await.unwrap()),
+        vec![willingdon.code.clone()]
+    );
+    assert_eq!(
+        search::search(test.db(), "1").await.unwrap().len(),
+        0,
+        "one character is too little"
+    );
+    assert_eq!(
+        search::search(test.db(), "barclay burnaby")
+            .await
+            .unwrap()
+            .len(),
+        0,
+        "every word must match"
+    );
+    assert_eq!(search::search(test.db(), "17").await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn only_members_see_a_worksite_and_only_its_administrators_edit_it() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let dalia = verified(state, "dalia").await;
+    let greg = verified(state, "greg").await;
+    let other_admin = verified(state, "otheradmin").await;
+    let stranger = verified(state, "stranger").await;
+    let barclay = register(
+        state,
+        dalia,
+        &form("Barclay Clinic", "1234 Barclay St", "V6E 1H4"),
+    )
+    .await;
+    register(
+        state,
+        other_admin,
+        &form("Other Clinic", "1 Main St", "V5K 0A1"),
+    )
+    .await;
+    add_member(&test, &barclay.code, greg, false).await;
+
+    let details = service::details(test.db(), greg, &barclay.code)
+        .await
+        .unwrap();
+    assert!(!details.viewer_is_admin);
+    assert_eq!(details.phone_display(), "(778) 888-9999 X 123");
+    for outsider in [stranger, other_admin] {
+        assert!(matches!(
+            service::details(test.db(), outsider, &barclay.code).await,
+            Err(AppError::NotFound(_))
+        ));
+        assert!(matches!(
+            service::members(test.db(), outsider, &barclay.code, true).await,
+            Err(AppError::NotFound(_))
+        ));
+    }
+
+    let edit = WorksiteEditForm {
+        name: "Barclay Family Clinic".into(),
+        phone: "(604) 518-1795".into(),
+        phone_extension: String::new(),
+        email: "hello@barclay.example".into(),
+    };
+    assert_eq!(
+        service::update(state, greg, &barclay.code, &edit, None).await,
+        Err(AppError::Forbidden)
+    );
+    assert!(matches!(
+        service::update(state, other_admin, &barclay.code, &edit, None).await,
+        Err(AppError::NotFound(_))
+    ));
+    assert_eq!(
+        service::details(test.db(), dalia, &barclay.code)
+            .await
+            .unwrap()
+            .name,
+        "Barclay Clinic",
+        "nothing changed"
+    );
+
+    let bad = WorksiteEditForm {
+        name: "".into(),
+        email: "nope".into(),
+        ..edit.clone()
+    };
+    assert!(matches!(
+        service::update(state, dalia, &barclay.code, &bad, None).await,
+        Err(AppError::Invalid(_))
+    ));
+
+    service::update(state, dalia, &barclay.code, &edit, None)
+        .await
+        .unwrap();
+    let details = service::details(test.db(), dalia, &barclay.code)
+        .await
+        .unwrap();
+    assert_eq!(details.name, "Barclay Family Clinic");
+    assert_eq!(details.phone_display(), "(604) 518-1795");
+    let event = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("worksite_updated"))
+        .one(test.db())
+        .await
+        .unwrap()
+        .unwrap();
+    let recorded: serde_json::Value = serde_json::from_str(&event.details).unwrap();
+    assert_eq!(recorded["old"]["name"], "Barclay Clinic");
+    assert_eq!(recorded["new"]["name"], "Barclay Family Clinic");
+    assert_eq!(
+        search::search(test.db(), "family").await.unwrap().len(),
+        1,
+        "search follows the new name"
+    );
+
+    let members = service::members(test.db(), greg, &barclay.code, true)
+        .await
+        .unwrap();
+    assert_eq!(members.len(), 2);
+    assert!(members.iter().any(|m| m.is_admin && m.name == "Jane Doe"));
+}
