@@ -58,6 +58,7 @@ export default defineConfig({
         OIDC_CLIENT_SECRET: 'portal-test-secret',
         LEPTOS_SITE_ROOT: `${root}/target/site`,
         LEPTOS_SITE_ADDR: '127.0.0.1:3000',
+        ADDRESS_FILE: path.join(import.meta.dirname, 'support', 'addresses.csv'),
         RUST_LOG: 'info',
       },
     },

@@ -372,3 +372,33 @@ async fn only_members_see_a_worksite_and_only_its_administrators_edit_it() {
     assert_eq!(members.len(), 2);
     assert!(members.iter().any(|m| m.is_admin && m.name == "Jane Doe"));
 }
+
+#[tokio::test]
+async fn address_suggestions_come_from_registered_worksites_and_the_reference_file() {
+    use app::worksites::service::address_lookup::{
+        AddressLookup, BuiltInAddressLookup, ReferenceAddresses,
+    };
+    let test = TestDb::new().await;
+    let dalia = verified(&test.state, "dalia").await;
+    register(
+        &test.state,
+        dalia,
+        &form("Barclay Clinic", "1234 Barclay St", "V6E 1H4"),
+    )
+    .await;
+    let reference = ReferenceAddresses::parse(
+        "unit,street,city,postal_code\n,1250 Barclay St,Vancouver,V6E 1H5\n101,1234 Barclay St,Vancouver,V6E 1H4\n",
+    )
+    .unwrap();
+    let lookup = BuiltInAddressLookup { reference };
+    let found = lookup.suggest(test.db(), "barclay").await.unwrap();
+    let shown: Vec<String> = found.iter().map(|a| a.address().display()).collect();
+    assert_eq!(
+        shown,
+        vec![
+            "101-1234 BARCLAY ST, VANCOUVER BC V6E 1H4, CANADA".to_owned(),
+            "1250 BARCLAY ST, VANCOUVER BC V6E 1H5, CANADA".to_owned(),
+        ],
+        "registered first, the reference file next, each address once"
+    );
+}

@@ -154,3 +154,17 @@ test('a worksite type that is not eligible says so plainly', async ({ page }) =>
   await expect(page.locator('.eligibility-note')).toContainText('Home Office worksites may register, but their members cannot be granted CareConnect access.');
   await expectAccessible(page);
 });
+
+test('address suggestions from the reference file fill the registration form', async ({ page }) => {
+  await verifiedUser(page, 'sue', 'suggest');
+  await visit(page, '/worksites/register');
+  await page.getByLabel('Find the address').pressSequentially('227 eighth', { delay: 40 });
+  const suggestion = page.getByRole('button', { name: '227 EIGHTH AVE, NEW WESTMINSTER BC V3L 1Y1, CANADA' });
+  await expect(suggestion).toBeVisible();
+  await expectAccessible(page);
+  await suggestion.click();
+  await expect(page.getByLabel('Street address')).toHaveValue('227 Eighth Ave');
+  await expect(page.getByLabel('City')).toHaveValue('New Westminster');
+  await expect(page.getByLabel('Postal code')).toHaveValue('V3L 1Y1');
+  await expect(page.locator('#field-name-error')).toBeEmpty();
+});

@@ -9,6 +9,7 @@ pub mod security;
 pub mod telemetry;
 
 use app::platform::{db, AppState, PortalConfig};
+use app::worksites::service::address_lookup::{BuiltInAddressLookup, ReferenceAddresses};
 use migrations::{Migrator, MigratorTrait};
 use std::net::SocketAddr;
 use tokio::sync::watch;
@@ -21,6 +22,8 @@ pub enum StartError {
     Database(#[from] sea_orm::DbErr),
     #[error("leptos configuration: {0}")]
     Leptos(String),
+    #[error("ADDRESS_FILE: {0}")]
+    Addresses(String),
     #[error("mail: {0}")]
     Mail(String),
     #[error("{0}")]
@@ -46,7 +49,15 @@ pub async fn serve() -> Result<(), StartError> {
     let address: SocketAddr = leptos_options.site_addr;
     let connection = open_database(&config).await?;
     let mailer = mail_worker::Mailer::from_config(&config).map_err(StartError::Mail)?;
-    let state = AppState::new(connection, config);
+    let mut state = AppState::new(connection, config);
+    if let Some(path) = state.config.address_file.clone() {
+        let reference = ReferenceAddresses::load(&path).map_err(StartError::Addresses)?;
+        tracing::info!(
+            addresses = reference.len(),
+            "reference addresses loaded from {path}"
+        );
+        state = state.with_address_lookup(BuiltInAddressLookup { reference });
+    }
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
 
     let worker = tokio::spawn(mail_worker::run(

@@ -18,6 +18,8 @@ pub struct PortalConfig {
     pub smtp_url: Option<String>,
     pub mail_from: String,
     pub oidc: Option<OidcSettings>,
+    /// CSV of reference addresses offered while registering a worksite.
+    pub address_file: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -88,6 +90,7 @@ impl PortalConfig {
             mail_from: lookup("MAIL_FROM")
                 .unwrap_or_else(|| "my.CareConnect <no-reply@localhost>".to_owned()),
             oidc,
+            address_file: lookup("ADDRESS_FILE"),
         })
     }
 
@@ -109,6 +112,7 @@ impl PortalConfig {
             smtp_url: None,
             mail_from: "my.CareConnect <no-reply@localhost>".to_owned(),
             oidc: None,
+            address_file: None,
         }
     }
 }

@@ -1,6 +1,9 @@
 //! What every server function and route handler can reach.
 
 use super::{passwords::PasswordHasher, rate_limit::RateLimits, PortalConfig};
+use crate::worksites::service::address_lookup::{
+    AddressLookup, BuiltInAddressLookup, ReferenceAddresses,
+};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
@@ -10,6 +13,7 @@ pub struct AppState {
     pub config: Arc<PortalConfig>,
     pub limits: Arc<RateLimits>,
     pub passwords: PasswordHasher,
+    pub addresses: Arc<dyn AddressLookup>,
 }
 
 impl AppState {
@@ -22,6 +26,16 @@ impl AppState {
             config: Arc::new(config),
             limits: Arc::new(RateLimits::default()),
             passwords: PasswordHasher::new(cores),
+            addresses: Arc::new(BuiltInAddressLookup {
+                reference: ReferenceAddresses::default(),
+            }),
         }
+    }
+
+    /// Replaces the address lookup, e.g. with one that knows a reference file or asks a
+    /// validation service.
+    pub fn with_address_lookup(mut self, lookup: impl AddressLookup + 'static) -> Self {
+        self.addresses = Arc::new(lookup);
+        self
     }
 }

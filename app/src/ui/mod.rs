@@ -1,10 +1,12 @@
 //! Building blocks every page uses: the page frame, form fields that show their own errors,
 //! notices, and access to the signed-in user.
 
+mod debounce;
 mod fields;
 mod frame;
 mod user;
 
+pub use debounce::*;
 pub use fields::*;
 pub use frame::*;
 pub use user::*;

@@ -70,3 +70,11 @@ pub async fn worksite_members(code: String, active: bool) -> Result<Vec<MemberLi
     let account_id = ctx.require_account().await?;
     service::members(ctx.db(), account_id, &code, active).await
 }
+
+/// Addresses to choose from while registering a worksite.
+#[server(prefix = "/api", endpoint = "suggest_addresses")]
+pub async fn suggest_addresses(query: String) -> Result<Vec<AddressSuggestion>, AppError> {
+    let ctx = RequestContext::load().await?;
+    ctx.require_account().await?;
+    ctx.state.addresses.suggest(ctx.db(), &query).await
+}

@@ -1,6 +1,5 @@
 //! Worksite data shared by browser and server, and the validation both apply.
 
-use crate::error::FieldErrors;
 use serde::{Deserialize, Serialize};
 
 /// The worksite types, in the guide's order.
@@ -158,17 +157,26 @@ impl Address {
     }
 }
 
-pub fn validate_required(
-    value: &str,
-    field: &str,
-    message: &str,
-    errors: &mut FieldErrors,
-) -> String {
-    let value = value.trim();
-    if value.is_empty() {
-        errors.add(field, message);
+/// An address offered while typing; choosing it fills the registration form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressSuggestion {
+    pub unit: Option<String>,
+    pub street: String,
+    pub city: String,
+    pub postal_code: String,
+}
+
+impl AddressSuggestion {
+    pub fn address(&self) -> Address {
+        Address {
+            unit: self.unit.clone(),
+            street: self.street.clone(),
+            city: self.city.clone(),
+            province: "BC".to_owned(),
+            postal_code: self.postal_code.clone(),
+            country: "Canada".to_owned(),
+        }
     }
-    value.to_owned()
 }
 
 /// What anyone looking for a worksite may see of it.

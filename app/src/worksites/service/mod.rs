@@ -1,5 +1,6 @@
 //! The worksite rules over a database connection.
 
+pub mod address_lookup;
 mod emails;
 pub mod search;
 

@@ -17,7 +17,7 @@ pub const MAX_RESULTS: u64 = 10;
 const MAX_WORDS: usize = 6;
 const MAX_TERM: usize = 64;
 
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+pub(super) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|word| !word.is_empty())
         .map(|word| word.to_ascii_lowercase().chars().take(MAX_TERM).collect())
@@ -50,7 +50,7 @@ pub fn query_words(query: &str) -> Vec<String> {
 }
 
 /// The smallest string greater than every string starting with `prefix` (terms are ASCII).
-fn prefix_end(prefix: &str) -> String {
+pub(super) fn prefix_end(prefix: &str) -> String {
     let mut bytes = prefix.as_bytes().to_vec();
     if let Some(last) = bytes.last_mut() {
         *last += 1;
@@ -81,6 +81,18 @@ pub async fn search(
     conn: &impl ConnectionTrait,
     query: &str,
 ) -> Result<Vec<WorksiteSummary>, DbErr> {
+    Ok(search_rows(conn, query)
+        .await?
+        .iter()
+        .map(summary_of)
+        .collect())
+}
+
+/// The worksites themselves, for callers that need more than the summary.
+pub async fn search_rows(
+    conn: &impl ConnectionTrait,
+    query: &str,
+) -> Result<Vec<worksite::Model>, DbErr> {
     let words = query_words(query);
     if words.iter().map(String::len).sum::<usize>() < 2 {
         return Ok(Vec::new());
@@ -95,14 +107,13 @@ pub async fn search(
             .to_owned();
         condition = condition.add(worksite::Column::Id.in_subquery(matching));
     }
-    let rows = worksite::Entity::find()
+    worksite::Entity::find()
         .filter(condition)
         .order_by_asc(worksite::Column::Name)
         .order_by_asc(worksite::Column::Id)
         .limit(MAX_RESULTS)
         .all(conn)
-        .await?;
-    Ok(rows.iter().map(summary_of).collect())
+        .await
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 use super::WorksiteCard;
+use crate::ui::debounced_input;
 use crate::worksites::api::search_worksites;
 use leptos::prelude::*;
-use std::time::Duration;
 
 /// Search registered worksites by address as the user types (debounced). The result list is a
 /// live region, so screen readers hear how many worksites match.
@@ -18,22 +18,12 @@ pub fn AddressSearch() -> impl IntoView {
             }
         },
     );
-    let pending_timer = StoredValue::new(None::<TimeoutHandle>);
-    let on_input = move |event| {
-        let value = event_target_value(&event);
-        if let Some(timer) = pending_timer.get_value() {
-            timer.clear();
-        }
-        let timer =
-            set_timeout_with_handle(move || set_query.set(value), Duration::from_millis(250)).ok();
-        pending_timer.set_value(timer);
-    };
     view! {
         <div class="field">
             <label for="address-search">"Search by address"</label>
             <p class="hint" id="address-search-hint">"Type part of the street, unit, city or postal code, e.g. \"1234 Barclay\" or \"V6E 1H4\"."</p>
             <input id="address-search" type="search" autocomplete="off"
-                aria-describedby="address-search-hint" aria-controls="address-results" on:input=on_input/>
+                aria-describedby="address-search-hint" aria-controls="address-results" on:input=debounced_input(set_query)/>
         </div>
         <div id="address-results" class="search-results" aria-live="polite">
             <Transition fallback=|| ()>

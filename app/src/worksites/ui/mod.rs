@@ -1,6 +1,7 @@
 //! The worksite pages: Worksite Access (my worksites, find, register) and the worksite page.
 
 mod access;
+mod address_finder;
 mod address_search;
 mod page;
 mod register;

@@ -61,6 +61,7 @@ fn RegistrationForm() -> impl IntoView {
                         options=type_options() placeholder="Select Worksite Type" required=true/>
                     <fieldset class="fieldset">
                         <legend>"Worksite Address"</legend>
+                        <super::address_finder::AddressFinder/>
                         <Field label="Unit" name="form[unit]" field="unit" errors/>
                         <Field label="Street address" name="form[street]" field="street" errors autocomplete="address-line1" required=true/>
                         <Field label="City" name="form[city]" field="city" errors autocomplete="address-level2" required=true/>
