@@ -273,6 +273,31 @@ async fn worksites_are_found_by_id_in_any_case_and_by_any_part_of_their_address(
 }
 
 #[tokio::test]
+async fn whole_word_matches_rank_before_prefix_matches() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let dalia = verified(state, "dalia").await;
+    let long = register(
+        state,
+        dalia,
+        &form("Alpha Clinic", "1234 Main St", "V5K 0A1"),
+    )
+    .await;
+    let exact = register(state, dalia, &form("Zulu Clinic", "12 Main St", "V5K 0A2")).await;
+    let found: Vec<String> = search::search(test.db(), "12 main")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|w| w.code)
+        .collect();
+    assert_eq!(
+        found,
+        vec![exact.code, long.code],
+        "\"12\" in full first, although Zulu sorts after Alpha"
+    );
+}
+
+#[tokio::test]
 async fn only_members_see_a_worksite_and_only_its_administrators_edit_it() {
     let test = TestDb::new().await;
     let state = &test.state;

@@ -13,7 +13,9 @@ use sea_orm::{
 };
 use std::collections::BTreeSet;
 
-pub const MAX_RESULTS: u64 = 10;
+pub const MAX_RESULTS: usize = 10;
+/// Matches considered for ranking; a query broader than this is ranked among its first by name.
+const CANDIDATES: u64 = 50;
 const MAX_WORDS: usize = 6;
 const MAX_TERM: usize = 64;
 
@@ -88,7 +90,9 @@ pub async fn search(
         .collect())
 }
 
-/// The worksites themselves, for callers that need more than the summary.
+/// The worksites themselves, for callers that need more than the summary: those where more of
+/// the typed words are whole terms (a street number typed in full, a whole city) come first,
+/// then by name.
 pub async fn search_rows(
     conn: &impl ConnectionTrait,
     query: &str,
@@ -107,13 +111,20 @@ pub async fn search_rows(
             .to_owned();
         condition = condition.add(worksite::Column::Id.in_subquery(matching));
     }
-    worksite::Entity::find()
+    let mut rows = worksite::Entity::find()
         .filter(condition)
         .order_by_asc(worksite::Column::Name)
         .order_by_asc(worksite::Column::Id)
-        .limit(MAX_RESULTS)
+        .limit(CANDIDATES)
         .all(conn)
-        .await
+        .await?;
+    // A stable sort keeps the name order among equally good matches.
+    rows.sort_by_cached_key(|row| {
+        let terms = terms_of(row);
+        std::cmp::Reverse(words.iter().filter(|word| terms.contains(*word)).count())
+    });
+    rows.truncate(MAX_RESULTS);
+    Ok(rows)
 }
 
 #[cfg(test)]
