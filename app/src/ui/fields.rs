@@ -134,7 +134,8 @@ pub fn SelectField(
     }
 }
 
-/// The form's overall message when the server refused it for a reason not tied to one field.
+/// The form's overall message when the server refused it for a reason not tied to one field
+/// (field messages sit next to their fields).
 #[component]
 pub fn FormError(errors: Signal<Option<AppError>>) -> impl IntoView {
     view! {
@@ -142,6 +143,7 @@ pub fn FormError(errors: Signal<Option<AppError>>) -> impl IntoView {
             {move || {
                 errors
                     .get()
+                    .filter(|error| error.field_errors().is_none())
                     .map(|error| view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> })
             }}
         </div>

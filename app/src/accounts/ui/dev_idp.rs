@@ -8,7 +8,6 @@ use leptos::prelude::*;
 pub fn DevIdentityProviderPage() -> impl IntoView {
     let action = ServerAction::<DevIdentitySignIn>::new();
     let errors = action_error(action);
-    let form_errors = Signal::derive(move || errors.get().filter(|e| e.field_errors().is_none()));
     Effect::new(move |_| {
         if let Some(Ok(outcome)) = action.value().get() {
             reload_to(outcome.next_path());
@@ -22,7 +21,7 @@ pub fn DevIdentityProviderPage() -> impl IntoView {
         </div>
         <section class="card">
             <ActionForm action=action attr:novalidate=true>
-                <FormError errors=form_errors/>
+                <FormError errors/>
                 <Field label="Subject (the identity's unique id)" name="form[subject]" field="subject" errors required=true/>
                 <Field label="Given name" name="form[given_name]" field="given_name" errors required=true/>
                 <Field label="Family name" name="form[family_name]" field="family_name" errors required=true/>

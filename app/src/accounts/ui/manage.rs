@@ -56,13 +56,12 @@ fn AccountSummary(user: CurrentUser) -> impl IntoView {
 fn ContactForm(user: CurrentUser) -> impl IntoView {
     let action = ServerAction::<UpdateContact>::new();
     let errors = action_error(action);
-    let form_errors = Signal::derive(move || errors.get().filter(|e| e.field_errors().is_none()));
     let email = user.pending_email.or(user.email).unwrap_or_default();
     view! {
         <section class="card" id="contact" aria-labelledby="contact-heading">
             <h2 id="contact-heading">"Update My Contact Information"</h2>
             <ActionForm action=action attr:novalidate=true>
-                <FormError errors=form_errors/>
+                <FormError errors/>
                 <Field label="Email address" name="form[email]" field="email" errors input_type="email"
                     value=email autocomplete="email" required=true
                     hint="A new address is used once you follow the link we email to it."/>
@@ -89,12 +88,11 @@ fn ContactForm(user: CurrentUser) -> impl IntoView {
 fn PasswordForm() -> impl IntoView {
     let action = ServerAction::<ChangePassword>::new();
     let errors = action_error(action);
-    let form_errors = Signal::derive(move || errors.get().filter(|e| e.field_errors().is_none()));
     view! {
         <section class="card" aria-labelledby="password-heading">
             <h2 id="password-heading">"Change Password"</h2>
             <ActionForm action=action attr:novalidate=true>
-                <FormError errors=form_errors/>
+                <FormError errors/>
                 <Field label="Current password" name="form[current_password]" field="current_password" errors
                     input_type="password" autocomplete="current-password" required=true/>
                 <Field label="New password" name="form[password]" field="password" errors input_type="password"

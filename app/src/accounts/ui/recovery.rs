@@ -24,11 +24,10 @@ pub fn ResetPasswordPage() -> impl IntoView {
 fn RequestResetLink() -> impl IntoView {
     let action = ServerAction::<RequestPasswordReset>::new();
     let errors = action_error(action);
-    let form_errors = Signal::derive(move || errors.get().filter(|e| e.field_errors().is_none()));
     view! {
         <p>"Enter the email address of your account. We will email you a link to choose a new password."</p>
         <ActionForm action=action attr:novalidate=true>
-            <FormError errors=form_errors/>
+            <FormError errors/>
             <Field label="Email address" name="email" field="email" errors input_type="email" autocomplete="email" required=true/>
             <SubmitButton label="Send reset link" pending=action.pending()/>
         </ActionForm>
@@ -44,7 +43,6 @@ fn RequestResetLink() -> impl IntoView {
 fn ChooseNewPassword(token: String) -> impl IntoView {
     let action = ServerAction::<ResetPassword>::new();
     let errors = action_error(action);
-    let form_errors = Signal::derive(move || errors.get().filter(|e| e.field_errors().is_none()));
     view! {
         <Show
             when=move || action_succeeded(action).get()
@@ -53,7 +51,7 @@ fn ChooseNewPassword(token: String) -> impl IntoView {
                 view! {
                 <p>"Choose a new password for your account."</p>
                 <ActionForm action=action attr:novalidate=true>
-                    <FormError errors=form_errors/>
+                    <FormError errors/>
                     <input type="hidden" name="token" value=token/>
                     <Field label="New password" name="password" field="password" errors input_type="password"
                         autocomplete="new-password" required=true hint="At least 12 characters."/>
@@ -74,13 +72,12 @@ fn ChooseNewPassword(token: String) -> impl IntoView {
 pub fn LookUpUsernamePage() -> impl IntoView {
     let action = ServerAction::<LookUpUsername>::new();
     let errors = action_error(action);
-    let form_errors = Signal::derive(move || errors.get().filter(|e| e.field_errors().is_none()));
     view! {
         <PageTitle title="Look Up My Username"/>
         <section class="card">
             <p>"Enter the email address of your account. We will email your username to it."</p>
             <ActionForm action=action attr:novalidate=true>
-                <FormError errors=form_errors/>
+                <FormError errors/>
                 <Field label="Email address" name="email" field="email" errors input_type="email" autocomplete="email" required=true/>
                 <SubmitButton label="Email my username" pending=action.pending()/>
             </ActionForm>

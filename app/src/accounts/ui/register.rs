@@ -55,7 +55,6 @@ fn RegistrationForm(
 ) -> impl IntoView {
     let action = ServerAction::<Register>::new();
     let errors = action_error(action);
-    let form_errors = Signal::derive(move || errors.get().filter(|e| e.field_errors().is_none()));
     Effect::new(move |_| {
         if action_succeeded(action).get() {
             reload_to("/");
@@ -69,7 +68,7 @@ fn RegistrationForm(
         <section class="card">
             <p class="identity-line">"Validated identity: " <strong>{start.full_name}</strong></p>
             <ActionForm action=action attr:novalidate=true>
-                <FormError errors=form_errors/>
+                <FormError errors/>
                 <Field label="Email address" name="form[email]" field="email" errors input_type="email"
                     value=start.suggested_email.unwrap_or_default() autocomplete="email" required=true
                     hint="We will email you a link to verify this address. Invitations to worksites are sent here."/>

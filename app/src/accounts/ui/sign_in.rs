@@ -24,7 +24,6 @@ pub fn SignInPage() -> impl IntoView {
 pub fn SignInPanel() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let errors = action_error(action);
-    let form_errors = Signal::derive(move || errors.get().filter(|e| e.field_errors().is_none()));
     Effect::new(move |_| {
         if action_succeeded(action).get() {
             reload_to("/");
@@ -44,7 +43,7 @@ pub fn SignInPanel() -> impl IntoView {
             <section class="card" aria-labelledby="password-heading">
                 <h2 id="password-heading">"Sign in with your username"</h2>
                 <ActionForm action=action attr:novalidate=true>
-                    <FormError errors=form_errors/>
+                    <FormError errors/>
                     <Field label="Username" name="username" field="username" errors autocomplete="username" required=true/>
                     <Field label="Password" name="password" field="password" errors input_type="password" autocomplete="current-password" required=true/>
                     <SubmitButton label="Sign in" pending=action.pending()/>

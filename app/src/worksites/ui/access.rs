@@ -68,12 +68,11 @@ fn MyWorksites() -> impl IntoView {
 fn FindByWorksiteId() -> impl IntoView {
     let action = ServerAction::<FindWorksite>::new();
     let errors = action_error(action);
-    let form_errors = Signal::derive(move || errors.get().filter(|e| e.field_errors().is_none()));
     view! {
         <section class="card" aria-labelledby="by-id-heading">
             <h2 id="by-id-heading">"I was provided code to register with"</h2>
             <ActionForm action=action attr:novalidate=true>
-                <FormError errors=form_errors/>
+                <FormError errors/>
                 <Field label="Worksite ID" name="worksite_id" field="worksite_id" errors required=true
                     hint="7 letters and digits, from your registration email or your site administrator."/>
                 <SubmitButton label="Find Worksite" pending=action.pending()/>

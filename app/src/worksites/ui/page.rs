@@ -142,11 +142,10 @@ fn Members(code: String, active: bool) -> impl IntoView {
 #[component]
 fn EditWorksite(details: WorksiteDetails, action: ServerAction<UpdateWorksite>) -> impl IntoView {
     let errors = action_error(action);
-    let form_errors = Signal::derive(move || errors.get().filter(|e| e.field_errors().is_none()));
     view! {
         <h2>"Edit Worksite"</h2>
         <ActionForm action=action attr:novalidate=true>
-            <FormError errors=form_errors/>
+            <FormError errors/>
             <input type="hidden" name="code" value=details.code.clone()/>
             <Field label="Worksite Name" name="form[name]" field="name" errors value=details.name.clone() required=true/>
             <Field label="Worksite Phone Number" name="form[phone]" field="phone" errors input_type="tel" value=details.phone.clone() required=true/>

@@ -38,7 +38,6 @@ pub fn RegisterWorksitePage() -> impl IntoView {
 fn RegistrationForm() -> impl IntoView {
     let action = ServerAction::<RegisterWorksite>::new();
     let errors = action_error(action);
-    let form_errors = Signal::derive(move || errors.get().filter(|e| e.field_errors().is_none()));
     let outcome = move || action.value().get().and_then(Result::ok);
     let same_place = move || match outcome() {
         Some(RegistrationOutcome::AddressInUse(list)) => Some(list),
@@ -55,7 +54,7 @@ fn RegistrationForm() -> impl IntoView {
                     "CareConnect is available to Community Based Private Practice, First Nations Health Authority Facility, Community Pharmacy and Long Term Care Facility (non-Health Authority) worksites. Other worksite types may register, but their members cannot be granted CareConnect access."
                 </p>
                 <ActionForm action=action attr:novalidate=true>
-                    <FormError errors=form_errors/>
+                    <FormError errors/>
                     <Field label="Worksite Name" name="form[name]" field="name" errors required=true/>
                     <SelectField label="Worksite Type" name="form[worksite_type]" field="worksite_type" errors
                         options=type_options() placeholder="Select Worksite Type" required=true/>
