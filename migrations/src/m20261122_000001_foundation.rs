@@ -1,5 +1,6 @@
 //! Accounts, identities, professions, one-time tokens, sessions, the mail outbox and the audit log.
 
+use crate::helpers::{drop_tables, index};
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -269,26 +270,22 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("ux_account_identities_issuer_subject")
-                    .table(AccountIdentities::Table)
-                    .col(AccountIdentities::Issuer)
-                    .col(AccountIdentities::Subject)
-                    .unique()
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("ix_account_identities_account")
-                    .table(AccountIdentities::Table)
-                    .col(AccountIdentities::AccountId)
-                    .to_owned(),
-            )
-            .await?;
+        index(
+            manager,
+            "ux_account_identities_issuer_subject",
+            AccountIdentities::Table,
+            [AccountIdentities::Issuer, AccountIdentities::Subject],
+            true,
+        )
+        .await?;
+        index(
+            manager,
+            "ix_account_identities_account",
+            AccountIdentities::Table,
+            [AccountIdentities::AccountId],
+            false,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -311,16 +308,14 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("ix_one_time_tokens_account_purpose")
-                    .table(OneTimeTokens::Table)
-                    .col(OneTimeTokens::AccountId)
-                    .col(OneTimeTokens::Purpose)
-                    .to_owned(),
-            )
-            .await?;
+        index(
+            manager,
+            "ix_one_time_tokens_account_purpose",
+            OneTimeTokens::Table,
+            [OneTimeTokens::AccountId, OneTimeTokens::Purpose],
+            false,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -332,15 +327,14 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("ix_sessions_expires_at")
-                    .table(Sessions::Table)
-                    .col(Sessions::ExpiresAt)
-                    .to_owned(),
-            )
-            .await?;
+        index(
+            manager,
+            "ix_sessions_expires_at",
+            Sessions::Table,
+            [Sessions::ExpiresAt],
+            false,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -361,16 +355,14 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("ix_outbound_emails_due")
-                    .table(OutboundEmails::Table)
-                    .col(OutboundEmails::Status)
-                    .col(OutboundEmails::NextAttemptAt)
-                    .to_owned(),
-            )
-            .await?;
+        index(
+            manager,
+            "ix_outbound_emails_due",
+            OutboundEmails::Table,
+            [OutboundEmails::Status, OutboundEmails::NextAttemptAt],
+            false,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -393,33 +385,24 @@ impl MigrationTrait for Migration {
             ("ix_audit_events_actor", AuditEvents::ActorAccountId),
             ("ix_audit_events_worksite", AuditEvents::WorksiteId),
         ] {
-            manager
-                .create_index(
-                    Index::create()
-                        .name(name)
-                        .table(AuditEvents::Table)
-                        .col(column)
-                        .to_owned(),
-                )
-                .await?;
+            index(manager, name, AuditEvents::Table, [column], false).await?;
         }
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            AuditEvents::Table.into_iden(),
-            OutboundEmails::Table.into_iden(),
-            Sessions::Table.into_iden(),
-            OneTimeTokens::Table.into_iden(),
-            AccountIdentities::Table.into_iden(),
-            Accounts::Table.into_iden(),
-            Professions::Table.into_iden(),
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).to_owned())
-                .await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            vec![
+                AuditEvents::Table.into_iden(),
+                OutboundEmails::Table.into_iden(),
+                Sessions::Table.into_iden(),
+                OneTimeTokens::Table.into_iden(),
+                AccountIdentities::Table.into_iden(),
+                Accounts::Table.into_iden(),
+                Professions::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }

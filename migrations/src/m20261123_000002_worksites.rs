@@ -1,5 +1,6 @@
 //! Worksites, their address search terms, and memberships.
 
+use crate::helpers::{drop_tables, index};
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -89,15 +90,14 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("ix_worksites_address_key")
-                    .table(Worksites::Table)
-                    .col(Worksites::AddressKey)
-                    .to_owned(),
-            )
-            .await?;
+        index(
+            manager,
+            "ix_worksites_address_key",
+            Worksites::Table,
+            [Worksites::AddressKey],
+            false,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -119,15 +119,14 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("ix_worksite_search_terms_worksite")
-                    .table(WorksiteSearchTerms::Table)
-                    .col(WorksiteSearchTerms::WorksiteId)
-                    .to_owned(),
-            )
-            .await?;
+        index(
+            manager,
+            "ix_worksite_search_terms_worksite",
+            WorksiteSearchTerms::Table,
+            [WorksiteSearchTerms::WorksiteId],
+            false,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -156,39 +155,34 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("ux_memberships_worksite_account")
-                    .table(Memberships::Table)
-                    .col(Memberships::WorksiteId)
-                    .col(Memberships::AccountId)
-                    .unique()
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("ix_memberships_account")
-                    .table(Memberships::Table)
-                    .col(Memberships::AccountId)
-                    .to_owned(),
-            )
-            .await?;
+        index(
+            manager,
+            "ux_memberships_worksite_account",
+            Memberships::Table,
+            [Memberships::WorksiteId, Memberships::AccountId],
+            true,
+        )
+        .await?;
+        index(
+            manager,
+            "ix_memberships_account",
+            Memberships::Table,
+            [Memberships::AccountId],
+            false,
+        )
+        .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            Memberships::Table.into_iden(),
-            WorksiteSearchTerms::Table.into_iden(),
-            Worksites::Table.into_iden(),
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).to_owned())
-                .await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            vec![
+                Memberships::Table.into_iden(),
+                WorksiteSearchTerms::Table.into_iden(),
+                Worksites::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }
