@@ -4,6 +4,8 @@ use crate::accounts::{
     types::{CurrentUser, SessionInfo},
     ui::SignInPanel,
 };
+use crate::invitations::ui::MyInvitations;
+use crate::notifications::ui::{use_attention, AttentionPopup};
 use crate::professions::types::UserType;
 use crate::ui::*;
 use leptos::prelude::*;
@@ -32,6 +34,13 @@ fn Modules(user: CurrentUser) -> impl IntoView {
     let needs_verification = user.email.is_none();
     let pending = user.pending_email.clone();
     let application_access = user.user_type != UserType::OnBehalfOf;
+    let attention = use_attention();
+    let requests_waiting = move || {
+        attention
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|a| !a.waiting_requests.is_empty())
+    };
     view! {
         <PageTitle title=format!("Welcome {}", user.full_name)/>
         {needs_verification.then(|| view! {
@@ -40,10 +49,15 @@ fn Modules(user: CurrentUser) -> impl IntoView {
                 <strong>{pending.unwrap_or_default()}</strong> "."
             </div>
         })}
+        <AttentionPopup/>
+        <MyInvitations/>
         <div class="modules">
             <section class="card module" aria-labelledby="module-worksite">
                 <h2 id="module-worksite">"Worksite Access"</h2>
                 <p>"Join a Worksite or setup access for your Clinic. Some applications will require you to be a member of a worksite"</p>
+                <Show when=requests_waiting>
+                    <p class="alert alert-warning">"A worksite which you are a manager of has one or more people requesting access"</p>
+                </Show>
                 <a class="button button-primary" href="/worksites">"Update / Review Worksite"</a>
             </section>
             {application_access.then(|| view! {

@@ -7,7 +7,11 @@ pub mod audit;
 pub mod entities;
 pub mod error;
 mod home;
+pub mod invitations;
+pub mod join_requests;
 pub mod mail;
+pub mod memberships;
+pub mod notifications;
 #[cfg(feature = "ssr")]
 pub mod platform;
 pub mod professions;

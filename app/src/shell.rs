@@ -1,6 +1,9 @@
 use crate::accounts::ui::*;
 use crate::home::{ComingSoonPage, HomePage};
+use crate::invitations::ui::AcceptInvitationPage;
+use crate::join_requests::ui::{ApproveRequestPage, JoinWorksitePage};
 use crate::mail::mailbox::MailboxPage;
+use crate::notifications::ui::{provide_live_updates, NotificationsPage};
 use crate::ui::{provide_session, Frame, PageTitle};
 use crate::worksites::ui::{RegisterWorksitePage, WorksiteAccessPage, WorksitePage};
 use leptos::prelude::*;
@@ -34,6 +37,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_session();
+    provide_live_updates();
     // Lets end-to-end tests (and people debugging) see when the page has come alive.
     Effect::new(|_| {
         #[cfg(feature = "hydrate")]
@@ -61,6 +65,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/worksites/register") view=RegisterWorksitePage/>
                     // One route for every tab, so moving between tabs keeps the page mounted.
                     <Route path=path!("/worksites/:code/:tab?") view=WorksitePage/>
+                    <Route path=path!("/join/:code") view=JoinWorksitePage/>
+                    <Route path=path!("/join-requests/approve") view=ApproveRequestPage/>
+                    <Route path=path!("/invitations/accept") view=AcceptInvitationPage/>
+                    <Route path=path!("/notifications") view=NotificationsPage/>
                     <Route path=path!("/applications") view=|| view! {
                         <ComingSoonPage title="Application Access"
                             what="Here you will request CareConnect access from your worksite and follow your request."/>

@@ -166,3 +166,103 @@ pub fn token_in(email: &outbound_email::Model, path: &str) -> String {
         .unwrap()
         .to_owned()
 }
+
+/// A valid registration of a Community Based Private Practice at this street and postal code.
+pub fn worksite_form(
+    name: &str,
+    street: &str,
+    postal_code: &str,
+) -> crate::worksites::types::WorksiteForm {
+    use crate::worksites::types::{WorksiteForm, WorksiteType};
+    WorksiteForm {
+        name: name.to_owned(),
+        worksite_type: WorksiteType::CommunityBasedPrivatePractice
+            .code()
+            .to_owned(),
+        unit: "101".to_owned(),
+        street: street.to_owned(),
+        city: "Vancouver".to_owned(),
+        postal_code: postal_code.to_owned(),
+        phone: "778-888-9999".to_owned(),
+        phone_extension: "123".to_owned(),
+        email: "front@barclay.example".to_owned(),
+        emr: "OSCAR Pro".to_owned(),
+        clinic_type: "Family Practice".to_owned(),
+        register_anyway: String::new(),
+    }
+}
+
+/// Registers the worksite with `account_id` as its administrator.
+pub async fn register_worksite(
+    state: &AppState,
+    account_id: i64,
+    form: &crate::worksites::types::WorksiteForm,
+) -> crate::worksites::types::WorksiteSummary {
+    use crate::worksites::types::RegistrationOutcome;
+    match crate::worksites::service::register(state, account_id, form, None)
+        .await
+        .expect("worksite registration")
+    {
+        RegistrationOutcome::Registered(summary) => summary,
+        other => panic!("expected a registration, got {other:?}"),
+    }
+}
+
+/// Makes the account an active member (administrator or not) of the worksite, directly.
+pub async fn add_member(state: &AppState, code: &str, account_id: i64, is_admin: bool) {
+    use crate::entities::membership;
+    use sea_orm::{ActiveModelTrait, Set};
+    let worksite = crate::worksites::service::find_by_code(&state.db, code)
+        .await
+        .unwrap()
+        .expect("worksite");
+    membership::ActiveModel {
+        worksite_id: Set(worksite.id),
+        account_id: Set(account_id),
+        status: Set(crate::memberships::service::ACTIVE.to_owned()),
+        is_admin: Set(is_admin),
+        joined_at: Set(chrono::Utc::now()),
+        deactivated_at: Set(None),
+        deactivated_by: Set(None),
+        ..Default::default()
+    }
+    .insert(&state.db)
+    .await
+    .expect("membership");
+}
+
+/// A verified account written straight to the database (no password hashing, no rate limits):
+/// for tests that need many people.
+pub async fn quick_account(
+    state: &AppState,
+    username: &str,
+    given_name: &str,
+    family_name: &str,
+    profession: &str,
+) -> i64 {
+    use crate::entities::account;
+    use sea_orm::{ActiveModelTrait, Set};
+    let now = chrono::Utc::now();
+    account::ActiveModel {
+        username: Set(username.to_owned()),
+        username_key: Set(username.to_lowercase()),
+        email: Set(Some(format!("{username}@clinic.example"))),
+        email_verified_at: Set(Some(now)),
+        pending_email: Set(None),
+        password_hash: Set("not-a-password-hash".to_owned()),
+        phone: Set("604-555-0199".to_owned()),
+        profession_id: Set(profession_id(&state.db, profession).await),
+        licence_number: Set(None),
+        given_name: Set(given_name.to_owned()),
+        family_name: Set(family_name.to_owned()),
+        birthdate: Set(None),
+        is_staff: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&state.db)
+    .await
+    .expect("account")
+    .id
+}

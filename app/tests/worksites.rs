@@ -1,30 +1,14 @@
 //! The worksite rules on a real database (SQLite, or PostgreSQL with TEST_DATABASE_URL).
 #![cfg(feature = "test-support")]
 
-use app::entities::{audit_event, membership, worksite};
+use app::entities::{audit_event, worksite};
 use app::error::AppError;
 use app::testing::*;
 use app::worksites::{service, service::search, types::*};
-use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 fn form(name: &str, street: &str, postal_code: &str) -> WorksiteForm {
-    WorksiteForm {
-        name: name.to_owned(),
-        worksite_type: WorksiteType::CommunityBasedPrivatePractice
-            .code()
-            .to_owned(),
-        unit: "101".to_owned(),
-        street: street.to_owned(),
-        city: "Vancouver".to_owned(),
-        postal_code: postal_code.to_owned(),
-        phone: "778-888-9999".to_owned(),
-        phone_extension: "123".to_owned(),
-        email: "front@barclay.example".to_owned(),
-        emr: "OSCAR Pro".to_owned(),
-        clinic_type: "Family Practice".to_owned(),
-        register_anyway: String::new(),
-    }
+    worksite_form(name, street, postal_code)
 }
 
 async fn register(
@@ -32,33 +16,7 @@ async fn register(
     account_id: i64,
     form: &WorksiteForm,
 ) -> WorksiteSummary {
-    match service::register(state, account_id, form, None)
-        .await
-        .unwrap()
-    {
-        RegistrationOutcome::Registered(summary) => summary,
-        other => panic!("expected a registration, got {other:?}"),
-    }
-}
-
-async fn add_member(test: &TestDb, code: &str, account_id: i64, is_admin: bool) {
-    let worksite = service::find_by_code(test.db(), code)
-        .await
-        .unwrap()
-        .unwrap();
-    membership::ActiveModel {
-        worksite_id: Set(worksite.id),
-        account_id: Set(account_id),
-        status: Set(service::ACTIVE.to_owned()),
-        is_admin: Set(is_admin),
-        joined_at: Set(Utc::now()),
-        deactivated_at: Set(None),
-        deactivated_by: Set(None),
-        ..Default::default()
-    }
-    .insert(test.db())
-    .await
-    .unwrap();
+    register_worksite(state, account_id, form).await
 }
 
 #[tokio::test]
@@ -99,7 +57,7 @@ async fn registering_makes_the_registrant_administrator_and_emails_the_worksite_
         .await
         .unwrap()
         .unwrap();
-    let member = service::membership_of(test.db(), row.id, dalia)
+    let member = app::memberships::service::membership_of(test.db(), row.id, dalia)
         .await
         .unwrap()
         .unwrap();
@@ -317,7 +275,7 @@ async fn only_members_see_a_worksite_and_only_its_administrators_edit_it() {
         &form("Other Clinic", "1 Main St", "V5K 0A1"),
     )
     .await;
-    add_member(&test, &barclay.code, greg, false).await;
+    add_member(&test.state, &barclay.code, greg, false).await;
 
     let details = service::details(test.db(), greg, &barclay.code)
         .await
@@ -330,7 +288,7 @@ async fn only_members_see_a_worksite_and_only_its_administrators_edit_it() {
             Err(AppError::NotFound(_))
         ));
         assert!(matches!(
-            service::members(test.db(), outsider, &barclay.code, true).await,
+            app::memberships::service::list(test.db(), outsider, &barclay.code, true, "", 0).await,
             Err(AppError::NotFound(_))
         ));
     }
@@ -391,11 +349,14 @@ async fn only_members_see_a_worksite_and_only_its_administrators_edit_it() {
         "search follows the new name"
     );
 
-    let members = service::members(test.db(), greg, &barclay.code, true)
+    let members = app::memberships::service::list(test.db(), greg, &barclay.code, true, "", 0)
         .await
         .unwrap();
-    assert_eq!(members.len(), 2);
-    assert!(members.iter().any(|m| m.is_admin && m.name == "Jane Doe"));
+    assert_eq!(members.total, 2);
+    assert!(members
+        .members
+        .iter()
+        .any(|m| m.is_admin && m.name == "Jane Doe"));
 }
 
 #[tokio::test]

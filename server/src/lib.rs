@@ -2,6 +2,7 @@
 //! provider routes, the mail worker and operator commands.
 
 pub mod commands;
+pub mod live;
 pub mod mail_worker;
 pub mod oidc;
 pub mod router;
@@ -82,10 +83,17 @@ pub async fn serve() -> Result<(), StartError> {
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown({
+        let live = state.live.clone();
+        async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down: finishing requests and background work");
+            // Open event streams would otherwise hold the shutdown up forever.
+            live.close();
+            let _ = shutdown_tx.send(true);
+        }
+    })
     .await?;
-    tracing::info!("shutting down: finishing background work");
-    let _ = shutdown_tx.send(true);
     let _ = tokio::join!(worker, housekeeping);
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! The whole HTTP surface: Leptos pages and server functions, identity-provider routes, health,
 //! static files; wrapped in sessions and the security layers.
 
-use crate::{oidc, security};
+use crate::{live, oidc, security};
 use app::platform::{session_store::DbSessionStore, sessions, AppState};
 use app::{error::AppError, shell, App};
 use axum::{
@@ -97,6 +97,7 @@ pub fn build(app: AppState, leptos_options: LeptosOptions) -> Router {
         .route("/auth/oidc/start", get(oidc::start))
         .route("/auth/oidc/callback", get(oidc::callback))
         .route("/healthz", get(health))
+        .route("/events", get(live::events))
         .leptos_routes_with_context(&state, routes, page_context, {
             let options = leptos_options.clone();
             move || shell(options.clone())

@@ -19,6 +19,18 @@ pub enum AuditAction {
     StaffGranted,
     WorksiteRegistered,
     WorksiteUpdated,
+    JoinRequested,
+    JoinRequestApproved,
+    JoinRequestRejected,
+    JoinRequestWithdrawn,
+    InvitationSent,
+    InvitationResent,
+    InvitationRevoked,
+    InvitationAccepted,
+    MemberPromoted,
+    MemberDemoted,
+    MemberDeactivated,
+    MemberReactivated,
 }
 
 impl AuditAction {
@@ -38,6 +50,18 @@ impl AuditAction {
             AuditAction::StaffGranted => "staff_granted",
             AuditAction::WorksiteRegistered => "worksite_registered",
             AuditAction::WorksiteUpdated => "worksite_updated",
+            AuditAction::JoinRequested => "join_requested",
+            AuditAction::JoinRequestApproved => "join_request_approved",
+            AuditAction::JoinRequestRejected => "join_request_rejected",
+            AuditAction::JoinRequestWithdrawn => "join_request_withdrawn",
+            AuditAction::InvitationSent => "invitation_sent",
+            AuditAction::InvitationResent => "invitation_resent",
+            AuditAction::InvitationRevoked => "invitation_revoked",
+            AuditAction::InvitationAccepted => "invitation_accepted",
+            AuditAction::MemberPromoted => "member_promoted",
+            AuditAction::MemberDemoted => "member_demoted",
+            AuditAction::MemberDeactivated => "member_deactivated",
+            AuditAction::MemberReactivated => "member_reactivated",
         }
     }
 }

@@ -3,7 +3,10 @@
 pub mod account;
 pub mod account_identity;
 pub mod audit_event;
+pub mod invitation;
+pub mod join_request;
 pub mod membership;
+pub mod notification;
 pub mod one_time_token;
 pub mod outbound_email;
 pub mod profession;

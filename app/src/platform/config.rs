@@ -9,6 +9,8 @@ pub struct OidcSettings {
     pub client_secret: String,
 }
 
+pub const DEFAULT_INVITATION_DAYS: i64 = 14;
+
 #[derive(Debug, Clone)]
 pub struct PortalConfig {
     pub database_url: String,
@@ -20,6 +22,8 @@ pub struct PortalConfig {
     pub oidc: Option<OidcSettings>,
     /// CSV of reference addresses offered while registering a worksite.
     pub address_file: Option<String>,
+    /// How long an invitation's link works (`INVITATION_EXPIRY_DAYS`, default 14).
+    pub invitation_days: i64,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -34,6 +38,8 @@ pub enum ConfigError {
     BadPublicUrl,
     #[error("production mode requires PORTAL_PUBLIC_URL to use https://")]
     InsecurePublicUrlInProduction,
+    #[error("INVITATION_EXPIRY_DAYS must be a whole number of days from 1 to 365")]
+    BadInvitationExpiry,
 }
 
 impl PortalConfig {
@@ -81,6 +87,15 @@ impl PortalConfig {
                 return Err(ConfigError::InsecurePublicUrlInProduction);
             }
         }
+        let invitation_days = match lookup("INVITATION_EXPIRY_DAYS") {
+            None => DEFAULT_INVITATION_DAYS,
+            Some(days) => days
+                .trim()
+                .parse()
+                .ok()
+                .filter(|days| (1..=365).contains(days))
+                .ok_or(ConfigError::BadInvitationExpiry)?,
+        };
         Ok(Self {
             database_url: lookup("DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/portal.db?mode=rwc".to_owned()),
@@ -91,6 +106,7 @@ impl PortalConfig {
                 .unwrap_or_else(|| "my.CareConnect <no-reply@localhost>".to_owned()),
             oidc,
             address_file: lookup("ADDRESS_FILE"),
+            invitation_days,
         })
     }
 
@@ -113,6 +129,7 @@ impl PortalConfig {
             mail_from: "my.CareConnect <no-reply@localhost>".to_owned(),
             oidc: None,
             address_file: None,
+            invitation_days: DEFAULT_INVITATION_DAYS,
         }
     }
 }
@@ -166,6 +183,23 @@ mod tests {
         let config = config(&full).unwrap();
         assert!(!config.development_tools_enabled());
         assert_eq!(config.link("/x"), "https://portal.example/x");
+    }
+
+    #[test]
+    fn invitation_expiry_is_a_number_of_days() {
+        assert_eq!(config(&[]).unwrap().invitation_days, 14);
+        assert_eq!(
+            config(&[("INVITATION_EXPIRY_DAYS", "30")])
+                .unwrap()
+                .invitation_days,
+            30
+        );
+        for bad in ["0", "two", "-3", "1000"] {
+            assert_eq!(
+                config(&[("INVITATION_EXPIRY_DAYS", bad)]).unwrap_err(),
+                ConfigError::BadInvitationExpiry
+            );
+        }
     }
 
     #[test]

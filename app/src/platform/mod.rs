@@ -9,6 +9,7 @@ pub mod request;
 pub mod session_store;
 pub mod sessions;
 pub mod state;
+pub mod time;
 pub mod tokens;
 
 pub use config::PortalConfig;

@@ -1,6 +1,7 @@
 //! What every server function and route handler can reach.
 
 use super::{passwords::PasswordHasher, rate_limit::RateLimits, PortalConfig};
+use crate::notifications::live::LiveHub;
 use crate::worksites::service::address_lookup::{
     AddressLookup, BuiltInAddressLookup, ReferenceAddresses,
 };
@@ -14,6 +15,8 @@ pub struct AppState {
     pub limits: Arc<RateLimits>,
     pub passwords: PasswordHasher,
     pub addresses: Arc<dyn AddressLookup>,
+    /// Tells open pages that something changed for their user.
+    pub live: LiveHub,
 }
 
 impl AppState {
@@ -29,6 +32,7 @@ impl AppState {
             addresses: Arc::new(BuiltInAddressLookup {
                 reference: ReferenceAddresses::default(),
             }),
+            live: LiveHub::default(),
         }
     }
 

@@ -98,6 +98,37 @@ pub fn Field(
     }
 }
 
+/// A labelled `<textarea>` with the same error handling as [`Field`].
+#[component]
+pub fn TextAreaField(
+    #[prop(into)] label: String,
+    #[prop(into)] name: String,
+    field: &'static str,
+    errors: Signal<Option<AppError>>,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(default = 4)] rows: u32,
+    #[prop(optional)] maxlength: Option<usize>,
+) -> impl IntoView {
+    let id = format!("field-{}", field.replace('_', "-"));
+    let error_id = format!("{id}-error");
+    let hint_id = hint.as_ref().map(|_| format!("{id}-hint"));
+    let described_by = match &hint_id {
+        Some(hint_id) => format!("{hint_id} {error_id}"),
+        None => error_id.clone(),
+    };
+    let message = field_message(errors, field);
+    view! {
+        <div class="field" class:field-invalid=move || message.get().is_some()>
+            <FieldLabel for_id=id.clone() label required=false/>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
+            <textarea id=id name=name rows=rows maxlength=maxlength
+                aria-invalid=move || if message.get().is_some() { "true" } else { "false" }
+                aria-describedby=described_by></textarea>
+            <FieldMessage id=error_id message/>
+        </div>
+    }
+}
+
 /// A labelled `<select>` with the same error handling as [`Field`].
 #[component]
 pub fn SelectField(

@@ -1,5 +1,6 @@
 use super::user::{reload_to, use_session};
 use crate::accounts::{api::SignOut, types::SessionInfo};
+use crate::notifications::ui::{LiveConnection, NotificationsLink};
 use leptos::prelude::*;
 
 /// The page frame: banner, navigation, the page's own content, footer.
@@ -44,6 +45,8 @@ fn AccountMenu() -> impl IntoView {
                     match session.await {
                         Ok(SessionInfo { user: Some(user), .. }) => view! {
                             <span class="account-name">{user.full_name}</span>
+                            <NotificationsLink/>
+                            <LiveConnection/>
                             <a href="/account">"Manage My Account"</a>
                             <ActionForm action=sign_out attr:class="inline-form">
                                 <button type="submit" class="button button-link">"Sign out"</button>

@@ -2,11 +2,13 @@
 //! notices, and access to the signed-in user.
 
 mod debounce;
+mod dialog;
 mod fields;
 mod frame;
 mod user;
 
 pub use debounce::*;
+pub use dialog::*;
 pub use fields::*;
 pub use frame::*;
 pub use user::*;

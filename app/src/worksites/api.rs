@@ -6,15 +6,6 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {super::service, crate::platform::RequestContext};
 
-/// A member as the Active and Inactive Members tabs list them.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct MemberListing {
-    pub name: String,
-    pub profession: String,
-    pub user_type: crate::professions::types::UserType,
-    pub is_admin: bool,
-}
-
 #[server(prefix = "/api", endpoint = "register_worksite")]
 pub async fn register_worksite(form: WorksiteForm) -> Result<RegistrationOutcome, AppError> {
     let ctx = RequestContext::load().await?;
@@ -62,13 +53,6 @@ pub async fn update_worksite(code: String, form: WorksiteEditForm) -> Result<(),
         ctx.client_addr.as_deref(),
     )
     .await
-}
-
-#[server(prefix = "/api", endpoint = "worksite_members")]
-pub async fn worksite_members(code: String, active: bool) -> Result<Vec<MemberListing>, AppError> {
-    let ctx = RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    service::members(ctx.db(), account_id, &code, active).await
 }
 
 /// Addresses to choose from while registering a worksite.

@@ -2,7 +2,7 @@
 //! these; tests call them directly on SQLite and PostgreSQL.
 
 mod emails;
-mod links;
+pub mod links;
 
 use super::types::*;
 use crate::audit::{self, AuditAction, AuditEntry};

@@ -9,6 +9,7 @@ use crate::audit::{self, AuditAction, AuditEntry};
 use crate::entities::{account, membership, worksite};
 use crate::error::{AppError, FieldErrors};
 use crate::mail::outbox;
+use crate::memberships::service::{as_admin, as_member, ACTIVE};
 use crate::platform::{db::begin_write, AppState};
 use crate::professions;
 use chrono::Utc;
@@ -18,9 +19,6 @@ use sea_orm::{
     Set, SqlErr,
 };
 use serde_json::json;
-
-pub const ACTIVE: &str = "active";
-pub const INACTIVE: &str = "inactive";
 
 const ID_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
@@ -170,7 +168,7 @@ fn validate(form: &WorksiteForm) -> Result<ValidWorksite, AppError> {
     }
 }
 
-async fn verified_account(
+pub async fn verified_account(
     conn: &impl ConnectionTrait,
     account_id: i64,
 ) -> Result<account::Model, AppError> {
@@ -313,50 +311,6 @@ pub async fn look_up(conn: &impl ConnectionTrait, code: &str) -> Result<Worksite
         })
 }
 
-pub async fn membership_of(
-    conn: &impl ConnectionTrait,
-    worksite_id: i64,
-    account_id: i64,
-) -> Result<Option<membership::Model>, DbErr> {
-    membership::Entity::find()
-        .filter(membership::Column::WorksiteId.eq(worksite_id))
-        .filter(membership::Column::AccountId.eq(account_id))
-        .one(conn)
-        .await
-}
-
-/// The worksite and the viewer's active membership of it; anyone else is refused alike,
-/// whether or not the worksite exists.
-pub async fn as_member(
-    conn: &impl ConnectionTrait,
-    account_id: i64,
-    code: &str,
-) -> Result<(worksite::Model, membership::Model), AppError> {
-    let refused = || {
-        AppError::NotFound(
-            "You are not a member of this worksite, or it does not exist.".to_owned(),
-        )
-    };
-    let worksite = find_by_code(conn, code).await?.ok_or_else(refused)?;
-    let membership = membership_of(conn, worksite.id, account_id)
-        .await?
-        .filter(|m| m.status == ACTIVE)
-        .ok_or_else(refused)?;
-    Ok((worksite, membership))
-}
-
-pub async fn as_admin(
-    conn: &impl ConnectionTrait,
-    account_id: i64,
-    code: &str,
-) -> Result<worksite::Model, AppError> {
-    let (worksite, membership) = as_member(conn, account_id, code).await?;
-    if !membership.is_admin {
-        return Err(AppError::Forbidden);
-    }
-    Ok(worksite)
-}
-
 pub async fn details(
     conn: &impl ConnectionTrait,
     account_id: i64,
@@ -451,41 +405,4 @@ pub async fn update(
     audit::record(&txn, entry).await?;
     txn.commit().await?;
     Ok(())
-}
-
-/// The worksite's active (or inactive) members, by name; members only.
-pub async fn members(
-    conn: &impl ConnectionTrait,
-    account_id: i64,
-    code: &str,
-    active: bool,
-) -> Result<Vec<super::api::MemberListing>, AppError> {
-    let (worksite, _) = as_member(conn, account_id, code).await?;
-    let professions: std::collections::HashMap<i32, professions::types::Profession> =
-        professions::service::list(conn)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p))
-            .collect();
-    let rows = membership::Entity::find()
-        .filter(membership::Column::WorksiteId.eq(worksite.id))
-        .filter(membership::Column::Status.eq(if active { ACTIVE } else { INACTIVE }))
-        .find_also_related(account::Entity)
-        .all(conn)
-        .await?;
-    let mut members: Vec<_> = rows
-        .into_iter()
-        .filter_map(|(membership, account)| {
-            let account = account?;
-            let profession = professions.get(&account.profession_id)?;
-            Some(super::api::MemberListing {
-                name: account.full_name(),
-                profession: profession.name.clone(),
-                user_type: profession.user_type,
-                is_admin: membership.is_admin,
-            })
-        })
-        .collect();
-    members.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(members)
 }

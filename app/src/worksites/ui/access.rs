@@ -1,5 +1,7 @@
 use super::{address_search::AddressSearch, EligibilityNote, WorksiteCard};
 use crate::accounts::types::CurrentUser;
+use crate::join_requests::ui::MyPendingRequests;
+use crate::notifications::ui::{use_attention, use_live_updates};
 use crate::ui::*;
 use crate::worksites::api::{my_worksites, FindWorksite};
 use leptos::prelude::*;
@@ -12,6 +14,7 @@ pub fn WorksiteAccessPage() -> impl IntoView {
             lead="Join a Worksite or setup access for your Clinic. Some applications will require you to be a member of a worksite"/>
         <RequireUser children=|_user: CurrentUser| view! {
             <MyWorksites/>
+            <MyPendingRequests/>
             <div class="two-columns">
                 <FindByWorksiteId/>
                 <section class="card" aria-labelledby="by-address-heading">
@@ -27,7 +30,17 @@ pub fn WorksiteAccessPage() -> impl IntoView {
 
 #[component]
 fn MyWorksites() -> impl IntoView {
-    let worksites = Resource::new(|| (), |_| my_worksites());
+    let live = use_live_updates();
+    let attention = use_attention();
+    let worksites = Resource::new(move || live.track(), |_| my_worksites());
+    let waiting = move |code: &str| {
+        attention.get().and_then(Result::ok).and_then(|a| {
+            a.waiting_requests
+                .into_iter()
+                .find(|w| w.code == code)
+                .map(|w| w.count)
+        })
+    };
     view! {
         <section class="card" aria-labelledby="my-worksites-heading">
             <h2 id="my-worksites-heading">"My Worksites"</h2>
@@ -42,12 +55,20 @@ fn MyWorksites() -> impl IntoView {
                                 {list.into_iter().map(|mine| {
                                     let href = format!("/worksites/{}", mine.worksite.code);
                                     let role = if mine.is_admin { "Group / Site Administrator" } else { "Member" };
+                                    let code = mine.worksite.code.clone();
+                                    let requests_href = format!("/worksites/{code}#requests");
+                                    let requests = move || waiting(&code).map(|count| view! {
+                                        <a class="badge badge-warning" href=requests_href.clone()>
+                                            {format!("{count} requesting access")}
+                                        </a>
+                                    });
                                     view! {
                                         <li>
                                             <WorksiteCard worksite=mine.worksite>
                                                 <p>
                                                     <span class="badge">{role}</span>
                                                     {(!mine.active).then(|| view! { <span class="badge badge-warning">"Inactive"</span> })}
+                                                    {requests}
                                                 </p>
                                                 {mine.active.then(|| view! { <a class="button" href=href>"Update / Review Worksite"</a> })}
                                             </WorksiteCard>
@@ -79,11 +100,12 @@ fn FindByWorksiteId() -> impl IntoView {
             </ActionForm>
             {move || action.value().get().and_then(Result::ok).map(|worksite| {
                 let worksite_type = worksite.worksite_type;
+                let code = worksite.code.clone();
                 view! {
                     <div class="found" role="status">
                         <WorksiteCard worksite>
                             <EligibilityNote worksite_type/>
-                            <p class="hint">"Requesting access to a worksite arrives in an upcoming release of the portal. Until then, ask its site administrator to invite you."</p>
+                            <a class="button button-primary" href=format!("/join/{code}")>"Request Access"</a>
                         </WorksiteCard>
                     </div>
                 }

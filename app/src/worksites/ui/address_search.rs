@@ -36,7 +36,15 @@ pub fn AddressSearch() -> impl IntoView {
                         Ok(list) => Some(view! {
                             <p class="hint">{format!("{} matching worksite{}", list.len(), if list.len() == 1 { "" } else { "s" })}</p>
                             <ul class="worksite-list">
-                                {list.into_iter().map(|worksite| view! { <li><WorksiteCard worksite/></li> }).collect_view()}
+                                {list.into_iter().map(|worksite| {
+                                    let href = format!("/join/{}", worksite.code);
+                                    let label = format!("Request Access to {}", worksite.name);
+                                    view! {
+                                        <li><WorksiteCard worksite>
+                                            <a class="button" href=href aria-label=label>"Request Access"</a>
+                                        </WorksiteCard></li>
+                                    }
+                                }).collect_view()}
                             </ul>
                         }.into_any()),
                         Err(error) => Some(view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any()),

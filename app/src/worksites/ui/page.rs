@@ -1,9 +1,11 @@
 use super::tabs::{Tab, TabBar};
 use super::EligibilityNote;
 use crate::accounts::types::CurrentUser;
-use crate::professions::types::UserType;
+use crate::invitations::ui::InviteMembers;
+use crate::join_requests::ui::UsersRequestingAccess;
+use crate::memberships::ui::MemberList;
 use crate::ui::*;
-use crate::worksites::api::{load_worksite, worksite_members, MemberListing, UpdateWorksite};
+use crate::worksites::api::{load_worksite, UpdateWorksite};
 use crate::worksites::types::WorksiteDetails;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -45,6 +47,9 @@ fn WorksiteView() -> impl IntoView {
                         });
                         view! {
                             <WorksiteHeader details=details.clone()/>
+                            {details.viewer_is_admin.then(|| view! {
+                                <UsersRequestingAccess code=details.code.clone() worksite_name=details.name.clone()/>
+                            })}
                             <TabBar code=details.code.clone() tabs selected/>
                             <section id="worksite-panel" class="card tab-panel" role="tabpanel"
                                 aria-labelledby=move || selected.get().dom_id() tabindex="0">
@@ -87,55 +92,16 @@ fn TabPanel(
     edit: ServerAction<UpdateWorksite>,
 ) -> impl IntoView {
     match tab {
-        Tab::ActiveMembers => view! { <Members code=details.code active=true/> }.into_any(),
-        Tab::InactiveMembers => view! { <Members code=details.code active=false/> }.into_any(),
+        Tab::ActiveMembers => view! { <MemberList code=details.code active=true/> }.into_any(),
+        Tab::InactiveMembers => view! { <MemberList code=details.code active=false/> }.into_any(),
+        Tab::Invite => view! { <InviteMembers code=details.code/> }.into_any(),
         Tab::Help => view! { <WorksiteHelp/> }.into_any(),
         Tab::Edit => view! { <EditWorksite details action=edit/> }.into_any(),
-        Tab::Invite | Tab::Sponsorships | Tab::MySponsors | Tab::MyOnBehalfOfUsers => view! {
+        Tab::Sponsorships | Tab::MySponsors | Tab::MyOnBehalfOfUsers => view! {
             <h2>{tab.label()}</h2>
             <p>"This tab arrives in an upcoming release of the portal. Until then, contact the CareConnect team at "
                 <a href="mailto:CareConnect@phsa.ca">"CareConnect@phsa.ca"</a> "."</p>
         }.into_any(),
-    }
-}
-
-const GROUPS: [(UserType, &str); 3] = [
-    (UserType::Authorizer, "Authorizers"),
-    (UserType::OnBehalfOf, "On-behalf-Of Users"),
-    (UserType::Independent, "Independent Users"),
-];
-
-#[component]
-fn Members(code: String, active: bool) -> impl IntoView {
-    let members = Resource::new(
-        move || (code.clone(), active),
-        |(code, active)| worksite_members(code, active),
-    );
-    view! {
-        <h2>{if active { "Active Members" } else { "Inactive Members" }}</h2>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match members.await {
-                    Ok(list) if list.is_empty() => view! { <p>"No members."</p> }.into_any(),
-                    Ok(list) => GROUPS.into_iter().map(|(user_type, heading)| {
-                        let group: Vec<MemberListing> = list.iter().filter(|m| m.user_type == user_type).cloned().collect();
-                        (!group.is_empty()).then(|| view! {
-                            <h3>{heading}</h3>
-                            <ul class="member-list">
-                                {group.into_iter().map(|member| view! {
-                                    <li class="member">
-                                        <span class="member-name">{member.name}</span>
-                                        <span class="member-profession">{member.profession}</span>
-                                        {member.is_admin.then(|| view! { <span class="badge">"Group / Site Administrator"</span> })}
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        })
-                    }).collect_view().into_any(),
-                    Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Suspense>
     }
 }
 

@@ -1,0 +1,105 @@
+//! Server functions of invitations.
+
+use super::types::*;
+use crate::error::AppError;
+use crate::worksites::types::WorksiteSummary;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use {super::service, crate::platform::RequestContext};
+
+/// "Invite User"; answers with the address the invitation went to.
+#[server(prefix = "/api", endpoint = "invite_member")]
+pub async fn invite_member(code: String, email: String) -> Result<String, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::invite(
+        &ctx.state,
+        account_id,
+        &code,
+        &email,
+        ctx.client_addr.as_deref(),
+    )
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "awaiting_invitations")]
+pub async fn awaiting_invitations(code: String) -> Result<Vec<AwaitingInvitation>, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::awaiting(ctx.db(), account_id, &code).await
+}
+
+#[server(prefix = "/api", endpoint = "resend_invitation")]
+pub async fn resend_invitation(
+    code: String,
+    invitation_id: i64,
+    emails_sent: i32,
+) -> Result<(), AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::resend(
+        &ctx.state,
+        account_id,
+        &code,
+        invitation_id,
+        emails_sent,
+        ctx.client_addr.as_deref(),
+    )
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "revoke_invitation")]
+pub async fn revoke_invitation(code: String, invitation_id: i64) -> Result<(), AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::revoke(
+        &ctx.state,
+        account_id,
+        &code,
+        invitation_id,
+        ctx.client_addr.as_deref(),
+    )
+    .await
+}
+
+/// What the emailed link shows; changes nothing.
+#[server(prefix = "/api", endpoint = "invitation_standing")]
+pub async fn load_invitation_standing(token: String) -> Result<InvitationStanding, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.account_id().await?;
+    service::standing(ctx.db(), account_id, &token).await
+}
+
+#[server(prefix = "/api", endpoint = "accept_invitation")]
+pub async fn accept_invitation(token: String) -> Result<WorksiteSummary, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::accept(
+        &ctx.state,
+        account_id,
+        service::Accepting::Token(&token),
+        ctx.client_addr.as_deref(),
+    )
+    .await
+}
+
+/// The invitations waiting for the signed-in person's verified address.
+#[server(prefix = "/api", endpoint = "my_invitations")]
+pub async fn my_invitations() -> Result<Vec<InvitationView>, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::for_invitee(ctx.db(), account_id).await
+}
+
+#[server(prefix = "/api", endpoint = "accept_my_invitation")]
+pub async fn accept_my_invitation(invitation_id: i64) -> Result<WorksiteSummary, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::accept(
+        &ctx.state,
+        account_id,
+        service::Accepting::Id(invitation_id),
+        ctx.client_addr.as_deref(),
+    )
+    .await
+}

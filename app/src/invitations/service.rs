@@ -1,0 +1,478 @@
+//! The invitation rules over a database connection or transaction.
+
+use super::emails;
+use super::types::*;
+use crate::accounts::service::links::LINK_INVALID;
+use crate::accounts::types::normalize_email;
+use crate::audit::{self, AuditAction, AuditEntry};
+use crate::entities::{account, invitation, membership, worksite};
+use crate::error::AppError;
+use crate::mail::outbox;
+use crate::memberships::service::{
+    active_admins, admit, as_admin, lock_worksite, ACTIVE, ALREADY_HANDLED,
+};
+use crate::notifications::{service::notify, types::NotificationKind};
+use crate::platform::{
+    db::begin_write,
+    time::display_time,
+    tokens::{hash_token, new_token},
+    AppState,
+};
+use crate::worksites::service::summary_of;
+use chrono::{Duration, Utc};
+use sea_orm::{
+    sea_query::{Expr, ExprTrait},
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, SqlErr,
+};
+use serde_json::json;
+
+pub const PENDING: &str = "pending";
+pub const ACCEPTED: &str = "accepted";
+pub const REVOKED: &str = "revoked";
+
+/// How many invitations "Invites Awaiting Response" shows, newest first.
+const AWAITING_LIMIT: u64 = 200;
+
+fn awaiting_already(email: &str) -> AppError {
+    AppError::invalid(
+        "email",
+        format!("An invitation to {email} is already awaiting a response. Use Resend below to send it again."),
+    )
+}
+
+async fn inviter_name(conn: &impl ConnectionTrait, account_id: i64) -> Result<String, AppError> {
+    Ok(crate::accounts::service::find(conn, account_id)
+        .await?
+        .map(|a| a.full_name())
+        .unwrap_or_else(|| "A Group / Site Administrator".to_owned()))
+}
+
+async fn send(
+    state: &AppState,
+    conn: &impl ConnectionTrait,
+    inviter: i64,
+    worksite: &worksite::Model,
+    email: &str,
+    token: &str,
+    expires_at: chrono::DateTime<Utc>,
+) -> Result<(), AppError> {
+    let link = state
+        .config
+        .link(&format!("/invitations/accept?token={token}"));
+    outbox::enqueue(
+        conn,
+        email,
+        emails::invitation(
+            &inviter_name(conn, inviter).await?,
+            &worksite.name,
+            &worksite.code,
+            email,
+            &link,
+            &display_time(expires_at),
+        ),
+    )
+    .await?;
+    Ok(())
+}
+
+/// "Invite User": emails an invitation to join the worksite; administrators only. Returns the
+/// address it was sent to.
+pub async fn invite(
+    state: &AppState,
+    actor: i64,
+    code: &str,
+    email: &str,
+    client_addr: Option<&str>,
+) -> Result<String, AppError> {
+    let email = normalize_email(email).map_err(|message| AppError::invalid("email", message))?;
+    let txn = begin_write(&state.db).await?;
+    let worksite = as_admin(&txn, actor, code).await?;
+    let already_member = membership::Entity::find()
+        .join(JoinType::InnerJoin, membership::Relation::Account.def())
+        .filter(membership::Column::WorksiteId.eq(worksite.id))
+        .filter(membership::Column::Status.eq(ACTIVE))
+        .filter(account::Column::Email.eq(&email))
+        .count(&txn)
+        .await?
+        > 0;
+    if already_member {
+        return Err(AppError::invalid(
+            "email",
+            format!("{email} already belongs to a member of this worksite."),
+        ));
+    }
+    let token = new_token();
+    let now = Utc::now();
+    let expires_at = now + Duration::days(state.config.invitation_days);
+    let inserted = invitation::ActiveModel {
+        worksite_id: Set(worksite.id),
+        email: Set(email.clone()),
+        status: Set(PENDING.to_owned()),
+        token_hash: Set(hash_token(&token)),
+        invited_by: Set(actor),
+        invited_at: Set(now),
+        last_sent_at: Set(now),
+        emails_sent: Set(1),
+        expires_at: Set(expires_at),
+        closed_at: Set(None),
+        accepted_by: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    let row = match inserted {
+        Ok(row) => row,
+        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            return Err(awaiting_already(&email))
+        }
+        Err(error) => return Err(error.into()),
+    };
+    send(state, &txn, actor, &worksite, &email, &token, expires_at).await?;
+    audit::record(
+        &txn,
+        AuditEntry::new(
+            AuditAction::InvitationSent,
+            format!("invitation:{}", row.id),
+        )
+        .by(actor)
+        .at_worksite(worksite.id)
+        .from_addr(client_addr)
+        .with_details(json!({ "email": email })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(email)
+}
+
+/// "Invites Awaiting Response", newest first; administrators only.
+pub async fn awaiting(
+    conn: &impl ConnectionTrait,
+    viewer: i64,
+    code: &str,
+) -> Result<Vec<AwaitingInvitation>, AppError> {
+    let worksite = as_admin(conn, viewer, code).await?;
+    let now = Utc::now();
+    let rows = invitation::Entity::find()
+        .filter(invitation::Column::WorksiteId.eq(worksite.id))
+        .filter(invitation::Column::Status.eq(PENDING))
+        .order_by_desc(invitation::Column::InvitedAt)
+        .order_by_desc(invitation::Column::Id)
+        .limit(AWAITING_LIMIT)
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| AwaitingInvitation {
+            id: row.id,
+            email: row.email,
+            invited_on: display_time(row.invited_at),
+            emails_sent: row.emails_sent,
+            expires: display_time(row.expires_at),
+            expired: row.expires_at <= now,
+        })
+        .collect())
+}
+
+async fn pending_at(
+    conn: &impl ConnectionTrait,
+    worksite_id: i64,
+    invitation_id: i64,
+) -> Result<invitation::Model, AppError> {
+    invitation::Entity::find_by_id(invitation_id)
+        .filter(invitation::Column::WorksiteId.eq(worksite_id))
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This invitation does not exist.".to_owned()))
+        .and_then(|row| {
+            if row.status == PENDING {
+                Ok(row)
+            } else {
+                Err(AppError::Conflict(ALREADY_HANDLED.to_owned()))
+            }
+        })
+}
+
+/// "Resend": a new link (the old one stops working), a new expiry, one more email. `seen` is the
+/// number of emails the administrator saw, so a double click sends one email, not two.
+pub async fn resend(
+    state: &AppState,
+    actor: i64,
+    code: &str,
+    invitation_id: i64,
+    seen: i32,
+    client_addr: Option<&str>,
+) -> Result<(), AppError> {
+    let txn = begin_write(&state.db).await?;
+    let worksite = as_admin(&txn, actor, code).await?;
+    let row = pending_at(&txn, worksite.id, invitation_id).await?;
+    let token = new_token();
+    let now = Utc::now();
+    let expires_at = now + Duration::days(state.config.invitation_days);
+    let updated = invitation::Entity::update_many()
+        .col_expr(
+            invitation::Column::TokenHash,
+            Expr::value(hash_token(&token)),
+        )
+        .col_expr(invitation::Column::ExpiresAt, Expr::value(expires_at))
+        .col_expr(invitation::Column::LastSentAt, Expr::value(now))
+        .col_expr(
+            invitation::Column::EmailsSent,
+            Expr::col(invitation::Column::EmailsSent).add(1),
+        )
+        .filter(invitation::Column::Id.eq(row.id))
+        .filter(invitation::Column::Status.eq(PENDING))
+        .filter(invitation::Column::EmailsSent.eq(seen))
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(AppError::Conflict(ALREADY_HANDLED.to_owned()));
+    }
+    send(
+        state, &txn, actor, &worksite, &row.email, &token, expires_at,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        AuditEntry::new(
+            AuditAction::InvitationResent,
+            format!("invitation:{}", row.id),
+        )
+        .by(actor)
+        .at_worksite(worksite.id)
+        .from_addr(client_addr)
+        .with_details(json!({ "email": row.email, "emails_sent": seen + 1 })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// "Revoke": the invitation's link stops working.
+pub async fn revoke(
+    state: &AppState,
+    actor: i64,
+    code: &str,
+    invitation_id: i64,
+    client_addr: Option<&str>,
+) -> Result<(), AppError> {
+    let txn = begin_write(&state.db).await?;
+    let worksite = as_admin(&txn, actor, code).await?;
+    let row = pending_at(&txn, worksite.id, invitation_id).await?;
+    let revoked = invitation::Entity::update_many()
+        .col_expr(invitation::Column::Status, Expr::value(REVOKED))
+        .col_expr(invitation::Column::ClosedAt, Expr::value(Utc::now()))
+        .filter(invitation::Column::Id.eq(row.id))
+        .filter(invitation::Column::Status.eq(PENDING))
+        .exec(&txn)
+        .await?;
+    if revoked.rows_affected != 1 {
+        return Err(AppError::Conflict(ALREADY_HANDLED.to_owned()));
+    }
+    audit::record(
+        &txn,
+        AuditEntry::new(
+            AuditAction::InvitationRevoked,
+            format!("invitation:{}", row.id),
+        )
+        .by(actor)
+        .at_worksite(worksite.id)
+        .from_addr(client_addr)
+        .with_details(json!({ "email": row.email })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn view_of(
+    conn: &impl ConnectionTrait,
+    row: &invitation::Model,
+) -> Result<InvitationView, AppError> {
+    let worksite = worksite::Entity::find_by_id(row.worksite_id)
+        .one(conn)
+        .await?
+        .ok_or(AppError::Internal)?;
+    Ok(InvitationView {
+        id: row.id,
+        worksite: summary_of(&worksite),
+        inviter: inviter_name(conn, row.invited_by).await?,
+        email: row.email.clone(),
+        expires: display_time(row.expires_at),
+    })
+}
+
+/// Why an invitation cannot be accepted now, if it cannot.
+fn closed_reason(row: &invitation::Model) -> Option<String> {
+    match row.status.as_str() {
+        PENDING if row.expires_at <= Utc::now() => Some(
+            "This invitation has expired. Please ask the worksite's Group / Site Administrator to resend it."
+                .to_owned(),
+        ),
+        PENDING => None,
+        ACCEPTED => Some("This invitation has already been accepted.".to_owned()),
+        _ => Some("This invitation was withdrawn by the worksite.".to_owned()),
+    }
+}
+
+/// Only the person whose verified email was invited may accept.
+fn refuse_unless_invited(
+    invitee: &account::Model,
+    row: &invitation::Model,
+) -> Result<(), AppError> {
+    if invitee.email.as_deref() == Some(row.email.as_str()) {
+        Ok(())
+    } else {
+        Err(AppError::Refused(format!(
+            "This invitation was sent to {}. Sign in as the user whose verified email address is {}, or register with it, to accept it.",
+            row.email, row.email
+        )))
+    }
+}
+
+/// What the emailed link shows; changes nothing.
+pub async fn standing(
+    conn: &impl ConnectionTrait,
+    viewer: Option<i64>,
+    token: &str,
+) -> Result<InvitationStanding, AppError> {
+    let row = invitation::Entity::find()
+        .filter(invitation::Column::TokenHash.eq(hash_token(token.trim())))
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::Refused(LINK_INVALID.to_owned()))?;
+    if let Some(reason) = closed_reason(&row) {
+        return Ok(InvitationStanding::Closed(reason));
+    }
+    let view = view_of(conn, &row).await?;
+    let Some(viewer) = viewer else {
+        return Ok(InvitationStanding::SignInFirst(view));
+    };
+    let invitee = crate::accounts::service::find(conn, viewer)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    match refuse_unless_invited(&invitee, &row) {
+        Ok(()) => Ok(InvitationStanding::Open(view)),
+        Err(refusal) => Ok(InvitationStanding::Closed(refusal.to_string())),
+    }
+}
+
+/// The invitations waiting for the person's verified email address (shown on their home page,
+/// so someone who registered after being invited finds them).
+pub async fn for_invitee(
+    conn: &impl ConnectionTrait,
+    account_id: i64,
+) -> Result<Vec<InvitationView>, AppError> {
+    let Some(email) = crate::accounts::service::find(conn, account_id)
+        .await?
+        .and_then(|a| a.email)
+    else {
+        return Ok(Vec::new());
+    };
+    let rows = invitation::Entity::find()
+        .filter(invitation::Column::Email.eq(email))
+        .filter(invitation::Column::Status.eq(PENDING))
+        .filter(invitation::Column::ExpiresAt.gt(Utc::now()))
+        .order_by_desc(invitation::Column::InvitedAt)
+        .limit(50)
+        .all(conn)
+        .await?;
+    let mut views = Vec::with_capacity(rows.len());
+    for row in &rows {
+        views.push(view_of(conn, row).await?);
+    }
+    Ok(views)
+}
+
+/// Which invitation is being accepted: the emailed link's token, or (from the home page) its id.
+pub enum Accepting<'a> {
+    Token(&'a str),
+    Id(i64),
+}
+
+/// Accepts the invitation: the signed-in person, whose verified email was invited, becomes an
+/// active member. Exactly one of several concurrent acceptances succeeds.
+pub async fn accept(
+    state: &AppState,
+    invitee_id: i64,
+    which: Accepting<'_>,
+    client_addr: Option<&str>,
+) -> Result<crate::worksites::types::WorksiteSummary, AppError> {
+    let txn = begin_write(&state.db).await?;
+    let row = match which {
+        Accepting::Token(token) => {
+            invitation::Entity::find()
+                .filter(invitation::Column::TokenHash.eq(hash_token(token.trim())))
+                .one(&txn)
+                .await?
+        }
+        Accepting::Id(id) => invitation::Entity::find_by_id(id).one(&txn).await?,
+    }
+    .ok_or_else(|| AppError::Refused(LINK_INVALID.to_owned()))?;
+    let invitee = crate::accounts::service::find(&txn, invitee_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    refuse_unless_invited(&invitee, &row)?;
+    if let Some(reason) = closed_reason(&row) {
+        return Err(if row.status == ACCEPTED {
+            AppError::Conflict(reason)
+        } else {
+            AppError::Refused(reason)
+        });
+    }
+    lock_worksite(&txn, row.worksite_id).await?;
+    let accepted = invitation::Entity::update_many()
+        .col_expr(invitation::Column::Status, Expr::value(ACCEPTED))
+        .col_expr(invitation::Column::ClosedAt, Expr::value(Utc::now()))
+        .col_expr(invitation::Column::AcceptedBy, Expr::value(invitee_id))
+        .filter(invitation::Column::Id.eq(row.id))
+        .filter(invitation::Column::Status.eq(PENDING))
+        .exec(&txn)
+        .await?;
+    if accepted.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "This invitation has already been accepted.".to_owned(),
+        ));
+    }
+    let worksite = worksite::Entity::find_by_id(row.worksite_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::Internal)?;
+    admit(&txn, worksite.id, invitee_id)
+        .await
+        .map_err(|error| match error {
+            AppError::Conflict(_) => {
+                AppError::Conflict(format!("You are already a member of {}.", worksite.name))
+            }
+            other => other,
+        })?;
+    notify(
+        &txn,
+        row.invited_by,
+        NotificationKind::InvitationAccepted,
+        &format!(
+            "{} accepted your invitation to join {}.",
+            invitee.full_name(),
+            worksite.name
+        ),
+        &format!("/worksites/{}", worksite.code),
+    )
+    .await?;
+    audit::record(
+        &txn,
+        AuditEntry::new(
+            AuditAction::InvitationAccepted,
+            format!("invitation:{}", row.id),
+        )
+        .by(invitee_id)
+        .at_worksite(worksite.id)
+        .from_addr(client_addr)
+        .with_details(json!({ "email": row.email })),
+    )
+    .await?;
+    let mut told = active_admins(&txn, worksite.id).await?;
+    told.push(row.invited_by);
+    txn.commit().await?;
+    state.live.announce(told);
+    Ok(summary_of(&worksite))
+}

@@ -1,0 +1,78 @@
+//! Server functions of join requests.
+
+use super::types::*;
+use crate::error::AppError;
+use crate::worksites::types::WorksiteSummary;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use {super::service, crate::platform::RequestContext};
+
+/// "Request Access" on the Worksite Access Form.
+#[server(prefix = "/api", endpoint = "request_access")]
+pub async fn request_access(form: AccessRequestForm) -> Result<WorksiteSummary, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::request(&ctx.state, account_id, &form, ctx.client_addr.as_deref()).await
+}
+
+#[server(prefix = "/api", endpoint = "my_join_requests")]
+pub async fn my_join_requests() -> Result<Vec<MyRequest>, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::mine(ctx.db(), account_id).await
+}
+
+#[server(prefix = "/api", endpoint = "withdraw_join_request")]
+pub async fn withdraw_join_request(request_id: i64) -> Result<(), AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::withdraw(
+        &ctx.state,
+        account_id,
+        request_id,
+        ctx.client_addr.as_deref(),
+    )
+    .await
+}
+
+/// "Users Requesting Access" of a worksite; administrators only.
+#[server(prefix = "/api", endpoint = "waiting_join_requests")]
+pub async fn waiting_join_requests(code: String) -> Result<Vec<WaitingRequest>, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::waiting(ctx.db(), account_id, &code).await
+}
+
+#[server(prefix = "/api", endpoint = "decide_join_request")]
+pub async fn decide_join_request(
+    code: String,
+    request_id: i64,
+    decision: Decision,
+) -> Result<(), AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::decide(
+        &ctx.state,
+        account_id,
+        &code,
+        request_id,
+        decision,
+        ctx.client_addr.as_deref(),
+    )
+    .await
+}
+
+/// What the emailed approval link is about; changes nothing.
+#[server(prefix = "/api", endpoint = "approval_preview")]
+pub async fn load_approval_preview(token: String) -> Result<ApprovalPreview, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::preview(ctx.db(), account_id, &token).await
+}
+
+#[server(prefix = "/api", endpoint = "approve_by_link")]
+pub async fn approve_by_link(token: String) -> Result<(), AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::approve_by_link(&ctx.state, account_id, &token, ctx.client_addr.as_deref()).await
+}

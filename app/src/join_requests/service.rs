@@ -1,0 +1,395 @@
+//! The join-request rules over a database connection or transaction.
+
+use super::emails;
+use super::types::*;
+use crate::accounts::service::links::{LINK_EXPIRED, LINK_INVALID};
+use crate::audit::{self, AuditAction, AuditEntry};
+use crate::entities::{account, join_request, worksite};
+use crate::error::AppError;
+use crate::mail::outbox;
+use crate::memberships::service::{
+    active_admins, admit, as_admin, lock_worksite, membership_of, ACTIVE, ALREADY_HANDLED,
+};
+use crate::notifications::{service::notify, types::NotificationKind};
+use crate::platform::{
+    db::begin_write,
+    time::display_time,
+    tokens::{hash_token, new_token},
+    AppState,
+};
+use crate::worksites::service::{find_by_code, summary_of, verified_account};
+use crate::worksites::types::WorksiteSummary;
+use chrono::{Duration, Utc};
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, Set, SqlErr,
+};
+use serde_json::json;
+
+pub const PENDING: &str = "pending";
+pub const APPROVED: &str = "approved";
+pub const REJECTED: &str = "rejected";
+pub const WITHDRAWN: &str = "withdrawn";
+
+/// How long the administrators' approval link works.
+const LINK_LIFETIME: Duration = Duration::days(30);
+
+fn already_asked(worksite: &str) -> AppError {
+    AppError::Conflict(format!(
+        "You have already asked to join {worksite}. Its administrators have your request."
+    ))
+}
+
+/// "Request Access": asks the worksite's administrators to let the person in; each gets the
+/// guide's email and a notification.
+pub async fn request(
+    state: &AppState,
+    account_id: i64,
+    form: &AccessRequestForm,
+    client_addr: Option<&str>,
+) -> Result<WorksiteSummary, AppError> {
+    let comment = form.comment.trim();
+    if comment.chars().count() > COMMENT_MAX {
+        return Err(AppError::invalid(
+            "comment",
+            format!("Use at most {COMMENT_MAX} characters."),
+        ));
+    }
+    let comment = (!comment.is_empty()).then(|| comment.to_owned());
+    let txn = begin_write(&state.db).await?;
+    let requester = verified_account(&txn, account_id).await?;
+    let worksite = find_by_code(&txn, &form.code)
+        .await?
+        .ok_or_else(|| AppError::NotFound("No worksite has this Worksite ID.".to_owned()))?;
+    if membership_of(&txn, worksite.id, account_id)
+        .await?
+        .is_some_and(|m| m.status == ACTIVE)
+    {
+        return Err(AppError::Conflict(format!(
+            "You are already a member of {}.",
+            worksite.name
+        )));
+    }
+    let token = new_token();
+    let now = Utc::now();
+    let inserted = join_request::ActiveModel {
+        worksite_id: Set(worksite.id),
+        account_id: Set(account_id),
+        comment: Set(comment.clone()),
+        status: Set(PENDING.to_owned()),
+        token_hash: Set(hash_token(&token)),
+        token_expires_at: Set(now + LINK_LIFETIME),
+        requested_at: Set(now),
+        decided_at: Set(None),
+        decided_by: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    let request = match inserted {
+        Ok(row) => row,
+        // The partial unique index: a pending request exists already (perhaps sent a moment ago).
+        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            return Err(already_asked(&worksite.name))
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let requester_name = requester.full_name();
+    let requester_email = requester.email.clone().unwrap_or_default();
+    let approve_link = state
+        .config
+        .link(&format!("/join-requests/approve?token={token}"));
+    let admins = active_admins(&txn, worksite.id).await?;
+    for admin_id in &admins {
+        let Some(admin) = crate::accounts::service::find(&txn, *admin_id).await? else {
+            continue;
+        };
+        if let Some(address) = &admin.email {
+            outbox::enqueue(
+                &txn,
+                address,
+                emails::access_requested(
+                    &admin.full_name(),
+                    &requester_name,
+                    &requester_email,
+                    &worksite.name,
+                    comment.as_deref(),
+                    &approve_link,
+                ),
+            )
+            .await?;
+        }
+        notify(
+            &txn,
+            *admin_id,
+            NotificationKind::JoinRequested,
+            &format!("{requester_name} would like to join {}.", worksite.name),
+            &format!("/worksites/{}#requests", worksite.code),
+        )
+        .await?;
+    }
+    audit::record(
+        &txn,
+        AuditEntry::new(
+            AuditAction::JoinRequested,
+            format!("join_request:{}", request.id),
+        )
+        .by(account_id)
+        .at_worksite(worksite.id)
+        .from_addr(client_addr)
+        .with_details(json!({ "worksite": worksite.code })),
+    )
+    .await?;
+    txn.commit().await?;
+    state.live.announce(admins);
+    Ok(summary_of(&worksite))
+}
+
+async fn waiting_request(
+    conn: &impl ConnectionTrait,
+    request: &join_request::Model,
+) -> Result<WaitingRequest, AppError> {
+    let requester = account::Entity::find_by_id(request.account_id)
+        .one(conn)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let profession = crate::professions::service::find(conn, requester.profession_id)
+        .await?
+        .map(|p| p.name)
+        .unwrap_or_default();
+    Ok(WaitingRequest {
+        id: request.id,
+        name: requester.full_name(),
+        email: requester.email.unwrap_or_default(),
+        profession,
+        comment: request.comment.clone(),
+        requested: display_time(request.requested_at),
+    })
+}
+
+/// "Users Requesting Access": the worksite's pending requests, oldest first; administrators only.
+pub async fn waiting(
+    conn: &impl ConnectionTrait,
+    viewer: i64,
+    code: &str,
+) -> Result<Vec<WaitingRequest>, AppError> {
+    let worksite = as_admin(conn, viewer, code).await?;
+    let rows = join_request::Entity::find()
+        .filter(join_request::Column::WorksiteId.eq(worksite.id))
+        .filter(join_request::Column::Status.eq(PENDING))
+        .order_by_asc(join_request::Column::RequestedAt)
+        .order_by_asc(join_request::Column::Id)
+        .all(conn)
+        .await?;
+    let mut waiting = Vec::with_capacity(rows.len());
+    for row in &rows {
+        waiting.push(waiting_request(conn, row).await?);
+    }
+    Ok(waiting)
+}
+
+/// "Accept Request" / "Reject Request": decided once, by an administrator of that worksite;
+/// whoever comes second is told it is already handled.
+pub async fn decide(
+    state: &AppState,
+    actor: i64,
+    code: &str,
+    request_id: i64,
+    decision: Decision,
+    client_addr: Option<&str>,
+) -> Result<(), AppError> {
+    let txn = begin_write(&state.db).await?;
+    let worksite = as_admin(&txn, actor, code).await?;
+    lock_worksite(&txn, worksite.id).await?;
+    let request = join_request::Entity::find_by_id(request_id)
+        .filter(join_request::Column::WorksiteId.eq(worksite.id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This request does not exist.".to_owned()))?;
+    let now = Utc::now();
+    let decided = join_request::Entity::update_many()
+        .col_expr(
+            join_request::Column::Status,
+            Expr::value(match decision {
+                Decision::Accept => APPROVED,
+                Decision::Reject => REJECTED,
+            }),
+        )
+        .col_expr(join_request::Column::DecidedAt, Expr::value(now))
+        .col_expr(join_request::Column::DecidedBy, Expr::value(actor))
+        .filter(join_request::Column::Id.eq(request.id))
+        .filter(join_request::Column::Status.eq(PENDING))
+        .exec(&txn)
+        .await?;
+    if decided.rows_affected != 1 {
+        return Err(AppError::Conflict(ALREADY_HANDLED.to_owned()));
+    }
+    let requester = crate::accounts::service::find(&txn, request.account_id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let (email, action, kind, told) = match decision {
+        Decision::Accept => {
+            admit(&txn, worksite.id, requester.id).await?;
+            let link = state.config.link(&format!("/worksites/{}", worksite.code));
+            (
+                emails::request_approved(&requester.full_name(), &worksite.name, &link),
+                AuditAction::JoinRequestApproved,
+                NotificationKind::JoinApproved,
+                format!("Your request to join {} was approved.", worksite.name),
+            )
+        }
+        Decision::Reject => (
+            emails::request_rejected(&requester.full_name(), &worksite.name),
+            AuditAction::JoinRequestRejected,
+            NotificationKind::JoinRejected,
+            format!("Your request to join {} was not approved.", worksite.name),
+        ),
+    };
+    if let Some(address) = &requester.email {
+        outbox::enqueue(&txn, address, email).await?;
+    }
+    notify(&txn, requester.id, kind, &told, "/worksites").await?;
+    audit::record(
+        &txn,
+        AuditEntry::new(action, format!("join_request:{}", request.id))
+            .by(actor)
+            .at_worksite(worksite.id)
+            .from_addr(client_addr)
+            .with_details(json!({ "worksite": worksite.code, "requester": requester.id })),
+    )
+    .await?;
+    let mut told = active_admins(&txn, worksite.id).await?;
+    told.push(requester.id);
+    txn.commit().await?;
+    state.live.announce(told);
+    Ok(())
+}
+
+async fn by_token(
+    conn: &impl ConnectionTrait,
+    token: &str,
+) -> Result<(join_request::Model, worksite::Model), AppError> {
+    let request = join_request::Entity::find()
+        .filter(join_request::Column::TokenHash.eq(hash_token(token.trim())))
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::Refused(LINK_INVALID.to_owned()))?;
+    let worksite = worksite::Entity::find_by_id(request.worksite_id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::Refused(LINK_INVALID.to_owned()))?;
+    Ok((request, worksite))
+}
+
+/// What the emailed approval link is about; only for an administrator of that worksite.
+/// Reading it changes nothing (mail scanners follow links).
+pub async fn preview(
+    conn: &impl ConnectionTrait,
+    viewer: i64,
+    token: &str,
+) -> Result<ApprovalPreview, AppError> {
+    let (request, worksite) = by_token(conn, token).await?;
+    as_admin(conn, viewer, &worksite.code).await?;
+    let outcome = match request.status.as_str() {
+        PENDING if request.token_expires_at <= Utc::now() => Some(LINK_EXPIRED.to_owned()),
+        PENDING => None,
+        APPROVED => Some("This request has already been approved.".to_owned()),
+        REJECTED => Some("This request has already been rejected.".to_owned()),
+        _ => Some("This request was withdrawn by the person who made it.".to_owned()),
+    };
+    Ok(ApprovalPreview {
+        request: waiting_request(conn, &request).await?,
+        worksite: summary_of(&worksite),
+        outcome,
+    })
+}
+
+/// The approval link's button.
+pub async fn approve_by_link(
+    state: &AppState,
+    actor: i64,
+    token: &str,
+    client_addr: Option<&str>,
+) -> Result<(), AppError> {
+    let (request, worksite) = by_token(&state.db, token).await?;
+    if request.status == PENDING && request.token_expires_at <= Utc::now() {
+        return Err(AppError::Refused(LINK_EXPIRED.to_owned()));
+    }
+    decide(
+        state,
+        actor,
+        &worksite.code,
+        request.id,
+        Decision::Accept,
+        client_addr,
+    )
+    .await
+}
+
+/// The person's own pending requests.
+pub async fn mine(
+    conn: &impl ConnectionTrait,
+    account_id: i64,
+) -> Result<Vec<MyRequest>, AppError> {
+    let rows = join_request::Entity::find()
+        .filter(join_request::Column::AccountId.eq(account_id))
+        .filter(join_request::Column::Status.eq(PENDING))
+        .order_by_desc(join_request::Column::RequestedAt)
+        .all(conn)
+        .await?;
+    let mut mine = Vec::with_capacity(rows.len());
+    for row in rows {
+        if let Some(worksite) = worksite::Entity::find_by_id(row.worksite_id)
+            .one(conn)
+            .await?
+        {
+            mine.push(MyRequest {
+                id: row.id,
+                worksite: summary_of(&worksite),
+                requested: display_time(row.requested_at),
+            });
+        }
+    }
+    Ok(mine)
+}
+
+/// The person takes back their own pending request.
+pub async fn withdraw(
+    state: &AppState,
+    account_id: i64,
+    request_id: i64,
+    client_addr: Option<&str>,
+) -> Result<(), AppError> {
+    let txn = begin_write(&state.db).await?;
+    let request = join_request::Entity::find_by_id(request_id)
+        .filter(join_request::Column::AccountId.eq(account_id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This request does not exist.".to_owned()))?;
+    let withdrawn = join_request::Entity::update_many()
+        .col_expr(join_request::Column::Status, Expr::value(WITHDRAWN))
+        .col_expr(join_request::Column::DecidedAt, Expr::value(Utc::now()))
+        .col_expr(join_request::Column::DecidedBy, Expr::value(account_id))
+        .filter(join_request::Column::Id.eq(request.id))
+        .filter(join_request::Column::Status.eq(PENDING))
+        .exec(&txn)
+        .await?;
+    if withdrawn.rows_affected != 1 {
+        return Err(AppError::Conflict(ALREADY_HANDLED.to_owned()));
+    }
+    audit::record(
+        &txn,
+        AuditEntry::new(
+            AuditAction::JoinRequestWithdrawn,
+            format!("join_request:{}", request.id),
+        )
+        .by(account_id)
+        .at_worksite(request.worksite_id)
+        .from_addr(client_addr),
+    )
+    .await?;
+    let admins = active_admins(&txn, request.worksite_id).await?;
+    txn.commit().await?;
+    state.live.announce(admins);
+    Ok(())
+}

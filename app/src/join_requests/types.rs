@@ -1,0 +1,70 @@
+use crate::worksites::types::WorksiteSummary;
+use serde::{Deserialize, Serialize};
+
+/// The longest comment a request may carry.
+pub const COMMENT_MAX: usize = 1000;
+
+/// The "Worksite Access Form".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessRequestForm {
+    pub code: String,
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// A request waiting for the worksite's administrators.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitingRequest {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub profession: String,
+    pub comment: Option<String>,
+    pub requested: String,
+}
+
+/// A request the person made, as their Worksite Access page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyRequest {
+    pub id: i64,
+    pub worksite: WorksiteSummary,
+    pub requested: String,
+}
+
+/// What the "Click Here to approve" link shows before anything changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalPreview {
+    pub request: WaitingRequest,
+    pub worksite: WorksiteSummary,
+    /// `None` while pending; otherwise what became of it.
+    pub outcome: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Decision {
+    Accept,
+    Reject,
+}
+
+impl Decision {
+    pub fn label(self) -> &'static str {
+        match self {
+            Decision::Accept => "Accept Request",
+            Decision::Reject => "Reject Request",
+        }
+    }
+
+    pub fn confirmation(self, name: &str, worksite: &str) -> String {
+        match self {
+            Decision::Accept => format!("ACCEPT {name}'s request to join {worksite}. {name} becomes an active member of the worksite."),
+            Decision::Reject => format!("REJECT {name}'s request to join {worksite}. {name} is told by email that the request was not approved."),
+        }
+    }
+
+    pub fn done(self, name: &str) -> String {
+        match self {
+            Decision::Accept => format!("{name} is now a member of this worksite."),
+            Decision::Reject => format!("{name}'s request was rejected."),
+        }
+    }
+}

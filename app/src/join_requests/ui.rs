@@ -1,0 +1,261 @@
+//! The Worksite Access Form, "Users Requesting Access", the approval link's page and the
+//! person's own pending requests.
+
+use super::api::*;
+use super::types::{Decision, WaitingRequest};
+use crate::accounts::types::CurrentUser;
+use crate::notifications::ui::use_live_updates;
+use crate::ui::*;
+use crate::worksites::api::find_worksite;
+use crate::worksites::ui::{EligibilityNote, WorksiteCard};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// "Worksite Access Form": the worksite, a comment for its administrators, "Request Access".
+#[component]
+pub fn JoinWorksitePage() -> impl IntoView {
+    view! {
+        <PageTitle title="Worksite Access Form"/>
+        <RequireUser children=|_user: CurrentUser| view! { <AccessForm/> }/>
+    }
+}
+
+#[component]
+fn AccessForm() -> impl IntoView {
+    let params = use_params_map();
+    let code =
+        Memo::new(move |_| params.with(|p| p.get("code").unwrap_or_default().to_uppercase()));
+    let worksite = Resource::new(move || code.get(), find_worksite);
+    let action = ServerAction::<RequestAccess>::new();
+    let errors = action_error(action);
+    view! {
+        <section class="card">
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match worksite.await {
+                        Ok(worksite) => {
+                            let worksite_type = worksite.worksite_type;
+                            let code = worksite.code.clone();
+                            view! {
+                                <WorksiteCard worksite>
+                                    <EligibilityNote worksite_type/>
+                                </WorksiteCard>
+                                <Show when=move || !action_succeeded(action).get() fallback=move || view! {
+                                    <Notice>
+                                        {move || action.value().get().and_then(Result::ok).map(|w| format!(
+                                            "Your request to join {} was sent to its Group / Site Administrators. We will email you once they decide.", w.name))}
+                                    </Notice>
+                                    <a class="button" href="/worksites">"Back to Worksite Access"</a>
+                                }>
+                                    {
+                                    let code = code.clone();
+                                    view! {
+                                    <ActionForm action=action attr:novalidate=true>
+                                        <FormError errors/>
+                                        <input type="hidden" name="form[code]" value=code/>
+                                        <TextAreaField label="Request Access to Worksite" name="form[comment]" field="comment" errors
+                                            hint="Optional: tell the administrators who you are and why you need access, e.g. your role at the clinic."
+                                            maxlength=super::types::COMMENT_MAX/>
+                                        <SubmitButton label="Request Access" pending=action.pending()/>
+                                    </ActionForm>
+                                    }
+                                    }
+                                </Show>
+                            }.into_any()
+                        }
+                        Err(_) => view! {
+                            <p class="alert alert-error" role="alert">"No worksite has this Worksite ID. Please check it with your site administrator."</p>
+                            <a class="button" href="/worksites">"Back to Worksite Access"</a>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// "Users Requesting Access" on the worksite page, for its administrators; new requests appear
+/// without reloading.
+#[component]
+pub fn UsersRequestingAccess(code: String, worksite_name: String) -> impl IntoView {
+    let live = use_live_updates();
+    let action = ServerAction::<DecideJoinRequest>::new();
+    let requests = {
+        let code = code.clone();
+        Resource::new(
+            move || (code.clone(), live.track(), action.version().get()),
+            |(code, _, _)| waiting_join_requests(code),
+        )
+    };
+    let pending = RwSignal::new(None::<(WaitingRequest, Decision)>);
+    let dialog_open = RwSignal::new(false);
+    let done = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            if let Some((request, decision)) = pending.get_untracked() {
+                done.set(Some(decision.done(&request.name)));
+            }
+            dialog_open.set(false);
+        }
+    });
+    let refusal = Signal::derive(move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+    });
+    let ask = move |request: WaitingRequest, decision: Decision| {
+        action.value().set(None);
+        done.set(None);
+        pending.set(Some((request, decision)));
+        dialog_open.set(true);
+    };
+    let confirm = Callback::new(move |()| {
+        if let Some((request, decision)) = pending.get_untracked() {
+            action.dispatch(DecideJoinRequest {
+                code: code.clone(),
+                request_id: request.id,
+                decision,
+            });
+        }
+    });
+    view! {
+        <section id="requests" class="card requests" aria-labelledby="requests-heading" tabindex="-1">
+            <h2 id="requests-heading">"Users Requesting Access"</h2>
+            {move || done.get().map(|message| view! { <Notice>{message}</Notice> })}
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match requests.await {
+                        Ok(list) if list.is_empty() => view! { <p>"No one is waiting to join this worksite."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="request-list">
+                                {list.into_iter().map(|request| {
+                                    let (accept, reject) = (request.clone(), request.clone());
+                                    view! {
+                                        <li class="request">
+                                            <p class="request-name">{request.name.clone()}</p>
+                                            <p class="request-meta">{format!("{} · {} · asked {}", request.profession, request.email, request.requested)}</p>
+                                            {request.comment.clone().map(|comment| view! { <blockquote class="request-comment">{comment}</blockquote> })}
+                                            <div class="request-actions">
+                                                <button type="button" class="button button-primary" on:click=move |_| ask(accept.clone(), Decision::Accept)>"Accept Request"</button>
+                                                <button type="button" class="button" on:click=move |_| ask(reject.clone(), Decision::Reject)>"Reject Request"</button>
+                                            </div>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <ConfirmDialog open=dialog_open on_confirm=confirm pending=action.pending() error=refusal fallback_focus="requests">
+                {move || pending.get().map(|(request, decision)| view! {
+                    <p>"Please confirm you would like to " <strong>{decision.confirmation(&request.name, &worksite_name)}</strong></p>
+                })}
+            </ConfirmDialog>
+        </section>
+    }
+}
+
+/// The page the administrators' "Click Here to approve" link opens. Only its button approves.
+#[component]
+pub fn ApproveRequestPage() -> impl IntoView {
+    view! {
+        <PageTitle title="Approve Access Request"/>
+        <RequireUser children=|_user: CurrentUser| view! { <ApprovalConfirmation/> }/>
+    }
+}
+
+#[component]
+fn ApprovalConfirmation() -> impl IntoView {
+    let query = use_query_map();
+    let token = Memo::new(move |_| query.with(|q| q.get("token").unwrap_or_default()));
+    let preview = Resource::new(move || token.get(), load_approval_preview);
+    let action = ServerAction::<ApproveByLink>::new();
+    let errors = action_error(action);
+    view! {
+        <section class="card">
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match preview.await {
+                        Ok(preview) => {
+                            let label = format!("Approve {}'s request to join {}", preview.request.name, preview.worksite.name);
+                            let href = format!("/worksites/{}", preview.worksite.code);
+                            view! {
+                                <p>{format!("{}, {} would like to join {}.", preview.request.name, preview.request.email, preview.worksite.name)}</p>
+                                <dl class="facts">
+                                    <dt>"Profession"</dt><dd>{preview.request.profession.clone()}</dd>
+                                    <dt>"Asked"</dt><dd>{preview.request.requested.clone()}</dd>
+                                    {preview.request.comment.clone().map(|comment| view! { <dt>"Their message"</dt><dd>{comment}</dd> })}
+                                </dl>
+                                <WorksiteCard worksite=preview.worksite.clone()/>
+                                {match preview.outcome {
+                                    Some(outcome) => view! {
+                                        <p class="alert alert-warning" role="status">{outcome}</p>
+                                        <a class="button" href=href>"Open the worksite"</a>
+                                    }.into_any(),
+                                    None => view! {
+                                        <Show when=move || action_succeeded(action).get() fallback=move || {
+                                            let label = label.clone();
+                                            view! {
+                                                <ActionForm action=action attr:novalidate=true>
+                                                    <FormError errors/>
+                                                    <input type="hidden" name="token" value=move || token.get()/>
+                                                    <SubmitButton label pending=action.pending()/>
+                                                </ActionForm>
+                                            }
+                                        }>
+                                            <Notice>"The request is approved: the person is now a member of the worksite."</Notice>
+                                        </Show>
+                                        <a class="button" href=href.clone()>"Open the worksite"</a>
+                                    }.into_any(),
+                                }}
+                            }.into_any()
+                        }
+                        Err(error) => view! {
+                            <p class="alert alert-error" role="alert">{error.to_string()}</p>
+                            <p>"Only a Group / Site Administrator of the worksite can approve this request."</p>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// The person's own pending requests, each with "Withdraw Request".
+#[component]
+pub fn MyPendingRequests() -> impl IntoView {
+    let live = use_live_updates();
+    let withdraw = ServerAction::<WithdrawJoinRequest>::new();
+    let requests = Resource::new(
+        move || (live.track(), withdraw.version().get()),
+        |_| my_join_requests(),
+    );
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                requests.await.ok().filter(|list| !list.is_empty()).map(|list| view! {
+                    <section class="card" aria-labelledby="my-requests-heading">
+                        <h2 id="my-requests-heading">"My Requests Awaiting Approval"</h2>
+                        <ul class="worksite-list">
+                            {list.into_iter().map(|request| view! {
+                                <li>
+                                    <WorksiteCard worksite=request.worksite>
+                                        <p class="hint">{format!("Requested {}; waiting for its Group / Site Administrators.", request.requested)}</p>
+                                        <ActionForm action=withdraw attr:class="inline-form">
+                                            <input type="hidden" name="request_id" value=request.id/>
+                                            <button type="submit" class="button">"Withdraw Request"</button>
+                                        </ActionForm>
+                                    </WorksiteCard>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })
+            })}
+        </Transition>
+    }
+}

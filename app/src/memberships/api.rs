@@ -1,0 +1,38 @@
+//! Server functions of the member lists.
+
+use super::types::{MemberChange, MemberPage};
+use crate::error::AppError;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use {super::service, crate::platform::RequestContext};
+
+#[server(prefix = "/api", endpoint = "worksite_members")]
+pub async fn worksite_members(
+    code: String,
+    active: bool,
+    search: String,
+    page: u64,
+) -> Result<MemberPage, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::list(ctx.db(), account_id, &code, active, &search, page).await
+}
+
+#[server(prefix = "/api", endpoint = "change_member")]
+pub async fn change_member(
+    code: String,
+    membership_id: i64,
+    change: MemberChange,
+) -> Result<(), AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::change(
+        &ctx.state,
+        account_id,
+        &code,
+        membership_id,
+        change,
+        ctx.client_addr.as_deref(),
+    )
+    .await
+}

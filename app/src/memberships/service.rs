@@ -1,0 +1,380 @@
+//! The membership rules over a database connection or transaction.
+
+use super::types::{MemberChange, MemberListing, MemberPage, MEMBERS_PER_PAGE};
+use crate::audit::{self, AuditAction, AuditEntry};
+use crate::entities::{account, invitation, membership, profession, worksite};
+use crate::error::AppError;
+use crate::notifications::{service::notify, types::NotificationKind};
+use crate::platform::{db::begin_write, AppState};
+use crate::professions::types::UserType;
+use crate::worksites::service::find_by_code;
+use chrono::Utc;
+use sea_orm::{
+    sea_query::{Expr, ExprTrait, Func, LikeExpr},
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, SqlErr,
+};
+use serde_json::json;
+
+pub const ACTIVE: &str = "active";
+pub const INACTIVE: &str = "inactive";
+
+pub const ALREADY_HANDLED: &str =
+    "This has already been handled, perhaps by another administrator. The page now shows where things stand.";
+pub const LAST_ADMINISTRATOR: &str = "A worksite needs at least one active Group / Site Administrator. Promote another member to administrator first.";
+
+pub async fn membership_of(
+    conn: &impl ConnectionTrait,
+    worksite_id: i64,
+    account_id: i64,
+) -> Result<Option<membership::Model>, DbErr> {
+    membership::Entity::find()
+        .filter(membership::Column::WorksiteId.eq(worksite_id))
+        .filter(membership::Column::AccountId.eq(account_id))
+        .one(conn)
+        .await
+}
+
+/// The worksite and the viewer's active membership of it; anyone else is refused alike,
+/// whether or not the worksite exists.
+pub async fn as_member(
+    conn: &impl ConnectionTrait,
+    account_id: i64,
+    code: &str,
+) -> Result<(worksite::Model, membership::Model), AppError> {
+    let refused = || {
+        AppError::NotFound(
+            "You are not a member of this worksite, or it does not exist.".to_owned(),
+        )
+    };
+    let worksite = find_by_code(conn, code).await?.ok_or_else(refused)?;
+    let membership = membership_of(conn, worksite.id, account_id)
+        .await?
+        .filter(|m| m.status == ACTIVE)
+        .ok_or_else(refused)?;
+    Ok((worksite, membership))
+}
+
+/// The worksite, when the viewer is one of its active administrators.
+pub async fn as_admin(
+    conn: &impl ConnectionTrait,
+    account_id: i64,
+    code: &str,
+) -> Result<worksite::Model, AppError> {
+    let (worksite, membership) = as_member(conn, account_id, code).await?;
+    if !membership.is_admin {
+        return Err(AppError::Forbidden);
+    }
+    Ok(worksite)
+}
+
+/// Serialises the changes to one worksite's memberships. PostgreSQL locks the worksite's row
+/// until the transaction ends; SQLite needs nothing more, since `begin_write` already holds
+/// the database's write lock.
+pub async fn lock_worksite(conn: &impl ConnectionTrait, worksite_id: i64) -> Result<(), DbErr> {
+    if conn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        worksite::Entity::find_by_id(worksite_id)
+            .lock_exclusive()
+            .one(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn active_admins(
+    conn: &impl ConnectionTrait,
+    worksite_id: i64,
+) -> Result<Vec<i64>, DbErr> {
+    Ok(membership::Entity::find()
+        .filter(membership::Column::WorksiteId.eq(worksite_id))
+        .filter(membership::Column::Status.eq(ACTIVE))
+        .filter(membership::Column::IsAdmin.eq(true))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|m| m.account_id)
+        .collect())
+}
+
+/// Makes the person an active member (a new membership, or an inactive one revived). Refuses
+/// with `Conflict` when they already are one. Call inside the deciding transaction.
+pub async fn admit(
+    conn: &impl ConnectionTrait,
+    worksite_id: i64,
+    account_id: i64,
+) -> Result<(), AppError> {
+    let already =
+        || AppError::Conflict("This person is already a member of the worksite.".to_owned());
+    match membership_of(conn, worksite_id, account_id).await? {
+        Some(existing) if existing.status == ACTIVE => Err(already()),
+        Some(existing) => {
+            let revived = membership::Entity::update_many()
+                .col_expr(membership::Column::Status, Expr::value(ACTIVE))
+                .col_expr(membership::Column::IsAdmin, Expr::value(false))
+                .col_expr(membership::Column::JoinedAt, Expr::value(Utc::now()))
+                .col_expr(
+                    membership::Column::DeactivatedAt,
+                    Expr::value(Option::<chrono::DateTime<Utc>>::None),
+                )
+                .col_expr(
+                    membership::Column::DeactivatedBy,
+                    Expr::value(Option::<i64>::None),
+                )
+                .filter(membership::Column::Id.eq(existing.id))
+                .filter(membership::Column::Status.eq(INACTIVE))
+                .exec(conn)
+                .await?;
+            if revived.rows_affected == 1 {
+                Ok(())
+            } else {
+                Err(already())
+            }
+        }
+        None => {
+            let inserted = membership::ActiveModel {
+                worksite_id: Set(worksite_id),
+                account_id: Set(account_id),
+                status: Set(ACTIVE.to_owned()),
+                is_admin: Set(false),
+                joined_at: Set(Utc::now()),
+                deactivated_at: Set(None),
+                deactivated_by: Set(None),
+                ..Default::default()
+            }
+            .insert(conn)
+            .await;
+            match inserted {
+                Ok(_) => Ok(()),
+                Err(error)
+                    if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
+                {
+                    Err(already())
+                }
+                Err(error) => Err(error.into()),
+            }
+        }
+    }
+}
+
+#[derive(Debug, FromQueryResult)]
+struct MemberRow {
+    membership_id: i64,
+    account_id: i64,
+    given_name: String,
+    family_name: String,
+    profession: String,
+    user_type: String,
+    is_admin: bool,
+}
+
+/// One page of the worksite's active (or inactive) members, grouped Authorizers,
+/// On-behalf-Of Users, Independent Users, then by name; `search` narrows by name.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    viewer: i64,
+    code: &str,
+    active: bool,
+    search: &str,
+    page: u64,
+) -> Result<MemberPage, AppError> {
+    let (worksite, viewer_membership) = as_member(conn, viewer, code).await?;
+    let mut condition = Condition::all()
+        .add(membership::Column::WorksiteId.eq(worksite.id))
+        .add(membership::Column::Status.eq(if active { ACTIVE } else { INACTIVE }));
+    for word in search.split_whitespace().take(5) {
+        let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
+        let lower = |column: account::Column| {
+            Expr::expr(Func::lower(Expr::col((account::Entity, column))))
+                .like(LikeExpr::new(pattern.clone()).escape('\\'))
+        };
+        condition = condition.add(
+            Condition::any()
+                .add(lower(account::Column::GivenName))
+                .add(lower(account::Column::FamilyName)),
+        );
+    }
+    let query = membership::Entity::find()
+        .join(JoinType::InnerJoin, membership::Relation::Account.def())
+        .join(
+            JoinType::InnerJoin,
+            account::Entity::belongs_to(profession::Entity)
+                .from(account::Column::ProfessionId)
+                .to(profession::Column::Id)
+                .into(),
+        )
+        .filter(condition);
+    let total = query.clone().count(conn).await?;
+    let group_order = Expr::case(
+        Expr::col((profession::Entity, profession::Column::UserType))
+            .eq(UserType::Authorizer.code()),
+        0,
+    )
+    .case(
+        Expr::col((profession::Entity, profession::Column::UserType))
+            .eq(UserType::OnBehalfOf.code()),
+        1,
+    )
+    .finally(2);
+    let rows = query
+        .select_only()
+        .column_as(membership::Column::Id, "membership_id")
+        .column_as(membership::Column::AccountId, "account_id")
+        .column_as(account::Column::GivenName, "given_name")
+        .column_as(account::Column::FamilyName, "family_name")
+        .column_as(profession::Column::Name, "profession")
+        .column_as(profession::Column::UserType, "user_type")
+        .column_as(membership::Column::IsAdmin, "is_admin")
+        .order_by_asc(Expr::Case(Box::new(group_order)))
+        .order_by_asc(account::Column::FamilyName)
+        .order_by_asc(account::Column::GivenName)
+        .order_by_asc(membership::Column::Id)
+        .offset(page * MEMBERS_PER_PAGE)
+        .limit(MEMBERS_PER_PAGE)
+        .into_model::<MemberRow>()
+        .all(conn)
+        .await?;
+    Ok(MemberPage {
+        members: rows
+            .into_iter()
+            .map(|row| MemberListing {
+                membership_id: row.membership_id,
+                name: format!("{} {}", row.given_name, row.family_name),
+                profession: row.profession,
+                user_type: UserType::from_code(&row.user_type).unwrap_or(UserType::Independent),
+                is_admin: row.is_admin,
+                active,
+                is_viewer: row.account_id == viewer,
+            })
+            .collect(),
+        total,
+        page,
+        viewer_is_admin: viewer_membership.is_admin,
+    })
+}
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// An administrator's change to a member of the same worksite; decided once, audited, and told
+/// to the member. The last active administrator can be neither demoted nor set inactive.
+pub async fn change(
+    state: &AppState,
+    actor: i64,
+    code: &str,
+    membership_id: i64,
+    change: MemberChange,
+    client_addr: Option<&str>,
+) -> Result<(), AppError> {
+    let txn = begin_write(&state.db).await?;
+    let worksite = as_admin(&txn, actor, code).await?;
+    lock_worksite(&txn, worksite.id).await?;
+    let target = membership::Entity::find_by_id(membership_id)
+        .filter(membership::Column::WorksiteId.eq(worksite.id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound("This person is not a member of this worksite.".to_owned())
+        })?;
+    let (from_active, from_admin) = match change {
+        MemberChange::PromoteToAdmin => (true, false),
+        MemberChange::RemoveAdmin => (true, true),
+        MemberChange::SetInactive => (true, target.is_admin),
+        MemberChange::SetActive => (false, false),
+    };
+    if (target.status == ACTIVE) != from_active || target.is_admin != from_admin {
+        return Err(AppError::Conflict(ALREADY_HANDLED.to_owned()));
+    }
+    if target.is_admin
+        && matches!(
+            change,
+            MemberChange::RemoveAdmin | MemberChange::SetInactive
+        )
+    {
+        let admins = active_admins(&txn, worksite.id).await?;
+        if admins.iter().all(|admin| *admin == target.account_id) {
+            return Err(AppError::Refused(LAST_ADMINISTRATOR.to_owned()));
+        }
+    }
+    let now = Utc::now();
+    let mut update = membership::Entity::update_many()
+        .filter(membership::Column::Id.eq(target.id))
+        .filter(membership::Column::Status.eq(target.status.clone()))
+        .filter(membership::Column::IsAdmin.eq(target.is_admin));
+    update = match change {
+        MemberChange::PromoteToAdmin => {
+            update.col_expr(membership::Column::IsAdmin, Expr::value(true))
+        }
+        MemberChange::RemoveAdmin => {
+            update.col_expr(membership::Column::IsAdmin, Expr::value(false))
+        }
+        MemberChange::SetInactive => update
+            .col_expr(membership::Column::Status, Expr::value(INACTIVE))
+            .col_expr(membership::Column::IsAdmin, Expr::value(false))
+            .col_expr(membership::Column::DeactivatedAt, Expr::value(now))
+            .col_expr(membership::Column::DeactivatedBy, Expr::value(actor)),
+        MemberChange::SetActive => update
+            .col_expr(membership::Column::Status, Expr::value(ACTIVE))
+            .col_expr(
+                membership::Column::DeactivatedAt,
+                Expr::value(Option::<chrono::DateTime<Utc>>::None),
+            )
+            .col_expr(
+                membership::Column::DeactivatedBy,
+                Expr::value(Option::<i64>::None),
+            ),
+    };
+    if update.exec(&txn).await?.rows_affected != 1 {
+        return Err(AppError::Conflict(ALREADY_HANDLED.to_owned()));
+    }
+    let mut revoked_invitations = 0;
+    if change == MemberChange::SetInactive {
+        // A former member's invitations no longer speak for the worksite.
+        revoked_invitations = invitation::Entity::update_many()
+            .col_expr(
+                invitation::Column::Status,
+                Expr::value(crate::invitations::service::REVOKED),
+            )
+            .col_expr(invitation::Column::ClosedAt, Expr::value(now))
+            .filter(invitation::Column::WorksiteId.eq(worksite.id))
+            .filter(invitation::Column::InvitedBy.eq(target.account_id))
+            .filter(invitation::Column::Status.eq(crate::invitations::service::PENDING))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+    }
+    let action = match change {
+        MemberChange::PromoteToAdmin => AuditAction::MemberPromoted,
+        MemberChange::RemoveAdmin => AuditAction::MemberDemoted,
+        MemberChange::SetInactive => AuditAction::MemberDeactivated,
+        MemberChange::SetActive => AuditAction::MemberReactivated,
+    };
+    audit::record(
+        &txn,
+        AuditEntry::new(action, format!("account:{}", target.account_id))
+            .by(actor)
+            .at_worksite(worksite.id)
+            .from_addr(client_addr)
+            .with_details(
+                json!({ "worksite": worksite.code, "revoked_invitations": revoked_invitations }),
+            ),
+    )
+    .await?;
+    if target.account_id != actor {
+        notify(
+            &txn,
+            target.account_id,
+            NotificationKind::MembershipChanged,
+            &change.told(&worksite.name),
+            "/worksites",
+        )
+        .await?;
+    }
+    let mut told = active_admins(&txn, worksite.id).await?;
+    told.push(target.account_id);
+    txn.commit().await?;
+    state.live.announce(told);
+    Ok(())
+}

@@ -1,0 +1,132 @@
+use crate::professions::types::UserType;
+use serde::{Deserialize, Serialize};
+
+/// Members shown per page of the Active and Inactive Members tabs.
+pub const MEMBERS_PER_PAGE: u64 = 25;
+
+/// A member as the Active and Inactive Members tabs list them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberListing {
+    pub membership_id: i64,
+    pub name: String,
+    pub profession: String,
+    pub user_type: UserType,
+    pub is_admin: bool,
+    /// Listed among the active members (not the inactive ones).
+    pub active: bool,
+    /// The member is the person looking.
+    pub is_viewer: bool,
+}
+
+/// One page of a member list, with what the pager needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberPage {
+    pub members: Vec<MemberListing>,
+    /// Members matching the search, on every page.
+    pub total: u64,
+    /// Zero-based.
+    pub page: u64,
+    pub viewer_is_admin: bool,
+}
+
+impl MemberPage {
+    pub fn page_count(&self) -> u64 {
+        self.total.div_ceil(MEMBERS_PER_PAGE).max(1)
+    }
+}
+
+/// The changes "Manage User" offers an administrator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MemberChange {
+    PromoteToAdmin,
+    RemoveAdmin,
+    SetInactive,
+    SetActive,
+}
+
+impl MemberChange {
+    pub fn label(self) -> &'static str {
+        match self {
+            MemberChange::PromoteToAdmin => "Promote To Admin",
+            MemberChange::RemoveAdmin => "Remove Admin",
+            MemberChange::SetInactive => "Set Member Inactive",
+            MemberChange::SetActive => "Set Member Active",
+        }
+    }
+
+    /// The guide's "Confirmation" wording: the verb in capitals, then what it means.
+    pub fn confirmation(self, name: &str) -> (String, String) {
+        match self {
+            MemberChange::PromoteToAdmin => (
+                format!("PROMOTE {name} to a Group/Site Administrator."),
+                format!("This will allow {name} to make changes to your worksite, grant / invite other people to this worksite and view additional details about this worksite."),
+            ),
+            MemberChange::RemoveAdmin => (
+                format!("REMOVE {name} as a Group/Site Administrator."),
+                format!("{name} will stay a member of this worksite but will no longer be able to make changes to it or grant / invite other people."),
+            ),
+            MemberChange::SetInactive => (
+                format!("SET {name} INACTIVE at this worksite."),
+                format!("{name} will no longer be able to access CareConnect from this worksite, and their sponsorships at this worksite will end."),
+            ),
+            MemberChange::SetActive => (
+                format!("SET {name} ACTIVE at this worksite."),
+                format!("{name} will be a member of this worksite again."),
+            ),
+        }
+    }
+
+    /// What the administrator is told once it is done.
+    pub fn done(self, name: &str) -> String {
+        match self {
+            MemberChange::PromoteToAdmin => format!("{name} is now a Group / Site Administrator."),
+            MemberChange::RemoveAdmin => {
+                format!("{name} is no longer a Group / Site Administrator.")
+            }
+            MemberChange::SetInactive => format!("{name} is now an inactive member."),
+            MemberChange::SetActive => format!("{name} is an active member again."),
+        }
+    }
+
+    /// What the member is told afterwards.
+    pub fn told(self, worksite: &str) -> String {
+        match self {
+            MemberChange::PromoteToAdmin => {
+                format!("You are now a Group / Site Administrator of {worksite}.")
+            }
+            MemberChange::RemoveAdmin => {
+                format!("You are no longer a Group / Site Administrator of {worksite}.")
+            }
+            MemberChange::SetInactive => format!("Your membership of {worksite} was set inactive."),
+            MemberChange::SetActive => format!("Your membership of {worksite} is active again."),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_promotion_is_confirmed_in_the_guides_words() {
+        let (question, meaning) = MemberChange::PromoteToAdmin.confirmation("Gregory SIX");
+        assert_eq!(
+            question,
+            "PROMOTE Gregory SIX to a Group/Site Administrator."
+        );
+        assert!(meaning.starts_with("This will allow Gregory SIX to make changes to your worksite, grant / invite other people"));
+    }
+
+    #[test]
+    fn pages_are_counted_up() {
+        let page = |total| MemberPage {
+            members: vec![],
+            total,
+            page: 0,
+            viewer_is_admin: false,
+        };
+        assert_eq!(page(0).page_count(), 1);
+        assert_eq!(page(25).page_count(), 1);
+        assert_eq!(page(26).page_count(), 2);
+    }
+}

@@ -1,0 +1,197 @@
+//! The Active and Inactive Members tabs: grouped, searchable, paged lists; "Manage User" with
+//! the guide's "Confirmation" dialog for each change.
+
+use super::api::{worksite_members, ChangeMember};
+use super::types::{MemberChange, MemberListing, MemberPage};
+use crate::notifications::ui::use_live_updates;
+use crate::professions::types::UserType;
+use crate::ui::*;
+use leptos::prelude::*;
+
+const GROUPS: [(UserType, &str); 3] = [
+    (UserType::Authorizer, "Authorizers"),
+    (UserType::OnBehalfOf, "On-behalf-Of Users"),
+    (UserType::Independent, "Independent Users"),
+];
+
+/// A change waiting for its confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Pending {
+    member: MemberListing,
+    change: MemberChange,
+}
+
+#[component]
+pub fn MemberList(code: String, active: bool) -> impl IntoView {
+    let live = use_live_updates();
+    let (search, set_search) = signal(String::new());
+    let page = RwSignal::new(0u64);
+    Effect::new(move |_| {
+        search.track();
+        page.set(0);
+    });
+    let action = ServerAction::<ChangeMember>::new();
+    let members = {
+        let code = code.clone();
+        Resource::new(
+            move || {
+                (
+                    code.clone(),
+                    search.get(),
+                    page.get(),
+                    live.track(),
+                    action.version().get(),
+                )
+            },
+            move |(code, search, page, _, _)| worksite_members(code, active, search, page),
+        )
+    };
+    let pending = RwSignal::new(None::<Pending>);
+    let dialog_open = RwSignal::new(false);
+    let done = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            if let Some(finished) = pending.get_untracked() {
+                done.set(Some(finished.change.done(&finished.member.name)));
+            }
+            dialog_open.set(false);
+        }
+    });
+    let refusal = Signal::derive(move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+    });
+    let ask = Callback::new(move |request: Pending| {
+        action.value().set(None);
+        done.set(None);
+        pending.set(Some(request));
+        dialog_open.set(true);
+    });
+    let confirm = {
+        let code = code.clone();
+        Callback::new(move |()| {
+            if let Some(Pending { member, change }) = pending.get_untracked() {
+                action.dispatch(ChangeMember {
+                    code: code.clone(),
+                    membership_id: member.membership_id,
+                    change,
+                });
+            }
+        })
+    };
+    let heading = if active {
+        "Active Members"
+    } else {
+        "Inactive Members"
+    };
+    let search_id = if active {
+        "active-member-search"
+    } else {
+        "inactive-member-search"
+    };
+    view! {
+        <h2>{heading}</h2>
+        <div class="field member-search">
+            <label for=search_id>"Search members by name"</label>
+            <input id=search_id type="search" autocomplete="off" on:input=debounced_input(set_search)/>
+        </div>
+        <div id="member-notice" tabindex="-1">
+            {move || done.get().map(|message| view! { <Notice>{message}</Notice> })}
+        </div>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match members.await {
+                    Ok(list) => view! { <MemberGroups list ask page/> }.into_any(),
+                    Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+        <ConfirmDialog open=dialog_open on_confirm=confirm pending=action.pending() error=refusal fallback_focus="member-notice">
+            {move || pending.get().map(|Pending { member, change }| {
+                let (question, meaning) = change.confirmation(&member.name);
+                view! {
+                    <p>"Please confirm you would like to " <strong>{question}</strong></p>
+                    <p>{meaning}</p>
+                }
+            })}
+        </ConfirmDialog>
+    }
+}
+
+#[component]
+fn MemberGroups(list: MemberPage, ask: Callback<Pending>, page: RwSignal<u64>) -> impl IntoView {
+    if list.members.is_empty() {
+        return view! { <p>"No members."</p> }.into_any();
+    }
+    let admin = list.viewer_is_admin;
+    let pages = list.page_count();
+    let current = list.page;
+    let total = list.total;
+    view! {
+        {GROUPS.into_iter().map(|(user_type, heading)| {
+            let group: Vec<MemberListing> = list.members.iter().filter(|m| m.user_type == user_type).cloned().collect();
+            (!group.is_empty()).then(|| view! {
+                <h3>{heading}</h3>
+                <ul class="member-list">
+                    {group.into_iter().map(|member| view! { <MemberRow member admin ask/> }).collect_view()}
+                </ul>
+            })
+        }).collect_view()}
+        {(pages > 1).then(|| view! {
+            <nav class="pager" aria-label="Member pages">
+                <button type="button" class="button" disabled=current == 0
+                    on:click=move |_| page.set(current.saturating_sub(1))>"Previous"</button>
+                <span>{format!("Page {} of {pages} ({total} members)", current + 1)}</span>
+                <button type="button" class="button" disabled=current + 1 >= pages
+                    on:click=move |_| page.set(current + 1)>"Next"</button>
+            </nav>
+        })}
+    }
+    .into_any()
+}
+
+#[component]
+fn MemberRow(member: MemberListing, admin: bool, ask: Callback<Pending>) -> impl IntoView {
+    let expanded = RwSignal::new(false);
+    let actions_id = format!("manage-{}", member.membership_id);
+    let button = move |member: MemberListing, change: MemberChange| {
+        view! {
+            <button type="button" class="button button-small"
+                on:click=move |_| ask.run(Pending { member: member.clone(), change })>
+                {change.label()}
+            </button>
+        }
+    };
+    let controls = match (admin, member.active, member.is_admin) {
+        (false, _, _) => None,
+        (true, false, _) => Some(button(member.clone(), MemberChange::SetActive).into_any()),
+        (true, true, is_admin) => {
+            let first = if is_admin {
+                MemberChange::RemoveAdmin
+            } else {
+                MemberChange::PromoteToAdmin
+            };
+            Some(view! {
+                <button type="button" class="button button-small" aria-expanded=move || expanded.get().to_string()
+                    aria-controls=actions_id.clone() on:click=move |_| expanded.update(|open| *open = !*open)>
+                    "Manage User"
+                </button>
+                <div id=actions_id.clone() class="member-actions" hidden=move || !expanded.get()>
+                    {button(member.clone(), first)}
+                    {button(member.clone(), MemberChange::SetInactive)}
+                </div>
+            }.into_any())
+        }
+    };
+    view! {
+        <li class="member">
+            <span class="member-name">{member.name.clone()}{member.is_viewer.then_some(" (you)")}</span>
+            <span class="member-profession">{member.profession.clone()}</span>
+            {member.is_admin.then(|| view! { <span class="badge">"Group / Site Administrator"</span> })}
+            {controls}
+        </li>
+    }
+}

@@ -1,0 +1,104 @@
+//! Storing and reading notifications.
+
+use super::types::{Attention, NotificationItem, NotificationKind, WaitingRequests};
+use crate::entities::{join_request, membership, notification, worksite};
+use crate::platform::time::display_time;
+use chrono::Utc;
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+/// How many notifications the list shows.
+const LIST_LIMIT: u64 = 50;
+
+/// Stores a notification; pass the transaction of the change it tells about.
+pub async fn notify(
+    conn: &impl ConnectionTrait,
+    account_id: i64,
+    kind: NotificationKind,
+    text: &str,
+    link: &str,
+) -> Result<(), DbErr> {
+    notification::ActiveModel {
+        account_id: Set(account_id),
+        kind: Set(kind.code().to_owned()),
+        text: Set(text.chars().take(500).collect()),
+        link: Set(link.to_owned()),
+        created_at: Set(Utc::now()),
+        read_at: Set(None),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    account_id: i64,
+) -> Result<Vec<NotificationItem>, DbErr> {
+    let rows = notification::Entity::find()
+        .filter(notification::Column::AccountId.eq(account_id))
+        .order_by_desc(notification::Column::Id)
+        .limit(LIST_LIMIT)
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| NotificationItem {
+            id: row.id,
+            text: row.text,
+            link: row.link,
+            created: display_time(row.created_at),
+            unread: row.read_at.is_none(),
+        })
+        .collect())
+}
+
+pub async fn mark_all_read(conn: &impl ConnectionTrait, account_id: i64) -> Result<(), DbErr> {
+    notification::Entity::update_many()
+        .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
+        .filter(notification::Column::AccountId.eq(account_id))
+        .filter(notification::Column::ReadAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Unread notifications, and the worksites the person administers where people wait.
+pub async fn attention(conn: &impl ConnectionTrait, account_id: i64) -> Result<Attention, DbErr> {
+    let unread_notifications = notification::Entity::find()
+        .filter(notification::Column::AccountId.eq(account_id))
+        .filter(notification::Column::ReadAt.is_null())
+        .count(conn)
+        .await?;
+    let administered = membership::Entity::find()
+        .filter(membership::Column::AccountId.eq(account_id))
+        .filter(membership::Column::Status.eq(crate::memberships::service::ACTIVE))
+        .filter(membership::Column::IsAdmin.eq(true))
+        .find_also_related(worksite::Entity)
+        .all(conn)
+        .await?;
+    let mut waiting_requests = Vec::new();
+    for (membership, worksite) in administered {
+        let Some(worksite) = worksite else { continue };
+        let count = join_request::Entity::find()
+            .filter(join_request::Column::WorksiteId.eq(membership.worksite_id))
+            .filter(join_request::Column::Status.eq(crate::join_requests::service::PENDING))
+            .count(conn)
+            .await?;
+        if count > 0 {
+            waiting_requests.push(WaitingRequests {
+                code: worksite.code,
+                name: worksite.name,
+                count,
+            });
+        }
+    }
+    waiting_requests.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(Attention {
+        unread_notifications,
+        waiting_requests,
+    })
+}

@@ -1,0 +1,88 @@
+use serde::{Deserialize, Serialize};
+
+/// What a notification is about; stored as its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NotificationKind {
+    JoinRequested,
+    JoinApproved,
+    JoinRejected,
+    InvitationAccepted,
+    MembershipChanged,
+}
+
+impl NotificationKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            NotificationKind::JoinRequested => "join_requested",
+            NotificationKind::JoinApproved => "join_approved",
+            NotificationKind::JoinRejected => "join_rejected",
+            NotificationKind::InvitationAccepted => "invitation_accepted",
+            NotificationKind::MembershipChanged => "membership_changed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationItem {
+    pub id: i64,
+    pub text: String,
+    pub link: String,
+    /// When it was created, in British Columbia's time.
+    pub created: String,
+    pub unread: bool,
+}
+
+/// A worksite of which the viewer is an administrator, with people waiting for a decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitingRequests {
+    pub code: String,
+    pub name: String,
+    pub count: u64,
+}
+
+/// What needs the signed-in person's attention: drives the header's counter and the popup.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attention {
+    pub unread_notifications: u64,
+    pub waiting_requests: Vec<WaitingRequests>,
+}
+
+impl Attention {
+    /// Where "Manage Requests" leads: straight to the worksite when only one has requests.
+    pub fn manage_requests_href(&self) -> Option<String> {
+        match self.waiting_requests.as_slice() {
+            [] => None,
+            [only] => Some(format!("/worksites/{}#requests", only.code)),
+            _ => Some("/worksites".to_owned()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn waiting(code: &str) -> WaitingRequests {
+        WaitingRequests {
+            code: code.to_owned(),
+            name: "Clinic".to_owned(),
+            count: 1,
+        }
+    }
+
+    #[test]
+    fn manage_requests_leads_to_the_one_worksite_or_the_list() {
+        let mut attention = Attention::default();
+        assert_eq!(attention.manage_requests_href(), None);
+        attention.waiting_requests.push(waiting("K6MR8QY"));
+        assert_eq!(
+            attention.manage_requests_href().as_deref(),
+            Some("/worksites/K6MR8QY#requests")
+        );
+        attention.waiting_requests.push(waiting("DHE1Y4N"));
+        assert_eq!(
+            attention.manage_requests_href().as_deref(),
+            Some("/worksites")
+        );
+    }
+}

@@ -1,0 +1,965 @@
+//! Join requests, invitations and membership changes on a real database (SQLite, or PostgreSQL
+//! with TEST_DATABASE_URL): the rules of DESIGN.md §5, forbidden cases and concurrent decisions.
+#![cfg(feature = "test-support")]
+
+use app::entities::{account, audit_event, invitation, join_request, membership, notification};
+use app::error::AppError;
+use app::invitations::service::{self as invitations, Accepting};
+use app::join_requests::{service as join_requests, types::*};
+use app::memberships::{service as memberships, types::MemberChange};
+use app::platform::AppState;
+use app::testing::*;
+use app::worksites::types::WorksiteSummary;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
+};
+
+/// A verified account with this name and profession.
+async fn person(
+    state: &AppState,
+    subject: &str,
+    given: &str,
+    family: &str,
+    profession: &str,
+) -> i64 {
+    let id = verified(state, subject).await;
+    let mut row = account::Entity::find_by_id(id)
+        .one(&state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    row.given_name = Set(given.to_owned());
+    row.family_name = Set(family.to_owned());
+    row.profession_id = Set(profession_id(&state.db, profession).await);
+    row.update(&state.db).await.unwrap();
+    id
+}
+
+fn email_of(subject: &str) -> String {
+    format!("{subject}@clinic.example")
+}
+
+async fn clinic(state: &AppState, admin: i64, name: &str) -> WorksiteSummary {
+    let street = format!("{} Barclay St", name.len() * 7);
+    register_worksite(state, admin, &worksite_form(name, &street, "V6E 1H4")).await
+}
+
+async fn ask(
+    state: &AppState,
+    account: i64,
+    code: &str,
+    comment: &str,
+) -> Result<WorksiteSummary, AppError> {
+    let form = AccessRequestForm {
+        code: code.to_owned(),
+        comment: comment.to_owned(),
+    };
+    join_requests::request(state, account, &form, None).await
+}
+
+async fn count_audit(state: &AppState, action: &str) -> u64 {
+    audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq(action))
+        .count(&state.db)
+        .await
+        .unwrap()
+}
+
+async fn membership_rows(state: &AppState, account: i64) -> Vec<membership::Model> {
+    membership::Entity::find()
+        .filter(membership::Column::AccountId.eq(account))
+        .all(&state.db)
+        .await
+        .unwrap()
+}
+
+async fn is_active_member(state: &AppState, code: &str, account: i64) -> bool {
+    memberships::as_member(&state.db, account, code)
+        .await
+        .is_ok()
+}
+
+#[tokio::test]
+async fn a_request_reaches_every_administrator_and_approval_admits_the_requester() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let dalia = person(state, "dalia", "Dalia", "Eighteen", "physician").await;
+    let wade = person(state, "wade", "Wade", "Bales", "physician").await;
+    let greg = person(state, "greg", "Gregory", "Nineteen", "moa").await;
+    let kingsgate = clinic(state, dalia, "Kingsgate Mall Clinic").await;
+    add_member(state, &kingsgate.code, wade, true).await;
+
+    let asked = ask(
+        state,
+        greg,
+        &kingsgate.code.to_lowercase(),
+        "I am the new MOA.",
+    )
+    .await
+    .unwrap();
+    assert_eq!(asked.code, kingsgate.code);
+    for (admin, name) in [("dalia", "Dalia Eighteen"), ("wade", "Wade Bales")] {
+        let email = last_email_to(&state.db, &email_of(admin)).await;
+        assert_eq!(
+            email.subject,
+            "Access Request for Worksite: Kingsgate Mall Clinic"
+        );
+        assert!(email.body_text.contains(&format!("Hello {name},")));
+        assert!(email.body_text.contains(
+            "Gregory Nineteen, greg@clinic.example would like to join Kingsgate Mall Clinic."
+        ));
+        assert!(email.body_text.contains(
+            "Click Here to approve Gregory Nineteen's request to join Kingsgate Mall Clinic"
+        ));
+        assert!(email.body_text.contains("I am the new MOA."));
+    }
+    let attention = app::notifications::service::attention(&state.db, wade)
+        .await
+        .unwrap();
+    assert_eq!(attention.unread_notifications, 1);
+    assert_eq!(attention.waiting_requests.len(), 1);
+    assert_eq!(attention.waiting_requests[0].count, 1);
+
+    assert!(
+        matches!(ask(state, greg, &kingsgate.code, "").await, Err(AppError::Conflict(m)) if m.contains("already asked"))
+    );
+    assert!(
+        matches!(ask(state, dalia, &kingsgate.code, "").await, Err(AppError::Conflict(m)) if m.contains("already a member"))
+    );
+    assert!(
+        matches!(ask(state, greg, &kingsgate.code, &"x".repeat(1001)).await, Err(AppError::Invalid(e)) if e.get("comment").is_some())
+    );
+
+    let waiting = join_requests::waiting(&state.db, dalia, &kingsgate.code)
+        .await
+        .unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].name, "Gregory Nineteen");
+    assert_eq!(waiting[0].profession, "Medical Office Assistant");
+    assert!(!is_active_member(state, &kingsgate.code, greg).await);
+
+    join_requests::decide(
+        state,
+        wade,
+        &kingsgate.code,
+        waiting[0].id,
+        Decision::Accept,
+        Some("10.0.0.9"),
+    )
+    .await
+    .unwrap();
+    assert!(is_active_member(state, &kingsgate.code, greg).await);
+    let told = last_email_to(&state.db, &email_of("greg")).await;
+    assert_eq!(
+        told.subject,
+        "Your request to join Kingsgate Mall Clinic was approved"
+    );
+    assert_eq!(count_audit(state, "join_request_approved").await, 1);
+    assert!(app::notifications::service::attention(&state.db, dalia)
+        .await
+        .unwrap()
+        .waiting_requests
+        .is_empty());
+    let greg_notes = app::notifications::service::list(&state.db, greg)
+        .await
+        .unwrap();
+    assert!(greg_notes[0].text.contains("was approved"));
+
+    assert_eq!(
+        join_requests::decide(
+            state,
+            dalia,
+            &kingsgate.code,
+            waiting[0].id,
+            Decision::Reject,
+            None
+        )
+        .await,
+        Err(AppError::Conflict(memberships::ALREADY_HANDLED.to_owned()))
+    );
+    assert_eq!(
+        app::testing::emails_to(&state.db, &email_of("greg"))
+            .await
+            .iter()
+            .filter(|e| e.subject.contains("request to join"))
+            .count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_emailed_link_shows_the_request_and_only_its_button_approves() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let dalia = person(state, "dalia", "Dalia", "Eighteen", "physician").await;
+    let greg = person(state, "greg", "Gregory", "Nineteen", "moa").await;
+    let member = person(state, "member", "Mia", "Member", "moa").await;
+    let other_admin = person(state, "other", "Otto", "Other", "physician").await;
+    let barclay = clinic(state, dalia, "Barclay Clinic").await;
+    clinic(state, other_admin, "Other Clinic").await;
+    add_member(state, &barclay.code, member, false).await;
+    ask(state, greg, &barclay.code, "").await.unwrap();
+    let token = token_in(
+        &last_email_to(&state.db, &email_of("dalia")).await,
+        "/join-requests/approve",
+    );
+
+    let preview = join_requests::preview(&state.db, dalia, &token)
+        .await
+        .unwrap();
+    assert_eq!(preview.request.name, "Gregory Nineteen");
+    assert_eq!(preview.outcome, None);
+    assert!(
+        !is_active_member(state, &barclay.code, greg).await,
+        "looking changes nothing"
+    );
+    assert_eq!(
+        join_requests::preview(&state.db, member, &token)
+            .await
+            .unwrap_err(),
+        AppError::Forbidden
+    );
+    for outsider in [other_admin, greg] {
+        assert!(matches!(
+            join_requests::preview(&state.db, outsider, &token).await,
+            Err(AppError::NotFound(_))
+        ));
+        assert!(
+            join_requests::approve_by_link(state, outsider, &token, None)
+                .await
+                .is_err()
+        );
+    }
+    assert!(matches!(
+        join_requests::preview(&state.db, dalia, "forged").await,
+        Err(AppError::Refused(_))
+    ));
+    assert!(!is_active_member(state, &barclay.code, greg).await);
+
+    join_requests::approve_by_link(state, dalia, &token, None)
+        .await
+        .unwrap();
+    assert!(is_active_member(state, &barclay.code, greg).await);
+    assert!(matches!(
+        join_requests::approve_by_link(state, dalia, &token, None).await,
+        Err(AppError::Conflict(_))
+    ));
+    let preview = join_requests::preview(&state.db, dalia, &token)
+        .await
+        .unwrap();
+    assert_eq!(
+        preview.outcome.as_deref(),
+        Some("This request has already been approved.")
+    );
+    let stored = join_request::Entity::find()
+        .one(&state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(
+        stored.token_hash, token,
+        "only a hash of the token is stored"
+    );
+}
+
+#[tokio::test]
+async fn concurrent_decisions_on_one_request_have_one_outcome() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let dalia = person(state, "dalia", "Dalia", "Eighteen", "physician").await;
+    let wade = person(state, "wade", "Wade", "Bales", "physician").await;
+    let greg = person(state, "greg", "Gregory", "Nineteen", "moa").await;
+    let barclay = clinic(state, dalia, "Barclay Clinic").await;
+    add_member(state, &barclay.code, wade, true).await;
+    ask(state, greg, &barclay.code, "").await.unwrap();
+    let id = join_requests::waiting(&state.db, dalia, &barclay.code)
+        .await
+        .unwrap()[0]
+        .id;
+
+    let attempts = [
+        (dalia, Decision::Accept),
+        (wade, Decision::Reject),
+        (dalia, Decision::Accept),
+        (wade, Decision::Accept),
+    ];
+    let handles: Vec<_> = attempts
+        .into_iter()
+        .map(|(admin, decision)| {
+            let state = state.clone();
+            let code = barclay.code.clone();
+            tokio::spawn(async move {
+                join_requests::decide(&state, admin, &code, id, decision, None).await
+            })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for handle in handles {
+        outcomes.push(handle.await.unwrap());
+    }
+    assert_eq!(
+        outcomes.iter().filter(|o| o.is_ok()).count(),
+        1,
+        "{outcomes:?}"
+    );
+    assert!(outcomes
+        .iter()
+        .filter(|o| o.is_err())
+        .all(|o| matches!(o, Err(AppError::Conflict(_)))));
+    let decided = count_audit(state, "join_request_approved").await
+        + count_audit(state, "join_request_rejected").await;
+    assert_eq!(decided, 1);
+    assert!(membership_rows(state, greg).await.len() <= 1);
+    let decision_emails = emails_to(&state.db, &email_of("greg"))
+        .await
+        .into_iter()
+        .filter(|e| e.subject.contains("request to join"))
+        .count();
+    assert_eq!(decision_emails, 1);
+}
+
+#[tokio::test]
+async fn invitations_are_sent_resent_revoked_and_accepted_once_by_the_invited_address() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let dalia = person(state, "dalia", "Dalia", "Physician", "physician").await;
+    let barclay = clinic(state, dalia, "Barclay Clinic").await;
+    let stephanie = email_of("stephanie");
+
+    assert!(
+        matches!(invitations::invite(state, dalia, &barclay.code, "nope", None).await, Err(AppError::Invalid(e)) if e.get("email").is_some())
+    );
+    let sent = invitations::invite(
+        state,
+        dalia,
+        &barclay.code,
+        " Stephanie@Clinic.example ",
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(sent, stephanie);
+    let email = last_email_to(&state.db, &stephanie).await;
+    assert!(email.body_text.contains("Dalia Physician has invited you to join the Barclay Clinic worksite on the My.CareConnect site."));
+    assert!(email.body_text.contains(&format!(
+        "When selecting a worksite to join please use the following worksite Id: {}",
+        barclay.code
+    )));
+    assert!(email
+        .body_text
+        .contains(&format!("Invited address: {stephanie}")));
+    let first_token = token_in(&email, "/invitations/accept");
+    assert!(
+        matches!(invitations::invite(state, dalia, &barclay.code, &stephanie, None).await, Err(AppError::Invalid(e)) if e.get("email").unwrap().contains("already awaiting"))
+    );
+    assert!(
+        matches!(invitations::invite(state, dalia, &barclay.code, &email_of("dalia"), None).await, Err(AppError::Invalid(e)) if e.get("email").unwrap().contains("already belongs"))
+    );
+
+    let listed = invitations::awaiting(&state.db, dalia, &barclay.code)
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0].emails_sent, listed[0].expired), (1, false));
+
+    // A double click on Resend: both carry the count they saw; one email goes out.
+    let both = tokio::join!(
+        invitations::resend(state, dalia, &barclay.code, listed[0].id, 1, None),
+        invitations::resend(state, dalia, &barclay.code, listed[0].id, 1, None),
+    );
+    assert_eq!(
+        [&both.0, &both.1].iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{both:?}"
+    );
+    assert_eq!(
+        invitations::awaiting(&state.db, dalia, &barclay.code)
+            .await
+            .unwrap()[0]
+            .emails_sent,
+        2
+    );
+    assert_eq!(emails_to(&state.db, &stephanie).await.len(), 2);
+    let second_token = token_in(
+        &last_email_to(&state.db, &stephanie).await,
+        "/invitations/accept",
+    );
+    assert_ne!(first_token, second_token);
+
+    // Someone else, signed in, cannot use it; nor can Stephanie before verifying her address.
+    let mallory = person(state, "mallory", "Mallory", "Moa", "moa").await;
+    assert!(
+        matches!(invitations::accept(state, mallory, Accepting::Token(&second_token), None).await, Err(AppError::Refused(m)) if m.contains("was sent to"))
+    );
+    let unverified = registered(state, "stephanie").await;
+    assert!(
+        invitations::accept(state, unverified, Accepting::Token(&second_token), None)
+            .await
+            .is_err()
+    );
+    assert!(
+        matches!(
+            invitations::accept(state, unverified, Accepting::Token(&first_token), None).await,
+            Err(AppError::Refused(_))
+        ),
+        "the old link stopped working"
+    );
+    let verify = token_in(
+        &last_email_to(&state.db, &stephanie).await,
+        "/account/verify-email",
+    );
+    app::accounts::service::verify_email(state, &verify, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        invitations::for_invitee(&state.db, unverified)
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "it waits on her home page"
+    );
+
+    // Two tabs accept at once: one membership, one "already".
+    let tabs = tokio::join!(
+        invitations::accept(state, unverified, Accepting::Token(&second_token), None),
+        invitations::accept(state, unverified, Accepting::Token(&second_token), None),
+    );
+    assert_eq!(
+        [&tabs.0, &tabs.1].iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{tabs:?}"
+    );
+    assert_eq!(membership_rows(state, unverified).await.len(), 1);
+    assert!(is_active_member(state, &barclay.code, unverified).await);
+    assert_eq!(count_audit(state, "invitation_accepted").await, 1);
+    let inviter_notes = app::notifications::service::list(&state.db, dalia)
+        .await
+        .unwrap();
+    assert!(inviter_notes
+        .iter()
+        .any(|n| n.text.contains("accepted your invitation")));
+    assert!(invitations::awaiting(&state.db, dalia, &barclay.code)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Revoked and expired invitations cannot be accepted; expired ones can be resent.
+    let tom = person(state, "tom", "Tom", "Tech", "pharmacy_technician").await;
+    invitations::invite(state, dalia, &barclay.code, &email_of("tom"), None)
+        .await
+        .unwrap();
+    let revoked_token = token_in(
+        &last_email_to(&state.db, &email_of("tom")).await,
+        "/invitations/accept",
+    );
+    let id = invitations::awaiting(&state.db, dalia, &barclay.code)
+        .await
+        .unwrap()[0]
+        .id;
+    invitations::revoke(state, dalia, &barclay.code, id, None)
+        .await
+        .unwrap();
+    assert!(
+        matches!(invitations::accept(state, tom, Accepting::Token(&revoked_token), None).await, Err(AppError::Refused(m)) if m.contains("withdrawn"))
+    );
+    assert!(matches!(
+        invitations::revoke(state, dalia, &barclay.code, id, None).await,
+        Err(AppError::Conflict(_))
+    ));
+
+    invitations::invite(state, dalia, &barclay.code, &email_of("tom"), None)
+        .await
+        .unwrap();
+    let expiring = token_in(
+        &last_email_to(&state.db, &email_of("tom")).await,
+        "/invitations/accept",
+    );
+    let row = invitation::Entity::find()
+        .filter(invitation::Column::Status.eq("pending"))
+        .one(&state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut stale = row.clone().into_active_model();
+    stale.expires_at = Set(chrono::Utc::now() - chrono::Duration::minutes(1));
+    stale.update(&state.db).await.unwrap();
+    assert!(
+        invitations::awaiting(&state.db, dalia, &barclay.code)
+            .await
+            .unwrap()[0]
+            .expired
+    );
+    assert!(
+        matches!(invitations::accept(state, tom, Accepting::Token(&expiring), None).await, Err(AppError::Refused(m)) if m.contains("expired"))
+    );
+    invitations::resend(state, dalia, &barclay.code, row.id, 1, None)
+        .await
+        .unwrap();
+    let renewed = token_in(
+        &last_email_to(&state.db, &email_of("tom")).await,
+        "/invitations/accept",
+    );
+    invitations::accept(state, tom, Accepting::Token(&renewed), None)
+        .await
+        .unwrap();
+    assert!(is_active_member(state, &barclay.code, tom).await);
+}
+
+#[tokio::test]
+async fn members_are_grouped_paged_and_searched_in_the_database() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let dalia = person(state, "dalia", "Dalia", "Zed", "physician").await;
+    let barclay = clinic(state, dalia, "Barclay Clinic").await;
+    for n in 0..27 {
+        let (profession, family) = match n % 3 {
+            0 => ("pharmacist", format!("Indie{n:02}")),
+            1 => ("moa", format!("Helper{n:02}")),
+            _ => ("nurse_practitioner", format!("Auth{n:02}")),
+        };
+        let id = quick_account(state, &format!("m{n}"), "Pat", &family, profession).await;
+        add_member(state, &barclay.code, id, false).await;
+    }
+    let first = memberships::list(&state.db, dalia, &barclay.code, true, "", 0)
+        .await
+        .unwrap();
+    assert_eq!(first.total, 28);
+    assert_eq!(first.members.len(), 25);
+    assert_eq!(first.page_count(), 2);
+    assert!(first.viewer_is_admin);
+    let types: Vec<_> = first.members.iter().map(|m| m.user_type).collect();
+    let mut sorted = types.clone();
+    sorted.sort_by_key(|t| match t {
+        app::professions::types::UserType::Authorizer => 0,
+        app::professions::types::UserType::OnBehalfOf => 1,
+        app::professions::types::UserType::Independent => 2,
+    });
+    assert_eq!(
+        types, sorted,
+        "Authorizers, then On-behalf-Of Users, then Independent Users"
+    );
+    assert_eq!(first.members[0].name, "Pat Auth02");
+    let second = memberships::list(&state.db, dalia, &barclay.code, true, "", 1)
+        .await
+        .unwrap();
+    assert_eq!(second.members.len(), 3);
+    assert!(second.members.iter().all(|m| !first.members.contains(m)));
+
+    let found = memberships::list(&state.db, dalia, &barclay.code, true, "helper1", 0)
+        .await
+        .unwrap();
+    assert_eq!(found.total, 4, "Helper10, Helper13, Helper16, Helper19");
+    let found = memberships::list(&state.db, dalia, &barclay.code, true, "pat indie0", 0)
+        .await
+        .unwrap();
+    assert_eq!(found.total, 4);
+    let none = memberships::list(&state.db, dalia, &barclay.code, true, "100%_", 0)
+        .await
+        .unwrap();
+    assert_eq!(none.total, 0, "LIKE wildcards are taken literally");
+    assert!(
+        memberships::list(&state.db, dalia, &barclay.code, false, "", 0)
+            .await
+            .unwrap()
+            .members
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn promotion_demotion_and_deactivation_keep_an_administrator_and_end_access_at_once() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let dalia = person(state, "dalia", "Dalia", "Physician", "physician").await;
+    let greg = person(state, "greg", "Gregory", "Six", "nurse_practitioner").await;
+    let barclay = clinic(state, dalia, "Barclay Clinic").await;
+    add_member(state, &barclay.code, greg, false).await;
+    let code = barclay.code.as_str();
+    let id_of = |account: i64| async move {
+        memberships::membership_of(
+            &state.db,
+            memberships::as_member(&state.db, dalia, code)
+                .await
+                .unwrap()
+                .0
+                .id,
+            account,
+        )
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+    };
+    let dalia_m = id_of(dalia).await;
+    let greg_m = id_of(greg).await;
+
+    assert_eq!(
+        memberships::change(
+            state,
+            dalia,
+            &barclay.code,
+            dalia_m,
+            MemberChange::RemoveAdmin,
+            None
+        )
+        .await,
+        Err(AppError::Refused(
+            memberships::LAST_ADMINISTRATOR.to_owned()
+        ))
+    );
+    assert_eq!(
+        memberships::change(
+            state,
+            dalia,
+            &barclay.code,
+            dalia_m,
+            MemberChange::SetInactive,
+            None
+        )
+        .await,
+        Err(AppError::Refused(
+            memberships::LAST_ADMINISTRATOR.to_owned()
+        ))
+    );
+    memberships::change(
+        state,
+        dalia,
+        &barclay.code,
+        greg_m,
+        MemberChange::PromoteToAdmin,
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        memberships::change(
+            state,
+            dalia,
+            &barclay.code,
+            greg_m,
+            MemberChange::PromoteToAdmin,
+            None
+        )
+        .await,
+        Err(AppError::Conflict(_))
+    ));
+    assert_eq!(count_audit(state, "member_promoted").await, 1);
+    assert!(app::notifications::service::list(&state.db, greg)
+        .await
+        .unwrap()[0]
+        .text
+        .contains("now a Group / Site Administrator"));
+
+    // Two administrators demote each other at the same moment: one stays.
+    let both = tokio::join!(
+        memberships::change(
+            state,
+            dalia,
+            &barclay.code,
+            greg_m,
+            MemberChange::RemoveAdmin,
+            None
+        ),
+        memberships::change(
+            state,
+            greg,
+            &barclay.code,
+            dalia_m,
+            MemberChange::RemoveAdmin,
+            None
+        ),
+    );
+    assert_eq!(
+        [&both.0, &both.1].iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{both:?}"
+    );
+    let worksite_id = memberships::as_member(&state.db, greg, &barclay.code)
+        .await
+        .unwrap()
+        .0
+        .id;
+    assert_eq!(
+        memberships::active_admins(&state.db, worksite_id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Whoever is admin now sets the other inactive: their access ends with the next request,
+    // and the invitations they sent are revoked.
+    let (admin, other, other_m) = if both.0.is_ok() {
+        (dalia, greg, greg_m)
+    } else {
+        (greg, dalia, dalia_m)
+    };
+    memberships::change(
+        state,
+        admin,
+        &barclay.code,
+        other_m,
+        MemberChange::PromoteToAdmin,
+        None,
+    )
+    .await
+    .unwrap();
+    invitations::invite(state, other, &barclay.code, "friend@clinic.example", None)
+        .await
+        .unwrap();
+    memberships::change(
+        state,
+        admin,
+        &barclay.code,
+        other_m,
+        MemberChange::SetInactive,
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        memberships::list(&state.db, other, &barclay.code, true, "", 0).await,
+        Err(AppError::NotFound(_))
+    ));
+    assert!(matches!(
+        invitations::invite(state, other, &barclay.code, "x@clinic.example", None).await,
+        Err(AppError::NotFound(_))
+    ));
+    assert!(
+        invitations::awaiting(&state.db, admin, &barclay.code)
+            .await
+            .unwrap()
+            .is_empty(),
+        "their invitation is revoked"
+    );
+    let inactive = memberships::list(&state.db, admin, &barclay.code, false, "", 0)
+        .await
+        .unwrap();
+    assert_eq!(inactive.members.len(), 1);
+    assert!(!inactive.members[0].is_admin);
+
+    memberships::change(
+        state,
+        admin,
+        &barclay.code,
+        other_m,
+        MemberChange::SetActive,
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(is_active_member(state, &barclay.code, other).await);
+    assert_eq!(count_audit(state, "member_deactivated").await, 1);
+    assert_eq!(count_audit(state, "member_reactivated").await, 1);
+}
+
+/// Every administrative action, by every kind of person who is not an administrator of the
+/// worksite: refused, and nothing changes.
+#[tokio::test]
+async fn only_administrators_of_this_worksite_administer_it() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let dalia = person(state, "dalia", "Dalia", "Admin", "physician").await;
+    let member = person(state, "member", "Mia", "Member", "moa").await;
+    let former = person(state, "former", "Fay", "Former", "moa").await;
+    let other_admin = person(state, "other", "Otto", "Other", "physician").await;
+    let stranger = person(state, "stranger", "Sam", "Stranger", "moa").await;
+    let requester = person(state, "requester", "Rita", "Requester", "moa").await;
+    let barclay = clinic(state, dalia, "Barclay Clinic").await;
+    clinic(state, other_admin, "Other Clinic").await;
+    add_member(state, &barclay.code, member, false).await;
+    add_member(state, &barclay.code, former, false).await;
+    let worksite_id = memberships::as_member(&state.db, dalia, &barclay.code)
+        .await
+        .unwrap()
+        .0
+        .id;
+    let membership_id = |account| async move {
+        memberships::membership_of(&state.db, worksite_id, account)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let (member_m, former_m, dalia_m) = (
+        membership_id(member).await,
+        membership_id(former).await,
+        membership_id(dalia).await,
+    );
+    memberships::change(
+        state,
+        dalia,
+        &barclay.code,
+        former_m,
+        MemberChange::SetInactive,
+        None,
+    )
+    .await
+    .unwrap();
+    ask(state, requester, &barclay.code, "").await.unwrap();
+    invitations::invite(state, dalia, &barclay.code, "invited@clinic.example", None)
+        .await
+        .unwrap();
+    let request_id = join_requests::waiting(&state.db, dalia, &barclay.code)
+        .await
+        .unwrap()[0]
+        .id;
+    let invitation_id = invitations::awaiting(&state.db, dalia, &barclay.code)
+        .await
+        .unwrap()[0]
+        .id;
+    let audit_before = audit_event::Entity::find().count(&state.db).await.unwrap();
+    let notes_before = notification::Entity::find().count(&state.db).await.unwrap();
+
+    for (who, expected_forbidden) in [
+        (member, true),
+        (former, false),
+        (other_admin, false),
+        (stranger, false),
+        (requester, false),
+    ] {
+        let code = barclay.code.as_str();
+        let results: Vec<(&str, Result<(), AppError>)> = vec![
+            (
+                "invite",
+                invitations::invite(state, who, code, "new@clinic.example", None)
+                    .await
+                    .map(|_| ()),
+            ),
+            (
+                "list invitations",
+                invitations::awaiting(&state.db, who, code)
+                    .await
+                    .map(|_| ()),
+            ),
+            (
+                "resend",
+                invitations::resend(state, who, code, invitation_id, 1, None).await,
+            ),
+            (
+                "revoke",
+                invitations::revoke(state, who, code, invitation_id, None).await,
+            ),
+            (
+                "waiting requests",
+                join_requests::waiting(&state.db, who, code)
+                    .await
+                    .map(|_| ()),
+            ),
+            (
+                "approve",
+                join_requests::decide(state, who, code, request_id, Decision::Accept, None).await,
+            ),
+            (
+                "reject",
+                join_requests::decide(state, who, code, request_id, Decision::Reject, None).await,
+            ),
+            (
+                "promote",
+                memberships::change(
+                    state,
+                    who,
+                    code,
+                    member_m,
+                    MemberChange::PromoteToAdmin,
+                    None,
+                )
+                .await,
+            ),
+            (
+                "demote",
+                memberships::change(state, who, code, dalia_m, MemberChange::RemoveAdmin, None)
+                    .await,
+            ),
+            (
+                "deactivate",
+                memberships::change(state, who, code, member_m, MemberChange::SetInactive, None)
+                    .await,
+            ),
+            (
+                "reactivate",
+                memberships::change(state, who, code, former_m, MemberChange::SetActive, None)
+                    .await,
+            ),
+        ];
+        for (action, result) in results {
+            if expected_forbidden {
+                assert_eq!(result, Err(AppError::Forbidden), "member may not {action}");
+            } else {
+                assert!(
+                    matches!(result, Err(AppError::NotFound(_))),
+                    "non-member {who} may not {action}: {result:?}"
+                );
+            }
+        }
+    }
+    // An administrator of one worksite cannot reach another's members through its own code.
+    let other_code = app::worksites::service::my_worksites(&state.db, other_admin)
+        .await
+        .unwrap()[0]
+        .worksite
+        .code
+        .clone();
+    assert!(matches!(
+        memberships::change(
+            state,
+            other_admin,
+            &other_code,
+            member_m,
+            MemberChange::SetInactive,
+            None
+        )
+        .await,
+        Err(AppError::NotFound(_))
+    ));
+    assert!(matches!(
+        join_requests::decide(
+            state,
+            other_admin,
+            &other_code,
+            request_id,
+            Decision::Accept,
+            None
+        )
+        .await,
+        Err(AppError::NotFound(_))
+    ));
+    assert!(matches!(
+        invitations::revoke(state, other_admin, &other_code, invitation_id, None).await,
+        Err(AppError::NotFound(_))
+    ));
+
+    assert_eq!(
+        audit_event::Entity::find().count(&state.db).await.unwrap(),
+        audit_before,
+        "nothing was recorded"
+    );
+    assert_eq!(
+        notification::Entity::find().count(&state.db).await.unwrap(),
+        notes_before
+    );
+    assert_eq!(
+        join_requests::waiting(&state.db, dalia, &barclay.code)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        invitations::awaiting(&state.db, dalia, &barclay.code)
+            .await
+            .unwrap()[0]
+            .emails_sent,
+        1
+    );
+    let members = memberships::list(&state.db, dalia, &barclay.code, true, "", 0)
+        .await
+        .unwrap();
+    assert_eq!(members.total, 2);
+    assert!(members
+        .members
+        .iter()
+        .all(|m| m.is_admin == (m.name == "Dalia Admin")));
+}

@@ -1,0 +1,46 @@
+//! `GET /events`: the server-sent event stream that tells a signed-in person's open pages that
+//! something of theirs changed (a join request, a decision, a notification). The events carry no
+//! data: the page asks its server functions again, which check access as always.
+
+use crate::router::ServerState;
+use app::notifications::live::LiveEvent;
+use app::platform::sessions;
+use axum::{
+    extract::State,
+    http::StatusCode,
+    response::{
+        sse::{Event, KeepAlive, Sse},
+        IntoResponse, Response,
+    },
+};
+use futures_util::stream;
+use std::{convert::Infallible, time::Duration};
+use tokio::sync::broadcast::error::RecvError;
+use tower_sessions::Session;
+
+pub async fn events(State(state): State<ServerState>, session: Session) -> Response {
+    let account_id = match sessions::signed_in_account(&session).await {
+        Ok(Some(account_id)) => account_id,
+        Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let receiver = state.app.live.subscribe();
+    let changes = stream::unfold(receiver, move |mut receiver| async move {
+        loop {
+            match receiver.recv().await {
+                Ok(LiveEvent::Changed(account)) if account == account_id => break,
+                Ok(LiveEvent::Changed(_)) => continue,
+                // Missed some: tell the page to look again rather than guess.
+                Err(RecvError::Lagged(_)) => break,
+                Ok(LiveEvent::Closing) | Err(RecvError::Closed) => return None,
+            }
+        }
+        Some((
+            Ok::<_, Infallible>(Event::default().event("changed").data("")),
+            receiver,
+        ))
+    });
+    Sse::new(changes)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
+        .into_response()
+}
