@@ -323,3 +323,120 @@ async fn production_hides_development_tools_and_secures_the_cookie() {
         .headers
         .contains_key(header::STRICT_TRANSPORT_SECURITY));
 }
+
+async fn signed_in(router: &Router, username: &str) -> String {
+    let answer = call(
+        router,
+        "sign_in",
+        &form_of(&[("username", username), ("password", PASSWORD)]),
+        None,
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    answer.session_cookie().expect("session cookie")
+}
+
+#[tokio::test]
+async fn open_pages_hear_of_changes_over_server_sent_events() {
+    use futures_util::StreamExt;
+    let test = TestDb::new().await;
+    let jane = app::testing::verified(&test.state, "jane").await;
+    let router = router(&test.state);
+    let anonymous = send(&router, Request::get("/events").body(Body::empty()).unwrap()).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+
+    let cookie = signed_in(&router, "jane").await;
+    let response = router
+        .clone()
+        .oneshot(
+            Request::get("/events")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers().get(header::CONTENT_TYPE).unwrap(),
+        "text/event-stream"
+    );
+    let mut stream = response.into_body().into_data_stream();
+    test.state.live.announce([jane + 1000, jane]);
+    let frame = tokio::time::timeout(std::time::Duration::from_secs(5), stream.next())
+        .await
+        .expect("an event within 5 s")
+        .expect("a frame")
+        .expect("bytes");
+    let text = String::from_utf8_lossy(&frame);
+    assert!(text.contains("event: changed"), "{text}");
+    test.state.live.close();
+    let end = tokio::time::timeout(std::time::Duration::from_secs(5), stream.next())
+        .await
+        .expect("the stream ends when the server closes");
+    assert!(end.is_none(), "{end:?}");
+}
+
+#[tokio::test]
+async fn member_actions_are_authorized_on_every_request() {
+    use app::memberships::{service as memberships, types::MemberChange};
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let dalia = app::testing::verified(state, "dalia").await;
+    let greg = app::testing::verified(state, "greg").await;
+    let barclay = app::testing::register_worksite(
+        state,
+        dalia,
+        &app::testing::worksite_form("Barclay Clinic", "1234 Barclay St", "V6E 1H4"),
+    )
+    .await;
+    app::testing::add_member(state, &barclay.code, greg, false).await;
+    let worksite_id = memberships::as_member(&state.db, dalia, &barclay.code)
+        .await
+        .unwrap()
+        .0
+        .id;
+    let dalia_membership = memberships::membership_of(&state.db, worksite_id, dalia)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    let greg_membership = memberships::membership_of(&state.db, worksite_id, greg)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let router = router(state);
+    let greg_cookie = signed_in(&router, "greg").await;
+
+    let demote = form_of(&[
+        ("code", &barclay.code),
+        ("membership_id", &dalia_membership),
+        ("change", "RemoveAdmin"),
+    ]);
+    let refused = call(&router, "change_member", &demote, Some(&greg_cookie)).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    let list = form_of(&[
+        ("code", &barclay.code),
+        ("active", "true"),
+        ("search", ""),
+        ("page", "0"),
+    ]);
+    let listed = call(&router, "worksite_members", &list, Some(&greg_cookie)).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+
+    // Set inactive while signed in: the very next request of the open session is refused.
+    memberships::change(
+        state,
+        dalia,
+        &barclay.code,
+        greg_membership,
+        MemberChange::SetInactive,
+        None,
+    )
+    .await
+    .unwrap();
+    let gone = call(&router, "worksite_members", &list, Some(&greg_cookie)).await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND, "{}", gone.body);
+}
