@@ -35,12 +35,6 @@ fn Modules(user: CurrentUser) -> impl IntoView {
     let pending = user.pending_email.clone();
     let application_access = user.user_type != UserType::OnBehalfOf;
     let attention = use_attention();
-    let requests_waiting = move || {
-        attention
-            .get()
-            .and_then(Result::ok)
-            .is_some_and(|a| !a.waiting_requests.is_empty())
-    };
     view! {
         <PageTitle title=format!("Welcome {}", user.full_name)/>
         {needs_verification.then(|| view! {
@@ -49,15 +43,19 @@ fn Modules(user: CurrentUser) -> impl IntoView {
                 <strong>{pending.unwrap_or_default()}</strong> "."
             </div>
         })}
-        <AttentionPopup/>
+        <AfterHydration><AttentionPopup/></AfterHydration>
         <MyInvitations/>
         <div class="modules">
             <section class="card module" aria-labelledby="module-worksite">
                 <h2 id="module-worksite">"Worksite Access"</h2>
                 <p>"Join a Worksite or setup access for your Clinic. Some applications will require you to be a member of a worksite"</p>
-                <Show when=requests_waiting>
-                    <p class="alert alert-warning">"A worksite which you are a manager of has one or more people requesting access"</p>
-                </Show>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        attention.await.ok().filter(|a| !a.waiting_requests.is_empty()).map(|_| view! {
+                            <p class="alert alert-warning">"A worksite which you are a manager of has one or more people requesting access"</p>
+                        })
+                    })}
+                </Suspense>
                 <a class="button button-primary" href="/worksites">"Update / Review Worksite"</a>
             </section>
             {application_access.then(|| view! {

@@ -595,34 +595,22 @@ async fn promotion_demotion_and_deactivation_keep_an_administrator_and_end_acces
     let dalia_m = id_of(dalia).await;
     let greg_m = id_of(greg).await;
 
-    assert_eq!(
-        memberships::change(
-            state,
-            dalia,
-            &barclay.code,
-            dalia_m,
-            MemberChange::RemoveAdmin,
-            None
-        )
-        .await,
-        Err(AppError::Refused(
-            memberships::LAST_ADMINISTRATOR.to_owned()
-        ))
-    );
-    assert_eq!(
-        memberships::change(
-            state,
-            dalia,
-            &barclay.code,
-            dalia_m,
-            MemberChange::SetInactive,
-            None
-        )
-        .await,
-        Err(AppError::Refused(
-            memberships::LAST_ADMINISTRATOR.to_owned()
-        ))
-    );
+    for last_admin_change in [MemberChange::RemoveAdmin, MemberChange::SetInactive] {
+        assert_eq!(
+            memberships::change(
+                state,
+                dalia,
+                &barclay.code,
+                dalia_m,
+                last_admin_change,
+                None
+            )
+            .await,
+            Err(AppError::Refused(
+                memberships::LAST_ADMINISTRATOR.to_owned()
+            ))
+        );
+    }
     memberships::change(
         state,
         dalia,

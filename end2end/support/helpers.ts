@@ -146,3 +146,38 @@ export async function signInWithPassword(page: Page, username: string, password 
   await page.getByLabel(/^Password/).fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
+
+/** A registered person with a verified email address, signed in on `page`. */
+export async function verifiedUser(page: Page, given: string, family: string, profession?: string) {
+  const login = uniqueLogin(given, family);
+  const email = `${login}@clinic.example`;
+  await validateIdentity(page, login);
+  const username = await register(page, login, profession);
+  const verification = await waitForMail(email, 'Verify your email address');
+  await visit(page, linkIn(verification, '/account/verify-email'));
+  await page.getByRole('button', { name: 'Verify my email address' }).click();
+  await expect(page.getByRole('status')).toContainText('is verified');
+  return { email, username, login };
+}
+
+/** Registers a Community Based Private Practice at a street no other test uses; returns its Id. */
+export async function registerWorksite(page: Page, name: string, street: string) {
+  await visit(page, '/worksites/register');
+  await page.getByLabel('Worksite Name').fill(name);
+  await page.getByLabel('Worksite Type').selectOption({ label: 'Community Based Private Practice (eligible for CareConnect)' });
+  await page.getByLabel('Street address').fill(street);
+  await page.getByLabel('City').fill('Vancouver');
+  await page.getByLabel('Postal code').fill('V6E 1H4');
+  await page.getByLabel('Worksite Phone Number').fill('778 888 9999');
+  await page.getByLabel('Worksite Email Address').fill('front@clinic.example');
+  await page.getByLabel('Selected EMR').selectOption('OSCAR Pro');
+  await page.getByLabel('Clinic Type').selectOption('Family Practice');
+  await page.getByRole('button', { name: 'Register Worksite' }).click();
+  await expect(page.getByRole('status')).toContainText('Your Worksite Id is:');
+  return (await page.locator('.worksite-id').textContent())!.replace('Worksite Id:', '').trim();
+}
+
+/** A street number no other test run uses. */
+export function uniqueStreet(name: string) {
+  return `${1000 + Math.floor(Math.random() * 8000)} ${name}`;
+}

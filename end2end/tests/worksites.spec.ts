@@ -1,25 +1,11 @@
 import {
-  expect, expectAccessible, hydrated, linkIn, register, test, uniqueLogin, validateIdentity, visit, waitForMail,
+  expect, expectAccessible, hydrated, test, verifiedUser, visit, waitForMail,
 } from '../support/helpers';
-import type { Page } from '@playwright/test';
-
-/** A registered person with a verified email address; returns their email. */
-async function verifiedUser(page: Page, given: string, family: string, profession?: string) {
-  const login = uniqueLogin(given, family);
-  const email = `${login}@clinic.example`;
-  await validateIdentity(page, login);
-  await register(page, login, profession);
-  const verification = await waitForMail(email, 'Verify your email address');
-  await visit(page, linkIn(verification, '/account/verify-email'));
-  await page.getByRole('button', { name: 'Verify my email address' }).click();
-  await expect(page.getByRole('status')).toContainText('is verified');
-  return email;
-}
 
 test('register a worksite, find it by Id and by address, edit it; a non-administrator is refused', async ({ browser }) => {
   const adminContext = await browser.newContext();
   const admin = await adminContext.newPage();
-  const adminEmail = await verifiedUser(admin, 'dalia', 'physician');
+  const { email: adminEmail } = await verifiedUser(admin, 'dalia', 'physician');
   const street = `${1000 + Math.floor(Math.random() * 8000)} Barclay St`;
 
   await visit(admin, '/');

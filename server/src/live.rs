@@ -1,6 +1,6 @@
 //! `GET /events`: the server-sent event stream that tells a signed-in person's open pages that
-//! something of theirs changed (a join request, a decision, a notification). The events carry no
-//! data: the page asks its server functions again, which check access as always.
+//! something of theirs changed (a join request, a decision, a notification). The events say
+//! nothing more: the page asks its server functions again, which check access as always.
 
 use crate::router::ServerState;
 use app::notifications::live::LiveEvent;
@@ -35,8 +35,9 @@ pub async fn events(State(state): State<ServerState>, session: Session) -> Respo
                 Ok(LiveEvent::Closing) | Err(RecvError::Closed) => return None,
             }
         }
+        // Browsers drop events without data, so each carries a token one.
         Some((
-            Ok::<_, Infallible>(Event::default().event("changed").data("")),
+            Ok::<_, Infallible>(Event::default().event("changed").data("1")),
             receiver,
         ))
     });

@@ -342,7 +342,11 @@ async fn open_pages_hear_of_changes_over_server_sent_events() {
     let test = TestDb::new().await;
     let jane = app::testing::verified(&test.state, "jane").await;
     let router = router(&test.state);
-    let anonymous = send(&router, Request::get("/events").body(Body::empty()).unwrap()).await;
+    let anonymous = send(
+        &router,
+        Request::get("/events").body(Body::empty()).unwrap(),
+    )
+    .await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
 
     let cookie = signed_in(&router, "jane").await;
@@ -370,6 +374,10 @@ async fn open_pages_hear_of_changes_over_server_sent_events() {
         .expect("bytes");
     let text = String::from_utf8_lossy(&frame);
     assert!(text.contains("event: changed"), "{text}");
+    assert!(
+        text.contains("data: 1"),
+        "browsers ignore events without data: {text}"
+    );
     test.state.live.close();
     let end = tokio::time::timeout(std::time::Duration::from_secs(5), stream.next())
         .await

@@ -4,7 +4,7 @@
 use super::api::*;
 use super::types::{InvitationStanding, InvitationView};
 use crate::accounts::types::SessionInfo;
-use crate::notifications::ui::use_live_updates;
+use crate::notifications::ui::reload_on_live_updates;
 use crate::ui::*;
 use crate::worksites::ui::WorksiteCard;
 use leptos::prelude::*;
@@ -112,15 +112,22 @@ pub fn InviteMembers(code: String) -> impl IntoView {
 /// The page the invitation email's link opens. Only its button accepts.
 #[component]
 pub fn AcceptInvitationPage() -> impl IntoView {
+    view! {
+        <PageTitle title="Worksite Invitation"/>
+        <InvitationLink/>
+    }
+}
+
+#[component]
+fn InvitationLink() -> impl IntoView {
     let query = use_query_map();
     let token = Memo::new(move |_| query.with(|q| q.get("token").unwrap_or_default()));
     let standing = Resource::new(move || token.get(), load_invitation_standing);
     let action = ServerAction::<AcceptInvitation>::new();
     let errors = action_error(action);
     view! {
-        <PageTitle title="Worksite Invitation"/>
         <section class="card">
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match standing.await {
                         Ok(InvitationStanding::Open(view)) => view! {
@@ -160,7 +167,7 @@ pub fn AcceptInvitationPage() -> impl IntoView {
                         }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </section>
     }
 }
@@ -177,13 +184,10 @@ fn InvitationSummary(view: InvitationView) -> impl IntoView {
 /// The invitations waiting for the signed-in person, on their home page.
 #[component]
 pub fn MyInvitations() -> impl IntoView {
-    let live = use_live_updates();
     let session = use_session();
     let accept = ServerAction::<AcceptMyInvitation>::new();
-    let invitations = Resource::new(
-        move || (live.track(), accept.version().get()),
-        |_| my_invitations(),
-    );
+    let invitations = Resource::new(move || accept.version().get(), |_| my_invitations());
+    reload_on_live_updates(invitations);
     let errors = action_error(accept);
     view! {
         <Transition fallback=|| ()>

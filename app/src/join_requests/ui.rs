@@ -4,7 +4,7 @@
 use super::api::*;
 use super::types::{Decision, WaitingRequest};
 use crate::accounts::types::CurrentUser;
-use crate::notifications::ui::use_live_updates;
+use crate::notifications::ui::reload_on_live_updates;
 use crate::ui::*;
 use crate::worksites::api::find_worksite;
 use crate::worksites::ui::{EligibilityNote, WorksiteCard};
@@ -30,7 +30,7 @@ fn AccessForm() -> impl IntoView {
     let errors = action_error(action);
     view! {
         <section class="card">
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match worksite.await {
                         Ok(worksite) => {
@@ -69,7 +69,7 @@ fn AccessForm() -> impl IntoView {
                         }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </section>
     }
 }
@@ -78,41 +78,23 @@ fn AccessForm() -> impl IntoView {
 /// without reloading.
 #[component]
 pub fn UsersRequestingAccess(code: String, worksite_name: String) -> impl IntoView {
-    let live = use_live_updates();
     let action = ServerAction::<DecideJoinRequest>::new();
     let requests = {
         let code = code.clone();
         Resource::new(
-            move || (code.clone(), live.track(), action.version().get()),
-            |(code, _, _)| waiting_join_requests(code),
+            move || (code.clone(), action.version().get()),
+            |(code, _)| waiting_join_requests(code),
         )
     };
-    let pending = RwSignal::new(None::<(WaitingRequest, Decision)>);
-    let dialog_open = RwSignal::new(false);
-    let done = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            if let Some((request, decision)) = pending.get_untracked() {
-                done.set(Some(decision.done(&request.name)));
-            }
-            dialog_open.set(false);
-        }
-    });
-    let refusal = Signal::derive(move || {
-        action
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| e.to_string())
-    });
-    let ask = move |request: WaitingRequest, decision: Decision| {
-        action.value().set(None);
-        done.set(None);
-        pending.set(Some((request, decision)));
-        dialog_open.set(true);
-    };
+    reload_on_live_updates(requests);
+    let confirmation = confirming(
+        action,
+        |(request, decision): &(WaitingRequest, Decision)| decision.done(&request.name),
+    );
+    let ask =
+        move |request: WaitingRequest, decision: Decision| confirmation.ask((request, decision));
     let confirm = Callback::new(move |()| {
-        if let Some((request, decision)) = pending.get_untracked() {
+        if let Some((request, decision)) = confirmation.subject.get_untracked() {
             action.dispatch(DecideJoinRequest {
                 code: code.clone(),
                 request_id: request.id,
@@ -123,7 +105,7 @@ pub fn UsersRequestingAccess(code: String, worksite_name: String) -> impl IntoVi
     view! {
         <section id="requests" class="card requests" aria-labelledby="requests-heading" tabindex="-1">
             <h2 id="requests-heading">"Users Requesting Access"</h2>
-            {move || done.get().map(|message| view! { <Notice>{message}</Notice> })}
+            {move || confirmation.done.get().map(|message| view! { <Notice>{message}</Notice> })}
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match requests.await {
@@ -150,8 +132,8 @@ pub fn UsersRequestingAccess(code: String, worksite_name: String) -> impl IntoVi
                     }
                 })}
             </Transition>
-            <ConfirmDialog open=dialog_open on_confirm=confirm pending=action.pending() error=refusal fallback_focus="requests">
-                {move || pending.get().map(|(request, decision)| view! {
+            <ConfirmDialog open=confirmation.open on_confirm=confirm pending=action.pending() error=confirmation.refusal fallback_focus="requests">
+                {move || confirmation.subject.get().map(|(request, decision)| view! {
                     <p>"Please confirm you would like to " <strong>{decision.confirmation(&request.name, &worksite_name)}</strong></p>
                 })}
             </ConfirmDialog>
@@ -177,7 +159,7 @@ fn ApprovalConfirmation() -> impl IntoView {
     let errors = action_error(action);
     view! {
         <section class="card">
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match preview.await {
                         Ok(preview) => {
@@ -220,7 +202,7 @@ fn ApprovalConfirmation() -> impl IntoView {
                         }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </section>
     }
 }
@@ -228,12 +210,9 @@ fn ApprovalConfirmation() -> impl IntoView {
 /// The person's own pending requests, each with "Withdraw Request".
 #[component]
 pub fn MyPendingRequests() -> impl IntoView {
-    let live = use_live_updates();
     let withdraw = ServerAction::<WithdrawJoinRequest>::new();
-    let requests = Resource::new(
-        move || (live.track(), withdraw.version().get()),
-        |_| my_join_requests(),
-    );
+    let requests = Resource::new(move || withdraw.version().get(), |_| my_join_requests());
+    reload_on_live_updates(requests);
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

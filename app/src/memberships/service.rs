@@ -13,6 +13,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
     JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, SqlErr,
+    UpdateMany,
 };
 use serde_json::json;
 
@@ -96,6 +97,20 @@ pub async fn active_admins(
         .collect())
 }
 
+/// Sets a membership active again and forgets its deactivation.
+fn reactivating(update: UpdateMany<membership::Entity>) -> UpdateMany<membership::Entity> {
+    update
+        .col_expr(membership::Column::Status, Expr::value(ACTIVE))
+        .col_expr(
+            membership::Column::DeactivatedAt,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
+        .col_expr(
+            membership::Column::DeactivatedBy,
+            Expr::value(Option::<i64>::None),
+        )
+}
+
 /// Makes the person an active member (a new membership, or an inactive one revived). Refuses
 /// with `Conflict` when they already are one. Call inside the deciding transaction.
 pub async fn admit(
@@ -108,18 +123,9 @@ pub async fn admit(
     match membership_of(conn, worksite_id, account_id).await? {
         Some(existing) if existing.status == ACTIVE => Err(already()),
         Some(existing) => {
-            let revived = membership::Entity::update_many()
-                .col_expr(membership::Column::Status, Expr::value(ACTIVE))
+            let revived = reactivating(membership::Entity::update_many())
                 .col_expr(membership::Column::IsAdmin, Expr::value(false))
                 .col_expr(membership::Column::JoinedAt, Expr::value(Utc::now()))
-                .col_expr(
-                    membership::Column::DeactivatedAt,
-                    Expr::value(Option::<chrono::DateTime<Utc>>::None),
-                )
-                .col_expr(
-                    membership::Column::DeactivatedBy,
-                    Expr::value(Option::<i64>::None),
-                )
                 .filter(membership::Column::Id.eq(existing.id))
                 .filter(membership::Column::Status.eq(INACTIVE))
                 .exec(conn)
@@ -315,16 +321,7 @@ pub async fn change(
             .col_expr(membership::Column::IsAdmin, Expr::value(false))
             .col_expr(membership::Column::DeactivatedAt, Expr::value(now))
             .col_expr(membership::Column::DeactivatedBy, Expr::value(actor)),
-        MemberChange::SetActive => update
-            .col_expr(membership::Column::Status, Expr::value(ACTIVE))
-            .col_expr(
-                membership::Column::DeactivatedAt,
-                Expr::value(Option::<chrono::DateTime<Utc>>::None),
-            )
-            .col_expr(
-                membership::Column::DeactivatedBy,
-                Expr::value(Option::<i64>::None),
-            ),
+        MemberChange::SetActive => reactivating(update),
     };
     if update.exec(&txn).await?.rows_affected != 1 {
         return Err(AppError::Conflict(ALREADY_HANDLED.to_owned()));

@@ -3,7 +3,7 @@
 
 use super::api::{worksite_members, ChangeMember};
 use super::types::{MemberChange, MemberListing, MemberPage};
-use crate::notifications::ui::use_live_updates;
+use crate::notifications::ui::reload_on_live_updates;
 use crate::professions::types::UserType;
 use crate::ui::*;
 use leptos::prelude::*;
@@ -23,7 +23,6 @@ struct Pending {
 
 #[component]
 pub fn MemberList(code: String, active: bool) -> impl IntoView {
-    let live = use_live_updates();
     let (search, set_search) = signal(String::new());
     let page = RwSignal::new(0u64);
     Effect::new(move |_| {
@@ -39,41 +38,21 @@ pub fn MemberList(code: String, active: bool) -> impl IntoView {
                     code.clone(),
                     search.get(),
                     page.get(),
-                    live.track(),
                     action.version().get(),
                 )
             },
-            move |(code, search, page, _, _)| worksite_members(code, active, search, page),
+            move |(code, search, page, _)| worksite_members(code, active, search, page),
         )
     };
-    let pending = RwSignal::new(None::<Pending>);
-    let dialog_open = RwSignal::new(false);
-    let done = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            if let Some(finished) = pending.get_untracked() {
-                done.set(Some(finished.change.done(&finished.member.name)));
-            }
-            dialog_open.set(false);
-        }
-    });
-    let refusal = Signal::derive(move || {
-        action
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| e.to_string())
-    });
-    let ask = Callback::new(move |request: Pending| {
-        action.value().set(None);
-        done.set(None);
-        pending.set(Some(request));
-        dialog_open.set(true);
-    });
+    reload_on_live_updates(members);
+    // Which member's "Manage User" is open; kept here so it survives the list reloading.
+    let managing = RwSignal::new(None::<i64>);
+    let confirmation = confirming(action, |p: &Pending| p.change.done(&p.member.name));
+    let ask = Callback::new(move |request: Pending| confirmation.ask(request));
     let confirm = {
         let code = code.clone();
         Callback::new(move |()| {
-            if let Some(Pending { member, change }) = pending.get_untracked() {
+            if let Some(Pending { member, change }) = confirmation.subject.get_untracked() {
                 action.dispatch(ChangeMember {
                     code: code.clone(),
                     membership_id: member.membership_id,
@@ -99,18 +78,18 @@ pub fn MemberList(code: String, active: bool) -> impl IntoView {
             <input id=search_id type="search" autocomplete="off" on:input=debounced_input(set_search)/>
         </div>
         <div id="member-notice" tabindex="-1">
-            {move || done.get().map(|message| view! { <Notice>{message}</Notice> })}
+            {move || confirmation.done.get().map(|message| view! { <Notice>{message}</Notice> })}
         </div>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match members.await {
-                    Ok(list) => view! { <MemberGroups list ask page/> }.into_any(),
+                    Ok(list) => view! { <MemberGroups list ask page managing/> }.into_any(),
                     Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
                 }
             })}
         </Transition>
-        <ConfirmDialog open=dialog_open on_confirm=confirm pending=action.pending() error=refusal fallback_focus="member-notice">
-            {move || pending.get().map(|Pending { member, change }| {
+        <ConfirmDialog open=confirmation.open on_confirm=confirm pending=action.pending() error=confirmation.refusal fallback_focus="member-notice">
+            {move || confirmation.subject.get().map(|Pending { member, change }| {
                 let (question, meaning) = change.confirmation(&member.name);
                 view! {
                     <p>"Please confirm you would like to " <strong>{question}</strong></p>
@@ -122,7 +101,12 @@ pub fn MemberList(code: String, active: bool) -> impl IntoView {
 }
 
 #[component]
-fn MemberGroups(list: MemberPage, ask: Callback<Pending>, page: RwSignal<u64>) -> impl IntoView {
+fn MemberGroups(
+    list: MemberPage,
+    ask: Callback<Pending>,
+    page: RwSignal<u64>,
+    managing: RwSignal<Option<i64>>,
+) -> impl IntoView {
     if list.members.is_empty() {
         return view! { <p>"No members."</p> }.into_any();
     }
@@ -136,7 +120,7 @@ fn MemberGroups(list: MemberPage, ask: Callback<Pending>, page: RwSignal<u64>) -
             (!group.is_empty()).then(|| view! {
                 <h3>{heading}</h3>
                 <ul class="member-list">
-                    {group.into_iter().map(|member| view! { <MemberRow member admin ask/> }).collect_view()}
+                    {group.into_iter().map(|member| view! { <MemberRow member admin ask managing/> }).collect_view()}
                 </ul>
             })
         }).collect_view()}
@@ -154,8 +138,14 @@ fn MemberGroups(list: MemberPage, ask: Callback<Pending>, page: RwSignal<u64>) -
 }
 
 #[component]
-fn MemberRow(member: MemberListing, admin: bool, ask: Callback<Pending>) -> impl IntoView {
-    let expanded = RwSignal::new(false);
+fn MemberRow(
+    member: MemberListing,
+    admin: bool,
+    ask: Callback<Pending>,
+    managing: RwSignal<Option<i64>>,
+) -> impl IntoView {
+    let id = member.membership_id;
+    let expanded = move || managing.get() == Some(id);
     let actions_id = format!("manage-{}", member.membership_id);
     let button = move |member: MemberListing, change: MemberChange| {
         view! {
@@ -175,11 +165,11 @@ fn MemberRow(member: MemberListing, admin: bool, ask: Callback<Pending>) -> impl
                 MemberChange::PromoteToAdmin
             };
             Some(view! {
-                <button type="button" class="button button-small" aria-expanded=move || expanded.get().to_string()
-                    aria-controls=actions_id.clone() on:click=move |_| expanded.update(|open| *open = !*open)>
+                <button type="button" class="button button-small" aria-expanded=move || expanded().to_string()
+                    aria-controls=actions_id.clone() on:click=move |_| managing.update(|open| *open = if *open == Some(id) { None } else { Some(id) })>
                     "Manage User"
                 </button>
-                <div id=actions_id.clone() class="member-actions" hidden=move || !expanded.get()>
+                <div id=actions_id.clone() class="member-actions" hidden=move || !expanded()>
                     {button(member.clone(), first)}
                     {button(member.clone(), MemberChange::SetInactive)}
                 </div>

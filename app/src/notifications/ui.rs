@@ -26,14 +26,29 @@ pub struct AttentionResource(pub Resource<Result<Attention, AppError>>);
 pub fn provide_live_updates() {
     let live = LiveUpdates(RwSignal::new(0));
     provide_context(live);
-    provide_context(AttentionResource(Resource::new(
-        move || live.track(),
-        |_| load_attention(),
-    )));
+    let attention = Resource::new(|| (), |_| load_attention());
+    provide_context(AttentionResource(attention));
+    reload_on_live_updates(attention);
 }
 
 pub fn use_live_updates() -> LiveUpdates {
     expect_context::<LiveUpdates>()
+}
+
+/// Loads the resource again whenever the server says something changed. (An effect, because a
+/// resource re-reads its source only while something awaits it.)
+pub fn reload_on_live_updates<T>(resource: Resource<T>)
+where
+    T: Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+{
+    let live = use_live_updates();
+    Effect::new(move |seen: Option<u64>| {
+        let now = live.track();
+        if seen.is_some_and(|seen| seen != now) {
+            resource.refetch();
+        }
+        now
+    });
 }
 
 pub fn use_attention() -> Resource<Result<Attention, AppError>> {
@@ -41,15 +56,27 @@ pub fn use_attention() -> Resource<Result<Attention, AppError>> {
 }
 
 /// Opens the server-sent event stream once the page has come alive. The browser reconnects by
-/// itself; each (re)connection counts as a change, since events may have been missed meanwhile.
+/// itself; a reconnection counts as a change, since events may have been missed meanwhile.
 #[component]
 pub fn LiveConnection() -> impl IntoView {
     let live = use_live_updates();
-    Effect::new(move |_| {
+    let session = crate::ui::use_session();
+    // Only a signed-in page listens; the stream opens once.
+    Effect::new(move |connected: Option<bool>| {
+        if connected == Some(true) {
+            return true;
+        }
+        let signed_in = session
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|info| info.user.is_some());
         #[cfg(feature = "hydrate")]
-        connect(live);
+        if signed_in {
+            connect(live);
+        }
         #[cfg(not(feature = "hydrate"))]
         let _ = live;
+        signed_in
     });
 }
 
@@ -61,12 +88,17 @@ fn connect(live: LiveUpdates) {
     };
     let on_change =
         Closure::<dyn FnMut(web_sys::Event)>::new(move |_| live.0.update(|count| *count += 1));
+    let mut opened_before = false;
     let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
         // Lets tests (and people debugging) see that live updates are flowing.
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-live", "connected");
         }
-        live.0.update(|count| *count += 1);
+        // The page's data is fresh at the first connection; after a reconnection it may not be.
+        if opened_before {
+            live.0.update(|count| *count += 1);
+        }
+        opened_before = true;
     });
     let _ = source.add_event_listener_with_callback("changed", on_change.as_ref().unchecked_ref());
     let _ = source.add_event_listener_with_callback("open", on_open.as_ref().unchecked_ref());
@@ -83,15 +115,12 @@ pub fn NotificationsLink() -> impl IntoView {
         <Transition fallback=|| view! { <a href="/notifications">"Notifications"</a> }>
             {move || Suspend::new(async move {
                 let unread = attention.await.map(|a| a.unread_notifications).unwrap_or(0);
-                let label = match unread {
-                    0 => "Notifications".to_owned(),
-                    1 => "Notifications, 1 unread".to_owned(),
-                    n => format!("Notifications, {n} unread"),
-                };
                 view! {
-                    <a href="/notifications" aria-label=label class="notifications-link">
+                    <a href="/notifications" class="notifications-link">
                         "Notifications"
-                        {(unread > 0).then(|| view! { <span class="count-badge" aria-hidden="true">{unread}</span> })}
+                        {(unread > 0).then(|| view! {
+                            <span class="count-badge">{unread}<span class="visually-hidden">" unread"</span></span>
+                        })}
                     </a>
                 }
             })}
@@ -109,9 +138,9 @@ pub fn NotificationsPage() -> impl IntoView {
 
 #[component]
 fn NotificationList() -> impl IntoView {
-    let live = use_live_updates();
     let mark_read = ServerAction::<MarkNotificationsRead>::new();
-    let notifications = Resource::new(move || live.track(), |_| my_notifications());
+    let notifications = Resource::new(move || mark_read.version().get(), |_| my_notifications());
+    reload_on_live_updates(notifications);
     view! {
         <section class="card">
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -151,16 +180,17 @@ pub fn AttentionPopup() -> impl IntoView {
     let attention = use_attention();
     let open = RwSignal::new(false);
     let dismissed = RwSignal::new(false);
-    let href = Memo::new(move |_| {
-        attention
+    // Set by an effect, so that server and browser render the dialog alike.
+    let href = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let target = attention
             .get()
             .and_then(Result::ok)
-            .and_then(|a| a.manage_requests_href())
-    });
-    Effect::new(move |_| {
-        if href.get().is_some() && !dismissed.get_untracked() {
+            .and_then(|a| a.manage_requests_href());
+        if target.is_some() && !dismissed.get_untracked() {
             open.set(true);
         }
+        href.set(target);
     });
     Effect::new(move |previous: Option<bool>| {
         let now_open = open.get();

@@ -1,3 +1,4 @@
+use super::user::AfterHydration;
 use super::user::{reload_to, use_session};
 use crate::accounts::{api::SignOut, types::SessionInfo};
 use crate::notifications::ui::{LiveConnection, NotificationsLink};
@@ -19,6 +20,7 @@ pub fn Frame(children: Children) -> impl IntoView {
             </div>
         </header>
         <DevelopmentBanner/>
+        <LiveConnection/>
         <main id="main" class="site-main" tabindex="-1">{children()}</main>
         <footer class="site-footer">
             <p>
@@ -45,8 +47,7 @@ fn AccountMenu() -> impl IntoView {
                     match session.await {
                         Ok(SessionInfo { user: Some(user), .. }) => view! {
                             <span class="account-name">{user.full_name}</span>
-                            <NotificationsLink/>
-                            <LiveConnection/>
+                            <AfterHydration><NotificationsLink/></AfterHydration>
                             <a href="/account">"Manage My Account"</a>
                             <ActionForm action=sign_out attr:class="inline-form">
                                 <button type="submit" class="button button-link">"Sign out"</button>

@@ -60,3 +60,12 @@ fn SignInPrompt() -> impl IntoView {
         </div>
     }
 }
+
+/// Renders `children` only once the page has hydrated, so server and browser never disagree
+/// about them: for parts whose data the browser loads itself.
+#[component]
+pub fn AfterHydration(children: ChildrenFn) -> impl IntoView {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    view! { <Show when=move || hydrated.get()>{children()}</Show> }
+}

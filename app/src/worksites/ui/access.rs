@@ -1,7 +1,7 @@
 use super::{address_search::AddressSearch, EligibilityNote, WorksiteCard};
 use crate::accounts::types::CurrentUser;
 use crate::join_requests::ui::MyPendingRequests;
-use crate::notifications::ui::{use_attention, use_live_updates};
+use crate::notifications::ui::{reload_on_live_updates, use_attention};
 use crate::ui::*;
 use crate::worksites::api::{my_worksites, FindWorksite};
 use leptos::prelude::*;
@@ -30,23 +30,16 @@ pub fn WorksiteAccessPage() -> impl IntoView {
 
 #[component]
 fn MyWorksites() -> impl IntoView {
-    let live = use_live_updates();
     let attention = use_attention();
-    let worksites = Resource::new(move || live.track(), |_| my_worksites());
-    let waiting = move |code: &str| {
-        attention.get().and_then(Result::ok).and_then(|a| {
-            a.waiting_requests
-                .into_iter()
-                .find(|w| w.code == code)
-                .map(|w| w.count)
-        })
-    };
+    let worksites = Resource::new(|| (), |_| my_worksites());
+    reload_on_live_updates(worksites);
     view! {
         <section class="card" aria-labelledby="my-worksites-heading">
             <h2 id="my-worksites-heading">"My Worksites"</h2>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match worksites.await {
+                    let waiting = attention.await.map(|a| a.waiting_requests).unwrap_or_default();
+                match worksites.await {
                         Ok(list) if list.is_empty() => view! {
                             <p>"You are not a member of any worksite yet. Join one with its Worksite ID or address, or register your clinic."</p>
                         }.into_any(),
@@ -55,11 +48,10 @@ fn MyWorksites() -> impl IntoView {
                                 {list.into_iter().map(|mine| {
                                     let href = format!("/worksites/{}", mine.worksite.code);
                                     let role = if mine.is_admin { "Group / Site Administrator" } else { "Member" };
-                                    let code = mine.worksite.code.clone();
-                                    let requests_href = format!("/worksites/{code}#requests");
-                                    let requests = move || waiting(&code).map(|count| view! {
-                                        <a class="badge badge-warning" href=requests_href.clone()>
-                                            {format!("{count} requesting access")}
+                                    let requests_href = format!("/worksites/{}#requests", mine.worksite.code);
+                                    let requests = waiting.iter().find(|w| w.code == mine.worksite.code).map(|w| view! {
+                                        <a class="badge badge-warning" href=requests_href>
+                                            {format!("{} requesting access", w.count)}
                                         </a>
                                     });
                                     view! {

@@ -41,6 +41,7 @@ fn WorksiteView() -> impl IntoView {
                 match details.await {
                     Ok(details) => {
                         let tabs = Tab::visible(&details);
+                        let panel_details = StoredValue::new(details.clone());
                         let visible = tabs.clone();
                         let selected = Signal::derive(move || {
                             tab.get().filter(|t| visible.contains(t)).unwrap_or(Tab::ActiveMembers)
@@ -48,12 +49,12 @@ fn WorksiteView() -> impl IntoView {
                         view! {
                             <WorksiteHeader details=details.clone()/>
                             {details.viewer_is_admin.then(|| view! {
-                                <UsersRequestingAccess code=details.code.clone() worksite_name=details.name.clone()/>
+                                <UsersRequestingAccess code=panel_details.with_value(|d| d.code.clone()) worksite_name=panel_details.with_value(|d| d.name.clone())/>
                             })}
                             <TabBar code=details.code.clone() tabs selected/>
                             <section id="worksite-panel" class="card tab-panel" role="tabpanel"
                                 aria-labelledby=move || selected.get().dom_id() tabindex="0">
-                                {move || view! { <TabPanel tab=selected.get() details=details.clone() edit/> }}
+                                {move || view! { <TabPanel tab=selected.get() details=panel_details.get_value() edit/> }}
                             </section>
                         }.into_any()
                     }

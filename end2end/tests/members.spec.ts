@@ -1,0 +1,264 @@
+import {
+  expect, expectAccessible, hydrated, linkIn, mailsTo, register, registerWorksite, test, uniqueLogin,
+  uniqueStreet, validateIdentity, verifiedUser, visit, waitForMail,
+} from '../support/helpers';
+import type { Browser, Page } from '@playwright/test';
+
+async function person(browser: Browser, given: string, family: string, profession?: string) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const who = await verifiedUser(page, given, family, profession);
+  return { ...who, page, context };
+}
+
+/** Opens "Manage User" for the member and picks the change; the Confirmation dialog opens. */
+async function manage(page: Page, member: RegExp, change: string) {
+  const row = page.locator('.member').filter({ hasText: member });
+  const toggle = row.getByRole('button', { name: 'Manage User' });
+  if ((await toggle.count()) > 0 && (await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  await row.getByRole('button', { name: change }).click();
+  const dialog = page.getByRole('dialog', { name: 'Confirmation' });
+  await expect(dialog).toBeVisible();
+  return dialog;
+}
+
+/** Asks to join through the Worksite Access Form, found by Worksite ID. */
+async function requestAccess(page: Page, worksiteId: string, comment: string) {
+  await visit(page, '/worksites');
+  await page.getByLabel('Worksite ID').fill(worksiteId);
+  await page.getByRole('button', { name: 'Find Worksite' }).click();
+  await page.locator('.found').getByRole('link', { name: 'Request Access' }).click();
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'Worksite Access Form' })).toBeVisible();
+  await page.getByLabel('Request Access to Worksite').fill(comment);
+  await page.getByRole('button', { name: 'Request Access' }).click();
+  await expect(page.getByRole('status')).toContainText('was sent to its Group / Site Administrators');
+}
+
+test('join requests: live arrival, approval in the portal and by the email link, the popup, rejection', async ({ browser }) => {
+  test.setTimeout(240_000);
+  const dalia = await person(browser, 'dalia', 'eighteen');
+  const street = uniqueStreet('Kingsway');
+  const worksiteId = await registerWorksite(dalia.page, 'Kingsgate Mall Clinic', street);
+
+  // Dalia has the worksite open; Wade's request appears there without a reload.
+  const wade = await person(browser, 'wade', 'bales', 'Nurse Practitioner (Authorizer)');
+  await visit(dalia.page, `/worksites/${worksiteId}`);
+  await expect(dalia.page.locator('body')).toHaveAttribute('data-live', 'connected');
+  const requests = dalia.page.locator('#requests');
+  await expect(requests).toContainText('No one is waiting to join this worksite.');
+  await requestAccess(wade.page, worksiteId, 'Nurse practitioner, starting Monday.');
+  await expect(requests).toContainText('Wade', { timeout: 15_000 });
+  await expect(requests).toContainText('Nurse practitioner, starting Monday.');
+  await expect(dalia.page.getByRole('link', { name: /Notifications\s*1 unread/ })).toBeVisible();
+  await expectAccessible(dalia.page);
+  const asked = await waitForMail(dalia.email, 'Access Request for Worksite: Kingsgate Mall Clinic');
+  expect(asked.text).toMatch(/Wade Bales\w*, .* would like to join Kingsgate Mall Clinic\./);
+
+  // Accept in the portal, through the Confirmation dialog.
+  await requests.getByRole('button', { name: 'Accept Request' }).click();
+  const confirm = dalia.page.getByRole('dialog', { name: 'Confirmation' });
+  await expect(confirm).toContainText('ACCEPT');
+  await expectAccessible(dalia.page);
+  await confirm.getByRole('button', { name: 'Confirm' }).click();
+  await expect(confirm).toBeHidden();
+  await expect(requests).toContainText('is now a member of this worksite');
+  await waitForMail(wade.email, 'Your request to join Kingsgate Mall Clinic was approved');
+  await visit(wade.page, '/worksites');
+  await expect(wade.page.locator('.worksite-list')).toContainText('Kingsgate Mall Clinic');
+
+  // Promote Wade, so that two administrators get the next request.
+  await visit(dalia.page, `/worksites/${worksiteId}/active-members`);
+  const promote = await manage(dalia.page, /Wade/, 'Promote To Admin');
+  await expect(promote).toContainText(/Please confirm you would like to PROMOTE Wade \S+ to a Group\/Site Administrator\./);
+  await expect(promote).toContainText('This will allow');
+  await promote.getByRole('button', { name: 'Confirm' }).click();
+  await expect(dalia.page.getByRole('status')).toContainText('is now a Group / Site Administrator');
+  await expect(dalia.page.locator('.member').filter({ hasText: /Wade/ })).toContainText('Group / Site Administrator');
+
+  // Greg finds the worksite by its address and asks; both administrators are emailed.
+  const greg = await person(browser, 'greg', 'nineteen', 'Medical Office Assistant (On-Behalf-Of User)');
+  await visit(greg.page, '/worksites');
+  await greg.page.getByLabel('Search by address').pressSequentially(`${street.split(' ')[0]} kingsw`, { delay: 40 });
+  await greg.page.getByRole('link', { name: 'Request Access to Kingsgate Mall Clinic' }).click();
+  await hydrated(greg.page);
+  await greg.page.getByLabel('Request Access to Worksite').fill('x'.repeat(1001));
+  await expectAccessible(greg.page);
+  await greg.page.getByRole('button', { name: 'Request Access' }).click();
+  await expect(greg.page.getByRole('status')).toContainText('was sent');
+  const toWade = await waitForMail(wade.email, 'Access Request for Worksite: Kingsgate Mall Clinic');
+  await waitForMail(dalia.email, 'Access Request for Worksite: Kingsgate Mall Clinic', 2);
+  await visit(greg.page, '/worksites');
+  await expect(greg.page.getByRole('heading', { name: 'My Requests Awaiting Approval' })).toBeVisible();
+
+  // Wade approves from the email link: the link alone changes nothing, the button does.
+  const approveLink = linkIn(toWade, '/join-requests/approve');
+  expect(toWade.text).toMatch(/Click Here to approve Greg Nineteen\w*'s request to join Kingsgate Mall Clinic/);
+  await visit(wade.page, approveLink);
+  await expect(wade.page.getByRole('heading', { name: 'Approve Access Request' })).toBeVisible();
+  await expectAccessible(wade.page);
+  await visit(greg.page, '/worksites');
+  await expect(greg.page.getByRole('heading', { name: 'My Requests Awaiting Approval' })).toBeVisible();
+  await wade.page.getByRole('button', { name: /Approve Greg .* request to join Kingsgate Mall Clinic/ }).click();
+  await expect(wade.page.getByRole('status')).toContainText('approved');
+  await waitForMail(greg.email, 'Your request to join Kingsgate Mall Clinic was approved');
+  await visit(dalia.page, approveLink);
+  await expect(dalia.page.getByRole('status')).toContainText('already been approved');
+  // Greg, now an ordinary member, cannot use the administrators' link.
+  await visit(greg.page, approveLink);
+  await expect(greg.page.getByRole('alert')).toContainText('not allowed');
+
+  // Rita's request waits; Dalia signs in and the popup sends her to it. She rejects.
+  const rita = await person(browser, 'rita', 'requester', 'Pharmacist (Independent User)');
+  await requestAccess(rita.page, worksiteId, '');
+  await visit(dalia.page, '/');
+  const popup = dalia.page.getByRole('dialog', { name: 'You Have Request(s) Requiring Your Attention' });
+  await expect(popup).toBeVisible();
+  await expect(dalia.page.locator('#module-worksite ~ .alert')).toContainText('A worksite which you are a manager of has one or more people requesting access');
+  await expectAccessible(dalia.page);
+  await popup.getByRole('link', { name: 'Manage Requests' }).click();
+  await expect(dalia.page).toHaveURL(new RegExp(`/worksites/${worksiteId}#requests$`));
+  await hydrated(dalia.page);
+  await dalia.page.locator('#requests').getByRole('button', { name: 'Reject Request' }).click();
+  const reject = dalia.page.getByRole('dialog', { name: 'Confirmation' });
+  await expect(reject).toContainText('REJECT');
+  await reject.getByRole('button', { name: 'Confirm' }).click();
+  await expect(dalia.page.locator('#requests')).toContainText('request was rejected');
+  await waitForMail(rita.email, 'was not approved');
+  // Rita hears of it in the portal too.
+  await visit(rita.page, '/notifications');
+  await expect(rita.page.locator('.notification-list')).toContainText('Your request to join Kingsgate Mall Clinic was not approved.');
+  await expectAccessible(rita.page);
+
+  for (const who of [dalia, wade, greg, rita]) await who.context.close();
+});
+
+test('invitations: invite, resend, register with the invited address and accept; revoke', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const dalia = await person(browser, 'dalia', 'physician');
+  const worksiteId = await registerWorksite(dalia.page, 'Barclay Clinic', uniqueStreet('Barclay St'));
+  await visit(dalia.page, `/worksites/${worksiteId}/invite`);
+  await expect(dalia.page.getByRole('heading', { name: 'Add Member To Worksite' })).toBeVisible();
+
+  await dalia.page.getByLabel('Email Address').fill('not an address');
+  await dalia.page.getByRole('button', { name: 'Invite User' }).click();
+  await expect(dalia.page.locator('#field-email-error')).not.toBeEmpty();
+  await expect(dalia.page.getByLabel('Email Address')).toHaveValue('not an address');
+
+  const login = uniqueLogin('stephanie', 'howard');
+  const invited = `${login}@clinic.example`;
+  await dalia.page.getByLabel('Email Address').fill(invited);
+  await dalia.page.getByRole('button', { name: 'Invite User' }).click();
+  await expect(dalia.page.getByRole('status')).toContainText(`Invite sent to: ${invited}`);
+  const table = dalia.page.locator('table.invitations');
+  await expect(table.getByRole('row').filter({ hasText: invited })).toContainText('1');
+  await expectAccessible(dalia.page);
+  const first = await waitForMail(invited, 'has invited you to join Barclay Clinic');
+  expect(first.text).toMatch(/Dalia Physician\w* has invited you to join the Barclay Clinic worksite on the My\.CareConnect site\./);
+  expect(first.text).toContain(`When selecting a worksite to join please use the following worksite Id: ${worksiteId}`);
+  expect(first.text).toContain(invited);
+
+  await dalia.page.getByRole('button', { name: `Resend the invitation to ${invited}` }).click();
+  await expect(table.getByRole('row').filter({ hasText: invited }).getByRole('cell').nth(2)).toHaveText('2');
+  const second = await waitForMail(invited, 'has invited you to join Barclay Clinic', 2);
+  expect(linkIn(second, '/invitations/accept')).not.toEqual(linkIn(first, '/invitations/accept'));
+
+  // Someone who has no account yet: the link asks them to sign in and register with that address.
+  const stephContext = await browser.newContext();
+  const steph = await stephContext.newPage();
+  await visit(steph, linkIn(second, '/invitations/accept'));
+  await expect(steph.locator('.card')).toContainText(`register with the address the invitation was sent to, ${invited}`);
+  await expectAccessible(steph);
+  await validateIdentity(steph, login);
+  await register(steph, login, 'Medical Office Assistant (On-Behalf-Of User)');
+  const verification = await waitForMail(invited, 'Verify your email address');
+  await visit(steph, linkIn(verification, '/account/verify-email'));
+  await steph.getByRole('button', { name: 'Verify my email address' }).click();
+  await expect(steph.getByRole('status')).toContainText('is verified');
+  // The old link no longer works; the new one does, once.
+  await visit(steph, linkIn(first, '/invitations/accept'));
+  await expect(steph.getByRole('alert')).toContainText('not valid');
+  await visit(steph, linkIn(second, '/invitations/accept'));
+  await steph.getByRole('button', { name: 'Accept Invitation' }).click();
+  await expect(steph.getByRole('status')).toContainText('You are now a member of Barclay Clinic.');
+  await visit(steph, linkIn(second, '/invitations/accept'));
+  await expect(steph.getByRole('status')).toContainText('already been accepted');
+
+  // The invitation left the list; a second one is revoked.
+  await visit(dalia.page, `/worksites/${worksiteId}/invite`);
+  await expect(dalia.page.getByText('No invitations are awaiting a response.')).toBeVisible();
+  await dalia.page.getByLabel('Email Address').fill('someone.else@clinic.example');
+  await dalia.page.getByRole('button', { name: 'Invite User' }).click();
+  await expect(table).toContainText('someone.else@clinic.example');
+  await dalia.page.getByRole('button', { name: 'Revoke the invitation to someone.else@clinic.example' }).click();
+  await expect(dalia.page.getByText('No invitations are awaiting a response.')).toBeVisible();
+  const revokedLink = linkIn(await waitForMail('someone.else@clinic.example', 'has invited you'), '/invitations/accept');
+  await visit(steph, revokedLink);
+  await expect(steph.getByRole('status')).toContainText('withdrawn');
+  expect((await mailsTo(invited)).filter((m) => m.subject.includes('has invited you')).length).toBe(2);
+
+  await dalia.context.close();
+  await stephContext.close();
+});
+
+test('members: deactivate and reactivate with the Confirmation dialog; the last administrator stays', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const dalia = await person(browser, 'dalia', 'admin');
+  const worksiteId = await registerWorksite(dalia.page, 'Oak Clinic', uniqueStreet('Oak St'));
+  const greg = await person(browser, 'greg', 'six', 'Nurse Practitioner (Authorizer)');
+  await requestAccess(greg.page, worksiteId, '');
+  await visit(dalia.page, `/worksites/${worksiteId}`);
+  await dalia.page.locator('#requests').getByRole('button', { name: 'Accept Request' }).click();
+  await dalia.page.getByRole('dialog', { name: 'Confirmation' }).getByRole('button', { name: 'Confirm' }).click();
+  await expect(dalia.page.locator('#requests')).toContainText('is now a member');
+
+  // Greg has the worksite open; once set inactive, his next look is refused.
+  await visit(greg.page, `/worksites/${worksiteId}`);
+  await expect(greg.page.getByRole('heading', { name: 'OAK CLINIC' })).toBeVisible();
+  await expect(greg.page.getByRole('button', { name: 'Manage User' })).toHaveCount(0);
+
+  await visit(dalia.page, `/worksites/${worksiteId}/active-members`);
+  await expect(dalia.page.getByRole('heading', { name: 'Authorizers' })).toBeVisible();
+  // Escape closes the dialog and focus returns to the button that opened it.
+  const row = dalia.page.locator('.member').filter({ hasText: /Greg/ });
+  await row.getByRole('button', { name: 'Manage User' }).click();
+  await row.getByRole('button', { name: 'Set Member Inactive' }).click();
+  await expect(dalia.page.getByRole('dialog', { name: 'Confirmation' })).toBeVisible();
+  await expectAccessible(dalia.page);
+  await dalia.page.keyboard.press('Escape');
+  await expect(dalia.page.getByRole('dialog')).toBeHidden();
+  await expect(row.getByRole('button', { name: 'Set Member Inactive' })).toBeFocused();
+
+  const deactivate = await manage(dalia.page, /Greg/, 'Set Member Inactive');
+  await deactivate.getByRole('button', { name: 'Confirm' }).click();
+  await expect(dalia.page.getByRole('status')).toContainText('is now an inactive member');
+  await greg.page.reload();
+  await hydrated(greg.page);
+  await expect(greg.page.getByRole('alert')).toContainText('not a member of this worksite');
+
+  await dalia.page.getByRole('tab', { name: 'Inactive Members' }).click();
+  const reactivate = await manage(dalia.page, /Greg/, 'Set Member Active');
+  await reactivate.getByRole('button', { name: 'Confirm' }).click();
+  await expect(dalia.page.getByRole('status')).toContainText('is an active member again');
+  await greg.page.reload();
+  await expect(greg.page.getByRole('heading', { name: 'OAK CLINIC' })).toBeVisible();
+
+  // The only administrator cannot remove herself: the dialog says why and nothing changes.
+  await dalia.page.getByRole('tab', { name: 'Active Members', exact: true }).click();
+  const demote = await manage(dalia.page, /\(you\)/, 'Remove Admin');
+  await demote.getByRole('button', { name: 'Confirm' }).click();
+  await expect(demote.getByRole('alert')).toContainText('at least one active Group / Site Administrator');
+  await expectAccessible(dalia.page);
+  await demote.getByRole('button', { name: 'Close' }).click();
+  await expect(dalia.page.locator('.member').filter({ hasText: /\(you\)/ })).toContainText('Group / Site Administrator');
+
+  // Greg, a plain member, is refused by the server too.
+  const forged = await greg.context.request.post('/api/change_member', {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    form: { code: worksiteId, membership_id: '1', change: 'PromoteToAdmin' },
+  });
+  expect(forged.status()).toBe(403);
+
+  await dalia.context.close();
+  await greg.context.close();
+});
