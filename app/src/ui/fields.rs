@@ -34,6 +34,33 @@ fn field_message(errors: Signal<Option<AppError>>, field: &'static str) -> Memo<
     })
 }
 
+/// The ids that tie a field's label, hint and error message to its control.
+struct FieldIds {
+    id: String,
+    error_id: String,
+    hint_id: Option<String>,
+    /// The hint (if any) and the error message, for `aria-describedby`.
+    described_by: String,
+}
+
+impl FieldIds {
+    fn new(field: &str, has_hint: bool) -> Self {
+        let id = format!("field-{}", field.replace('_', "-"));
+        let error_id = format!("{id}-error");
+        let hint_id = has_hint.then(|| format!("{id}-hint"));
+        let described_by = match &hint_id {
+            Some(hint_id) => format!("{hint_id} {error_id}"),
+            None => error_id.clone(),
+        };
+        Self {
+            id,
+            error_id,
+            hint_id,
+            described_by,
+        }
+    }
+}
+
 #[component]
 fn FieldLabel(for_id: String, label: String, required: bool) -> impl IntoView {
     view! {
@@ -71,13 +98,12 @@ pub fn Field(
     #[prop(optional)] required: bool,
     #[prop(optional, into)] hint: Option<String>,
 ) -> impl IntoView {
-    let id = format!("field-{}", field.replace('_', "-"));
-    let error_id = format!("{id}-error");
-    let hint_id = hint.as_ref().map(|_| format!("{id}-hint"));
-    let described_by = match &hint_id {
-        Some(hint_id) => format!("{hint_id} {error_id}"),
-        None => error_id.clone(),
-    };
+    let FieldIds {
+        id,
+        error_id,
+        hint_id,
+        described_by,
+    } = FieldIds::new(field, hint.is_some());
     let message = field_message(errors, field);
     view! {
         <div class="field" class:field-invalid=move || message.get().is_some()>
@@ -109,13 +135,12 @@ pub fn TextAreaField(
     #[prop(default = 4)] rows: u32,
     #[prop(optional)] maxlength: Option<usize>,
 ) -> impl IntoView {
-    let id = format!("field-{}", field.replace('_', "-"));
-    let error_id = format!("{id}-error");
-    let hint_id = hint.as_ref().map(|_| format!("{id}-hint"));
-    let described_by = match &hint_id {
-        Some(hint_id) => format!("{hint_id} {error_id}"),
-        None => error_id.clone(),
-    };
+    let FieldIds {
+        id,
+        error_id,
+        hint_id,
+        described_by,
+    } = FieldIds::new(field, hint.is_some());
     let message = field_message(errors, field);
     view! {
         <div class="field" class:field-invalid=move || message.get().is_some()>
@@ -141,8 +166,7 @@ pub fn SelectField(
     #[prop(into)] placeholder: String,
     #[prop(optional)] required: bool,
 ) -> impl IntoView {
-    let id = format!("field-{}", field.replace('_', "-"));
-    let error_id = format!("{id}-error");
+    let FieldIds { id, error_id, .. } = FieldIds::new(field, false);
     let message = field_message(errors, field);
     view! {
         <div class="field" class:field-invalid=move || message.get().is_some()>
