@@ -165,6 +165,17 @@ mod session_lifetime {
             .unwrap();
     }
 
+    /// When the session was last kept alive, as stored.
+    async fn last_seen(session: &Session) -> i64 {
+        session
+            .get::<serde_json::Value>("signed_in")
+            .await
+            .unwrap()
+            .unwrap()["seen"]
+            .as_i64()
+            .unwrap()
+    }
+
     #[tokio::test]
     async fn activity_pushes_the_idle_expiry_back_at_most_once_a_minute() {
         let test = TestDb::new().await;
@@ -172,24 +183,12 @@ mod session_lifetime {
         let now = Utc::now().timestamp();
         signed_in_at(&session, now - 600, now - 120).await;
         sessions::keep_alive(&session).await.unwrap();
-        let seen = session
-            .get::<serde_json::Value>("signed_in")
-            .await
-            .unwrap()
-            .unwrap()["seen"]
-            .as_i64()
-            .unwrap();
+        let seen = last_seen(&session).await;
         assert!(seen >= now, "kept alive");
 
         signed_in_at(&session, now - 600, now - 5).await;
         sessions::keep_alive(&session).await.unwrap();
-        let seen = session
-            .get::<serde_json::Value>("signed_in")
-            .await
-            .unwrap()
-            .unwrap()["seen"]
-            .as_i64()
-            .unwrap();
+        let seen = last_seen(&session).await;
         assert_eq!(seen, now - 5, "recently seen sessions are not rewritten");
         assert_eq!(
             sessions::signed_in_account(&session).await.unwrap(),

@@ -5,9 +5,11 @@ use crate::entities::{join_request, membership, notification, worksite};
 use crate::platform::time::display_time;
 use chrono::Utc;
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    sea_query::{Expr, ExprTrait},
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
+use std::collections::HashMap;
 
 /// How many notifications the list shows.
 const LIST_LIMIT: u64 = 50;
@@ -80,22 +82,36 @@ pub async fn attention(conn: &impl ConnectionTrait, account_id: i64) -> Result<A
         .find_also_related(worksite::Entity)
         .all(conn)
         .await?;
-    let mut waiting_requests = Vec::new();
-    for (membership, worksite) in administered {
-        let Some(worksite) = worksite else { continue };
-        let count = join_request::Entity::find()
-            .filter(join_request::Column::WorksiteId.eq(membership.worksite_id))
+    // One grouped count for all the worksites: this runs for every page a signed-in person loads.
+    let worksite_ids: Vec<i64> = administered.iter().map(|(m, _)| m.worksite_id).collect();
+    let counts: HashMap<i64, i64> = if worksite_ids.is_empty() {
+        HashMap::new()
+    } else {
+        join_request::Entity::find()
+            .select_only()
+            .column(join_request::Column::WorksiteId)
+            .column_as(Expr::col(join_request::Column::Id).count(), "waiting")
+            .filter(join_request::Column::WorksiteId.is_in(worksite_ids))
             .filter(join_request::Column::Status.eq(crate::join_requests::service::PENDING))
-            .count(conn)
-            .await?;
-        if count > 0 {
-            waiting_requests.push(WaitingRequests {
+            .group_by(join_request::Column::WorksiteId)
+            .into_tuple::<(i64, i64)>()
+            .all(conn)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    let mut waiting_requests: Vec<WaitingRequests> = administered
+        .into_iter()
+        .filter_map(|(membership, worksite)| {
+            let count = *counts.get(&membership.worksite_id)?;
+            let worksite = worksite?;
+            Some(WaitingRequests {
                 code: worksite.code,
                 name: worksite.name,
-                count,
-            });
-        }
-    }
+                count: u64::try_from(count).unwrap_or_default(),
+            })
+        })
+        .collect();
     waiting_requests.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(Attention {
         unread_notifications,
