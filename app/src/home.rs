@@ -1,5 +1,6 @@
 //! The home page: the three modules of the portal for a signed-in user, the ways in otherwise.
 
+use crate::access::ui::CareConnectAccessCard;
 use crate::accounts::{
     types::{CurrentUser, SessionInfo},
     ui::SignInPanel,
@@ -65,6 +66,7 @@ fn Modules(user: CurrentUser) -> impl IntoView {
                     <a class="button button-primary" href="/applications">"View Application"</a>
                 </section>
             })}
+            <CareConnectAccessCard/>
             <section class="card module" aria-labelledby="module-account">
                 <h2 id="module-account">"Manage My Account / Preferences"</h2>
                 <ul class="link-list">

@@ -1,6 +1,7 @@
 //! The my.CareConnect Enrolment Portal: pages, shared types and server functions, compiled for
 //! the browser (`hydrate`) and the server (`ssr`). Server-only code sits behind `ssr`.
 
+pub mod access;
 pub mod accounts;
 pub mod audit;
 #[cfg(feature = "ssr")]
@@ -16,6 +17,7 @@ pub mod notifications;
 pub mod platform;
 pub mod professions;
 mod shell;
+pub mod sponsorships;
 #[cfg(feature = "test-support")]
 pub mod testing;
 pub mod ui;

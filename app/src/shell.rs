@@ -4,6 +4,7 @@ use crate::invitations::ui::AcceptInvitationPage;
 use crate::join_requests::ui::{ApproveRequestPage, JoinWorksitePage};
 use crate::mail::mailbox::MailboxPage;
 use crate::notifications::ui::{provide_live_updates, NotificationsPage};
+use crate::professions::ui::{EditProfessionPage, ProfessionCataloguePage};
 use crate::ui::{provide_session, Frame, PageTitle};
 use crate::worksites::ui::{RegisterWorksitePage, WorksiteAccessPage, WorksitePage};
 use leptos::prelude::*;
@@ -73,6 +74,8 @@ pub fn App() -> impl IntoView {
                         <ComingSoonPage title="Application Access"
                             what="Here you will request CareConnect access from your worksite and follow your request."/>
                     }/>
+                    <Route path=path!("/staff/professions") view=ProfessionCataloguePage/>
+                    <Route path=path!("/staff/professions/:id") view=EditProfessionPage/>
                     <Route path=path!("/dev/idp") view=DevIdentityProviderPage/>
                     <Route path=path!("/dev/mailbox") view=MailboxPage/>
                 </Routes>

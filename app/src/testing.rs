@@ -136,6 +136,30 @@ pub async fn verified(state: &AppState, subject: &str) -> i64 {
     id
 }
 
+/// A verified account (with a password) with this name and profession.
+pub async fn person(
+    state: &AppState,
+    subject: &str,
+    given: &str,
+    family: &str,
+    profession: &str,
+) -> i64 {
+    use crate::entities::account;
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+    let id = verified(state, subject).await;
+    let mut row = account::Entity::find_by_id(id)
+        .one(&state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    row.given_name = Set(given.to_owned());
+    row.family_name = Set(family.to_owned());
+    row.profession_id = Set(profession_id(&state.db, profession).await);
+    row.update(&state.db).await.unwrap();
+    id
+}
+
 pub async fn emails_to(db: &DatabaseConnection, address: &str) -> Vec<outbound_email::Model> {
     outbound_email::Entity::find()
         .filter(outbound_email::Column::ToAddress.eq(address))

@@ -2,7 +2,7 @@
 //! with TEST_DATABASE_URL): the rules of DESIGN.md §5, forbidden cases and concurrent decisions.
 #![cfg(feature = "test-support")]
 
-use app::entities::{account, audit_event, invitation, join_request, membership, notification};
+use app::entities::{audit_event, invitation, join_request, membership, notification};
 use app::error::AppError;
 use app::invitations::service::{self as invitations, Accepting};
 use app::join_requests::{service as join_requests, types::*};
@@ -13,28 +13,6 @@ use app::worksites::types::WorksiteSummary;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
 };
-
-/// A verified account with this name and profession.
-async fn person(
-    state: &AppState,
-    subject: &str,
-    given: &str,
-    family: &str,
-    profession: &str,
-) -> i64 {
-    let id = verified(state, subject).await;
-    let mut row = account::Entity::find_by_id(id)
-        .one(&state.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .into_active_model();
-    row.given_name = Set(given.to_owned());
-    row.family_name = Set(family.to_owned());
-    row.profession_id = Set(profession_id(&state.db, profession).await);
-    row.update(&state.db).await.unwrap();
-    id
-}
 
 fn email_of(subject: &str) -> String {
     format!("{subject}@clinic.example")

@@ -1,4 +1,6 @@
-import { expect, test as base, type Page } from '@playwright/test';
+import { expect, test as base, type Browser, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 
 export const SMTP_API = 'http://127.0.0.1:2580';
@@ -180,4 +182,46 @@ export async function registerWorksite(page: Page, name: string, street: string)
 /** A street number no other test run uses. */
 export function uniqueStreet(name: string) {
   return `${1000 + Math.floor(Math.random() * 8000)} ${name}`;
+}
+
+/** Asks to join through the Worksite Access Form, found by Worksite ID. */
+export async function requestAccess(page: Page, worksiteId: string, comment: string) {
+  await visit(page, '/worksites');
+  await page.getByLabel('Worksite ID').fill(worksiteId);
+  await page.getByRole('button', { name: 'Find Worksite' }).click();
+  await page.locator('.found').getByRole('link', { name: 'Request Access' }).click();
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'Worksite Access Form' })).toBeVisible();
+  await page.getByLabel('Request Access to Worksite').fill(comment);
+  await page.getByRole('button', { name: 'Request Access' }).click();
+  await expect(page.getByRole('status')).toContainText('was sent to its Group / Site Administrators');
+}
+
+/** A verified person signed in on a page of their own browser context. */
+export async function person(browser: Browser, given: string, family: string, profession?: string) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const who = await verifiedUser(page, given, family, profession);
+  return { ...who, page, context };
+}
+
+/** Runs an operator command of the portal binary against the end-to-end database. */
+export function portalCommand(...args: string[]): string {
+  const root = path.resolve(import.meta.dirname, '..', '..');
+  const state = path.join(import.meta.dirname, '..', '.state');
+  return execFileSync(process.env.PORTAL_BIN ?? `${root}/target/debug/portal`, args, {
+    env: { ...process.env, DATABASE_URL: `sqlite://${state}/portal.db?mode=rwc`, PORTAL_PUBLIC_URL: PORTAL, RUST_LOG: 'warn' },
+    encoding: 'utf8',
+  });
+}
+
+/** Opens "Manage User" for the member and picks the change; the Confirmation dialog opens. */
+export async function manage(page: Page, member: RegExp, change: string) {
+  const row = page.locator('.member').filter({ hasText: member });
+  const toggle = row.getByRole('button', { name: 'Manage User' });
+  if ((await toggle.count()) > 0 && (await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  await row.getByRole('button', { name: change }).click();
+  const dialog = page.getByRole('dialog', { name: 'Confirmation' });
+  await expect(dialog).toBeVisible();
+  return dialog;
 }

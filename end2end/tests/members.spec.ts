@@ -1,39 +1,7 @@
 import {
-  expect, expectAccessible, hydrated, linkIn, mailsTo, register, registerWorksite, test, uniqueLogin,
-  uniqueStreet, validateIdentity, verifiedUser, visit, waitForMail,
+  expect, expectAccessible, hydrated, linkIn, mailsTo, manage, person, register, registerWorksite, requestAccess, test,
+  uniqueLogin, uniqueStreet, validateIdentity, verifiedUser, visit, waitForMail,
 } from '../support/helpers';
-import type { Browser, Page } from '@playwright/test';
-
-async function person(browser: Browser, given: string, family: string, profession?: string) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const who = await verifiedUser(page, given, family, profession);
-  return { ...who, page, context };
-}
-
-/** Opens "Manage User" for the member and picks the change; the Confirmation dialog opens. */
-async function manage(page: Page, member: RegExp, change: string) {
-  const row = page.locator('.member').filter({ hasText: member });
-  const toggle = row.getByRole('button', { name: 'Manage User' });
-  if ((await toggle.count()) > 0 && (await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
-  await row.getByRole('button', { name: change }).click();
-  const dialog = page.getByRole('dialog', { name: 'Confirmation' });
-  await expect(dialog).toBeVisible();
-  return dialog;
-}
-
-/** Asks to join through the Worksite Access Form, found by Worksite ID. */
-async function requestAccess(page: Page, worksiteId: string, comment: string) {
-  await visit(page, '/worksites');
-  await page.getByLabel('Worksite ID').fill(worksiteId);
-  await page.getByRole('button', { name: 'Find Worksite' }).click();
-  await page.locator('.found').getByRole('link', { name: 'Request Access' }).click();
-  await hydrated(page);
-  await expect(page.getByRole('heading', { name: 'Worksite Access Form' })).toBeVisible();
-  await page.getByLabel('Request Access to Worksite').fill(comment);
-  await page.getByRole('button', { name: 'Request Access' }).click();
-  await expect(page.getByRole('status')).toContainText('was sent to its Group / Site Administrators');
-}
 
 test('join requests: live arrival, approval in the portal and by the email link, the popup, rejection', async ({ browser }) => {
   test.setTimeout(240_000);

@@ -30,3 +30,15 @@ pub async fn drop_tables(manager: &SchemaManager<'_>, tables: Vec<DynIden>) -> R
     }
     Ok(())
 }
+
+/// A foreign key that deletes the row with the row it points to.
+pub fn references(
+    from: (impl IntoIden, impl IntoIden),
+    to: (impl IntoIden, impl IntoIden),
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .from(from.0, from.1)
+        .to(to.0, to.1)
+        .on_delete(ForeignKeyAction::Cascade)
+        .to_owned()
+}

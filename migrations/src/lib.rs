@@ -7,6 +7,7 @@ mod helpers;
 mod m20261122_000001_foundation;
 mod m20261123_000002_worksites;
 mod m20261124_000003_members;
+mod m20261125_000004_sponsorships;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_foundation::Migration),
             Box::new(m20261123_000002_worksites::Migration),
             Box::new(m20261124_000003_members::Migration),
+            Box::new(m20261125_000004_sponsorships::Migration),
         ]
     }
 }

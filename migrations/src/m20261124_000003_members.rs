@@ -1,6 +1,6 @@
 //! Join requests, invitations and in-portal notifications.
 
-use crate::helpers::{drop_tables, index};
+use crate::helpers::{drop_tables, index, references};
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -60,17 +60,6 @@ enum Worksites {
 enum Accounts {
     Table,
     Id,
-}
-
-fn references(
-    from: (impl IntoIden, impl IntoIden),
-    to: (impl IntoIden, impl IntoIden),
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from.0, from.1)
-        .to(to.0, to.1)
-        .on_delete(ForeignKeyAction::Cascade)
-        .to_owned()
 }
 
 #[async_trait::async_trait]

@@ -19,3 +19,37 @@ pub async fn grant_staff(email: &str) -> Result<(), StartError> {
     println!("Account {account_id} ({email}) is now CareConnect staff.");
     Ok(())
 }
+
+async fn state_and_account(email: &str) -> Result<(AppState, i64), StartError> {
+    let config = PortalConfig::from_env()?;
+    let state = AppState::new(open_database(&config).await?, config);
+    let email = app::accounts::types::normalize_email(email)
+        .map_err(|message| StartError::Command(message.to_owned()))?;
+    let account = app::accounts::service::find_by_email(&state.db, &email)
+        .await
+        .map_err(|error| StartError::Command(error.to_string()))?
+        .ok_or_else(|| {
+            StartError::Command(format!(
+                "No account has the verified email address {email}."
+            ))
+        })?;
+    Ok((state, account.id))
+}
+
+pub async fn grant_access(email: &str, worksite_id: &str) -> Result<(), StartError> {
+    let (state, account_id) = state_and_account(email).await?;
+    app::access::service::grant(&state, account_id, worksite_id, None)
+        .await
+        .map_err(|error| StartError::Command(error.to_string()))?;
+    println!("{email} has CareConnect access from worksite {worksite_id}.");
+    Ok(())
+}
+
+pub async fn end_access(email: &str, worksite_id: &str) -> Result<(), StartError> {
+    let (state, account_id) = state_and_account(email).await?;
+    app::access::service::end(&state, account_id, worksite_id, None, "ended_by_operator")
+        .await
+        .map_err(|error| StartError::Command(error.to_string()))?;
+    println!("{email} no longer has CareConnect access from worksite {worksite_id}.");
+    Ok(())
+}

@@ -1,5 +1,5 @@
 //! The portal's server binary: `portal serve` (the default), `portal migrate`, and operator
-//! commands such as `portal staff grant EMAIL`.
+//! commands such as `portal staff grant EMAIL` and `portal access grant EMAIL WORKSITE_ID`.
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -26,6 +26,20 @@ enum Command {
         #[command(subcommand)]
         action: StaffAction,
     },
+    /// Record CareConnect access granted or ended outside the portal (e.g. access that existed
+    /// before it).
+    Access {
+        #[command(subcommand)]
+        action: AccessAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum AccessAction {
+    /// Grant the account with this verified email CareConnect access from the worksite.
+    Grant { email: String, worksite_id: String },
+    /// End that access; the sponsorships the person gives at the worksite end with it.
+    End { email: String, worksite_id: String },
 }
 
 #[derive(Subcommand)]
@@ -44,6 +58,14 @@ async fn main() -> ExitCode {
         Command::Staff {
             action: StaffAction::Grant { email },
         } => server::commands::grant_staff(&email).await,
+        Command::Access { action } => match action {
+            AccessAction::Grant { email, worksite_id } => {
+                server::commands::grant_access(&email, &worksite_id).await
+            }
+            AccessAction::End { email, worksite_id } => {
+                server::commands::end_access(&email, &worksite_id).await
+            }
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -448,3 +448,101 @@ async fn member_actions_are_authorized_on_every_request() {
     let gone = call(&router, "worksite_members", &list, Some(&greg_cookie)).await;
     assert_eq!(gone.status, StatusCode::NOT_FOUND, "{}", gone.body);
 }
+
+#[tokio::test]
+async fn sponsorship_and_catalogue_changes_are_authorized_on_every_request() {
+    use app::testing::{add_member, person, register_worksite, worksite_form};
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let dalia = person(state, "dalia", "Dalia", "Eighteen", "physician").await;
+    let greg = person(state, "greg", "Gregory", "Nineteen", "moa").await;
+    let olga = person(state, "olga", "Olga", "Other", "moa").await;
+    let barclay = register_worksite(
+        state,
+        dalia,
+        &worksite_form("Barclay Clinic", "1234 Barclay St", "V6E 1H4"),
+    )
+    .await;
+    add_member(state, &barclay.code, greg, false).await;
+    add_member(state, &barclay.code, olga, false).await;
+    let worksite_id = app::memberships::service::as_member(&state.db, dalia, &barclay.code)
+        .await
+        .unwrap()
+        .0
+        .id;
+    let dalia_membership = app::memberships::service::membership_of(&state.db, worksite_id, dalia)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    let router = router(state);
+    let greg_cookie = signed_in(&router, "greg").await;
+    let olga_cookie = signed_in(&router, "olga").await;
+    let dalia_cookie = signed_in(&router, "dalia").await;
+
+    let unchosen = form_of(&[("code", &barclay.code), ("membership_id", "")]);
+    let refused = call(
+        &router,
+        "request_sponsorship",
+        &unchosen,
+        Some(&greg_cookie),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("Choose an Authorizer."),
+        "{}",
+        refused.body
+    );
+
+    let ask = form_of(&[
+        ("code", &barclay.code),
+        ("membership_id", &dalia_membership),
+    ]);
+    let asked = call(&router, "request_sponsorship", &ask, Some(&greg_cookie)).await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+    let id = app::sponsorships::service::view(&state.db, dalia, &barclay.code)
+        .await
+        .unwrap()
+        .pending[0]
+        .id
+        .to_string();
+    let accept = form_of(&[
+        ("code", &barclay.code),
+        ("sponsorship_id", &id),
+        ("change", "Accept"),
+    ]);
+    let anonymous = call(&router, "change_sponsorship", &accept, None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    let stranger = call(&router, "change_sponsorship", &accept, Some(&olga_cookie)).await;
+    assert_eq!(stranger.status, StatusCode::NOT_FOUND, "{}", stranger.body);
+    let own_request = call(&router, "change_sponsorship", &accept, Some(&greg_cookie)).await;
+    assert_eq!(
+        own_request.status,
+        StatusCode::FORBIDDEN,
+        "{}",
+        own_request.body
+    );
+    let accepted = call(&router, "change_sponsorship", &accept, Some(&dalia_cookie)).await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+
+    let catalogue_change = form_of(&[
+        ("form[id]", "1"),
+        ("form[name]", "Physician"),
+        ("form[user_type]", "independent"),
+    ]);
+    let not_staff = call(
+        &router,
+        "save_profession",
+        &catalogue_change,
+        Some(&dalia_cookie),
+    )
+    .await;
+    assert_eq!(
+        not_staff.status,
+        StatusCode::FORBIDDEN,
+        "{}",
+        not_staff.body
+    );
+}

@@ -31,6 +31,19 @@ pub enum AuditAction {
     MemberDemoted,
     MemberDeactivated,
     MemberReactivated,
+    SponsorshipRequested,
+    SponsorshipAuthorized,
+    SponsorshipAccepted,
+    SponsorshipDeclined,
+    SponsorshipWithdrawn,
+    SponsorshipRevoked,
+    SponsorshipEnded,
+    SponsorshipEndedAutomatically,
+    CareConnectAccessGranted,
+    CareConnectAccessEnded,
+    CareConnectOpened,
+    ProfessionAdded,
+    ProfessionUpdated,
 }
 
 impl AuditAction {
@@ -62,6 +75,19 @@ impl AuditAction {
             AuditAction::MemberDemoted => "member_demoted",
             AuditAction::MemberDeactivated => "member_deactivated",
             AuditAction::MemberReactivated => "member_reactivated",
+            AuditAction::SponsorshipRequested => "sponsorship_requested",
+            AuditAction::SponsorshipAuthorized => "sponsorship_authorized",
+            AuditAction::SponsorshipAccepted => "sponsorship_accepted",
+            AuditAction::SponsorshipDeclined => "sponsorship_declined",
+            AuditAction::SponsorshipWithdrawn => "sponsorship_withdrawn",
+            AuditAction::SponsorshipRevoked => "sponsorship_revoked",
+            AuditAction::SponsorshipEnded => "sponsorship_ended",
+            AuditAction::SponsorshipEndedAutomatically => "sponsorship_ended_automatically",
+            AuditAction::CareConnectAccessGranted => "careconnect_access_granted",
+            AuditAction::CareConnectAccessEnded => "careconnect_access_ended",
+            AuditAction::CareConnectOpened => "careconnect_opened",
+            AuditAction::ProfessionAdded => "profession_added",
+            AuditAction::ProfessionUpdated => "profession_updated",
         }
     }
 }
@@ -92,6 +118,12 @@ impl AuditEntry {
 
     pub fn by(mut self, actor_account_id: i64) -> Self {
         self.actor_account_id = Some(actor_account_id);
+        self
+    }
+
+    /// The Authorizer an On-Behalf-Of user acted for.
+    pub fn on_behalf_of(mut self, authorizer_account_id: i64) -> Self {
+        self.on_behalf_of_account_id = Some(authorizer_account_id);
         self
     }
 

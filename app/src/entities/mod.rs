@@ -3,6 +3,7 @@
 pub mod account;
 pub mod account_identity;
 pub mod audit_event;
+pub mod careconnect_access;
 pub mod invitation;
 pub mod join_request;
 pub mod membership;
@@ -11,5 +12,6 @@ pub mod one_time_token;
 pub mod outbound_email;
 pub mod profession;
 pub mod session;
+pub mod sponsorship;
 pub mod worksite;
 pub mod worksite_search_term;

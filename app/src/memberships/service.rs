@@ -327,7 +327,26 @@ pub async fn change(
         return Err(AppError::Conflict(ALREADY_HANDLED.to_owned()));
     }
     let mut revoked_invitations = 0;
+    let mut sponsorship_parties = Vec::new();
     if change == MemberChange::SetInactive {
+        // Access from the worksite and the sponsorships there stop with the membership.
+        crate::access::service::end_current(
+            &txn,
+            worksite.id,
+            target.account_id,
+            "membership_inactive",
+        )
+        .await?;
+        sponsorship_parties = crate::sponsorships::service::end_automatically(
+            &txn,
+            crate::sponsorships::service::Ending::Member {
+                worksite_id: worksite.id,
+                account_id: target.account_id,
+            },
+            Some(actor),
+            client_addr,
+        )
+        .await?;
         // A former member's invitations no longer speak for the worksite.
         revoked_invitations = invitation::Entity::update_many()
             .col_expr(
@@ -371,6 +390,7 @@ pub async fn change(
     }
     let mut told = active_admins(&txn, worksite.id).await?;
     told.push(target.account_id);
+    told.extend(sponsorship_parties);
     txn.commit().await?;
     state.live.announce(told);
     Ok(())

@@ -8,6 +8,10 @@ pub enum NotificationKind {
     JoinRejected,
     InvitationAccepted,
     MembershipChanged,
+    SponsorshipRequested,
+    SponsorshipDecided,
+    SponsorshipEnded,
+    AccessChanged,
 }
 
 impl NotificationKind {
@@ -18,6 +22,10 @@ impl NotificationKind {
             NotificationKind::JoinRejected => "join_rejected",
             NotificationKind::InvitationAccepted => "invitation_accepted",
             NotificationKind::MembershipChanged => "membership_changed",
+            NotificationKind::SponsorshipRequested => "sponsorship_requested",
+            NotificationKind::SponsorshipDecided => "sponsorship_decided",
+            NotificationKind::SponsorshipEnded => "sponsorship_ended",
+            NotificationKind::AccessChanged => "access_changed",
         }
     }
 }

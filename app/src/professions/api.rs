@@ -7,3 +7,11 @@ pub async fn list_professions() -> Result<Vec<Profession>, AppError> {
     let state = use_context::<crate::platform::AppState>().ok_or(AppError::Internal)?;
     Ok(super::service::list(&state.db).await?)
 }
+
+/// The CareConnect team adds or changes a profession.
+#[server(prefix = "/api", endpoint = "save_profession")]
+pub async fn save_profession(form: super::types::ProfessionForm) -> Result<Profession, AppError> {
+    let ctx = crate::platform::RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    super::service::save(&ctx.state, account_id, &form, ctx.client_addr.as_deref()).await
+}

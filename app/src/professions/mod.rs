@@ -5,3 +5,4 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod types;
+pub mod ui;

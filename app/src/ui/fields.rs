@@ -165,6 +165,9 @@ pub fn SelectField(
     options: Vec<(String, String)>,
     #[prop(into)] placeholder: String,
     #[prop(optional)] required: bool,
+    /// The option chosen when the form opens.
+    #[prop(optional, into)]
+    selected: Option<String>,
 ) -> impl IntoView {
     let FieldIds { id, error_id, .. } = FieldIds::new(field, false);
     let message = field_message(errors, field);
@@ -181,10 +184,30 @@ pub fn SelectField(
                 <option value="">{placeholder}</option>
                 {options
                     .into_iter()
-                    .map(|(value, label)| view! { <option value=value>{label}</option> })
+                    .map(|(value, label)| {
+                        let chosen = selected.as_deref() == Some(value.as_str());
+                        view! { <option value=value selected=chosen>{label}</option> }
+                    })
                     .collect_view()}
             </select>
             <FieldMessage id=error_id message/>
+        </div>
+    }
+}
+
+/// A labelled checkbox; the form sends `name=on` when it is ticked and nothing otherwise.
+#[component]
+pub fn CheckboxField(
+    #[prop(into)] label: String,
+    #[prop(into)] name: String,
+    field: &'static str,
+    #[prop(optional)] checked: bool,
+) -> impl IntoView {
+    let FieldIds { id, .. } = FieldIds::new(field, false);
+    view! {
+        <div class="field field-checkbox">
+            <input id=id.clone() type="checkbox" name=name checked=checked/>
+            <label for=id>{label}</label>
         </div>
     }
 }

@@ -48,6 +48,7 @@ fn AccountMenu() -> impl IntoView {
                         Ok(SessionInfo { user: Some(user), .. }) => view! {
                             <span class="account-name">{user.full_name}</span>
                             <AfterHydration><NotificationsLink/></AfterHydration>
+                            {user.is_staff.then(|| view! { <a href="/staff/professions">"Profession Catalogue"</a> })}
                             <a href="/account">"Manage My Account"</a>
                             <ActionForm action=sign_out attr:class="inline-form">
                                 <button type="submit" class="button button-link">"Sign out"</button>

@@ -24,7 +24,7 @@ const RESET_LIFETIME: Duration = Duration::hours(1);
 
 pub const WRONG_CREDENTIALS: &str = "Incorrect username or password.";
 
-async fn find_by_email(
+pub async fn find_by_email(
     conn: &impl ConnectionTrait,
     email: &str,
 ) -> Result<Option<account::Model>, DbErr> {

@@ -4,6 +4,7 @@ use crate::accounts::types::CurrentUser;
 use crate::invitations::ui::InviteMembers;
 use crate::join_requests::ui::UsersRequestingAccess;
 use crate::memberships::ui::MemberList;
+use crate::sponsorships::ui::{SponsorshipPanel, SponsorshipTab};
 use crate::ui::*;
 use crate::worksites::api::{load_worksite, UpdateWorksite};
 use crate::worksites::types::WorksiteDetails;
@@ -98,11 +99,18 @@ fn TabPanel(
         Tab::Invite => view! { <InviteMembers code=details.code/> }.into_any(),
         Tab::Help => view! { <WorksiteHelp/> }.into_any(),
         Tab::Edit => view! { <EditWorksite details action=edit/> }.into_any(),
-        Tab::Sponsorships | Tab::MySponsors | Tab::MyOnBehalfOfUsers => view! {
-            <h2>{tab.label()}</h2>
-            <p>"This tab arrives in an upcoming release of the portal. Until then, contact the CareConnect team at "
-                <a href="mailto:CareConnect@phsa.ca">"CareConnect@phsa.ca"</a> "."</p>
-        }.into_any(),
+        Tab::Sponsorships => {
+            view! { <SponsorshipPanel code=details.code tab=SponsorshipTab::Sponsorships/> }
+                .into_any()
+        }
+        Tab::MySponsors => {
+            view! { <SponsorshipPanel code=details.code tab=SponsorshipTab::MySponsors/> }
+                .into_any()
+        }
+        Tab::MyOnBehalfOfUsers => {
+            view! { <SponsorshipPanel code=details.code tab=SponsorshipTab::MyOnBehalfOfUsers/> }
+                .into_any()
+        }
     }
 }
 

@@ -1,0 +1,15 @@
+//! Server functions of CareConnect access.
+
+use super::types::AccessOverview;
+use crate::error::AppError;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use {super::service, crate::platform::RequestContext};
+
+/// The signed-in person's CareConnect access, or the Authorizers they see it through.
+#[server(prefix = "/api", endpoint = "my_careconnect_access")]
+pub async fn my_careconnect_access() -> Result<AccessOverview, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::overview(ctx.db(), account_id).await
+}

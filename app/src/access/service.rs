@@ -1,0 +1,261 @@
+//! Granting and ending CareConnect access, and what a person sees of it.
+
+use super::types::*;
+use crate::audit::{self, AuditAction, AuditEntry};
+use crate::entities::{careconnect_access, worksite};
+use crate::error::AppError;
+use crate::memberships::service::{lock_worksite, membership_of, ACTIVE};
+use crate::notifications::{service::notify, types::NotificationKind};
+use crate::platform::{db::begin_write, time::display_time, AppState};
+use crate::professions::{service::person, types::UserType};
+use crate::sponsorships::service::{end_automatically, sponsors_of, Ending};
+use crate::worksites::service::{find_by_code, summary_of};
+use crate::worksites::types::WorksiteType;
+use chrono::Utc;
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, Set, SqlErr,
+};
+use serde_json::json;
+use std::collections::HashMap;
+
+/// The worksite a grant or its end is about, by its Worksite ID.
+async fn subject(conn: &impl ConnectionTrait, code: &str) -> Result<worksite::Model, AppError> {
+    find_by_code(conn, code)
+        .await?
+        .ok_or_else(|| AppError::NotFound("No worksite has this Worksite ID.".to_owned()))
+}
+
+/// Grants the person CareConnect access from the worksite, when every rule allows it.
+pub async fn grant(
+    state: &AppState,
+    account_id: i64,
+    code: &str,
+    granted_by: Option<i64>,
+) -> Result<(), AppError> {
+    let txn = begin_write(&state.db).await?;
+    let worksite = subject(&txn, code).await?;
+    lock_worksite(&txn, worksite.id).await?;
+    let who = person(&txn, account_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This account does not exist.".to_owned()))?;
+    if !who.profession.designation_order {
+        return Err(AppError::Refused(undesignated_notice(&who.profession.name)));
+    }
+    if who.user_type() == UserType::OnBehalfOf {
+        return Err(AppError::Refused(format!("{} is an On-Behalf-Of user: they see CareConnect through the Authorizers who sponsor them.", who.name())));
+    }
+    let worksite_type =
+        WorksiteType::from_code(&worksite.worksite_type).unwrap_or(WorksiteType::Other);
+    if !worksite_type.eligible_for_careconnect() {
+        return Err(AppError::Refused(format!(
+            "{} is a {} worksite: its members cannot be granted CareConnect access.",
+            worksite.name,
+            worksite_type.label()
+        )));
+    }
+    if membership_of(&txn, worksite.id, account_id)
+        .await?
+        .is_none_or(|m| m.status != ACTIVE)
+    {
+        return Err(AppError::Refused(format!(
+            "{} is not an active member of {}.",
+            who.name(),
+            worksite.name
+        )));
+    }
+    let inserted = careconnect_access::ActiveModel {
+        account_id: Set(account_id),
+        worksite_id: Set(worksite.id),
+        granted_at: Set(Utc::now()),
+        granted_by: Set(granted_by),
+        ended_at: Set(None),
+        end_reason: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    let row = match inserted {
+        Ok(row) => row,
+        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            return Err(AppError::Conflict(format!(
+                "{} already has CareConnect access from {}.",
+                who.name(),
+                worksite.name
+            )))
+        }
+        Err(error) => return Err(error.into()),
+    };
+    notify(
+        &txn,
+        account_id,
+        NotificationKind::AccessChanged,
+        &format!("You have CareConnect access from {}.", worksite.name),
+        "/",
+    )
+    .await?;
+    let mut entry = AuditEntry::new(
+        AuditAction::CareConnectAccessGranted,
+        format!("account:{account_id}"),
+    )
+    .at_worksite(worksite.id)
+    .with_details(json!({ "grant": row.id }));
+    if let Some(by) = granted_by {
+        entry = entry.by(by);
+    }
+    audit::record(&txn, entry).await?;
+    txn.commit().await?;
+    state.live.announce(vec![account_id]);
+    Ok(())
+}
+
+/// Ends the person's access from the worksite, and with it the sponsorships the person gives
+/// there; everyone concerned is told.
+pub async fn end(
+    state: &AppState,
+    account_id: i64,
+    code: &str,
+    ended_by: Option<i64>,
+    reason: &str,
+) -> Result<(), AppError> {
+    let txn = begin_write(&state.db).await?;
+    let worksite = subject(&txn, code).await?;
+    lock_worksite(&txn, worksite.id).await?;
+    if !end_current(&txn, worksite.id, account_id, reason).await? {
+        return Err(AppError::Conflict(
+            "This person has no CareConnect access from this worksite.".to_owned(),
+        ));
+    }
+    let mut told = end_automatically(
+        &txn,
+        Ending::AuthorizerAccess {
+            worksite_id: worksite.id,
+            account_id,
+        },
+        ended_by,
+        None,
+    )
+    .await?;
+    notify(
+        &txn,
+        account_id,
+        NotificationKind::AccessChanged,
+        &format!("Your CareConnect access from {} has ended.", worksite.name),
+        "/",
+    )
+    .await?;
+    let mut entry = AuditEntry::new(
+        AuditAction::CareConnectAccessEnded,
+        format!("account:{account_id}"),
+    )
+    .at_worksite(worksite.id)
+    .with_details(json!({ "reason": reason }));
+    if let Some(by) = ended_by {
+        entry = entry.by(by);
+    }
+    audit::record(&txn, entry).await?;
+    txn.commit().await?;
+    told.push(account_id);
+    state.live.announce(told);
+    Ok(())
+}
+
+/// Ends the current grant, if any, inside the caller's transaction (e.g. when the membership
+/// becomes inactive). Returns whether there was one.
+pub async fn end_current(
+    conn: &impl ConnectionTrait,
+    worksite_id: i64,
+    account_id: i64,
+    reason: &str,
+) -> Result<bool, AppError> {
+    let ended = careconnect_access::Entity::update_many()
+        .col_expr(careconnect_access::Column::EndedAt, Expr::value(Utc::now()))
+        .col_expr(careconnect_access::Column::EndReason, Expr::value(reason))
+        .filter(careconnect_access::Column::AccountId.eq(account_id))
+        .filter(careconnect_access::Column::WorksiteId.eq(worksite_id))
+        .filter(careconnect_access::Column::EndedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(ended.rows_affected > 0)
+}
+
+/// Current grants of these accounts, keyed by (account, worksite).
+async fn current_grants(
+    conn: &impl ConnectionTrait,
+    account_ids: &[i64],
+) -> Result<HashMap<(i64, i64), careconnect_access::Model>, AppError> {
+    Ok(careconnect_access::Entity::find()
+        .filter(careconnect_access::Column::AccountId.is_in(account_ids.iter().copied()))
+        .filter(careconnect_access::Column::EndedAt.is_null())
+        .order_by_asc(careconnect_access::Column::GrantedAt)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|grant| ((grant.account_id, grant.worksite_id), grant))
+        .collect())
+}
+
+/// What the person's home page says about their CareConnect access.
+pub async fn overview(
+    conn: &impl ConnectionTrait,
+    account_id: i64,
+) -> Result<AccessOverview, AppError> {
+    let me = person(conn, account_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let mut overview = AccessOverview {
+        user_type: me.user_type(),
+        profession: me.profession.name.clone(),
+        designated: me.profession.designation_order,
+        own: Vec::new(),
+        on_behalf_of: Vec::new(),
+    };
+    let worksites = |ids: Vec<i64>| async move {
+        Ok::<_, AppError>(
+            worksite::Entity::find()
+                .filter(worksite::Column::Id.is_in(ids))
+                .all(conn)
+                .await?
+                .into_iter()
+                .map(|w| (w.id, w))
+                .collect::<HashMap<_, _>>(),
+        )
+    };
+    if me.user_type() == UserType::OnBehalfOf {
+        let sponsors = sponsors_of(conn, account_id).await?;
+        let authorizer_ids: Vec<i64> = sponsors.iter().map(|s| s.authorizer_id).collect();
+        let grants = current_grants(conn, &authorizer_ids).await?;
+        let authorizers = crate::professions::service::people(conn, &authorizer_ids).await?;
+        let sites = worksites(sponsors.iter().map(|s| s.worksite_id).collect()).await?;
+        for sponsorship in sponsors {
+            let (Some(authorizer), Some(site)) = (
+                authorizers.get(&sponsorship.authorizer_id),
+                sites.get(&sponsorship.worksite_id),
+            ) else {
+                continue;
+            };
+            overview.on_behalf_of.push(ActingFor {
+                authorizer: authorizer.name(),
+                worksite: summary_of(site),
+                access_since: grants
+                    .get(&(sponsorship.authorizer_id, sponsorship.worksite_id))
+                    .map(|grant| display_time(grant.granted_at)),
+            });
+        }
+    } else {
+        let grants = current_grants(conn, &[account_id]).await?;
+        let sites = worksites(grants.values().map(|g| g.worksite_id).collect()).await?;
+        let mut own: Vec<AccessGrant> = grants
+            .values()
+            .filter_map(|grant| {
+                sites.get(&grant.worksite_id).map(|site| AccessGrant {
+                    worksite: summary_of(site),
+                    since: display_time(grant.granted_at),
+                })
+            })
+            .collect();
+        own.sort_by(|a, b| a.worksite.name.cmp(&b.worksite.name));
+        overview.own = own;
+    }
+    Ok(overview)
+}

@@ -1,0 +1,38 @@
+use crate::professions::types::UserType;
+use crate::worksites::types::WorksiteSummary;
+use serde::{Deserialize, Serialize};
+
+/// CareConnect access from one worksite.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessGrant {
+    pub worksite: WorksiteSummary,
+    /// Since when, in British Columbia's time.
+    pub since: String,
+}
+
+/// An On-Behalf-Of user's view through one sponsoring Authorizer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActingFor {
+    pub authorizer: String,
+    pub worksite: WorksiteSummary,
+    /// The Authorizer's access from that worksite, if they have it.
+    pub access_since: Option<String>,
+}
+
+/// What the home page shows about the person's CareConnect access.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessOverview {
+    pub user_type: UserType,
+    pub profession: String,
+    /// Without a Designation Order the profession cannot be granted access.
+    pub designated: bool,
+    /// Independent users and Authorizers: their own access.
+    pub own: Vec<AccessGrant>,
+    /// On-Behalf-Of users: the Authorizers they act for.
+    pub on_behalf_of: Vec<ActingFor>,
+}
+
+/// The sentence an undesignated profession reads wherever CareConnect access is offered.
+pub fn undesignated_notice(profession: &str) -> String {
+    format!("Your profession, {profession}, does not have a Ministry of Health Designation Order for CareConnect yet. You can register, join worksites and be listed as a member, but you cannot be granted CareConnect access until a Designation Order is approved for your profession.")
+}

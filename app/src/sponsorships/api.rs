@@ -1,0 +1,69 @@
+//! Server functions of sponsorships: each authenticates, then the service authorizes.
+
+use super::types::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use {super::service, crate::platform::RequestContext};
+
+/// The viewer's own sponsorships at the worksite.
+#[server(prefix = "/api", endpoint = "load_sponsorships")]
+pub async fn load_sponsorships(code: String) -> Result<SponsorshipsView, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::view(ctx.db(), account_id, &code).await
+}
+
+/// An On-Behalf-Of user asks an Authorizer of the worksite for sponsorship.
+#[server(prefix = "/api", endpoint = "request_sponsorship")]
+pub async fn request_sponsorship(code: String, membership_id: String) -> Result<String, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    let membership_id = chosen_member(&membership_id, "an Authorizer")?;
+    service::request(
+        &ctx.state,
+        account_id,
+        &code,
+        membership_id,
+        ctx.client_addr.as_deref(),
+    )
+    .await
+}
+
+/// An Authorizer sponsors an On-Behalf-Of member of the worksite directly.
+#[server(prefix = "/api", endpoint = "authorize_on_behalf_of_user")]
+pub async fn authorize_on_behalf_of_user(
+    code: String,
+    membership_id: String,
+) -> Result<String, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    let membership_id = chosen_member(&membership_id, "an On-Behalf-Of user")?;
+    service::authorize(
+        &ctx.state,
+        account_id,
+        &code,
+        membership_id,
+        ctx.client_addr.as_deref(),
+    )
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "change_sponsorship")]
+pub async fn change_sponsorship(
+    code: String,
+    sponsorship_id: i64,
+    change: SponsorshipChange,
+) -> Result<(), AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::change(
+        &ctx.state,
+        account_id,
+        &code,
+        sponsorship_id,
+        change,
+        ctx.client_addr.as_deref(),
+    )
+    .await
+}

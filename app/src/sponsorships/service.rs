@@ -1,0 +1,758 @@
+//! The sponsorship rules over a database connection or transaction. Every change locks the
+//! worksite first, so it is serialised with membership changes that end sponsorships.
+
+use super::emails;
+use super::types::*;
+use crate::audit::{self, AuditAction, AuditEntry};
+use crate::entities::{account, membership, profession, sponsorship, worksite};
+use crate::error::AppError;
+use crate::mail::outbox;
+use crate::memberships::service::{as_member, lock_worksite, ACTIVE, ALREADY_HANDLED};
+use crate::notifications::{service::notify, types::NotificationKind};
+use crate::platform::{db::begin_write, time::display_time, AppState};
+use crate::professions::{
+    service::{people, person, Person},
+    types::UserType,
+};
+use chrono::Utc;
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, SqlErr,
+};
+use serde_json::json;
+use std::collections::HashSet;
+
+pub const REQUESTED: &str = "requested";
+pub const ACTIVE_SPONSORSHIP: &str = "active";
+pub const DECLINED: &str = "declined";
+pub const WITHDRAWN: &str = "withdrawn";
+pub const ENDED: &str = "ended";
+const OPEN: [&str; 2] = [REQUESTED, ACTIVE_SPONSORSHIP];
+
+/// The most candidates a tab offers; a worksite rarely has more Authorizers or support staff.
+const CANDIDATE_LIMIT: u64 = 500;
+
+/// The viewer at a worksite where they are an active member, with their user type.
+async fn as_party(
+    conn: &impl ConnectionTrait,
+    viewer: i64,
+    code: &str,
+) -> Result<(worksite::Model, Person), AppError> {
+    let (worksite, _) = as_member(conn, viewer, code).await?;
+    let me = person(conn, viewer)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    Ok((worksite, me))
+}
+
+fn refuse_unless(me: &Person, side: UserType) -> Result<(), AppError> {
+    if me.user_type() == side {
+        return Ok(());
+    }
+    Err(AppError::Refused(match side {
+        UserType::Authorizer => {
+            "Only Authorizers (physicians and nurse practitioners) sponsor On-Behalf-Of users."
+                .to_owned()
+        }
+        _ => "Only On-Behalf-Of users (support staff such as MOAs) ask for sponsorship.".to_owned(),
+    }))
+}
+
+/// Another active member of the worksite, by membership id, who has the wanted user type.
+async fn counterpart(
+    conn: &impl ConnectionTrait,
+    worksite_id: i64,
+    membership_id: i64,
+    viewer: i64,
+    wanted: UserType,
+) -> Result<Person, AppError> {
+    let missing =
+        || AppError::NotFound("This person is not an active member of this worksite.".to_owned());
+    let membership = membership::Entity::find_by_id(membership_id)
+        .filter(membership::Column::WorksiteId.eq(worksite_id))
+        .filter(membership::Column::Status.eq(ACTIVE))
+        .one(conn)
+        .await?
+        .ok_or_else(missing)?;
+    if membership.account_id == viewer {
+        return Err(AppError::Refused("You cannot sponsor yourself.".to_owned()));
+    }
+    let other = person(conn, membership.account_id)
+        .await?
+        .ok_or_else(missing)?;
+    if other.user_type() != wanted {
+        return Err(AppError::Refused(format!(
+            "{} is not an {}: sponsorship joins an Authorizer and an On-Behalf-Of user.",
+            other.name(),
+            wanted.label()
+        )));
+    }
+    Ok(other)
+}
+
+fn listing(row: &sponsorship::Model, other: Option<&Person>) -> SponsorshipListing {
+    SponsorshipListing {
+        id: row.id,
+        name: other.map(Person::name).unwrap_or_default(),
+        profession: other.map(|p| p.profession.name.clone()).unwrap_or_default(),
+        since: display_time(row.decided_at.unwrap_or(row.requested_at)),
+    }
+}
+
+/// The viewer's own sponsorships at the worksite, and whom they could sponsor or ask.
+pub async fn view(
+    conn: &impl ConnectionTrait,
+    viewer: i64,
+    code: &str,
+) -> Result<SponsorshipsView, AppError> {
+    let (worksite, me) = as_party(conn, viewer, code).await?;
+    let (mine, wanted) = match me.user_type() {
+        UserType::Authorizer => (sponsorship::Column::AuthorizerId, UserType::OnBehalfOf),
+        UserType::OnBehalfOf => (sponsorship::Column::OboId, UserType::Authorizer),
+        UserType::Independent => {
+            return Ok(SponsorshipsView {
+                viewer_user_type: UserType::Independent,
+                pending: Vec::new(),
+                active: Vec::new(),
+                candidates: Vec::new(),
+            })
+        }
+    };
+    let rows = sponsorship::Entity::find()
+        .filter(sponsorship::Column::WorksiteId.eq(worksite.id))
+        .filter(mine.eq(viewer))
+        .filter(sponsorship::Column::Status.is_in(OPEN))
+        .order_by_asc(sponsorship::Column::RequestedAt)
+        .all(conn)
+        .await?;
+    let other_of = |row: &sponsorship::Model| match me.user_type() {
+        UserType::Authorizer => row.obo_id,
+        _ => row.authorizer_id,
+    };
+    let ids: Vec<i64> = rows.iter().map(other_of).collect();
+    let others = people(conn, &ids).await?;
+    let taken: HashSet<i64> = ids.iter().copied().collect();
+    let (pending, active): (Vec<_>, Vec<_>) = rows.iter().partition(|row| row.status == REQUESTED);
+    Ok(SponsorshipsView {
+        viewer_user_type: me.user_type(),
+        pending: pending
+            .into_iter()
+            .map(|row| listing(row, others.get(&other_of(row))))
+            .collect(),
+        active: active
+            .into_iter()
+            .map(|row| listing(row, others.get(&other_of(row))))
+            .collect(),
+        candidates: candidates(conn, worksite.id, wanted, viewer, &taken).await?,
+    })
+}
+
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct CandidateRow {
+    membership_id: i64,
+    account_id: i64,
+    given_name: String,
+    family_name: String,
+    profession: String,
+}
+
+/// Active members of the other user type with no open sponsorship with the viewer, by name.
+async fn candidates(
+    conn: &impl ConnectionTrait,
+    worksite_id: i64,
+    wanted: UserType,
+    viewer: i64,
+    taken: &HashSet<i64>,
+) -> Result<Vec<SponsorshipCandidate>, AppError> {
+    let rows = membership::Entity::find()
+        .join(JoinType::InnerJoin, membership::Relation::Account.def())
+        .join(
+            JoinType::InnerJoin,
+            account::Entity::belongs_to(profession::Entity)
+                .from(account::Column::ProfessionId)
+                .to(profession::Column::Id)
+                .into(),
+        )
+        .filter(membership::Column::WorksiteId.eq(worksite_id))
+        .filter(membership::Column::Status.eq(ACTIVE))
+        .filter(membership::Column::AccountId.ne(viewer))
+        .filter(profession::Column::UserType.eq(wanted.code()))
+        .select_only()
+        .column_as(membership::Column::Id, "membership_id")
+        .column_as(membership::Column::AccountId, "account_id")
+        .column_as(account::Column::GivenName, "given_name")
+        .column_as(account::Column::FamilyName, "family_name")
+        .column_as(profession::Column::Name, "profession")
+        .order_by_asc(account::Column::FamilyName)
+        .order_by_asc(account::Column::GivenName)
+        .limit(CANDIDATE_LIMIT)
+        .into_model::<CandidateRow>()
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|row| !taken.contains(&row.account_id))
+        .map(|row| SponsorshipCandidate {
+            membership_id: row.membership_id,
+            name: format!("{} {}", row.given_name, row.family_name),
+            profession: row.profession,
+        })
+        .collect())
+}
+
+fn already_open(authorizer: &Person, obo: &Person) -> AppError {
+    AppError::Conflict(format!(
+        "{} and {} already have a sponsorship, or a request for one, at this worksite.",
+        authorizer.name(),
+        obo.name()
+    ))
+}
+
+/// Writes a new sponsorship; the partial unique index refuses a second open one for the pair.
+async fn open(
+    conn: &impl ConnectionTrait,
+    worksite_id: i64,
+    authorizer: &Person,
+    obo: &Person,
+    requested_by: i64,
+    status: &str,
+) -> Result<sponsorship::Model, AppError> {
+    let now = Utc::now();
+    let inserted = sponsorship::ActiveModel {
+        worksite_id: Set(worksite_id),
+        authorizer_id: Set(authorizer.account.id),
+        obo_id: Set(obo.account.id),
+        status: Set(status.to_owned()),
+        requested_by: Set(requested_by),
+        requested_at: Set(now),
+        decided_at: Set((status == ACTIVE_SPONSORSHIP).then_some(now)),
+        ended_at: Set(None),
+        ended_by: Set(None),
+        end_reason: Set(None),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await;
+    match inserted {
+        Ok(row) => Ok(row),
+        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            Err(already_open(authorizer, obo))
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+fn entry(
+    action: AuditAction,
+    row: &sponsorship::Model,
+    actor: Option<i64>,
+    client_addr: Option<&str>,
+) -> AuditEntry {
+    let mut entry = AuditEntry::new(action, format!("sponsorship:{}", row.id))
+        .at_worksite(row.worksite_id)
+        .from_addr(client_addr)
+        .with_details(json!({ "authorizer": row.authorizer_id, "obo": row.obo_id }));
+    if let Some(actor) = actor {
+        entry = entry.by(actor);
+    }
+    entry
+}
+
+/// Emails and notifies one party about a sponsorship.
+async fn tell(
+    conn: &impl ConnectionTrait,
+    to: &Person,
+    email: crate::mail::message::Email,
+    kind: NotificationKind,
+    text: &str,
+    link: &str,
+) -> Result<(), AppError> {
+    if let Some(address) = &to.account.email {
+        outbox::enqueue(conn, address, email).await?;
+    }
+    notify(conn, to.account.id, kind, text, link).await?;
+    Ok(())
+}
+
+fn tab_link(worksite: &worksite::Model, tab: &str) -> String {
+    format!("/worksites/{}/{tab}", worksite.code)
+}
+
+/// An On-Behalf-Of user asks an Authorizer of the same worksite to sponsor them; the
+/// Authorizer is emailed and notified. Returns the Authorizer's name.
+pub async fn request(
+    state: &AppState,
+    obo_id: i64,
+    code: &str,
+    authorizer_membership_id: i64,
+    client_addr: Option<&str>,
+) -> Result<String, AppError> {
+    let txn = begin_write(&state.db).await?;
+    let (worksite, obo) = as_party(&txn, obo_id, code).await?;
+    refuse_unless(&obo, UserType::OnBehalfOf)?;
+    lock_worksite(&txn, worksite.id).await?;
+    let authorizer = counterpart(
+        &txn,
+        worksite.id,
+        authorizer_membership_id,
+        obo_id,
+        UserType::Authorizer,
+    )
+    .await?;
+    let row = open(&txn, worksite.id, &authorizer, &obo, obo_id, REQUESTED).await?;
+    let link = tab_link(&worksite, "sponsorships");
+    tell(
+        &txn,
+        &authorizer,
+        emails::requested(
+            &authorizer.name(),
+            &obo.name(),
+            &obo.profession.name,
+            &worksite.name,
+            &state.config.link(&link),
+        ),
+        NotificationKind::SponsorshipRequested,
+        &format!(
+            "{} asks you to sponsor their CareConnect access at {}.",
+            obo.name(),
+            worksite.name
+        ),
+        &link,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        entry(
+            AuditAction::SponsorshipRequested,
+            &row,
+            Some(obo_id),
+            client_addr,
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    state.live.announce(vec![authorizer.account.id, obo_id]);
+    Ok(authorizer.name())
+}
+
+/// An Authorizer sponsors an On-Behalf-Of member directly (accepting their request, if they
+/// sent one). Returns the On-Behalf-Of user's name.
+pub async fn authorize(
+    state: &AppState,
+    authorizer_id: i64,
+    code: &str,
+    obo_membership_id: i64,
+    client_addr: Option<&str>,
+) -> Result<String, AppError> {
+    let txn = begin_write(&state.db).await?;
+    let (worksite, authorizer) = as_party(&txn, authorizer_id, code).await?;
+    refuse_unless(&authorizer, UserType::Authorizer)?;
+    lock_worksite(&txn, worksite.id).await?;
+    let obo = counterpart(
+        &txn,
+        worksite.id,
+        obo_membership_id,
+        authorizer_id,
+        UserType::OnBehalfOf,
+    )
+    .await?;
+    let waiting = sponsorship::Entity::find()
+        .filter(sponsorship::Column::WorksiteId.eq(worksite.id))
+        .filter(sponsorship::Column::AuthorizerId.eq(authorizer_id))
+        .filter(sponsorship::Column::OboId.eq(obo.account.id))
+        .filter(sponsorship::Column::Status.eq(REQUESTED))
+        .one(&txn)
+        .await?;
+    let row = match waiting {
+        Some(request) => accept(&txn, &request, authorizer_id).await?,
+        None => {
+            open(
+                &txn,
+                worksite.id,
+                &authorizer,
+                &obo,
+                authorizer_id,
+                ACTIVE_SPONSORSHIP,
+            )
+            .await?
+        }
+    };
+    let link = tab_link(&worksite, "my-sponsors");
+    tell(
+        &txn,
+        &obo,
+        emails::sponsored(
+            &obo.name(),
+            &authorizer.name(),
+            &worksite.name,
+            &state.config.link(&link),
+        ),
+        NotificationKind::SponsorshipDecided,
+        &format!(
+            "{} now sponsors your CareConnect access at {}.",
+            authorizer.name(),
+            worksite.name
+        ),
+        &link,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        entry(
+            AuditAction::SponsorshipAuthorized,
+            &row,
+            Some(authorizer_id),
+            client_addr,
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    state.live.announce(vec![authorizer_id, obo.account.id]);
+    Ok(obo.name())
+}
+
+/// `requested → active`, once.
+async fn accept(
+    conn: &impl ConnectionTrait,
+    request: &sponsorship::Model,
+    authorizer_id: i64,
+) -> Result<sponsorship::Model, AppError> {
+    let now = Utc::now();
+    let accepted = sponsorship::Entity::update_many()
+        .col_expr(sponsorship::Column::Status, Expr::value(ACTIVE_SPONSORSHIP))
+        .col_expr(sponsorship::Column::DecidedAt, Expr::value(now))
+        .filter(sponsorship::Column::Id.eq(request.id))
+        .filter(sponsorship::Column::AuthorizerId.eq(authorizer_id))
+        .filter(sponsorship::Column::Status.eq(REQUESTED))
+        .exec(conn)
+        .await?;
+    if accepted.rows_affected != 1 {
+        return Err(AppError::Conflict(ALREADY_HANDLED.to_owned()));
+    }
+    Ok(sponsorship::Model {
+        status: ACTIVE_SPONSORSHIP.to_owned(),
+        decided_at: Some(now),
+        ..request.clone()
+    })
+}
+
+/// A party's change to their own sponsorship at the worksite; decided once, audited, and told
+/// to the other party. Anyone but the two parties is told it does not exist.
+pub async fn change(
+    state: &AppState,
+    actor: i64,
+    code: &str,
+    sponsorship_id: i64,
+    change: SponsorshipChange,
+    client_addr: Option<&str>,
+) -> Result<(), AppError> {
+    let txn = begin_write(&state.db).await?;
+    let (worksite, _) = as_party(&txn, actor, code).await?;
+    lock_worksite(&txn, worksite.id).await?;
+    let row = sponsorship::Entity::find_by_id(sponsorship_id)
+        .filter(sponsorship::Column::WorksiteId.eq(worksite.id))
+        .filter(
+            Condition::any()
+                .add(sponsorship::Column::AuthorizerId.eq(actor))
+                .add(sponsorship::Column::OboId.eq(actor)),
+        )
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This sponsorship does not exist.".to_owned()))?;
+    let actor_side = if row.authorizer_id == actor {
+        UserType::Authorizer
+    } else {
+        UserType::OnBehalfOf
+    };
+    if actor_side != change.by() {
+        return Err(AppError::Forbidden);
+    }
+    let from = if change.on_request() {
+        REQUESTED
+    } else {
+        ACTIVE_SPONSORSHIP
+    };
+    let now = Utc::now();
+    let mut update = sponsorship::Entity::update_many()
+        .filter(sponsorship::Column::Id.eq(row.id))
+        .filter(sponsorship::Column::Status.eq(from));
+    update = match change {
+        SponsorshipChange::Accept | SponsorshipChange::Decline => update
+            .col_expr(
+                sponsorship::Column::Status,
+                Expr::value(if change == SponsorshipChange::Accept {
+                    ACTIVE_SPONSORSHIP
+                } else {
+                    DECLINED
+                }),
+            )
+            .col_expr(sponsorship::Column::DecidedAt, Expr::value(now)),
+        SponsorshipChange::Withdraw | SponsorshipChange::Revoke | SponsorshipChange::End => update
+            .col_expr(
+                sponsorship::Column::Status,
+                Expr::value(if change == SponsorshipChange::Withdraw {
+                    WITHDRAWN
+                } else {
+                    ENDED
+                }),
+            )
+            .col_expr(sponsorship::Column::EndedAt, Expr::value(now))
+            .col_expr(sponsorship::Column::EndedBy, Expr::value(actor))
+            .col_expr(
+                sponsorship::Column::EndReason,
+                Expr::value(match change {
+                    SponsorshipChange::Withdraw => "withdrawn_by_obo",
+                    SponsorshipChange::Revoke => "revoked_by_authorizer",
+                    _ => "ended_by_obo",
+                }),
+            ),
+    };
+    if update.exec(&txn).await?.rows_affected != 1 {
+        return Err(AppError::Conflict(ALREADY_HANDLED.to_owned()));
+    }
+    let parties = people(&txn, &[row.authorizer_id, row.obo_id]).await?;
+    let (Some(authorizer), Some(obo)) = (parties.get(&row.authorizer_id), parties.get(&row.obo_id))
+    else {
+        return Err(AppError::Internal);
+    };
+    let (authorizer_name, obo_name) = (authorizer.name(), obo.name());
+    let site = worksite.name.as_str();
+    let obo_link = tab_link(&worksite, "my-sponsors");
+    let authorizer_link = tab_link(&worksite, "my-on-behalf-of-users");
+    let (action, to, kind, text, email, link) = match change {
+        SponsorshipChange::Accept => (
+            AuditAction::SponsorshipAccepted,
+            obo,
+            NotificationKind::SponsorshipDecided,
+            format!("{authorizer_name} accepted your sponsorship request at {site}."),
+            Some(emails::sponsored(
+                &obo_name,
+                &authorizer_name,
+                site,
+                &state.config.link(&obo_link),
+            )),
+            obo_link,
+        ),
+        SponsorshipChange::Decline => (
+            AuditAction::SponsorshipDeclined,
+            obo,
+            NotificationKind::SponsorshipDecided,
+            format!("{authorizer_name} declined your sponsorship request at {site}."),
+            Some(emails::declined(&obo_name, &authorizer_name, site)),
+            obo_link,
+        ),
+        SponsorshipChange::Withdraw => (
+            AuditAction::SponsorshipWithdrawn,
+            authorizer,
+            NotificationKind::SponsorshipEnded,
+            format!("{obo_name} withdrew their sponsorship request at {site}."),
+            None,
+            tab_link(&worksite, "sponsorships"),
+        ),
+        SponsorshipChange::Revoke => (
+            AuditAction::SponsorshipRevoked,
+            obo,
+            NotificationKind::SponsorshipEnded,
+            format!("{authorizer_name} no longer sponsors your CareConnect access at {site}."),
+            Some(emails::ended(
+                &obo_name,
+                &format!("{authorizer_name} revoked your sponsorship."),
+                &authorizer_name,
+                &obo_name,
+                site,
+            )),
+            obo_link,
+        ),
+        SponsorshipChange::End => (
+            AuditAction::SponsorshipEnded,
+            authorizer,
+            NotificationKind::SponsorshipEnded,
+            format!("{obo_name} ended your sponsorship of their CareConnect access at {site}."),
+            Some(emails::ended(
+                &authorizer_name,
+                &format!("{obo_name} ended the sponsorship."),
+                &authorizer_name,
+                &obo_name,
+                site,
+            )),
+            authorizer_link,
+        ),
+    };
+    match email {
+        Some(email) => tell(&txn, to, email, kind, &text, &link).await?,
+        None => notify(&txn, to.account.id, kind, &text, &link).await?,
+    }
+    audit::record(&txn, entry(action, &row, Some(actor), client_addr)).await?;
+    txn.commit().await?;
+    state.live.announce(vec![row.authorizer_id, row.obo_id]);
+    Ok(())
+}
+
+/// Which open sponsorships a change elsewhere ends.
+#[derive(Debug, Clone, Copy)]
+pub enum Ending {
+    /// Everything the person has at the worksite: their membership became inactive.
+    Member { worksite_id: i64, account_id: i64 },
+    /// What the Authorizer sponsors at the worksite: their CareConnect access from it ended.
+    AuthorizerAccess { worksite_id: i64, account_id: i64 },
+    /// Pairs that no longer join an Authorizer and an On-Behalf-Of user after the profession's
+    /// user type changed.
+    Profession { profession_id: i32 },
+}
+
+impl Ending {
+    fn reason(self) -> AutomaticEnd {
+        match self {
+            Ending::Member { .. } => AutomaticEnd::MembershipInactive,
+            Ending::AuthorizerAccess { .. } => AutomaticEnd::AccessEnded,
+            Ending::Profession { .. } => AutomaticEnd::UserTypeChanged,
+        }
+    }
+
+    fn condition(self) -> Condition {
+        match self {
+            Ending::Member {
+                worksite_id,
+                account_id,
+            } => Condition::all()
+                .add(sponsorship::Column::WorksiteId.eq(worksite_id))
+                .add(sponsorship::Column::Status.is_in(OPEN))
+                .add(
+                    Condition::any()
+                        .add(sponsorship::Column::AuthorizerId.eq(account_id))
+                        .add(sponsorship::Column::OboId.eq(account_id)),
+                ),
+            Ending::AuthorizerAccess {
+                worksite_id,
+                account_id,
+            } => Condition::all()
+                .add(sponsorship::Column::WorksiteId.eq(worksite_id))
+                .add(sponsorship::Column::Status.eq(ACTIVE_SPONSORSHIP))
+                .add(sponsorship::Column::AuthorizerId.eq(account_id)),
+            Ending::Profession { profession_id } => {
+                let with_profession = || {
+                    sea_orm::sea_query::Query::select()
+                        .column(account::Column::Id)
+                        .from(account::Entity)
+                        .and_where(account::Column::ProfessionId.eq(profession_id))
+                        .to_owned()
+                };
+                Condition::all()
+                    .add(sponsorship::Column::Status.is_in(OPEN))
+                    .add(
+                        Condition::any()
+                            .add(sponsorship::Column::AuthorizerId.in_subquery(with_profession()))
+                            .add(sponsorship::Column::OboId.in_subquery(with_profession())),
+                    )
+            }
+        }
+    }
+}
+
+/// Ends the open sponsorships `ending` covers, inside the caller's transaction; both parties
+/// are emailed and notified. Returns the accounts to announce the change to after commit.
+pub async fn end_automatically(
+    conn: &impl ConnectionTrait,
+    ending: Ending,
+    actor: Option<i64>,
+    client_addr: Option<&str>,
+) -> Result<Vec<i64>, AppError> {
+    let rows = sponsorship::Entity::find()
+        .filter(ending.condition())
+        .all(conn)
+        .await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = rows
+        .iter()
+        .flat_map(|row| [row.authorizer_id, row.obo_id])
+        .collect();
+    let parties = people(conn, &ids).await?;
+    let reason = ending.reason();
+    let mut told = Vec::new();
+    for row in rows {
+        let (Some(authorizer), Some(obo)) =
+            (parties.get(&row.authorizer_id), parties.get(&row.obo_id))
+        else {
+            continue;
+        };
+        if matches!(ending, Ending::Profession { .. })
+            && authorizer.user_type() == UserType::Authorizer
+            && obo.user_type() == UserType::OnBehalfOf
+        {
+            continue;
+        }
+        let ended = sponsorship::Entity::update_many()
+            .col_expr(sponsorship::Column::Status, Expr::value(ENDED))
+            .col_expr(sponsorship::Column::EndedAt, Expr::value(Utc::now()))
+            .col_expr(sponsorship::Column::EndedBy, Expr::value(actor))
+            .col_expr(sponsorship::Column::EndReason, Expr::value(reason.code()))
+            .filter(sponsorship::Column::Id.eq(row.id))
+            .filter(sponsorship::Column::Status.eq(row.status.clone()))
+            .exec(conn)
+            .await?;
+        if ended.rows_affected != 1 {
+            continue;
+        }
+        let Some(worksite) = worksite::Entity::find_by_id(row.worksite_id)
+            .one(conn)
+            .await?
+        else {
+            continue;
+        };
+        let why = reason.explanation(&authorizer.name(), &obo.name(), &worksite.name);
+        for (to, tab) in [(authorizer, "my-on-behalf-of-users"), (obo, "my-sponsors")] {
+            tell(
+                conn,
+                to,
+                emails::ended(
+                    &to.name(),
+                    &why,
+                    &authorizer.name(),
+                    &obo.name(),
+                    &worksite.name,
+                ),
+                NotificationKind::SponsorshipEnded,
+                &format!(
+                    "{}'s sponsorship of {} at {} ended. {why}",
+                    authorizer.name(),
+                    obo.name(),
+                    worksite.name
+                ),
+                &tab_link(&worksite, tab),
+            )
+            .await?;
+            told.push(to.account.id);
+        }
+        audit::record(
+            conn,
+            entry(
+                AuditAction::SponsorshipEndedAutomatically,
+                &row,
+                actor,
+                client_addr,
+            )
+            .with_details(json!({
+                "authorizer": row.authorizer_id,
+                "obo": row.obo_id,
+                "reason": reason.code(),
+            })),
+        )
+        .await?;
+    }
+    Ok(told)
+}
+
+/// The Authorizers who sponsor the person now, by worksite id.
+pub async fn sponsors_of(
+    conn: &impl ConnectionTrait,
+    obo_id: i64,
+) -> Result<Vec<sponsorship::Model>, AppError> {
+    Ok(sponsorship::Entity::find()
+        .filter(sponsorship::Column::OboId.eq(obo_id))
+        .filter(sponsorship::Column::Status.eq(ACTIVE_SPONSORSHIP))
+        .order_by_asc(sponsorship::Column::DecidedAt)
+        .all(conn)
+        .await?)
+}

@@ -1,0 +1,166 @@
+use crate::professions::types::UserType;
+use serde::{Deserialize, Serialize};
+
+/// The other party of a sponsorship, as the viewer sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SponsorshipListing {
+    pub id: i64,
+    pub name: String,
+    pub profession: String,
+    /// When it was asked for (pending) or began (active), in British Columbia's time.
+    pub since: String,
+}
+
+/// A member the viewer could sponsor, or ask for sponsorship.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SponsorshipCandidate {
+    pub membership_id: i64,
+    pub name: String,
+    pub profession: String,
+}
+
+/// The viewer's own sponsorships at one worksite; nobody else's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SponsorshipsView {
+    pub viewer_user_type: UserType,
+    /// Authorizers: requests waiting for their decision. On-Behalf-Of users: the requests they
+    /// sent that wait for an Authorizer.
+    pub pending: Vec<SponsorshipListing>,
+    /// Authorizers: the On-Behalf-Of users they sponsor. On-Behalf-Of users: their sponsors.
+    pub active: Vec<SponsorshipListing>,
+    /// Authorizers: On-Behalf-Of members they could authorize. On-Behalf-Of users: Authorizers
+    /// they could ask.
+    pub candidates: Vec<SponsorshipCandidate>,
+}
+
+/// The member chosen in a sponsorship form's list, by membership id.
+pub fn chosen_member(value: &str, whom: &str) -> Result<i64, crate::error::AppError> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| crate::error::AppError::invalid("membership_id", format!("Choose {whom}.")))
+}
+
+/// What a party does to a sponsorship; each has one side and one starting state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SponsorshipChange {
+    /// The Authorizer accepts a request.
+    Accept,
+    /// The Authorizer declines a request.
+    Decline,
+    /// The On-Behalf-Of user takes back their request.
+    Withdraw,
+    /// The Authorizer ends an active sponsorship.
+    Revoke,
+    /// The On-Behalf-Of user ends an active sponsorship.
+    End,
+}
+
+impl SponsorshipChange {
+    pub fn label(self) -> &'static str {
+        match self {
+            SponsorshipChange::Accept => "Accept",
+            SponsorshipChange::Decline => "Decline",
+            SponsorshipChange::Withdraw => "Withdraw Request",
+            SponsorshipChange::Revoke => "Revoke",
+            SponsorshipChange::End => "End Sponsorship",
+        }
+    }
+
+    /// Which side may make the change.
+    pub fn by(self) -> UserType {
+        match self {
+            SponsorshipChange::Accept | SponsorshipChange::Decline | SponsorshipChange::Revoke => {
+                UserType::Authorizer
+            }
+            SponsorshipChange::Withdraw | SponsorshipChange::End => UserType::OnBehalfOf,
+        }
+    }
+
+    /// Whether it applies to a pending request (or else to an active sponsorship).
+    pub fn on_request(self) -> bool {
+        matches!(
+            self,
+            SponsorshipChange::Accept | SponsorshipChange::Decline | SponsorshipChange::Withdraw
+        )
+    }
+
+    /// The guide's "Confirmation" wording, about the other party.
+    pub fn confirmation(self, name: &str) -> String {
+        match self {
+            SponsorshipChange::Accept => format!("ACCEPT {name}'s request. {name} will see CareConnect on your behalf, as you would."),
+            SponsorshipChange::Decline => format!("DECLINE {name}'s request for sponsorship."),
+            SponsorshipChange::Withdraw => format!("WITHDRAW your request to {name}."),
+            SponsorshipChange::Revoke => format!("REVOKE {name}'s sponsorship. {name} will no longer see CareConnect on your behalf."),
+            SponsorshipChange::End => format!("END your sponsorship by {name}. You will no longer see CareConnect on {name}'s behalf."),
+        }
+    }
+
+    pub fn done(self, name: &str) -> String {
+        match self {
+            SponsorshipChange::Accept => format!("You now sponsor {name}."),
+            SponsorshipChange::Decline => format!("You declined {name}'s request."),
+            SponsorshipChange::Withdraw => format!("Your request to {name} is withdrawn."),
+            SponsorshipChange::Revoke => format!("You no longer sponsor {name}."),
+            SponsorshipChange::End => format!("{name} no longer sponsors you."),
+        }
+    }
+}
+
+/// Why a sponsorship ended without either party ending it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AutomaticEnd {
+    /// One party's membership of the worksite became inactive.
+    MembershipInactive,
+    /// The Authorizer's CareConnect access from the worksite ended.
+    AccessEnded,
+    /// The CareConnect team changed a profession's user type.
+    UserTypeChanged,
+}
+
+impl AutomaticEnd {
+    pub fn code(self) -> &'static str {
+        match self {
+            AutomaticEnd::MembershipInactive => "membership_inactive",
+            AutomaticEnd::AccessEnded => "access_ended",
+            AutomaticEnd::UserTypeChanged => "user_type_changed",
+        }
+    }
+
+    /// Why, in words both parties read.
+    pub fn explanation(self, authorizer: &str, obo: &str, worksite: &str) -> String {
+        match self {
+            AutomaticEnd::MembershipInactive => format!("{authorizer} and {obo} are no longer both active members of {worksite}."),
+            AutomaticEnd::AccessEnded => format!("{authorizer}'s CareConnect access from {worksite} ended."),
+            AutomaticEnd::UserTypeChanged => format!("The CareConnect team changed which professions sponsor and which are sponsored, and {authorizer} and {obo} no longer fit."),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_choice_is_a_field_error() {
+        assert_eq!(chosen_member(" 42 ", "an Authorizer"), Ok(42));
+        let error = chosen_member("", "an Authorizer").unwrap_err();
+        assert_eq!(
+            error.field_errors().and_then(|e| e.get("membership_id")),
+            Some("Choose an Authorizer.")
+        );
+    }
+
+    #[test]
+    fn each_change_belongs_to_one_side() {
+        use SponsorshipChange::*;
+        for change in [Accept, Decline, Revoke] {
+            assert_eq!(change.by(), UserType::Authorizer);
+        }
+        for change in [Withdraw, End] {
+            assert_eq!(change.by(), UserType::OnBehalfOf);
+        }
+        assert!(Accept.on_request() && Decline.on_request() && Withdraw.on_request());
+        assert!(!Revoke.on_request() && !End.on_request());
+    }
+}

@@ -1,0 +1,624 @@
+//! Sponsorships, CareConnect access and the profession catalogue on a real database (SQLite,
+//! or PostgreSQL with TEST_DATABASE_URL): who may sponsor whom, who sees and changes what,
+//! one outcome for concurrent decisions, and the automatic ends.
+#![cfg(feature = "test-support")]
+
+use app::access::service as access;
+use app::entities::{audit_event, sponsorship};
+use app::error::AppError;
+use app::memberships::{service as memberships, types::MemberChange};
+use app::platform::AppState;
+use app::professions::{service as professions, types::ProfessionForm};
+use app::sponsorships::{service as sponsorships, types::*};
+use app::testing::*;
+use app::worksites::types::WorksiteSummary;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+/// A clinic with an administrator (Dr Dalia Eighteen), a second physician, an MOA, an LPN and a
+/// pharmacist, all active members.
+struct Clinic {
+    site: WorksiteSummary,
+    dalia: i64,
+    nora: i64,
+    greg: i64,
+    lena: i64,
+    pia: i64,
+}
+
+async fn clinic(state: &AppState) -> Clinic {
+    let dalia = quick_account(state, "dalia", "Dalia", "Eighteen", "physician").await;
+    let nora = quick_account(state, "nora", "Nora", "Practitioner", "nurse_practitioner").await;
+    let greg = quick_account(state, "greg", "Gregory", "Nineteen", "moa").await;
+    let lena = quick_account(state, "lena", "Lena", "Twenty", "lpn").await;
+    let pia = quick_account(state, "pia", "Pia", "Pharm", "pharmacist").await;
+    let site = register_worksite(
+        state,
+        dalia,
+        &worksite_form("Barclay Clinic", "1234 Barclay St", "V6E 1H4"),
+    )
+    .await;
+    for member in [nora, greg, lena, pia] {
+        add_member(state, &site.code, member, false).await;
+    }
+    Clinic {
+        site,
+        dalia,
+        nora,
+        greg,
+        lena,
+        pia,
+    }
+}
+
+async fn membership_id(state: &AppState, code: &str, account: i64) -> i64 {
+    let worksite = app::worksites::service::find_by_code(&state.db, code)
+        .await
+        .unwrap()
+        .unwrap();
+    memberships::membership_of(&state.db, worksite.id, account)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+async fn ask(state: &AppState, obo: i64, code: &str, authorizer: i64) -> Result<String, AppError> {
+    let target = membership_id(state, code, authorizer).await;
+    sponsorships::request(state, obo, code, target, None).await
+}
+
+async fn authorize(
+    state: &AppState,
+    authorizer: i64,
+    code: &str,
+    obo: i64,
+) -> Result<String, AppError> {
+    let target = membership_id(state, code, obo).await;
+    sponsorships::authorize(state, authorizer, code, target, None).await
+}
+
+async fn open_rows(state: &AppState) -> Vec<sponsorship::Model> {
+    sponsorship::Entity::find()
+        .filter(sponsorship::Column::Status.is_in(["requested", "active"]))
+        .all(&state.db)
+        .await
+        .unwrap()
+}
+
+async fn count_audit(state: &AppState, action: &str) -> u64 {
+    audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq(action))
+        .count(&state.db)
+        .await
+        .unwrap()
+}
+
+fn email(username: &str) -> String {
+    format!("{username}@clinic.example")
+}
+
+#[tokio::test]
+async fn an_obo_user_asks_an_authorizer_who_accepts_and_is_then_seen_on_behalf_of() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let c = clinic(state).await;
+    let code = &c.site.code;
+
+    let view = sponsorships::view(&state.db, c.greg, code).await.unwrap();
+    let names: Vec<_> = view.candidates.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["Dalia Eighteen", "Nora Practitioner"],
+        "Authorizers only"
+    );
+
+    assert_eq!(
+        ask(state, c.greg, code, c.dalia).await.unwrap(),
+        "Dalia Eighteen"
+    );
+    let request = last_email_to(&state.db, &email("dalia")).await;
+    assert_eq!(request.subject, "Sponsorship Request from Gregory Nineteen");
+    assert!(request
+        .body_text
+        .contains(&format!("/worksites/{code}/sponsorships")));
+    let dalia_view = sponsorships::view(&state.db, c.dalia, code).await.unwrap();
+    assert_eq!(dalia_view.pending.len(), 1);
+    assert_eq!(dalia_view.pending[0].name, "Gregory Nineteen");
+    let names: Vec<_> = dalia_view
+        .candidates
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["Lena Twenty"],
+        "On-Behalf-Of members not yet asking"
+    );
+
+    let id = dalia_view.pending[0].id;
+    sponsorships::change(state, c.dalia, code, id, SponsorshipChange::Accept, None)
+        .await
+        .unwrap();
+    let accepted = last_email_to(&state.db, &email("greg")).await;
+    assert_eq!(
+        accepted.subject,
+        "Dalia Eighteen now sponsors your CareConnect access"
+    );
+    let greg_view = sponsorships::view(&state.db, c.greg, code).await.unwrap();
+    assert_eq!(greg_view.active[0].name, "Dalia Eighteen");
+    assert!(greg_view.pending.is_empty());
+
+    // Greg sees CareConnect as Dr Eighteen would, once she has access.
+    let overview = access::overview(&state.db, c.greg).await.unwrap();
+    assert_eq!(overview.on_behalf_of.len(), 1);
+    assert_eq!(overview.on_behalf_of[0].authorizer, "Dalia Eighteen");
+    assert_eq!(overview.on_behalf_of[0].access_since, None);
+    access::grant(state, c.dalia, code, None).await.unwrap();
+    let overview = access::overview(&state.db, c.greg).await.unwrap();
+    assert!(overview.on_behalf_of[0].access_since.is_some());
+    assert_eq!(
+        access::overview(&state.db, c.dalia)
+            .await
+            .unwrap()
+            .own
+            .len(),
+        1
+    );
+    for action in ["sponsorship_requested", "sponsorship_accepted"] {
+        assert_eq!(count_audit(state, action).await, 1, "{action}");
+    }
+}
+
+#[tokio::test]
+async fn an_authorizer_authorizes_directly_and_a_waiting_request_becomes_that_sponsorship() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let c = clinic(state).await;
+    let code = &c.site.code;
+    assert_eq!(
+        authorize(state, c.nora, code, c.lena).await.unwrap(),
+        "Lena Twenty"
+    );
+    assert_eq!(
+        last_email_to(&state.db, &email("lena")).await.subject,
+        "Nora Practitioner now sponsors your CareConnect access"
+    );
+    ask(state, c.greg, code, c.nora).await.unwrap();
+    authorize(state, c.nora, code, c.greg).await.unwrap();
+    let open = open_rows(state).await;
+    assert_eq!(open.len(), 2, "the request was accepted, not doubled");
+    assert!(open.iter().all(|row| row.status == "active"));
+    let nora_view = sponsorships::view(&state.db, c.nora, code).await.unwrap();
+    assert_eq!(nora_view.active.len(), 2);
+    assert!(nora_view.candidates.is_empty());
+    // Once more for the same pair: refused, nothing written.
+    assert!(matches!(
+        authorize(state, c.nora, code, c.greg).await,
+        Err(AppError::Conflict(_))
+    ));
+    assert!(matches!(
+        ask(state, c.greg, code, c.nora).await,
+        Err(AppError::Conflict(_))
+    ));
+    assert_eq!(open_rows(state).await.len(), 2);
+}
+
+#[tokio::test]
+async fn only_an_authorizer_and_an_obo_user_of_the_same_worksite_can_be_paired() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let c = clinic(state).await;
+    let code = &c.site.code;
+    // Independent users neither ask nor sponsor; Authorizers do not ask; OBO users do not sponsor.
+    assert!(matches!(
+        ask(state, c.pia, code, c.dalia).await,
+        Err(AppError::Refused(_))
+    ));
+    assert!(matches!(
+        authorize(state, c.pia, code, c.greg).await,
+        Err(AppError::Refused(_))
+    ));
+    assert!(matches!(
+        ask(state, c.nora, code, c.dalia).await,
+        Err(AppError::Refused(_))
+    ));
+    assert!(matches!(
+        authorize(state, c.greg, code, c.lena).await,
+        Err(AppError::Refused(_))
+    ));
+    // The counterpart must have the other user type, and never be oneself.
+    assert!(matches!(
+        ask(state, c.greg, code, c.lena).await,
+        Err(AppError::Refused(_))
+    ));
+    assert!(matches!(
+        ask(state, c.greg, code, c.pia).await,
+        Err(AppError::Refused(_))
+    ));
+    assert!(matches!(
+        authorize(state, c.dalia, code, c.nora).await,
+        Err(AppError::Refused(_))
+    ));
+    assert!(matches!(
+        authorize(state, c.dalia, code, c.dalia).await,
+        Err(AppError::Refused(_))
+    ));
+    // A physician of another worksite, by their membership id there: not found here.
+    let other_doctor = quick_account(state, "omar", "Omar", "Other", "physician").await;
+    let other = register_worksite(
+        state,
+        other_doctor,
+        &worksite_form("Other Clinic", "99 Main St", "V5K 0A1"),
+    )
+    .await;
+    let foreign = membership_id(state, &other.code, other_doctor).await;
+    assert!(matches!(
+        sponsorships::request(state, c.greg, code, foreign, None).await,
+        Err(AppError::NotFound(_))
+    ));
+    // Nobody acts at a worksite they are not an active member of.
+    let outsider = quick_account(state, "olga", "Olga", "Outside", "moa").await;
+    let dalia_membership = membership_id(state, code, c.dalia).await;
+    assert!(matches!(
+        sponsorships::request(state, outsider, code, dalia_membership, None).await,
+        Err(AppError::NotFound(_))
+    ));
+    assert!(matches!(
+        sponsorships::view(&state.db, outsider, code).await,
+        Err(AppError::NotFound(_))
+    ));
+    assert!(open_rows(state).await.is_empty());
+    assert_eq!(count_audit(state, "sponsorship_requested").await, 0);
+}
+
+#[tokio::test]
+async fn only_the_two_parties_see_or_change_a_sponsorship() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let c = clinic(state).await;
+    let code = &c.site.code;
+    ask(state, c.greg, code, c.nora).await.unwrap();
+    let id = open_rows(state).await[0].id;
+    // Dr Eighteen administers the worksite, but the sponsorship is not hers.
+    for (actor, change) in [
+        (c.dalia, SponsorshipChange::Accept),
+        (c.dalia, SponsorshipChange::Decline),
+        (c.lena, SponsorshipChange::Withdraw),
+        (c.pia, SponsorshipChange::Accept),
+    ] {
+        assert!(
+            matches!(
+                sponsorships::change(state, actor, code, id, change, None).await,
+                Err(AppError::NotFound(_))
+            ),
+            "{actor} {change:?}"
+        );
+    }
+    assert!(sponsorships::view(&state.db, c.dalia, code)
+        .await
+        .unwrap()
+        .pending
+        .is_empty());
+    // Each party makes only their own side's changes.
+    assert!(matches!(
+        sponsorships::change(state, c.greg, code, id, SponsorshipChange::Accept, None).await,
+        Err(AppError::Forbidden)
+    ));
+    assert!(matches!(
+        sponsorships::change(state, c.nora, code, id, SponsorshipChange::Withdraw, None).await,
+        Err(AppError::Forbidden)
+    ));
+    // Not yet active: nothing to revoke.
+    assert!(matches!(
+        sponsorships::change(state, c.nora, code, id, SponsorshipChange::Revoke, None).await,
+        Err(AppError::Conflict(_))
+    ));
+    sponsorships::change(state, c.greg, code, id, SponsorshipChange::Withdraw, None)
+        .await
+        .unwrap();
+    assert!(open_rows(state).await.is_empty());
+}
+
+#[tokio::test]
+async fn concurrent_accept_and_decline_have_one_outcome() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let c = clinic(state).await;
+    let code = c.site.code.clone();
+    ask(state, c.greg, &code, c.dalia).await.unwrap();
+    let id = open_rows(state).await[0].id;
+    let attempts = [
+        SponsorshipChange::Accept,
+        SponsorshipChange::Decline,
+        SponsorshipChange::Accept,
+        SponsorshipChange::Decline,
+    ];
+    let handles: Vec<_> = attempts
+        .into_iter()
+        .map(|change| {
+            let (state, code) = (state.clone(), code.clone());
+            tokio::spawn(async move {
+                sponsorships::change(&state, c.dalia, &code, id, change, None).await
+            })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for handle in handles {
+        outcomes.push(handle.await.unwrap());
+    }
+    assert_eq!(
+        outcomes.iter().filter(|o| o.is_ok()).count(),
+        1,
+        "{outcomes:?}"
+    );
+    assert!(outcomes
+        .iter()
+        .filter(|o| o.is_err())
+        .all(|o| matches!(o, Err(AppError::Conflict(_)))));
+    let decided = count_audit(state, "sponsorship_accepted").await
+        + count_audit(state, "sponsorship_declined").await;
+    assert_eq!(decided, 1);
+    assert_eq!(emails_to(&state.db, &email("greg")).await.len(), 1);
+}
+
+#[tokio::test]
+async fn either_party_ends_an_active_sponsorship_and_the_other_is_told() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let c = clinic(state).await;
+    let code = &c.site.code;
+    authorize(state, c.dalia, code, c.greg).await.unwrap();
+    authorize(state, c.dalia, code, c.lena).await.unwrap();
+    let rows = open_rows(state).await;
+    let with = |obo: i64| rows.iter().find(|r| r.obo_id == obo).unwrap().id;
+    sponsorships::change(
+        state,
+        c.dalia,
+        code,
+        with(c.greg),
+        SponsorshipChange::Revoke,
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(last_email_to(&state.db, &email("greg"))
+        .await
+        .subject
+        .starts_with("Sponsorship ended"));
+    sponsorships::change(
+        state,
+        c.lena,
+        code,
+        with(c.lena),
+        SponsorshipChange::End,
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(last_email_to(&state.db, &email("dalia"))
+        .await
+        .body_text
+        .contains("Lena Twenty ended the sponsorship."));
+    assert!(open_rows(state).await.is_empty());
+    // A second revocation is already handled.
+    assert!(matches!(
+        sponsorships::change(
+            state,
+            c.dalia,
+            code,
+            with(c.greg),
+            SponsorshipChange::Revoke,
+            None
+        )
+        .await,
+        Err(AppError::Conflict(_))
+    ));
+    // They can start again afterwards.
+    ask(state, c.greg, code, c.dalia).await.unwrap();
+}
+
+#[tokio::test]
+async fn sponsorships_end_when_a_membership_becomes_inactive_and_both_are_told() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let c = clinic(state).await;
+    let code = &c.site.code;
+    authorize(state, c.nora, code, c.greg).await.unwrap();
+    ask(state, c.lena, code, c.nora).await.unwrap();
+    authorize(state, c.dalia, code, c.greg).await.unwrap();
+    access::grant(state, c.nora, code, None).await.unwrap();
+    // The administrator sets Nora inactive: her sponsorship and the request to her end, and so
+    // does her access from the worksite; Dr Eighteen's sponsorship of Greg stays.
+    let nora_membership = membership_id(state, code, c.nora).await;
+    memberships::change(
+        state,
+        c.dalia,
+        code,
+        nora_membership,
+        MemberChange::SetInactive,
+        None,
+    )
+    .await
+    .unwrap();
+    let open = open_rows(state).await;
+    assert_eq!(open.len(), 1);
+    assert_eq!((open[0].authorizer_id, open[0].obo_id), (c.dalia, c.greg));
+    for told in ["nora", "greg", "lena"] {
+        let last = last_email_to(&state.db, &email(told)).await;
+        assert!(
+            last.subject.starts_with("Sponsorship ended"),
+            "{told}: {}",
+            last.subject
+        );
+        assert!(
+            last.body_text.contains("no longer both active members"),
+            "{told}"
+        );
+    }
+    assert_eq!(
+        count_audit(state, "sponsorship_ended_automatically").await,
+        2
+    );
+    assert!(access::overview(&state.db, c.nora)
+        .await
+        .unwrap()
+        .own
+        .is_empty());
+    // The OBO side too.
+    let greg_membership = membership_id(state, code, c.greg).await;
+    memberships::change(
+        state,
+        c.dalia,
+        code,
+        greg_membership,
+        MemberChange::SetInactive,
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(open_rows(state).await.is_empty());
+}
+
+#[tokio::test]
+async fn sponsorships_end_when_the_authorizers_access_ends() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let c = clinic(state).await;
+    let code = &c.site.code;
+    access::grant(state, c.dalia, code, None).await.unwrap();
+    authorize(state, c.dalia, code, c.greg).await.unwrap();
+    ask(state, c.lena, code, c.dalia).await.unwrap();
+    access::end(state, c.dalia, code, None, "ended_by_operator")
+        .await
+        .unwrap();
+    let open = open_rows(state).await;
+    assert_eq!(open.len(), 1, "the pending request stays");
+    assert_eq!(open[0].status, "requested");
+    for told in ["dalia", "greg"] {
+        assert!(last_email_to(&state.db, &email(told))
+            .await
+            .body_text
+            .contains("CareConnect access from Barclay Clinic ended"));
+    }
+    assert!(matches!(
+        access::end(state, c.dalia, code, None, "again").await,
+        Err(AppError::Conflict(_))
+    ));
+}
+
+#[tokio::test]
+async fn access_is_granted_only_when_every_rule_allows_it() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let c = clinic(state).await;
+    let code = &c.site.code;
+    // On-Behalf-Of users see CareConnect through their sponsors.
+    assert!(matches!(
+        access::grant(state, c.greg, code, None).await,
+        Err(AppError::Refused(_))
+    ));
+    // Professions without a Designation Order may join and be listed, never granted access.
+    let physio = quick_account(state, "phil", "Phil", "Physio", "physiotherapist").await;
+    add_member(state, code, physio, false).await;
+    let listed = memberships::list(&state.db, c.dalia, code, true, "Physio", 0)
+        .await
+        .unwrap();
+    assert_eq!(listed.members.len(), 1);
+    match access::grant(state, physio, code, None).await {
+        Err(AppError::Refused(message)) => assert!(message.contains("Designation Order")),
+        other => panic!("{other:?}"),
+    }
+    let overview = access::overview(&state.db, physio).await.unwrap();
+    assert!(!overview.designated);
+    // Ineligible worksite types and inactive members are refused.
+    let mut home_office = worksite_form("Home Office", "7 Home St", "V6E 1H4");
+    home_office.worksite_type = app::worksites::types::WorksiteType::Other.code().to_owned();
+    let home = register_worksite(state, c.pia, &home_office).await;
+    assert!(matches!(
+        access::grant(state, c.pia, &home.code, None).await,
+        Err(AppError::Refused(_))
+    ));
+    let outsider = quick_account(state, "ivan", "Ivan", "Inde", "pharmacist").await;
+    assert!(matches!(
+        access::grant(state, outsider, code, None).await,
+        Err(AppError::Refused(_))
+    ));
+    // Once, not twice.
+    access::grant(state, c.pia, code, None).await.unwrap();
+    assert!(matches!(
+        access::grant(state, c.pia, code, None).await,
+        Err(AppError::Conflict(_))
+    ));
+    assert_eq!(count_audit(state, "careconnect_access_granted").await, 1);
+}
+
+#[tokio::test]
+async fn staff_edit_the_catalogue_and_a_changed_user_type_ends_what_it_no_longer_allows() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let c = clinic(state).await;
+    let code = &c.site.code;
+    authorize(state, c.nora, code, c.lena).await.unwrap();
+    authorize(state, c.dalia, code, c.greg).await.unwrap();
+    let staff = quick_account(state, "sam", "Sam", "Staff", "counsellor").await;
+    app::accounts::service::grant_staff(state, &email("sam"))
+        .await
+        .unwrap();
+    let lpn = profession_id(&state.db, "lpn").await;
+    let form = |user_type: &str| ProfessionForm {
+        id: lpn.to_string(),
+        name: "Licensed Practical Nurse".to_owned(),
+        user_type: user_type.to_owned(),
+        designation_order: Some("on".to_owned()),
+        requires_licence: Some("on".to_owned()),
+        requires_hpcaa: None,
+    };
+    // Only staff.
+    assert!(matches!(
+        professions::save(state, c.dalia, &form("independent"), None).await,
+        Err(AppError::Forbidden)
+    ));
+    let saved = professions::save(state, staff, &form("independent"), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        saved.user_type,
+        app::professions::types::UserType::Independent
+    );
+    let open = open_rows(state).await;
+    assert_eq!(open.len(), 1, "Lena is no longer On-Behalf-Of");
+    assert_eq!(open[0].obo_id, c.greg);
+    assert!(last_email_to(&state.db, &email("lena"))
+        .await
+        .subject
+        .starts_with("Sponsorship ended"));
+    // A new profession, and a name taken twice.
+    let added = professions::save(
+        state,
+        staff,
+        &ProfessionForm {
+            name: "Speech Language Pathologist".to_owned(),
+            user_type: "independent".to_owned(),
+            ..Default::default()
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(!added.designation_order);
+    let taken = professions::save(
+        state,
+        staff,
+        &ProfessionForm {
+            name: "speech language pathologist".to_owned(),
+            user_type: "independent".to_owned(),
+            ..Default::default()
+        },
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert!(taken.field_errors().and_then(|e| e.get("name")).is_some());
+    assert_eq!(count_audit(state, "profession_updated").await, 1);
+    assert_eq!(count_audit(state, "profession_added").await, 1);
+}

@@ -1,0 +1,146 @@
+import {
+  expect, expectAccessible, linkIn, manage, person, portalCommand, registerWorksite, requestAccess, test,
+  uniqueStreet, visit, waitForMail,
+} from '../support/helpers';
+import type { Page } from '@playwright/test';
+
+/** Chooses the option whose text matches `who` in the labelled select. */
+async function choose(page: Page, label: string, who: RegExp) {
+  const select = page.getByLabel(label);
+  const value = await select.locator('option', { hasText: who }).getAttribute('value');
+  await select.selectOption(value!);
+}
+
+/** Confirms the change in the Confirmation dialog the button opened. */
+async function confirm(page: Page, wording: RegExp) {
+  const dialog = page.getByRole('dialog', { name: 'Confirmation' });
+  await expect(dialog).toContainText(wording);
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await expect(dialog).toBeHidden();
+}
+
+test('an MOA asks a physician for sponsorship, sees CareConnect on her behalf, and loses it when revoked or set inactive', async ({ browser }) => {
+  test.setTimeout(240_000);
+  const dalia = await person(browser, 'dalia', 'sponsor');
+  const worksiteId = await registerWorksite(dalia.page, 'Sponsor Street Clinic', uniqueStreet('Sponsor St'));
+  const greg = await person(browser, 'greg', 'assistant', 'Medical Office Assistant (On-Behalf-Of User)');
+  await requestAccess(greg.page, worksiteId, 'MOA');
+  await visit(dalia.page, `/worksites/${worksiteId}`);
+  await dalia.page.locator('#requests').getByRole('button', { name: 'Accept Request' }).click();
+  await confirm(dalia.page, /ACCEPT/);
+
+  // Greg's home page: no Application Access module, and no sponsor yet.
+  await visit(greg.page, '/');
+  await expect(greg.page.getByRole('heading', { name: 'Application Access' })).toHaveCount(0);
+  await expect(greg.page.locator('.access-card')).toContainText('No Authorizer sponsors you yet');
+
+  // My Sponsors: an empty choice is refused next to the field; then he asks Dalia.
+  await visit(greg.page, `/worksites/${worksiteId}/my-sponsors`);
+  await expect(greg.page.getByRole('tab', { name: 'My On-behalf-Of Users' })).toHaveCount(0);
+  await expect(greg.page).toHaveURL(/my-sponsors/);
+  await greg.page.getByRole('button', { name: 'Request Sponsorship' }).click();
+  await expect(greg.page.locator('#field-membership-id-error')).toHaveText('Choose an Authorizer.');
+  await choose(greg.page, 'Authorizer', /Dalia/);
+  await expectAccessible(greg.page);
+  await greg.page.getByRole('button', { name: 'Request Sponsorship' }).click();
+  await expect(greg.page.getByRole('status')).toContainText(/Your request was sent to Dalia/);
+  await expect(greg.page.getByRole('heading', { name: 'Awaiting a Decision' })).toBeVisible();
+
+  // Dalia is emailed; the link opens the Sponsorships tab, where she accepts.
+  const asked = await waitForMail(dalia.email, 'Sponsorship Request from Greg');
+  await visit(dalia.page, new URL(linkIn(asked, `/worksites/${worksiteId}/sponsorships`)).pathname);
+  await expect(dalia.page.getByRole('tab', { name: 'Sponsorships' })).toHaveAttribute('aria-selected', 'true');
+  await expect(dalia.page.getByRole('tab', { name: 'My Sponsors' })).toHaveCount(0);
+  const request = dalia.page.locator('.request').filter({ hasText: /Greg/ });
+  await expect(request).toContainText('Medical Office Assistant');
+  await expectAccessible(dalia.page);
+  await request.getByRole('button', { name: /^Accept/ }).click();
+  await confirm(dalia.page, /ACCEPT Greg .*'s request/);
+  await expect(dalia.page.getByRole('status')).toContainText(/You now sponsor Greg/);
+  await waitForMail(greg.email, 'now sponsors your CareConnect access');
+
+  // Greg sees the access of the Authorizer he acts for, once she has it.
+  await visit(greg.page, '/');
+  const card = greg.page.locator('.access-card');
+  await expect(card).toContainText(/on behalf of Dalia/);
+  await expect(card).toContainText('does not have CareConnect access from Sponsor Street Clinic yet');
+  portalCommand('access', 'grant', dalia.email, worksiteId);
+  await expect(card).toContainText(/CareConnect access granted .* you see CareConnect as Dalia/, { timeout: 15_000 });
+  await expectAccessible(greg.page);
+
+  // Dalia revokes on My On-behalf-Of Users; Greg is told.
+  await visit(dalia.page, `/worksites/${worksiteId}/my-on-behalf-of-users`);
+  await dalia.page.locator('.request').filter({ hasText: /Greg/ }).getByRole('button', { name: /^Revoke/ }).click();
+  await confirm(dalia.page, /REVOKE/);
+  await expect(dalia.page.getByText('You do not sponsor anyone at this worksite yet.')).toBeVisible();
+  const revoked = await waitForMail(greg.email, 'Sponsorship ended');
+  expect(revoked.text).toContain('revoked your sponsorship');
+  await visit(greg.page, '/');
+  await expect(card).toContainText('No Authorizer sponsors you yet');
+
+  // She authorizes him directly, then sets him inactive: the sponsorship ends and both are told.
+  await visit(dalia.page, `/worksites/${worksiteId}/my-on-behalf-of-users`);
+  await choose(dalia.page, 'On-Behalf-Of User', /Greg/);
+  await expectAccessible(dalia.page);
+  await dalia.page.getByRole('button', { name: 'Authorize User' }).click();
+  await expect(dalia.page.getByRole('status')).toContainText(/You now sponsor Greg/);
+  await expect(dalia.page.locator('.request').filter({ hasText: /Greg/ })).toBeVisible();
+  await visit(dalia.page, `/worksites/${worksiteId}/active-members`);
+  const deactivate = await manage(dalia.page, /Greg/, 'Set Member Inactive');
+  await expect(deactivate).toContainText('their sponsorships at this worksite will end');
+  await deactivate.getByRole('button', { name: 'Confirm' }).click();
+  await expect(deactivate).toBeHidden();
+  const ended = await waitForMail(dalia.email, 'Sponsorship ended');
+  expect(ended.text).toContain('no longer both active members');
+  await waitForMail(greg.email, 'Sponsorship ended', 2);
+  await visit(greg.page, '/');
+  await expect(card).toContainText('No Authorizer sponsors you yet');
+
+  // Greg, no longer a member, cannot act on the worksite's sponsorships.
+  const forged = await greg.page.request.post('/api/load_sponsorships', { form: { code: worksiteId } });
+  expect(forged.status()).toBe(404);
+  await Promise.all([dalia.context.close(), greg.context.close()]);
+});
+
+test('professions without a Designation Order register and join, and are told they cannot be granted access', async ({ browser }) => {
+  const phil = await person(browser, 'phil', 'physio', 'Physiotherapist (Independent User)');
+  await visit(phil.page, '/');
+  await expect(phil.page.locator('.access-card')).toContainText('Physiotherapist, does not have a Ministry of Health Designation Order');
+  await expect(phil.page.locator('.access-card')).toContainText('cannot be granted CareConnect access until a Designation Order is approved');
+  await expectAccessible(phil.page);
+  const worksiteId = await registerWorksite(phil.page, 'Physio Place', uniqueStreet('Physio Rd'));
+  await visit(phil.page, `/worksites/${worksiteId}/sponsorships`);
+  await expect(phil.page.getByText('As an Independent user you request CareConnect access yourself')).toBeVisible();
+  await expect(() => portalCommand('access', 'grant', phil.email, worksiteId)).toThrow();
+  await phil.context.close();
+});
+
+test('CareConnect staff change a profession in the catalogue; others are refused', async ({ browser }) => {
+  const sam = await person(browser, 'sam', 'staff', 'Counsellor (Independent User)');
+  await visit(sam.page, '/staff/professions');
+  await expect(sam.page.getByRole('alert')).toContainText('This page is for the CareConnect team.');
+  const refused = await sam.page.request.post('/api/save_profession', {
+    form: { 'form[id]': '', 'form[name]': 'Dietitian', 'form[user_type]': 'independent' },
+  });
+  expect(refused.status()).toBe(403);
+  portalCommand('staff', 'grant', sam.email);
+  await visit(sam.page, '/staff/professions');
+  await expect(sam.page.getByRole('heading', { name: 'Profession Catalogue' })).toBeVisible();
+  await expectAccessible(sam.page);
+  await sam.page.getByRole('link', { name: 'Add Profession' }).click();
+  await expect(sam.page.getByRole('heading', { name: 'Add Profession' })).toBeVisible();
+  await sam.page.getByRole('button', { name: 'Save Profession' }).click();
+  await expect(sam.page.locator('#field-user-type-error')).toHaveText('Choose the user type.');
+  const name = `Dietitian ${Date.now()}`;
+  await sam.page.getByLabel('Profession Name').fill(name);
+  await sam.page.getByLabel('User Type').selectOption({ label: 'Independent User' });
+  await sam.page.getByLabel(/Approved Designation Order/).check();
+  await expectAccessible(sam.page);
+  await sam.page.getByRole('button', { name: 'Save Profession' }).click();
+  await expect(sam.page.getByRole('status')).toContainText(`${name} is saved.`);
+  await visit(sam.page, '/staff/professions');
+  const row = sam.page.getByRole('row').filter({ hasText: name });
+  await expect(row).toContainText('Independent User');
+  await expect(row.getByRole('cell').nth(2)).toHaveText('Yes');
+  await sam.context.close();
+});
