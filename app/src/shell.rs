@@ -1,3 +1,4 @@
+use crate::access::ui::CareConnectStandInPage;
 use crate::accounts::ui::*;
 use crate::home::{ComingSoonPage, HomePage};
 use crate::invitations::ui::AcceptInvitationPage;
@@ -78,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/professions/:id") view=EditProfessionPage/>
                     <Route path=path!("/dev/idp") view=DevIdentityProviderPage/>
                     <Route path=path!("/dev/mailbox") view=MailboxPage/>
+                    <Route path=path!("/dev/careconnect") view=CareConnectStandInPage/>
                 </Routes>
             </Frame>
         </Router>

@@ -164,6 +164,34 @@ async fn an_obo_user_asks_an_authorizer_who_accepts_and_is_then_seen_on_behalf_o
             .len(),
         1
     );
+
+    // Opening CareConnect on her behalf is recorded with both of them.
+    let sponsorship_id = overview.on_behalf_of[0].sponsorship_id;
+    let url = access::open(state, c.greg, code, Some(sponsorship_id), None)
+        .await
+        .unwrap();
+    assert!(url.ends_with("/dev/careconnect"));
+    let opened = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("careconnect_opened"))
+        .all(&state.db)
+        .await
+        .unwrap();
+    assert_eq!(opened.len(), 1);
+    assert_eq!(opened[0].actor_account_id, Some(c.greg));
+    assert_eq!(opened[0].on_behalf_of_account_id, Some(c.dalia));
+    // Not as himself (he has no access of his own), not through someone else's sponsorship.
+    assert!(matches!(
+        access::open(state, c.greg, code, None, None).await,
+        Err(AppError::Refused(_))
+    ));
+    assert!(matches!(
+        access::open(state, c.lena, code, Some(sponsorship_id), None).await,
+        Err(AppError::NotFound(_))
+    ));
+    access::open(state, c.dalia, code, None, None)
+        .await
+        .unwrap();
+    assert_eq!(count_audit(state, "careconnect_opened").await, 2);
     for action in ["sponsorship_requested", "sponsorship_accepted"] {
         assert_eq!(count_audit(state, action).await, 1, "{action}");
     }

@@ -67,6 +67,8 @@ test('an MOA asks a physician for sponsorship, sees CareConnect on her behalf, a
   portalCommand('access', 'grant', dalia.email, worksiteId);
   await expect(card).toContainText(/CareConnect access granted .* you see CareConnect as Dalia/, { timeout: 15_000 });
   await expectAccessible(greg.page);
+  await card.getByRole('button', { name: /Open CareConnect on behalf of Dalia/ }).click();
+  await expect(greg.page.getByRole('heading', { name: 'CareConnect (development stand-in)' })).toBeVisible();
 
   // Dalia revokes on My On-behalf-Of Users; Greg is told.
   await visit(dalia.page, `/worksites/${worksiteId}/my-on-behalf-of-users`);

@@ -13,3 +13,22 @@ pub async fn my_careconnect_access() -> Result<AccessOverview, AppError> {
     let account_id = ctx.require_account().await?;
     service::overview(ctx.db(), account_id).await
 }
+
+/// "Open CareConnect", as oneself or on behalf of the Authorizer of `sponsorship_id`; answers
+/// with the viewer's address.
+#[server(prefix = "/api", endpoint = "open_careconnect")]
+pub async fn open_careconnect(
+    code: String,
+    sponsorship_id: Option<i64>,
+) -> Result<String, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::open(
+        &ctx.state,
+        account_id,
+        &code,
+        sponsorship_id,
+        ctx.client_addr.as_deref(),
+    )
+    .await
+}

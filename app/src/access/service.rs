@@ -235,6 +235,7 @@ pub async fn overview(
                 continue;
             };
             overview.on_behalf_of.push(ActingFor {
+                sponsorship_id: sponsorship.id,
                 authorizer: authorizer.name(),
                 worksite: summary_of(site),
                 access_since: grants
@@ -258,4 +259,58 @@ pub async fn overview(
         overview.own = own;
     }
     Ok(overview)
+}
+
+/// "Open CareConnect": checks that the person may see CareConnect from the worksite (as
+/// themselves, or on behalf of the Authorizer of their active sponsorship), records it, and
+/// returns where the viewer is.
+pub async fn open(
+    state: &AppState,
+    account_id: i64,
+    code: &str,
+    sponsorship_id: Option<i64>,
+    client_addr: Option<&str>,
+) -> Result<String, AppError> {
+    let entry_url = state.config.careconnect_entry().ok_or_else(|| {
+        AppError::Refused(
+            "CareConnect's address is not configured yet. Please contact the CareConnect team."
+                .to_owned(),
+        )
+    })?;
+    let (worksite, _) = crate::memberships::service::as_member(&state.db, account_id, code).await?;
+    let mut entry = AuditEntry::new(
+        AuditAction::CareConnectOpened,
+        format!("worksite:{}", worksite.code),
+    )
+    .by(account_id)
+    .at_worksite(worksite.id)
+    .from_addr(client_addr);
+    let viewer = match sponsorship_id {
+        None => account_id,
+        Some(id) => {
+            let sponsorship = crate::entities::sponsorship::Entity::find_by_id(id)
+                .filter(crate::entities::sponsorship::Column::OboId.eq(account_id))
+                .filter(crate::entities::sponsorship::Column::WorksiteId.eq(worksite.id))
+                .filter(
+                    crate::entities::sponsorship::Column::Status
+                        .eq(crate::sponsorships::service::ACTIVE_SPONSORSHIP),
+                )
+                .one(&state.db)
+                .await?
+                .ok_or_else(|| AppError::NotFound("This sponsorship does not exist.".to_owned()))?;
+            entry = entry.on_behalf_of(sponsorship.authorizer_id);
+            sponsorship.authorizer_id
+        }
+    };
+    if !current_grants(&state.db, &[viewer])
+        .await?
+        .contains_key(&(viewer, worksite.id))
+    {
+        return Err(AppError::Refused(format!(
+            "There is no CareConnect access from {} to open.",
+            worksite.name
+        )));
+    }
+    audit::record(&state.db, entry).await?;
+    Ok(entry_url)
 }

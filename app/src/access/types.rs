@@ -13,6 +13,7 @@ pub struct AccessGrant {
 /// An On-Behalf-Of user's view through one sponsoring Authorizer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActingFor {
+    pub sponsorship_id: i64,
     pub authorizer: String,
     pub worksite: WorksiteSummary,
     /// The Authorizer's access from that worksite, if they have it.

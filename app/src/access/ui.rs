@@ -1,22 +1,31 @@
 //! The home page's "CareConnect Access" card.
 
-use super::api::my_careconnect_access;
+use super::api::{my_careconnect_access, OpenCareconnect};
 use super::types::{undesignated_notice, AccessOverview};
 use crate::notifications::ui::reload_on_live_updates;
 use crate::professions::types::UserType;
+use crate::ui::*;
 use leptos::prelude::*;
 
 #[component]
 pub fn CareConnectAccessCard() -> impl IntoView {
     let overview = Resource::new(|| (), |_| my_careconnect_access());
     reload_on_live_updates(overview);
+    let open = ServerAction::<OpenCareconnect>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(url)) = open.value().get() {
+            reload_to(&url);
+        }
+    });
+    let refusal = action_error(open);
     view! {
         <section class="card module access-card" aria-labelledby="module-careconnect">
             <h2 id="module-careconnect">"CareConnect Access"</h2>
+            <FormError errors=refusal/>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match overview.await {
-                        Ok(overview) => view! { <AccessSummary overview/> }.into_any(),
+                        Ok(overview) => view! { <AccessSummary overview open/> }.into_any(),
                         Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
                     }
                 })}
@@ -26,7 +35,7 @@ pub fn CareConnectAccessCard() -> impl IntoView {
 }
 
 #[component]
-fn AccessSummary(overview: AccessOverview) -> impl IntoView {
+fn AccessSummary(overview: AccessOverview, open: ServerAction<OpenCareconnect>) -> impl IntoView {
     if !overview.designated {
         return view! { <p class="alert alert-warning">{undesignated_notice(&overview.profession)}</p> }.into_any();
     }
@@ -45,7 +54,11 @@ fn AccessSummary(overview: AccessOverview) -> impl IntoView {
                         <li>
                             <p><strong>{acting.worksite.name.clone()}</strong> " — " <span class="on-behalf-of">{label}</span></p>
                             {match acting.access_since {
-                                Some(since) => view! { <p class="access-granted">{format!("CareConnect access granted (since {since}): you see CareConnect as {} would.", acting.authorizer)}</p> }.into_any(),
+                                Some(since) => view! {
+                                    <p class="access-granted">{format!("CareConnect access granted (since {since}): you see CareConnect as {} would.", acting.authorizer)}</p>
+                                    <OpenButton open code=acting.worksite.code.clone() sponsorship_id=Some(acting.sponsorship_id)
+                                        label=format!("Open CareConnect on behalf of {}", acting.authorizer)/>
+                                }.into_any(),
                                 None => view! { <p class="hint">{format!("{} does not have CareConnect access from {} yet. You will see CareConnect on their behalf once they do.", acting.authorizer, acting.worksite.name)}</p> }.into_any(),
                             }}
                         </li>
@@ -63,9 +76,40 @@ fn AccessSummary(overview: AccessOverview) -> impl IntoView {
                 <li>
                     <p><strong>{grant.worksite.name.clone()}</strong></p>
                     <p class="access-granted">{format!("CareConnect access granted (since {}).", grant.since)}</p>
+                    <OpenButton open code=grant.worksite.code.clone() sponsorship_id=None
+                        label=format!("Open CareConnect from {}", grant.worksite.name)/>
                 </li>
             }).collect_view()}
         </ul>
     }
     .into_any()
+}
+
+/// "Open CareConnect": the server checks and records it, then the browser goes to the viewer.
+#[component]
+fn OpenButton(
+    open: ServerAction<OpenCareconnect>,
+    code: String,
+    sponsorship_id: Option<i64>,
+    label: String,
+) -> impl IntoView {
+    view! {
+        <ActionForm action=open attr:class="inline-form">
+            <input type="hidden" name="code" value=code/>
+            {sponsorship_id.map(|id| view! { <input type="hidden" name="sponsorship_id" value=id/> })}
+            <button type="submit" class="button button-primary" aria-label=label>"Open CareConnect"</button>
+        </ActionForm>
+    }
+}
+
+/// Development only: where "Open CareConnect" leads when `CARECONNECT_URL` is not set.
+#[component]
+pub fn CareConnectStandInPage() -> impl IntoView {
+    view! {
+        <PageTitle title="CareConnect (development stand-in)"/>
+        <section class="card">
+            <p>"In production, Open CareConnect leads to the CareConnect viewer at the address set in CARECONNECT_URL. The portal has recorded this opening in its audit log, with the Authorizer when it was on their behalf."</p>
+            <a class="button" href="/">"Back to the home page"</a>
+        </section>
+    }
 }

@@ -24,6 +24,8 @@ pub struct PortalConfig {
     pub address_file: Option<String>,
     /// How long an invitation's link works (`INVITATION_EXPIRY_DAYS`, default 14).
     pub invitation_days: i64,
+    /// Where "Open CareConnect" leads (`CARECONNECT_URL`); development falls back to a stand-in.
+    pub careconnect_url: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -40,6 +42,8 @@ pub enum ConfigError {
     InsecurePublicUrlInProduction,
     #[error("INVITATION_EXPIRY_DAYS must be a whole number of days from 1 to 365")]
     BadInvitationExpiry,
+    #[error("CARECONNECT_URL must start with https:// (or http:// outside production)")]
+    BadCareConnectUrl,
 }
 
 impl PortalConfig {
@@ -96,6 +100,13 @@ impl PortalConfig {
                 .filter(|days| (1..=365).contains(days))
                 .ok_or(ConfigError::BadInvitationExpiry)?,
         };
+        let careconnect_url = lookup("CARECONNECT_URL");
+        if let Some(url) = &careconnect_url {
+            let secure = url.starts_with("https://");
+            if !(secure || (!production && url.starts_with("http://"))) {
+                return Err(ConfigError::BadCareConnectUrl);
+            }
+        }
         Ok(Self {
             database_url: lookup("DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/portal.db?mode=rwc".to_owned()),
@@ -107,12 +118,21 @@ impl PortalConfig {
             oidc,
             address_file: lookup("ADDRESS_FILE"),
             invitation_days,
+            careconnect_url,
         })
     }
 
     /// The development identity provider and mailbox exist only outside production.
     pub fn development_tools_enabled(&self) -> bool {
         !self.production
+    }
+
+    /// Where "Open CareConnect" leads: the configured viewer, or the development stand-in.
+    pub fn careconnect_entry(&self) -> Option<String> {
+        self.careconnect_url.clone().or_else(|| {
+            self.development_tools_enabled()
+                .then(|| self.link("/dev/careconnect"))
+        })
     }
 
     pub fn link(&self, path_and_query: &str) -> String {
@@ -130,6 +150,7 @@ impl PortalConfig {
             oidc: None,
             address_file: None,
             invitation_days: DEFAULT_INVITATION_DAYS,
+            careconnect_url: None,
         }
     }
 }
@@ -200,6 +221,23 @@ mod tests {
                 ConfigError::BadInvitationExpiry
             );
         }
+    }
+
+    #[test]
+    fn careconnect_opens_the_configured_viewer_or_the_development_stand_in() {
+        assert_eq!(
+            config(&[]).unwrap().careconnect_entry().as_deref(),
+            Some("http://127.0.0.1:3000/dev/careconnect")
+        );
+        let configured = config(&[("CARECONNECT_URL", "https://viewer.example/")]).unwrap();
+        assert_eq!(
+            configured.careconnect_entry().as_deref(),
+            Some("https://viewer.example/")
+        );
+        assert_eq!(
+            config(&[("CARECONNECT_URL", "viewer.example")]).unwrap_err(),
+            ConfigError::BadCareConnectUrl
+        );
     }
 
     #[test]
