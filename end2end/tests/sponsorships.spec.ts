@@ -6,7 +6,7 @@ import type { Page } from '@playwright/test';
 
 /** Chooses the option whose text matches `who` in the labelled select. */
 async function choose(page: Page, label: string, who: RegExp) {
-  const select = page.getByLabel(label);
+  const select = page.getByRole('combobox', { name: new RegExp(`^${label}`) });
   const value = await select.locator('option', { hasText: who }).getAttribute('value');
   await select.selectOption(value!);
 }
@@ -64,7 +64,9 @@ test('an MOA asks a physician for sponsorship, sees CareConnect on her behalf, a
   const card = greg.page.locator('.access-card');
   await expect(card).toContainText(/on behalf of Dalia/);
   await expect(card).toContainText('does not have CareConnect access from Sponsor Street Clinic yet');
+  // An operator records Dalia's access; another process, so Greg sees it when he reloads.
   portalCommand('access', 'grant', dalia.email, worksiteId);
+  await visit(greg.page, '/');
   await expect(card).toContainText(/CareConnect access granted .* you see CareConnect as Dalia/, { timeout: 15_000 });
   await expectAccessible(greg.page);
   await card.getByRole('button', { name: /Open CareConnect on behalf of Dalia/ }).click();
@@ -105,7 +107,7 @@ test('an MOA asks a physician for sponsorship, sees CareConnect on her behalf, a
 });
 
 test('professions without a Designation Order register and join, and are told they cannot be granted access', async ({ browser }) => {
-  const phil = await person(browser, 'phil', 'physio', 'Physiotherapist (Independent User)');
+  const phil = await person(browser, 'phil', 'physio', 'Physiotherapist (Independent User; not yet eligible for CareConnect access)');
   await visit(phil.page, '/');
   await expect(phil.page.locator('.access-card')).toContainText('Physiotherapist, does not have a Ministry of Health Designation Order');
   await expect(phil.page.locator('.access-card')).toContainText('cannot be granted CareConnect access until a Designation Order is approved');
@@ -118,7 +120,7 @@ test('professions without a Designation Order register and join, and are told th
 });
 
 test('CareConnect staff change a profession in the catalogue; others are refused', async ({ browser }) => {
-  const sam = await person(browser, 'sam', 'staff', 'Counsellor (Independent User)');
+  const sam = await person(browser, 'sam', 'staff', 'Counsellor (Independent User; not yet eligible for CareConnect access)');
   await visit(sam.page, '/staff/professions');
   await expect(sam.page.getByRole('alert')).toContainText('This page is for the CareConnect team.');
   const refused = await sam.page.request.post('/api/save_profession', {
