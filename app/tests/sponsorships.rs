@@ -121,6 +121,15 @@ async fn an_obo_user_asks_an_authorizer_who_accepts_and_is_then_seen_on_behalf_o
     assert!(request
         .body_text
         .contains(&format!("/worksites/{code}/sponsorships")));
+    let attention = app::notifications::service::attention(&state.db, c.dalia)
+        .await
+        .unwrap();
+    assert_eq!(attention.sponsorship_requests.len(), 1);
+    assert_eq!(attention.sponsorship_requests[0].count, 1);
+    assert_eq!(
+        attention.manage_requests_href(),
+        Some(format!("/worksites/{code}/sponsorships"))
+    );
     let dalia_view = sponsorships::view(&state.db, c.dalia, code).await.unwrap();
     assert_eq!(dalia_view.pending.len(), 1);
     assert_eq!(dalia_view.pending[0].name, "Gregory Nineteen");

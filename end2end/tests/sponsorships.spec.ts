@@ -46,9 +46,14 @@ test('an MOA asks a physician for sponsorship, sees CareConnect on her behalf, a
   await expect(greg.page.getByRole('status')).toContainText(/Your request was sent to Dalia/);
   await expect(greg.page.getByRole('heading', { name: 'Awaiting a Decision' })).toBeVisible();
 
-  // Dalia is emailed; the link opens the Sponsorships tab, where she accepts.
+  // Dalia is emailed (with a link to the Sponsorships tab) and her home page's popup leads there.
   const asked = await waitForMail(dalia.email, 'Sponsorship Request from Greg');
-  await visit(dalia.page, new URL(linkIn(asked, `/worksites/${worksiteId}/sponsorships`)).pathname);
+  expect(linkIn(asked, `/worksites/${worksiteId}/sponsorships`)).toBeTruthy();
+  await visit(dalia.page, '/');
+  const popup = dalia.page.getByRole('dialog', { name: 'You Have Request(s) Requiring Your Attention' });
+  await expect(popup).toBeVisible();
+  await popup.getByRole('link', { name: 'Manage Requests' }).click();
+  await expect(dalia.page).toHaveURL(new RegExp(`/worksites/${worksiteId}/sponsorships$`));
   await expect(dalia.page.getByRole('tab', { name: 'Sponsorships' })).toHaveAttribute('aria-selected', 'true');
   await expect(dalia.page.getByRole('tab', { name: 'My Sponsors' })).toHaveCount(0);
   const request = dalia.page.locator('.request').filter({ hasText: /Greg/ });

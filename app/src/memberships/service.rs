@@ -162,6 +162,20 @@ pub async fn admit(
     }
 }
 
+/// Memberships joined with their accounts and the accounts' professions, for lists that show
+/// names and user types.
+pub fn with_professions() -> sea_orm::Select<membership::Entity> {
+    membership::Entity::find()
+        .join(JoinType::InnerJoin, membership::Relation::Account.def())
+        .join(
+            JoinType::InnerJoin,
+            account::Entity::belongs_to(profession::Entity)
+                .from(account::Column::ProfessionId)
+                .to(profession::Column::Id)
+                .into(),
+        )
+}
+
 #[derive(Debug, FromQueryResult)]
 struct MemberRow {
     membership_id: i64,
@@ -199,16 +213,7 @@ pub async fn list(
                 .add(lower(account::Column::FamilyName)),
         );
     }
-    let query = membership::Entity::find()
-        .join(JoinType::InnerJoin, membership::Relation::Account.def())
-        .join(
-            JoinType::InnerJoin,
-            account::Entity::belongs_to(profession::Entity)
-                .from(account::Column::ProfessionId)
-                .to(profession::Column::Id)
-                .into(),
-        )
-        .filter(condition);
+    let query = with_professions().filter(condition);
     let total = query.clone().count(conn).await?;
     let group_order = Expr::case(
         Expr::col((profession::Entity, profession::Column::UserType))

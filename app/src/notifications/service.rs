@@ -1,7 +1,7 @@
 //! Storing and reading notifications.
 
 use super::types::{Attention, NotificationItem, NotificationKind, WaitingRequests};
-use crate::entities::{join_request, membership, notification, worksite};
+use crate::entities::{join_request, membership, notification, sponsorship, worksite};
 use crate::platform::time::display_time;
 use chrono::Utc;
 use sea_orm::{
@@ -116,5 +116,44 @@ pub async fn attention(conn: &impl ConnectionTrait, account_id: i64) -> Result<A
     Ok(Attention {
         unread_notifications,
         waiting_requests,
+        sponsorship_requests: sponsorship_requests(conn, account_id).await?,
     })
+}
+
+/// Worksites where On-Behalf-Of users wait for this Authorizer, with how many: one grouped query
+/// on the Authorizer's index.
+async fn sponsorship_requests(
+    conn: &impl ConnectionTrait,
+    authorizer_id: i64,
+) -> Result<Vec<WaitingRequests>, DbErr> {
+    let counts: HashMap<i64, i64> = sponsorship::Entity::find()
+        .select_only()
+        .column(sponsorship::Column::WorksiteId)
+        .column_as(Expr::col(sponsorship::Column::Id).count(), "waiting")
+        .filter(sponsorship::Column::AuthorizerId.eq(authorizer_id))
+        .filter(sponsorship::Column::Status.eq(crate::sponsorships::service::REQUESTED))
+        .group_by(sponsorship::Column::WorksiteId)
+        .into_tuple::<(i64, i64)>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect();
+    if counts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut waiting: Vec<WaitingRequests> = worksite::Entity::find()
+        .filter(worksite::Column::Id.is_in(counts.keys().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter_map(|worksite| {
+            Some(WaitingRequests {
+                count: u64::try_from(*counts.get(&worksite.id)?).unwrap_or_default(),
+                code: worksite.code,
+                name: worksite.name,
+            })
+        })
+        .collect();
+    waiting.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(waiting)
 }

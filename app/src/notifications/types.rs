@@ -53,14 +53,21 @@ pub struct WaitingRequests {
 pub struct Attention {
     pub unread_notifications: u64,
     pub waiting_requests: Vec<WaitingRequests>,
+    /// Worksites where On-Behalf-Of users wait for the person (an Authorizer) to sponsor them.
+    pub sponsorship_requests: Vec<WaitingRequests>,
 }
 
 impl Attention {
-    /// Where "Manage Requests" leads: straight to the worksite when only one has requests.
+    /// Where "Manage Requests" leads: straight to the worksite (or its Sponsorships tab) when only
+    /// one has requests.
     pub fn manage_requests_href(&self) -> Option<String> {
-        match self.waiting_requests.as_slice() {
-            [] => None,
-            [only] => Some(format!("/worksites/{}#requests", only.code)),
+        match (
+            self.waiting_requests.as_slice(),
+            self.sponsorship_requests.as_slice(),
+        ) {
+            ([], []) => None,
+            ([only], []) => Some(format!("/worksites/{}#requests", only.code)),
+            ([], [only]) => Some(format!("/worksites/{}/sponsorships", only.code)),
             _ => Some("/worksites".to_owned()),
         }
     }
@@ -88,6 +95,21 @@ mod tests {
             Some("/worksites/K6MR8QY#requests")
         );
         attention.waiting_requests.push(waiting("DHE1Y4N"));
+        assert_eq!(
+            attention.manage_requests_href().as_deref(),
+            Some("/worksites")
+        );
+    }
+
+    #[test]
+    fn sponsorship_requests_lead_to_the_sponsorships_tab() {
+        let mut attention = Attention::default();
+        attention.sponsorship_requests.push(waiting("K6MR8QY"));
+        assert_eq!(
+            attention.manage_requests_href().as_deref(),
+            Some("/worksites/K6MR8QY/sponsorships")
+        );
+        attention.waiting_requests.push(waiting("K6MR8QY"));
         assert_eq!(
             attention.manage_requests_href().as_deref(),
             Some("/worksites")

@@ -7,7 +7,9 @@ use crate::audit::{self, AuditAction, AuditEntry};
 use crate::entities::{account, membership, profession, sponsorship, worksite};
 use crate::error::AppError;
 use crate::mail::outbox;
-use crate::memberships::service::{as_member, lock_worksite, ACTIVE, ALREADY_HANDLED};
+use crate::memberships::service::{
+    as_member, lock_worksite, with_professions, ACTIVE, ALREADY_HANDLED,
+};
 use crate::notifications::{service::notify, types::NotificationKind};
 use crate::platform::{db::begin_write, time::display_time, AppState};
 use crate::professions::{
@@ -16,8 +18,8 @@ use crate::professions::{
 };
 use chrono::Utc;
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, SqlErr,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
 };
 use serde_json::json;
 use std::collections::HashSet;
@@ -164,15 +166,7 @@ async fn candidates(
     viewer: i64,
     taken: &HashSet<i64>,
 ) -> Result<Vec<SponsorshipCandidate>, AppError> {
-    let rows = membership::Entity::find()
-        .join(JoinType::InnerJoin, membership::Relation::Account.def())
-        .join(
-            JoinType::InnerJoin,
-            account::Entity::belongs_to(profession::Entity)
-                .from(account::Column::ProfessionId)
-                .to(profession::Column::Id)
-                .into(),
-        )
+    let rows = with_professions()
         .filter(membership::Column::WorksiteId.eq(worksite_id))
         .filter(membership::Column::Status.eq(ACTIVE))
         .filter(membership::Column::AccountId.ne(viewer))
@@ -274,6 +268,19 @@ async fn tell(
     Ok(())
 }
 
+/// Records a party's change, commits it and tells both parties' open pages.
+async fn commit_change(
+    txn: DatabaseTransaction,
+    state: &AppState,
+    audit_entry: AuditEntry,
+    row: &sponsorship::Model,
+) -> Result<(), AppError> {
+    audit::record(&txn, audit_entry).await?;
+    txn.commit().await?;
+    state.live.announce(vec![row.authorizer_id, row.obo_id]);
+    Ok(())
+}
+
 fn tab_link(worksite: &worksite::Model, tab: &str) -> String {
     format!("/worksites/{}/{tab}", worksite.code)
 }
@@ -320,18 +327,18 @@ pub async fn request(
         &link,
     )
     .await?;
-    audit::record(
-        &txn,
+    commit_change(
+        txn,
+        state,
         entry(
             AuditAction::SponsorshipRequested,
             &row,
             Some(obo_id),
             client_addr,
         ),
+        &row,
     )
     .await?;
-    txn.commit().await?;
-    state.live.announce(vec![authorizer.account.id, obo_id]);
     Ok(authorizer.name())
 }
 
@@ -396,18 +403,18 @@ pub async fn authorize(
         &link,
     )
     .await?;
-    audit::record(
-        &txn,
+    commit_change(
+        txn,
+        state,
         entry(
             AuditAction::SponsorshipAuthorized,
             &row,
             Some(authorizer_id),
             client_addr,
         ),
+        &row,
     )
     .await?;
-    txn.commit().await?;
-    state.live.announce(vec![authorizer_id, obo.account.id]);
     Ok(obo.name())
 }
 
@@ -582,10 +589,13 @@ pub async fn change(
         Some(email) => tell(&txn, to, email, kind, &text, &link).await?,
         None => notify(&txn, to.account.id, kind, &text, &link).await?,
     }
-    audit::record(&txn, entry(action, &row, Some(actor), client_addr)).await?;
-    txn.commit().await?;
-    state.live.announce(vec![row.authorizer_id, row.obo_id]);
-    Ok(())
+    commit_change(
+        txn,
+        state,
+        entry(action, &row, Some(actor), client_addr),
+        &row,
+    )
+    .await
 }
 
 /// Which open sponsorships a change elsewhere ends.
