@@ -9,7 +9,7 @@ use crate::entities::{account, invitation, membership, worksite};
 use crate::error::AppError;
 use crate::mail::outbox;
 use crate::memberships::service::{
-    active_admins, admit, as_admin, lock_worksite, ACTIVE, ALREADY_HANDLED,
+    active_admins, admit, as_admin, lock_by_code, lock_worksite, ACTIVE, ALREADY_HANDLED,
 };
 use crate::notifications::{service::notify, types::NotificationKind};
 use crate::platform::{
@@ -87,6 +87,7 @@ pub async fn invite(
 ) -> Result<String, AppError> {
     let email = normalize_email(email).map_err(|message| AppError::invalid("email", message))?;
     let txn = begin_write(&state.db).await?;
+    lock_by_code(&txn, code).await?;
     let worksite = as_admin(&txn, actor, code).await?;
     let already_member = membership::Entity::find()
         .join(JoinType::InnerJoin, membership::Relation::Account.def())
@@ -204,6 +205,7 @@ pub async fn resend(
     client_addr: Option<&str>,
 ) -> Result<(), AppError> {
     let txn = begin_write(&state.db).await?;
+    lock_by_code(&txn, code).await?;
     let worksite = as_admin(&txn, actor, code).await?;
     let row = pending_at(&txn, worksite.id, invitation_id).await?;
     let token = new_token();
@@ -257,6 +259,7 @@ pub async fn revoke(
     client_addr: Option<&str>,
 ) -> Result<(), AppError> {
     let txn = begin_write(&state.db).await?;
+    lock_by_code(&txn, code).await?;
     let worksite = as_admin(&txn, actor, code).await?;
     let row = pending_at(&txn, worksite.id, invitation_id).await?;
     let revoked = invitation::Entity::update_many()

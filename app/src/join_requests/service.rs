@@ -8,7 +8,7 @@ use crate::entities::{account, join_request, worksite};
 use crate::error::AppError;
 use crate::mail::outbox;
 use crate::memberships::service::{
-    active_admins, admit, as_admin, lock_worksite, membership_of, ACTIVE, ALREADY_HANDLED,
+    active_admins, admit, as_admin, lock_by_code, membership_of, ACTIVE, ALREADY_HANDLED,
 };
 use crate::notifications::{service::notify, types::NotificationKind};
 use crate::platform::{
@@ -199,8 +199,8 @@ pub async fn decide(
     client_addr: Option<&str>,
 ) -> Result<(), AppError> {
     let txn = begin_write(&state.db).await?;
+    lock_by_code(&txn, code).await?;
     let worksite = as_admin(&txn, actor, code).await?;
-    lock_worksite(&txn, worksite.id).await?;
     let request = join_request::Entity::find_by_id(request_id)
         .filter(join_request::Column::WorksiteId.eq(worksite.id))
         .one(&txn)

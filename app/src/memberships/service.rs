@@ -82,6 +82,15 @@ pub async fn lock_worksite(conn: &impl ConnectionTrait, worksite_id: i64) -> Res
     Ok(())
 }
 
+/// Locks the worksite with this Worksite ID, if there is one, before the caller checks who may
+/// change it: the check then sees every change committed before, and none can slip in after.
+pub async fn lock_by_code(conn: &impl ConnectionTrait, code: &str) -> Result<(), DbErr> {
+    if let Some(worksite) = find_by_code(conn, code).await? {
+        lock_worksite(conn, worksite.id).await?;
+    }
+    Ok(())
+}
+
 pub async fn active_admins(
     conn: &impl ConnectionTrait,
     worksite_id: i64,
@@ -280,8 +289,8 @@ pub async fn change(
     client_addr: Option<&str>,
 ) -> Result<(), AppError> {
     let txn = begin_write(&state.db).await?;
+    lock_by_code(&txn, code).await?;
     let worksite = as_admin(&txn, actor, code).await?;
-    lock_worksite(&txn, worksite.id).await?;
     let target = membership::Entity::find_by_id(membership_id)
         .filter(membership::Column::WorksiteId.eq(worksite.id))
         .one(&txn)

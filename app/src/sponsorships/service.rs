@@ -8,7 +8,7 @@ use crate::entities::{account, membership, profession, sponsorship, worksite};
 use crate::error::AppError;
 use crate::mail::outbox;
 use crate::memberships::service::{
-    as_member, lock_worksite, with_professions, ACTIVE, ALREADY_HANDLED,
+    as_member, lock_by_code, with_professions, ACTIVE, ALREADY_HANDLED,
 };
 use crate::notifications::{service::notify, types::NotificationKind};
 use crate::platform::{db::begin_write, time::display_time, AppState};
@@ -45,6 +45,17 @@ async fn as_party(
         .await?
         .ok_or(AppError::Unauthenticated)?;
     Ok((worksite, me))
+}
+
+/// [`as_party`] for a change: the worksite is locked first, so the membership it checks cannot
+/// become inactive before the change commits.
+async fn as_party_locked(
+    txn: &DatabaseTransaction,
+    viewer: i64,
+    code: &str,
+) -> Result<(worksite::Model, Person), AppError> {
+    lock_by_code(txn, code).await?;
+    as_party(txn, viewer, code).await
 }
 
 fn refuse_unless(me: &Person, side: UserType) -> Result<(), AppError> {
@@ -295,9 +306,8 @@ pub async fn request(
     client_addr: Option<&str>,
 ) -> Result<String, AppError> {
     let txn = begin_write(&state.db).await?;
-    let (worksite, obo) = as_party(&txn, obo_id, code).await?;
+    let (worksite, obo) = as_party_locked(&txn, obo_id, code).await?;
     refuse_unless(&obo, UserType::OnBehalfOf)?;
-    lock_worksite(&txn, worksite.id).await?;
     let authorizer = counterpart(
         &txn,
         worksite.id,
@@ -352,9 +362,8 @@ pub async fn authorize(
     client_addr: Option<&str>,
 ) -> Result<String, AppError> {
     let txn = begin_write(&state.db).await?;
-    let (worksite, authorizer) = as_party(&txn, authorizer_id, code).await?;
+    let (worksite, authorizer) = as_party_locked(&txn, authorizer_id, code).await?;
     refuse_unless(&authorizer, UserType::Authorizer)?;
-    lock_worksite(&txn, worksite.id).await?;
     let obo = counterpart(
         &txn,
         worksite.id,
@@ -454,8 +463,7 @@ pub async fn change(
     client_addr: Option<&str>,
 ) -> Result<(), AppError> {
     let txn = begin_write(&state.db).await?;
-    let (worksite, _) = as_party(&txn, actor, code).await?;
-    lock_worksite(&txn, worksite.id).await?;
+    let (worksite, _) = as_party_locked(&txn, actor, code).await?;
     let row = sponsorship::Entity::find_by_id(sponsorship_id)
         .filter(sponsorship::Column::WorksiteId.eq(worksite.id))
         .filter(
