@@ -59,6 +59,7 @@ export default defineConfig({
         LEPTOS_SITE_ROOT: `${root}/target/site`,
         LEPTOS_SITE_ADDR: '127.0.0.1:3000',
         ADDRESS_FILE: path.join(import.meta.dirname, 'support', 'addresses.csv'),
+        COURSE_CALLBACK_SECRET: 'end-to-end-learning-hub-shared-secret',
         RUST_LOG: 'info',
       },
     },

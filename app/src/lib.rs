@@ -15,6 +15,7 @@ pub mod memberships;
 pub mod notifications;
 #[cfg(feature = "ssr")]
 pub mod platform;
+pub mod privacy;
 pub mod professions;
 mod shell;
 pub mod sponsorships;

@@ -8,6 +8,7 @@ mod m20261122_000001_foundation;
 mod m20261123_000002_worksites;
 mod m20261124_000003_members;
 mod m20261125_000004_sponsorships;
+mod m20261126_000005_privacy;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_worksites::Migration),
             Box::new(m20261124_000003_members::Migration),
             Box::new(m20261125_000004_sponsorships::Migration),
+            Box::new(m20261126_000005_privacy::Migration),
         ]
     }
 }

@@ -1,16 +1,16 @@
 //! The whole HTTP surface: Leptos pages and server functions, identity-provider routes, health,
 //! static files; wrapped in sessions and the security layers.
 
-use crate::{live, oidc, security};
+use crate::{integrations, live, oidc, security};
 use app::platform::{session_store::DbSessionStore, sessions, AppState};
 use app::{error::AppError, shell, App};
 use axum::{
     body::Body,
-    extract::{FromRef, State},
+    extract::{DefaultBodyLimit, FromRef, State},
     http::{Request, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
     Router,
 };
 use leptos::prelude::*;
@@ -98,6 +98,10 @@ pub fn build(app: AppState, leptos_options: LeptosOptions) -> Router {
         .route("/auth/oidc/callback", get(oidc::callback))
         .route("/healthz", get(health))
         .route("/events", get(live::events))
+        .route(
+            "/integrations/course-completions",
+            post(integrations::course_completion).layer(DefaultBodyLimit::max(16 * 1024)),
+        )
         .leptos_routes_with_context(&state, routes, page_context, {
             let options = leptos_options.clone();
             move || shell(options.clone())

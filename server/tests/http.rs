@@ -546,3 +546,54 @@ async fn sponsorship_and_catalogue_changes_are_authorized_on_every_request() {
         not_staff.body
     );
 }
+
+#[tokio::test]
+async fn the_learning_system_posts_signed_course_completions() {
+    use app::privacy::callback;
+    let test = TestDb::new().await;
+    let post = |timestamp: Option<String>, signature: Option<String>, body: &'static str| {
+        let mut request = Request::post("/integrations/course-completions")
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(timestamp) = timestamp {
+            request = request.header(callback::TIMESTAMP_HEADER, timestamp);
+        }
+        if let Some(signature) = signature {
+            request = request.header(callback::SIGNATURE_HEADER, signature);
+        }
+        request.body(Body::from(body)).unwrap()
+    };
+    let body = r#"{"email":"jane@clinic.example","completed_on":"2026-11-02","reference":"LH-77"}"#;
+    let now = chrono::Utc::now().timestamp();
+
+    // Without a configured secret the endpoint does not exist.
+    let off = send(&router(&test.state), post(None, None, body)).await;
+    assert_eq!(off.status, StatusCode::NOT_FOUND);
+
+    let secret = "x".repeat(40);
+    let mut state = test.state.clone();
+    std::sync::Arc::make_mut(&mut state.config).course_callback_secret = Some(secret.clone());
+    let router = router(&state);
+    let signed = callback::signature(secret.as_bytes(), now, body.as_bytes());
+    // A server-to-server post carries no browser headers; the cross-site guard lets it through.
+    let first = send(
+        &router,
+        post(Some(now.to_string()), Some(signed.clone()), body),
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let replay = send(
+        &router,
+        post(Some(now.to_string()), Some(signed.clone()), body),
+    )
+    .await;
+    assert_eq!(replay.status, StatusCode::CONFLICT, "{}", replay.body);
+    let unsigned = send(&router, post(None, None, body)).await;
+    assert_eq!(unsigned.status, StatusCode::UNAUTHORIZED);
+    let forged = send(
+        &router,
+        post(Some((now + 5).to_string()), Some(signed), body),
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::UNAUTHORIZED);
+    assert!(forged.body.contains("signature"), "{}", forged.body);
+}

@@ -44,6 +44,7 @@ pub enum AuditAction {
     CareConnectOpened,
     ProfessionAdded,
     ProfessionUpdated,
+    CourseCompletionRecorded,
 }
 
 impl AuditAction {
@@ -88,6 +89,7 @@ impl AuditAction {
             AuditAction::CareConnectOpened => "careconnect_opened",
             AuditAction::ProfessionAdded => "profession_added",
             AuditAction::ProfessionUpdated => "profession_updated",
+            AuditAction::CourseCompletionRecorded => "course_completion_recorded",
         }
     }
 }

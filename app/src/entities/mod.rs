@@ -3,7 +3,9 @@
 pub mod account;
 pub mod account_identity;
 pub mod audit_event;
+pub mod callback_receipt;
 pub mod careconnect_access;
+pub mod course_completion;
 pub mod invitation;
 pub mod join_request;
 pub mod membership;

@@ -12,6 +12,7 @@ pub enum NotificationKind {
     SponsorshipDecided,
     SponsorshipEnded,
     AccessChanged,
+    CourseCompleted,
 }
 
 impl NotificationKind {
@@ -26,6 +27,7 @@ impl NotificationKind {
             NotificationKind::SponsorshipDecided => "sponsorship_decided",
             NotificationKind::SponsorshipEnded => "sponsorship_ended",
             NotificationKind::AccessChanged => "access_changed",
+            NotificationKind::CourseCompleted => "course_completed",
         }
     }
 }

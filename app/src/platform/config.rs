@@ -26,6 +26,9 @@ pub struct PortalConfig {
     pub invitation_days: i64,
     /// Where "Open CareConnect" leads (`CARECONNECT_URL`); development falls back to a stand-in.
     pub careconnect_url: Option<String>,
+    /// The secret the learning system signs course completion callbacks with
+    /// (`COURSE_CALLBACK_SECRET`); unset: the callback is switched off.
+    pub course_callback_secret: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -44,6 +47,8 @@ pub enum ConfigError {
     BadInvitationExpiry,
     #[error("CARECONNECT_URL must start with https:// (or http:// outside production)")]
     BadCareConnectUrl,
+    #[error("COURSE_CALLBACK_SECRET must have at least 32 characters")]
+    WeakCallbackSecret,
 }
 
 impl PortalConfig {
@@ -107,6 +112,13 @@ impl PortalConfig {
                 return Err(ConfigError::BadCareConnectUrl);
             }
         }
+        let course_callback_secret = lookup("COURSE_CALLBACK_SECRET");
+        if course_callback_secret
+            .as_ref()
+            .is_some_and(|secret| secret.trim().chars().count() < 32)
+        {
+            return Err(ConfigError::WeakCallbackSecret);
+        }
         Ok(Self {
             database_url: lookup("DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/portal.db?mode=rwc".to_owned()),
@@ -119,6 +131,7 @@ impl PortalConfig {
             address_file: lookup("ADDRESS_FILE"),
             invitation_days,
             careconnect_url,
+            course_callback_secret,
         })
     }
 
@@ -151,6 +164,7 @@ impl PortalConfig {
             address_file: None,
             invitation_days: DEFAULT_INVITATION_DAYS,
             careconnect_url: None,
+            course_callback_secret: None,
         }
     }
 }
@@ -237,6 +251,22 @@ mod tests {
         assert_eq!(
             config(&[("CARECONNECT_URL", "viewer.example")]).unwrap_err(),
             ConfigError::BadCareConnectUrl
+        );
+    }
+
+    #[test]
+    fn the_course_callback_secret_is_long_or_absent() {
+        assert_eq!(config(&[]).unwrap().course_callback_secret, None);
+        assert_eq!(
+            config(&[("COURSE_CALLBACK_SECRET", "short")]).unwrap_err(),
+            ConfigError::WeakCallbackSecret
+        );
+        let secret = "a".repeat(32);
+        assert_eq!(
+            config(&[("COURSE_CALLBACK_SECRET", &secret)])
+                .unwrap()
+                .course_callback_secret,
+            Some(secret)
         );
     }
 

@@ -2,7 +2,6 @@
 
 use super::api::{list_professions, SaveProfession};
 use super::types::{Profession, UserType};
-use crate::accounts::types::CurrentUser;
 use crate::ui::*;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -12,19 +11,6 @@ fn yes_no(value: bool) -> &'static str {
         "Yes"
     } else {
         "No"
-    }
-}
-
-/// Staff only; everyone else is told so (the server refuses their changes anyway).
-#[component]
-fn StaffOnly(children: ChildrenFn) -> impl IntoView {
-    let children = StoredValue::new(children);
-    view! {
-        <RequireUser children=move |user: CurrentUser| if user.is_staff {
-            children.with_value(|children| children()).into_any()
-        } else {
-            view! { <p class="alert alert-error" role="alert">"This page is for the CareConnect team."</p> }.into_any()
-        }/>
     }
 }
 

@@ -48,7 +48,10 @@ fn AccountMenu() -> impl IntoView {
                         Ok(SessionInfo { user: Some(user), .. }) => view! {
                             <span class="account-name">{user.full_name}</span>
                             <AfterHydration><NotificationsLink/></AfterHydration>
-                            {user.is_staff.then(|| view! { <a href="/staff/professions">"Profession Catalogue"</a> })}
+                            {user.is_staff.then(|| view! {
+                                <a href="/staff/professions">"Profession Catalogue"</a>
+                                <a href="/staff/course-completions">"Course Completions"</a>
+                            })}
                             <a href="/account">"Manage My Account"</a>
                             <ActionForm action=sign_out attr:class="inline-form">
                                 <button type="submit" class="button button-link">"Sign out"</button>

@@ -1,4 +1,7 @@
-use crate::accounts::{api::load_session, types::SessionInfo};
+use crate::accounts::{
+    api::load_session,
+    types::{CurrentUser, SessionInfo},
+};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -68,4 +71,17 @@ pub fn AfterHydration(children: ChildrenFn) -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     view! { <Show when=move || hydrated.get()>{children()}</Show> }
+}
+
+/// Staff only; everyone else is told so (the server refuses their changes anyway).
+#[component]
+pub fn StaffOnly(children: ChildrenFn) -> impl IntoView {
+    let children = StoredValue::new(children);
+    view! {
+        <RequireUser children=move |user: CurrentUser| if user.is_staff {
+            children.with_value(|children| children()).into_any()
+        } else {
+            view! { <p class="alert alert-error" role="alert">"This page is for the CareConnect team."</p> }.into_any()
+        }/>
+    }
 }

@@ -1,0 +1,197 @@
+//! Privacy & Security course completions on a real database (SQLite, or PostgreSQL with
+//! TEST_DATABASE_URL): the signed callback (bad signatures, stale timestamps and replays
+//! refused) and the staff CSV import (every bad line reported, nothing half-imported).
+#![cfg(feature = "test-support")]
+
+use app::entities::{audit_event, course_completion};
+use app::error::AppError;
+use app::platform::AppState;
+use app::privacy::{
+    callback::{self, CallbackRefusal},
+    service::{self as privacy, Recorded},
+};
+use app::testing::*;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use std::sync::Arc;
+
+const SECRET: &str = "a-shared-secret-of-at-least-32-characters";
+
+fn with_callback(state: &AppState) -> AppState {
+    let mut state = state.clone();
+    Arc::make_mut(&mut state.config).course_callback_secret = Some(SECRET.to_owned());
+    state
+}
+
+async fn completions(state: &AppState) -> u64 {
+    course_completion::Entity::find()
+        .count(&state.db)
+        .await
+        .unwrap()
+}
+
+fn body(email: &str, reference: &str) -> Vec<u8> {
+    format!(r#"{{"email":"{email}","completed_on":"2026-11-02","reference":"{reference}"}}"#)
+        .into_bytes()
+}
+
+async fn send(state: &AppState, at: i64, body: &[u8]) -> Result<Recorded, CallbackRefusal> {
+    let signature = callback::signature(SECRET.as_bytes(), at, body);
+    callback::receive(state, Some(&at.to_string()), Some(&signature), body).await
+}
+
+#[tokio::test]
+async fn a_signed_callback_records_a_completion_once_and_refuses_replays() {
+    let test = TestDb::new().await;
+    let jane = verified(&test.state, "jane").await;
+    assert_eq!(
+        privacy::course_status(&test.state.db, jane)
+            .await
+            .unwrap()
+            .completed_on,
+        None
+    );
+    // Switched off until a secret is configured.
+    let now = chrono::Utc::now().timestamp();
+    assert_eq!(
+        send(&test.state, now, &body("jane@clinic.example", "LH-1")).await,
+        Err(CallbackRefusal::NotConfigured)
+    );
+    let state = with_callback(&test.state);
+    let first = body("Jane@Clinic.example", "LH-1");
+    assert_eq!(send(&state, now, &first).await, Ok(Recorded::New));
+    assert_eq!(
+        privacy::course_status(&state.db, jane)
+            .await
+            .unwrap()
+            .completed_on
+            .as_deref(),
+        Some("November 2, 2026")
+    );
+    // The very same request again: refused as a replay.
+    assert_eq!(
+        send(&state, now, &first).await,
+        Err(CallbackRefusal::Replayed)
+    );
+    // The learning system retrying with a new timestamp: accepted, recorded once.
+    assert_eq!(
+        send(&state, now + 1, &first).await,
+        Ok(Recorded::AlreadyRecorded)
+    );
+    assert_eq!(completions(&state).await, 1);
+    // Stale, tampered, unsigned and malformed requests change nothing.
+    let second = body("jane@clinic.example", "LH-2");
+    assert_eq!(
+        send(&state, now - callback::FRESHNESS_SECONDS - 60, &second).await,
+        Err(CallbackRefusal::Stale)
+    );
+    let signature = callback::signature(SECRET.as_bytes(), now, &second);
+    assert_eq!(
+        callback::receive(
+            &state,
+            Some(&now.to_string()),
+            Some(&signature),
+            &body("mallory@x.ca", "LH-2")
+        )
+        .await,
+        Err(CallbackRefusal::BadSignature)
+    );
+    assert_eq!(
+        callback::receive(&state, None, None, &second).await,
+        Err(CallbackRefusal::Unsigned)
+    );
+    assert!(matches!(
+        send(&state, now, b"not json").await,
+        Err(CallbackRefusal::Malformed(_))
+    ));
+    assert!(matches!(
+        send(&state, now, &body("not-an-email", "LH-3")).await,
+        Err(CallbackRefusal::Malformed(_))
+    ));
+    assert_eq!(completions(&state).await, 1);
+    let recorded = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("course_completion_recorded"))
+        .count(&state.db)
+        .await
+        .unwrap();
+    assert_eq!(recorded, 1);
+}
+
+#[tokio::test]
+async fn a_completion_reported_before_the_account_exists_counts_once_it_does() {
+    let test = TestDb::new().await;
+    let state = with_callback(&test.state);
+    let now = chrono::Utc::now().timestamp();
+    send(&state, now, &body("later@clinic.example", "LH-9"))
+        .await
+        .unwrap();
+    let later = verified(&state, "later").await;
+    assert!(privacy::course_status(&state.db, later)
+        .await
+        .unwrap()
+        .completed_on
+        .is_some());
+}
+
+#[tokio::test]
+async fn staff_import_completions_from_csv_all_or_nothing() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let staff = quick_account(state, "sam", "Sam", "Staff", "counsellor").await;
+    let jane = quick_account(state, "jane", "Jane", "Doe", "pharmacist").await;
+    // Not staff: refused.
+    assert!(matches!(
+        privacy::import_csv(state, jane, "email,completed_on,reference\n").await,
+        Err(AppError::Forbidden)
+    ));
+    app::accounts::service::grant_staff(state, "sam@clinic.example")
+        .await
+        .unwrap();
+
+    let wrong_header = privacy::import_csv(state, staff, "mail,date\nx,y\n")
+        .await
+        .unwrap();
+    assert_eq!(wrong_header.errors.len(), 1);
+    assert!(wrong_header.errors[0].starts_with("Line 1:"));
+
+    let with_errors = "email,completed_on,reference\n\
+        jane@clinic.example,2026-11-02,LH-10\n\
+        not-an-email,2026-11-02,LH-11\n\
+        bob@clinic.example,02/11/2026,LH-12\n\
+        ann@clinic.example,2026-11-02\n\
+        eve@clinic.example,2999-01-01,LH-14\n";
+    let report = privacy::import_csv(state, staff, with_errors)
+        .await
+        .unwrap();
+    let lines: Vec<&str> = report
+        .errors
+        .iter()
+        .map(|error| error.split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        lines,
+        ["Line 3", "Line 4", "Line 5", "Line 6"],
+        "{:?}",
+        report.errors
+    );
+    assert_eq!(report.imported, 0);
+    assert_eq!(completions(state).await, 0, "nothing half-imported");
+
+    let good = "email,completed_on,reference\n\
+        jane@clinic.example,2026-11-02,LH-10\n\
+        bob@clinic.example, 2026-10-30 ,LH-12\n";
+    let report = privacy::import_csv(state, staff, good).await.unwrap();
+    assert_eq!((report.imported, report.already_recorded), (2, 0));
+    assert!(report.errors.is_empty());
+    let again = privacy::import_csv(state, staff, good).await.unwrap();
+    assert_eq!((again.imported, again.already_recorded), (0, 2));
+    assert_eq!(completions(state).await, 2);
+    assert!(privacy::course_status(&state.db, jane)
+        .await
+        .unwrap()
+        .completed_on
+        .is_some());
+    let empty = privacy::import_csv(state, staff, "email,completed_on,reference\n")
+        .await
+        .unwrap();
+    assert_eq!(empty.errors.len(), 1);
+}

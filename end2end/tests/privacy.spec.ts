@@ -1,0 +1,54 @@
+import { createHmac } from 'node:crypto';
+import { expect, expectAccessible, person, portalCommand, test, visit } from '../support/helpers';
+
+const SECRET = 'end-to-end-learning-hub-shared-secret';
+
+/** Posts a completion as the Learning Hub does: HMAC-SHA256 of "TIMESTAMP.BODY". */
+async function reportCompletion(request: import('@playwright/test').APIRequestContext, body: string, timestamp = Math.floor(Date.now() / 1000)) {
+  const signature = `sha256=${createHmac('sha256', SECRET).update(`${timestamp}.${body}`).digest('hex')}`;
+  return request.post('/integrations/course-completions', {
+    headers: { 'content-type': 'application/json', 'x-careconnect-timestamp': String(timestamp), 'x-careconnect-signature': signature },
+    data: body,
+  });
+}
+
+test('the Learning Hub reports a course completion and the person sees it; a replay is refused', async ({ browser, request }) => {
+  const pia = await person(browser, 'pia', 'pharmacist', 'Pharmacist (Independent User)');
+  await visit(pia.page, '/');
+  const status = pia.page.locator('.course-status');
+  await expect(status).toContainText('not completed yet');
+  const body = JSON.stringify({ email: pia.email, completed_on: '2026-11-02', reference: `LH-${Date.now()}` });
+  const timestamp = Math.floor(Date.now() / 1000);
+  const first = await reportCompletion(request, body, timestamp);
+  expect(first.status()).toBe(201);
+  const replay = await reportCompletion(request, body, timestamp);
+  expect(replay.status()).toBe(409);
+  const stale = await reportCompletion(request, body, timestamp - 3600);
+  expect(stale.status()).toBe(401);
+  await expect(status).toContainText('completed on November 2, 2026', { timeout: 15_000 });
+  await expectAccessible(pia.page);
+  await pia.context.close();
+});
+
+test('CareConnect staff import completions as CSV: every bad line is listed and nothing is half-imported', async ({ browser }) => {
+  const sam = await person(browser, 'sam', 'importer', 'Counsellor (Independent User; not yet eligible for CareConnect access)');
+  const ria = await person(browser, 'ria', 'nurse', 'Registered Nurse (without GP supervision) (Independent User)');
+  portalCommand('staff', 'grant', sam.email);
+  await visit(sam.page, '/staff/course-completions');
+  await expect(sam.page.getByRole('heading', { name: 'Import Course Completions' })).toBeVisible();
+  const csv = sam.page.getByLabel('Course completions (CSV)');
+  const reference = `LH-CSV-${Date.now()}`;
+  await csv.fill(`email,completed_on,reference\n${ria.email},2026-10-30,${reference}\nnot-an-email,2026-10-30,X-1\n`);
+  await sam.page.getByRole('button', { name: 'Import Completions' }).click();
+  const problems = sam.page.getByRole('alert');
+  await expect(problems).toContainText('Nothing was imported.');
+  await expect(problems).toContainText('Line 3: "not-an-email" is not an email address');
+  await expect(csv).toHaveValue(/not-an-email/);
+  await expectAccessible(sam.page);
+  await csv.fill(`email,completed_on,reference\n${ria.email},2026-10-30,${reference}\n`);
+  await sam.page.getByRole('button', { name: 'Import Completions' }).click();
+  await expect(sam.page.getByRole('status')).toContainText('1 completions imported; 0 were already recorded.');
+  await visit(ria.page, '/');
+  await expect(ria.page.locator('.course-status')).toContainText('completed on October 30, 2026');
+  await Promise.all([sam.context.close(), ria.context.close()]);
+});
