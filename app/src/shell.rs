@@ -5,7 +5,7 @@ use crate::invitations::ui::AcceptInvitationPage;
 use crate::join_requests::ui::{ApproveRequestPage, JoinWorksitePage};
 use crate::mail::mailbox::MailboxPage;
 use crate::notifications::ui::{provide_live_updates, NotificationsPage};
-use crate::privacy::ui::ImportCompletionsPage;
+use crate::privacy::ui::{HpcaaPage, ImportCompletionsPage};
 use crate::professions::ui::{EditProfessionPage, ProfessionCataloguePage};
 use crate::ui::{provide_session, Frame, PageTitle};
 use crate::worksites::ui::{RegisterWorksitePage, WorksiteAccessPage, WorksitePage};
@@ -79,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/professions") view=ProfessionCataloguePage/>
                     <Route path=path!("/staff/professions/:id") view=EditProfessionPage/>
                     <Route path=path!("/staff/course-completions") view=ImportCompletionsPage/>
+                    <Route path=path!("/hpcaa") view=HpcaaPage/>
                     <Route path=path!("/dev/idp") view=DevIdentityProviderPage/>
                     <Route path=path!("/dev/mailbox") view=MailboxPage/>
                     <Route path=path!("/dev/careconnect") view=CareConnectStandInPage/>

@@ -195,3 +195,54 @@ async fn staff_import_completions_from_csv_all_or_nothing() {
         .unwrap();
     assert_eq!(empty.errors.len(), 1);
 }
+
+#[tokio::test]
+async fn authorizers_sign_the_hpcaa_once_with_their_own_name_and_obo_users_do_not() {
+    use app::privacy::{hpcaa, pdf, types::HpcaaSigning};
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let dalia = quick_account(state, "dalia", "Dalia", "Eighteen", "physician").await;
+    let greg = quick_account(state, "greg", "Gregory", "Nineteen", "moa").await;
+    let form = |name: &str, agree: bool| HpcaaSigning {
+        full_name: name.to_owned(),
+        agree: agree.then(|| "on".to_owned()),
+    };
+    let view = hpcaa::view(&state.db, dalia).await.unwrap();
+    assert_eq!(view.exemption, None);
+    assert_eq!(view.signature, None);
+
+    let refused = hpcaa::sign(state, dalia, &form("Someone Else", false), None)
+        .await
+        .unwrap_err();
+    let fields = refused.field_errors().unwrap();
+    assert!(fields.get("full_name").unwrap().contains("Dalia Eighteen"));
+    assert!(fields.get("agree").is_some());
+    let signed = hpcaa::sign(state, dalia, &form("  dalia   EIGHTEEN ", true), None)
+        .await
+        .unwrap();
+    assert_eq!(signed.name, "dalia EIGHTEEN");
+    assert!(matches!(
+        hpcaa::sign(state, dalia, &form("Dalia Eighteen", true), None).await,
+        Err(AppError::Conflict(_))
+    ));
+    let copy = hpcaa::signature_of(&state.db, dalia)
+        .await
+        .unwrap()
+        .unwrap();
+    let bytes = pdf::signed_agreement(&copy);
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert!(bytes.windows(14).any(|w| w == b"dalia EIGHTEEN"));
+
+    let greg_view = hpcaa::view(&state.db, greg).await.unwrap();
+    assert!(greg_view.exemption.unwrap().contains("On-Behalf-Of"));
+    assert!(matches!(
+        hpcaa::sign(state, greg, &form("Gregory Nineteen", true), None).await,
+        Err(AppError::Refused(_))
+    ));
+    let signatures = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("hpcaa_signed"))
+        .count(&state.db)
+        .await
+        .unwrap();
+    assert_eq!(signatures, 1);
+}

@@ -52,3 +52,40 @@ test('CareConnect staff import completions as CSV: every bad line is listed and 
   await expect(ria.page.locator('.course-status')).toContainText('completed on October 30, 2026');
   await Promise.all([sam.context.close(), ria.context.close()]);
 });
+
+test('a physician reads and signs the HPCAA, then prints it or downloads the PDF; an MOA does not sign', async ({ browser }) => {
+  const dalia = await person(browser, 'dalia', 'signer');
+  await visit(dalia.page, '/');
+  await expect(dalia.page.locator('.hpcaa-status')).toContainText('not signed yet');
+  await dalia.page.getByRole('link', { name: 'Read and sign the HPCAA' }).click();
+  await expect(dalia.page.getByRole('heading', { name: 'Healthcare Practitioner CareConnect Access Agreement' })).toBeVisible();
+  await expect(dalia.page.getByRole('heading', { name: '2. Use for direct patient care only' })).toBeVisible();
+  await expectAccessible(dalia.page);
+  await dalia.page.getByLabel('Type your full name').fill('Somebody Else');
+  await dalia.page.getByRole('button', { name: 'Sign Agreement' }).click();
+  await expect(dalia.page.locator('#field-full-name-error')).toContainText('Type your full name as your identity provider gave it');
+  await expect(dalia.page.locator('#field-agree-error')).toContainText('Confirm that you have read and agree');
+  await expect(dalia.page.getByLabel('Type your full name')).toHaveValue('Somebody Else');
+  const legalName = (await dalia.page.locator('#field-full-name-hint').textContent())!.replace('As your identity provider gave it: ', '').replace(/\.$/, '');
+  await dalia.page.getByLabel('Type your full name').fill(legalName);
+  await dalia.page.getByLabel(/I have read and agree/).check();
+  await dalia.page.getByRole('button', { name: 'Sign Agreement' }).click();
+  await expect(dalia.page.getByRole('heading', { name: 'Signature' })).toBeVisible();
+  await expect(dalia.page.locator('.signature')).toContainText(`Signed electronically by ${legalName}`);
+  await expect(dalia.page.getByRole('button', { name: 'Print' })).toBeVisible();
+  await expectAccessible(dalia.page);
+  const pdf = await dalia.page.request.get('/hpcaa/signed.pdf');
+  expect(pdf.status()).toBe(200);
+  expect(pdf.headers()['content-type']).toBe('application/pdf');
+  expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+  await visit(dalia.page, '/');
+  await expect(dalia.page.locator('.hpcaa-status')).toContainText('signed on');
+
+  const greg = await person(browser, 'greg', 'unsigned', 'Medical Office Assistant (On-Behalf-Of User)');
+  await visit(greg.page, '/hpcaa');
+  await expect(greg.page.getByText('On-Behalf-Of users do not sign the HPCAA')).toBeVisible();
+  await expect(greg.page.getByRole('button', { name: 'Sign Agreement' })).toHaveCount(0);
+  const none = await greg.page.request.get('/hpcaa/signed.pdf');
+  expect(none.status()).toBe(404);
+  await Promise.all([dalia.context.close(), greg.context.close()]);
+});

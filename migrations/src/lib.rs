@@ -9,6 +9,7 @@ mod m20261123_000002_worksites;
 mod m20261124_000003_members;
 mod m20261125_000004_sponsorships;
 mod m20261126_000005_privacy;
+mod m20261127_000006_hpcaa;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_members::Migration),
             Box::new(m20261125_000004_sponsorships::Migration),
             Box::new(m20261126_000005_privacy::Migration),
+            Box::new(m20261127_000006_hpcaa::Migration),
         ]
     }
 }

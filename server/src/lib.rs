@@ -2,6 +2,7 @@
 //! provider routes, the mail worker and operator commands.
 
 pub mod commands;
+pub mod hpcaa;
 pub mod integrations;
 pub mod live;
 pub mod mail_worker;

@@ -1,7 +1,7 @@
 //! The whole HTTP surface: Leptos pages and server functions, identity-provider routes, health,
 //! static files; wrapped in sessions and the security layers.
 
-use crate::{integrations, live, oidc, security};
+use crate::{hpcaa, integrations, live, oidc, security};
 use app::platform::{session_store::DbSessionStore, sessions, AppState};
 use app::{error::AppError, shell, App};
 use axum::{
@@ -98,6 +98,7 @@ pub fn build(app: AppState, leptos_options: LeptosOptions) -> Router {
         .route("/auth/oidc/callback", get(oidc::callback))
         .route("/healthz", get(health))
         .route("/events", get(live::events))
+        .route("/hpcaa/signed.pdf", get(hpcaa::signed_pdf))
         .route(
             "/integrations/course-completions",
             post(integrations::course_completion).layer(DefaultBodyLimit::max(16 * 1024)),

@@ -597,3 +597,40 @@ async fn the_learning_system_posts_signed_course_completions() {
     assert_eq!(forged.status, StatusCode::UNAUTHORIZED);
     assert!(forged.body.contains("signature"), "{}", forged.body);
 }
+
+#[tokio::test]
+async fn the_signed_hpcaa_downloads_as_a_pdf_for_its_signer_only() {
+    use app::privacy::{hpcaa, types::HpcaaSigning};
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let dalia = app::testing::person(state, "dalia", "Dalia", "Eighteen", "physician").await;
+    app::testing::person(state, "wade", "Wade", "Bales", "physician").await;
+    let signing = HpcaaSigning {
+        full_name: "Dalia Eighteen".to_owned(),
+        agree: Some("on".to_owned()),
+    };
+    hpcaa::sign(state, dalia, &signing, None).await.unwrap();
+    let router = router(state);
+    let get = |cookie: Option<&str>| {
+        let mut request = Request::get("/hpcaa/signed.pdf");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        request.body(Body::empty()).unwrap()
+    };
+    assert_eq!(
+        send(&router, get(None)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let dalia_cookie = signed_in(&router, "dalia").await;
+    let pdf = send(&router, get(Some(&dalia_cookie))).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(
+        pdf.headers.get(header::CONTENT_TYPE).unwrap(),
+        "application/pdf"
+    );
+    assert!(pdf.body.starts_with("%PDF-"));
+    let wade_cookie = signed_in(&router, "wade").await;
+    let unsigned = send(&router, get(Some(&wade_cookie))).await;
+    assert_eq!(unsigned.status, StatusCode::NOT_FOUND);
+}

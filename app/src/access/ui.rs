@@ -3,7 +3,7 @@
 use super::api::{my_careconnect_access, OpenCareconnect};
 use super::types::{undesignated_notice, AccessOverview};
 use crate::notifications::ui::reload_on_live_updates;
-use crate::privacy::ui::CourseStatusNote;
+use crate::privacy::ui::RequirementsNote;
 use crate::professions::types::UserType;
 use crate::ui::*;
 use leptos::prelude::*;
@@ -31,7 +31,7 @@ pub fn CareConnectAccessCard() -> impl IntoView {
                     }
                 })}
             </Transition>
-            <CourseStatusNote/>
+            <RequirementsNote/>
         </section>
     }
 }

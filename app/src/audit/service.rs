@@ -45,6 +45,7 @@ pub enum AuditAction {
     ProfessionAdded,
     ProfessionUpdated,
     CourseCompletionRecorded,
+    HpcaaSigned,
 }
 
 impl AuditAction {
@@ -90,6 +91,7 @@ impl AuditAction {
             AuditAction::ProfessionAdded => "profession_added",
             AuditAction::ProfessionUpdated => "profession_updated",
             AuditAction::CourseCompletionRecorded => "course_completion_recorded",
+            AuditAction::HpcaaSigned => "hpcaa_signed",
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod audit_event;
 pub mod callback_receipt;
 pub mod careconnect_access;
 pub mod course_completion;
+pub mod hpcaa_signature;
 pub mod invitation;
 pub mod join_request;
 pub mod membership;

@@ -1,18 +1,10 @@
 //! Server functions of the Privacy & Security requirements.
 
-use super::types::{CourseStatus, ImportReport};
+use super::types::{HpcaaSigning, ImportReport, Requirements, SignedAgreement};
 use crate::error::AppError;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {super::service, crate::platform::RequestContext};
-
-/// The signed-in person's Privacy & Security course.
-#[server(prefix = "/api", endpoint = "my_course_status")]
-pub async fn my_course_status() -> Result<CourseStatus, AppError> {
-    let ctx = RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    service::course_status(ctx.db(), account_id).await
-}
 
 /// CareConnect staff import course completions as CSV.
 #[server(prefix = "/api", endpoint = "import_course_completions")]
@@ -20,4 +12,23 @@ pub async fn import_course_completions(csv: String) -> Result<ImportReport, AppE
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
     service::import_csv(&ctx.state, account_id, &csv).await
+}
+
+/// The signed-in person's Privacy & Security requirements: the course and the HPCAA.
+#[server(prefix = "/api", endpoint = "my_privacy_requirements")]
+pub async fn my_privacy_requirements() -> Result<Requirements, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    Ok(Requirements {
+        course: service::course_status(ctx.db(), account_id).await?,
+        hpcaa: super::hpcaa::view(ctx.db(), account_id).await?,
+    })
+}
+
+/// "Sign Agreement".
+#[server(prefix = "/api", endpoint = "sign_hpcaa")]
+pub async fn sign_hpcaa(form: HpcaaSigning) -> Result<SignedAgreement, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    super::hpcaa::sign(&ctx.state, account_id, &form, ctx.client_addr.as_deref()).await
 }

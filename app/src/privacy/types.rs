@@ -22,3 +22,39 @@ pub struct ImportReport {
 
 /// The header a completions CSV starts with.
 pub const CSV_HEADER: &str = "email,completed_on,reference";
+
+/// A signature of the HPCAA, as the signed copy shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedAgreement {
+    pub name: String,
+    /// When, in British Columbia's time.
+    pub signed_on: String,
+    pub version: String,
+}
+
+/// What the HPCAA page shows the signed-in person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HpcaaView {
+    /// Why they do not sign it (their user type or profession); `None` when they must.
+    pub exemption: Option<String>,
+    /// Their name as the identity provider gave it: what they type to sign.
+    pub legal_name: String,
+    /// Their signature of the current version.
+    pub signature: Option<SignedAgreement>,
+}
+
+/// "Sign Agreement": the typed full name and the confirmation checkbox (`on` when ticked).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HpcaaSigning {
+    #[serde(default)]
+    pub full_name: String,
+    #[serde(default)]
+    pub agree: Option<String>,
+}
+
+/// The person's Privacy & Security requirements, as their home page lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Requirements {
+    pub course: CourseStatus,
+    pub hpcaa: HpcaaView,
+}

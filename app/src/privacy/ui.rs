@@ -1,30 +1,118 @@
-//! The person's Privacy & Security course status, and the staff import of completions.
+//! The person's Privacy & Security requirements (the home page's lines and the HPCAA page), and
+//! the staff import of course completions.
 
-use super::api::{my_course_status, ImportCourseCompletions};
-use super::types::{COURSE_NAME, CSV_HEADER};
+use super::agreement::{HPCAA_SECTIONS, HPCAA_TITLE, HPCAA_VERSION};
+use super::api::{my_privacy_requirements, ImportCourseCompletions, SignHpcaa};
+use super::types::{HpcaaView, COURSE_NAME, CSV_HEADER};
+use crate::accounts::types::CurrentUser;
 use crate::notifications::ui::reload_on_live_updates;
 use crate::ui::*;
 use leptos::prelude::*;
 
-/// One line on the home page: whether the learning system has reported the course complete.
+/// The home page's lines: the course, and the HPCAA for those who sign it.
 #[component]
-pub fn CourseStatusNote() -> impl IntoView {
-    let status = Resource::new(|| (), |_| my_course_status());
-    reload_on_live_updates(status);
+pub fn RequirementsNote() -> impl IntoView {
+    let requirements = Resource::new(|| (), |_| my_privacy_requirements());
+    reload_on_live_updates(requirements);
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                status.await.ok().map(|status| match status.completed_on {
-                    Some(date) => view! {
-                        <p class="course-status">"Privacy & Security course: " <strong>{format!("completed on {date}")}</strong></p>
-                    }.into_any(),
-                    None => view! {
-                        <p class="course-status">"Privacy & Security course: " <strong>"not completed yet"</strong>
-                            {format!(". CareConnect access requires the {COURSE_NAME} (about 10–15 minutes, on the Learning Hub); the portal hears of your completion from the Learning Hub, for the email address you verified here.")}</p>
-                    }.into_any(),
+                requirements.await.ok().map(|requirements| view! {
+                    {match requirements.course.completed_on {
+                        Some(date) => view! {
+                            <p class="course-status">"Privacy & Security course: " <strong>{format!("completed on {date}")}</strong></p>
+                        }.into_any(),
+                        None => view! {
+                            <p class="course-status">"Privacy & Security course: " <strong>"not completed yet"</strong>
+                                {format!(". CareConnect access requires the {COURSE_NAME} (about 10–15 minutes, on the Learning Hub); the portal hears of your completion from the Learning Hub, for the email address you verified here.")}</p>
+                        }.into_any(),
+                    }}
+                    {requirements.hpcaa.exemption.is_none().then(|| match requirements.hpcaa.signature {
+                        Some(signed) => view! {
+                            <p class="hpcaa-status">"HPCAA: " <strong>{format!("signed on {}", signed.signed_on)}</strong>
+                                " — " <a href="/hpcaa">"View or print the signed agreement"</a></p>
+                        }.into_any(),
+                        None => view! {
+                            <p class="hpcaa-status">"HPCAA: " <strong>"not signed yet"</strong>
+                                " — " <a href="/hpcaa">"Read and sign the HPCAA"</a></p>
+                        }.into_any(),
+                    })}
                 })
             })}
         </Transition>
+    }
+}
+
+/// `/hpcaa`: the agreement; its signature form, or the signed copy to print or download.
+#[component]
+pub fn HpcaaPage() -> impl IntoView {
+    view! {
+        <PageTitle title=HPCAA_TITLE/>
+        <RequireUser children=|_user: CurrentUser| view! { <Agreement/> }/>
+    }
+}
+
+#[component]
+fn Agreement() -> impl IntoView {
+    let sign = ServerAction::<SignHpcaa>::new();
+    let requirements = Resource::new(move || sign.version().get(), |_| my_privacy_requirements());
+    view! {
+        <article class="card agreement" aria-labelledby="agreement-version">
+            <p id="agreement-version" class="hint">{format!("Version {HPCAA_VERSION}")}</p>
+            {HPCAA_SECTIONS.iter().map(|(heading, paragraphs)| view! {
+                <h2>{*heading}</h2>
+                {paragraphs.iter().map(|paragraph| view! { <p>{*paragraph}</p> }).collect_view()}
+            }).collect_view()}
+        </article>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match requirements.await {
+                    Ok(requirements) => view! { <Signature hpcaa=requirements.hpcaa sign/> }.into_any(),
+                    Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Signature(hpcaa: HpcaaView, sign: ServerAction<SignHpcaa>) -> impl IntoView {
+    if let Some(reason) = hpcaa.exemption {
+        return view! { <section class="card"><p>{reason}</p></section> }.into_any();
+    }
+    if let Some(signed) = hpcaa.signature {
+        return view! {
+            <section class="card signature" aria-labelledby="signature-heading">
+                <h2 id="signature-heading">"Signature"</h2>
+                <p>{format!("Signed electronically by {} on {} (version {}).", signed.name, signed.signed_on, signed.version)}</p>
+                <div class="no-print">
+                    <button type="button" class="button" on:click=|_| print_page()>"Print"</button>
+                    " "
+                    <a class="button button-primary" href="/hpcaa/signed.pdf" download="HPCAA-signed.pdf">"Download PDF"</a>
+                </div>
+            </section>
+        }.into_any();
+    }
+    let errors = action_error(sign);
+    view! {
+        <section class="card no-print" aria-labelledby="sign-heading">
+            <h2 id="sign-heading">"Sign the Agreement"</h2>
+            <ActionForm action=sign attr:novalidate=true>
+                <FormError errors/>
+                <Field label="Type your full name" name="form[full_name]" field="full_name" errors required=true autocomplete="name"
+                    hint=format!("As your identity provider gave it: {}.", hpcaa.legal_name)/>
+                <CheckboxField label="I have read and agree to the Healthcare Practitioner CareConnect Access Agreement" name="form[agree]" field="agree" errors/>
+                                <SubmitButton label="Sign Agreement" pending=sign.pending()/>
+            </ActionForm>
+        </section>
+    }
+    .into_any()
+}
+
+fn print_page() {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        let _ = window.print();
     }
 }
 

@@ -202,12 +202,19 @@ pub fn CheckboxField(
     #[prop(into)] name: String,
     field: &'static str,
     #[prop(optional)] checked: bool,
+    /// The form's errors, when the checkbox must be ticked.
+    #[prop(optional, into)]
+    errors: Option<Signal<Option<AppError>>>,
 ) -> impl IntoView {
-    let FieldIds { id, .. } = FieldIds::new(field, false);
+    let FieldIds { id, error_id, .. } = FieldIds::new(field, false);
+    let message = field_message(errors.unwrap_or_else(|| Signal::stored(None)), field);
     view! {
-        <div class="field field-checkbox">
-            <input id=id.clone() type="checkbox" name=name checked=checked/>
+        <div class="field field-checkbox" class:field-invalid=move || message.get().is_some()>
+            <input id=id.clone() type="checkbox" name=name checked=checked
+                aria-invalid=move || if message.get().is_some() { "true" } else { "false" }
+                aria-describedby=error_id.clone()/>
             <label for=id>{label}</label>
+            <FieldMessage id=error_id message/>
         </div>
     }
 }

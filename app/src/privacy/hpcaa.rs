@@ -1,0 +1,140 @@
+//! Signing the HPCAA: who must, the typed full name and confirmation, one signature per person
+//! and version.
+
+use super::agreement::HPCAA_VERSION;
+use super::types::{HpcaaSigning, HpcaaView, SignedAgreement};
+use crate::audit::{self, AuditAction, AuditEntry};
+use crate::entities::hpcaa_signature;
+use crate::error::{AppError, FieldErrors};
+use crate::platform::{db::begin_write, time::display_time, AppState};
+use crate::professions::{
+    service::{person, Person},
+    types::UserType,
+};
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, SqlErr,
+};
+
+/// Why the person does not sign, or `None` when they must.
+fn exemption(who: &Person) -> Option<String> {
+    match who.user_type() {
+        UserType::OnBehalfOf => Some("On-Behalf-Of users do not sign the HPCAA: the Authorizers who sponsor them have signed it.".to_owned()),
+        _ if !who.profession.requires_hpcaa => Some(format!(
+            "Your profession, {}, does not sign the HPCAA.",
+            who.profession.name
+        )),
+        _ => None,
+    }
+}
+
+fn comparable(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+fn signed(row: hpcaa_signature::Model) -> SignedAgreement {
+    SignedAgreement {
+        name: row.signed_name,
+        signed_on: display_time(row.signed_at),
+        version: row.version,
+    }
+}
+
+/// The person's signature of the current version, if any.
+pub async fn signature_of(
+    conn: &impl ConnectionTrait,
+    account_id: i64,
+) -> Result<Option<SignedAgreement>, AppError> {
+    Ok(hpcaa_signature::Entity::find()
+        .filter(hpcaa_signature::Column::AccountId.eq(account_id))
+        .filter(hpcaa_signature::Column::Version.eq(HPCAA_VERSION))
+        .one(conn)
+        .await?
+        .map(signed))
+}
+
+pub async fn view(conn: &impl ConnectionTrait, account_id: i64) -> Result<HpcaaView, AppError> {
+    let who = person(conn, account_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    Ok(HpcaaView {
+        exemption: exemption(&who),
+        legal_name: who.name(),
+        signature: signature_of(conn, account_id).await?,
+    })
+}
+
+/// "Sign Agreement": the typed name must be the person's legal name, and they must confirm.
+pub async fn sign(
+    state: &AppState,
+    account_id: i64,
+    form: &HpcaaSigning,
+    client_addr: Option<&str>,
+) -> Result<SignedAgreement, AppError> {
+    let txn = begin_write(&state.db).await?;
+    let who = person(&txn, account_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if let Some(reason) = exemption(&who) {
+        return Err(AppError::Refused(reason));
+    }
+    let mut errors = FieldErrors::new();
+    let typed = form
+        .full_name
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if typed.is_empty() {
+        errors.add("full_name", "Type your full name to sign.");
+    } else if comparable(&typed) != comparable(&who.name()) {
+        errors.add(
+            "full_name",
+            format!(
+                "Type your full name as your identity provider gave it: {}.",
+                who.name()
+            ),
+        );
+    }
+    if form.agree.is_none() {
+        errors.add(
+            "agree",
+            "Confirm that you have read and agree to the agreement.",
+        );
+    }
+    errors.into_result()?;
+    let inserted = hpcaa_signature::ActiveModel {
+        account_id: Set(account_id),
+        version: Set(HPCAA_VERSION.to_owned()),
+        signed_name: Set(typed),
+        signed_at: Set(Utc::now()),
+        client_addr: Set(client_addr.map(str::to_owned)),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    let row = match inserted {
+        Ok(row) => row,
+        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            return Err(AppError::Conflict(
+                "You have already signed this version of the HPCAA.".to_owned(),
+            ))
+        }
+        Err(error) => return Err(error.into()),
+    };
+    audit::record(
+        &txn,
+        AuditEntry::new(
+            AuditAction::HpcaaSigned,
+            format!("hpcaa_signature:{}", row.id),
+        )
+        .by(account_id)
+        .from_addr(client_addr)
+        .with_details(serde_json::json!({ "version": HPCAA_VERSION })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(signed(row))
+}

@@ -1,0 +1,35 @@
+//! `GET /hpcaa/signed.pdf`: the signed-in person's signed HPCAA as a PDF.
+
+use crate::router::ServerState;
+use app::platform::sessions;
+use app::privacy::{hpcaa::signature_of, pdf::signed_agreement};
+use axum::{
+    extract::State,
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
+};
+use tower_sessions::Session;
+
+pub async fn signed_pdf(State(state): State<ServerState>, session: Session) -> Response {
+    let account_id = match sessions::signed_in_account(&session).await {
+        Ok(Some(account_id)) => account_id,
+        Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    match signature_of(&state.app.db, account_id).await {
+        Ok(Some(signature)) => (
+            [
+                (header::CONTENT_TYPE, "application/pdf"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"HPCAA-signed.pdf\"",
+                ),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            signed_agreement(&signature),
+        )
+            .into_response(),
+        Ok(None) => (StatusCode::NOT_FOUND, "You have not signed the HPCAA.").into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
