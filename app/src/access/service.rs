@@ -6,15 +6,18 @@ use crate::entities::{careconnect_access, worksite};
 use crate::error::AppError;
 use crate::memberships::service::{lock_worksite, membership_of, ACTIVE};
 use crate::notifications::{service::notify, types::NotificationKind};
-use crate::platform::{db::begin_write, time::display_time, AppState};
+use crate::platform::{
+    db::{begin_write, insert_unique},
+    time::display_time,
+    AppState,
+};
 use crate::professions::{service::person, types::UserType};
 use crate::sponsorships::service::{end_automatically, sponsors_of, Ending};
 use crate::worksites::service::{find_by_code, summary_of};
 use crate::worksites::types::WorksiteType;
 use chrono::Utc;
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, Set, SqlErr,
+    sea_query::Expr, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -64,28 +67,26 @@ pub async fn grant(
             worksite.name
         )));
     }
-    let inserted = careconnect_access::ActiveModel {
-        account_id: Set(account_id),
-        worksite_id: Set(worksite.id),
-        granted_at: Set(Utc::now()),
-        granted_by: Set(granted_by),
-        ended_at: Set(None),
-        end_reason: Set(None),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await;
-    let row = match inserted {
-        Ok(row) => row,
-        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(AppError::Conflict(format!(
+    let row = insert_unique(
+        &txn,
+        careconnect_access::ActiveModel {
+            account_id: Set(account_id),
+            worksite_id: Set(worksite.id),
+            granted_at: Set(Utc::now()),
+            granted_by: Set(granted_by),
+            ended_at: Set(None),
+            end_reason: Set(None),
+            ..Default::default()
+        },
+        || {
+            AppError::Conflict(format!(
                 "{} already has CareConnect access from {}.",
                 who.name(),
                 worksite.name
-            )))
-        }
-        Err(error) => return Err(error.into()),
-    };
+            ))
+        },
+    )
+    .await?;
     notify(
         &txn,
         account_id,

@@ -13,7 +13,7 @@ use crate::memberships::service::{
 };
 use crate::notifications::{service::notify, types::NotificationKind};
 use crate::platform::{
-    db::begin_write,
+    db::{begin_write, insert_unique},
     time::display_time,
     tokens::{hash_token, new_token},
     AppState,
@@ -22,8 +22,8 @@ use crate::worksites::service::summary_of;
 use chrono::{Duration, Utc};
 use sea_orm::{
     sea_query::{Expr, ExprTrait},
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, SqlErr,
+    ColumnTrait, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, RelationTrait, Set,
 };
 use serde_json::json;
 
@@ -106,29 +106,25 @@ pub async fn invite(
     let token = new_token();
     let now = Utc::now();
     let expires_at = now + Duration::days(state.config.invitation_days);
-    let inserted = invitation::ActiveModel {
-        worksite_id: Set(worksite.id),
-        email: Set(email.clone()),
-        status: Set(PENDING.to_owned()),
-        token_hash: Set(hash_token(&token)),
-        invited_by: Set(actor),
-        invited_at: Set(now),
-        last_sent_at: Set(now),
-        emails_sent: Set(1),
-        expires_at: Set(expires_at),
-        closed_at: Set(None),
-        accepted_by: Set(None),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await;
-    let row = match inserted {
-        Ok(row) => row,
-        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(awaiting_already(&email))
-        }
-        Err(error) => return Err(error.into()),
-    };
+    let row = insert_unique(
+        &txn,
+        invitation::ActiveModel {
+            worksite_id: Set(worksite.id),
+            email: Set(email.clone()),
+            status: Set(PENDING.to_owned()),
+            token_hash: Set(hash_token(&token)),
+            invited_by: Set(actor),
+            invited_at: Set(now),
+            last_sent_at: Set(now),
+            emails_sent: Set(1),
+            expires_at: Set(expires_at),
+            closed_at: Set(None),
+            accepted_by: Set(None),
+            ..Default::default()
+        },
+        || awaiting_already(&email),
+    )
+    .await?;
     send(state, &txn, actor, &worksite, &email, &token, expires_at).await?;
     audit::record(
         &txn,

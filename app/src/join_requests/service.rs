@@ -12,7 +12,7 @@ use crate::memberships::service::{
 };
 use crate::notifications::{service::notify, types::NotificationKind};
 use crate::platform::{
-    db::begin_write,
+    db::{begin_write, insert_unique},
     time::display_time,
     tokens::{hash_token, new_token},
     AppState,
@@ -21,8 +21,7 @@ use crate::worksites::service::{find_by_code, summary_of, verified_account};
 use crate::worksites::types::WorksiteSummary;
 use chrono::{Duration, Utc};
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, Set, SqlErr,
+    sea_query::Expr, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
 
@@ -72,28 +71,24 @@ pub async fn request(
     }
     let token = new_token();
     let now = Utc::now();
-    let inserted = join_request::ActiveModel {
-        worksite_id: Set(worksite.id),
-        account_id: Set(account_id),
-        comment: Set(comment.clone()),
-        status: Set(PENDING.to_owned()),
-        token_hash: Set(hash_token(&token)),
-        token_expires_at: Set(now + LINK_LIFETIME),
-        requested_at: Set(now),
-        decided_at: Set(None),
-        decided_by: Set(None),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await;
-    let request = match inserted {
-        Ok(row) => row,
-        // The partial unique index: a pending request exists already (perhaps sent a moment ago).
-        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(already_asked(&worksite.name))
-        }
-        Err(error) => return Err(error.into()),
-    };
+    // The partial unique index: a pending request exists already (perhaps sent a moment ago).
+    let request = insert_unique(
+        &txn,
+        join_request::ActiveModel {
+            worksite_id: Set(worksite.id),
+            account_id: Set(account_id),
+            comment: Set(comment.clone()),
+            status: Set(PENDING.to_owned()),
+            token_hash: Set(hash_token(&token)),
+            token_expires_at: Set(now + LINK_LIFETIME),
+            requested_at: Set(now),
+            decided_at: Set(None),
+            decided_by: Set(None),
+            ..Default::default()
+        },
+        || already_asked(&worksite.name),
+    )
+    .await?;
     let requester_name = requester.full_name();
     let requester_email = requester.email.clone().unwrap_or_default();
     let approve_link = state

@@ -5,15 +5,17 @@ use crate::audit::{self, AuditAction, AuditEntry};
 use crate::entities::{account, invitation, membership, profession, worksite};
 use crate::error::AppError;
 use crate::notifications::{service::notify, types::NotificationKind};
-use crate::platform::{db::begin_write, AppState};
+use crate::platform::{
+    db::{begin_write, insert_unique},
+    AppState,
+};
 use crate::professions::types::UserType;
 use crate::worksites::service::find_by_code;
 use chrono::Utc;
 use sea_orm::{
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
-    JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, SqlErr,
-    UpdateMany,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, UpdateMany,
 };
 use serde_json::json;
 
@@ -146,27 +148,22 @@ pub async fn admit(
             }
         }
         None => {
-            let inserted = membership::ActiveModel {
-                worksite_id: Set(worksite_id),
-                account_id: Set(account_id),
-                status: Set(ACTIVE.to_owned()),
-                is_admin: Set(false),
-                joined_at: Set(Utc::now()),
-                deactivated_at: Set(None),
-                deactivated_by: Set(None),
-                ..Default::default()
-            }
-            .insert(conn)
-            .await;
-            match inserted {
-                Ok(_) => Ok(()),
-                Err(error)
-                    if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
-                {
-                    Err(already())
-                }
-                Err(error) => Err(error.into()),
-            }
+            insert_unique(
+                conn,
+                membership::ActiveModel {
+                    worksite_id: Set(worksite_id),
+                    account_id: Set(account_id),
+                    status: Set(ACTIVE.to_owned()),
+                    is_admin: Set(false),
+                    joined_at: Set(Utc::now()),
+                    deactivated_at: Set(None),
+                    deactivated_by: Set(None),
+                    ..Default::default()
+                },
+                already,
+            )
+            .await?;
+            Ok(())
         }
     }
 }

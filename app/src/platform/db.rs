@@ -1,8 +1,9 @@
 //! Connecting to the database and opening write transactions.
 
 use sea_orm::{
-    ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ActiveModelBehavior, ActiveModelTrait, ConnectOptions, ConnectionTrait, Database,
+    DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel,
+    SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use std::time::Duration;
 
@@ -54,6 +55,28 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
         ..Default::default()
     })
     .await
+}
+
+/// Inserts the row, turning a unique-constraint violation (someone holds the value already,
+/// perhaps a moment ago) into `taken()`. Return at once on that error: on PostgreSQL the
+/// transaction cannot go on after a failed statement.
+pub async fn insert_unique<A, E>(
+    conn: &impl ConnectionTrait,
+    row: A,
+    taken: impl FnOnce() -> E,
+) -> Result<<A::Entity as EntityTrait>::Model, E>
+where
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+    E: From<DbErr>,
+{
+    match row.insert(conn).await {
+        Ok(inserted) => Ok(inserted),
+        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            Err(taken())
+        }
+        Err(error) => Err(error.into()),
+    }
 }
 
 #[cfg(test)]

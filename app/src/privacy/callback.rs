@@ -5,10 +5,14 @@
 
 use super::service::{record, Completion, Recorded, FROM_CALLBACK};
 use crate::entities::callback_receipt;
-use crate::platform::{db::begin_write, tokens::hash_token, AppState};
+use crate::platform::{
+    db::{begin_write, insert_unique},
+    tokens::hash_token,
+    AppState,
+};
 use chrono::{Duration, Utc};
 use hmac::{Hmac, Mac};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, SqlErr};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use sha2::Sha256;
 
 pub const TIMESTAMP_HEADER: &str = "x-careconnect-timestamp";
@@ -136,19 +140,15 @@ pub async fn receive(
         )
         .exec(&txn)
         .await?;
-    let receipt = callback_receipt::ActiveModel {
-        signature_hash: Set(hash_token(signature.unwrap_or_default().trim())),
-        received_at: Set(now),
-    }
-    .insert(&txn)
-    .await;
-    match receipt {
-        Ok(_) => {}
-        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(CallbackRefusal::Replayed)
-        }
-        Err(error) => return Err(error.into()),
-    }
+    insert_unique(
+        &txn,
+        callback_receipt::ActiveModel {
+            signature_hash: Set(hash_token(signature.unwrap_or_default().trim())),
+            received_at: Set(now),
+        },
+        || CallbackRefusal::Replayed,
+    )
+    .await?;
     let (recorded, owner) = record(&txn, &completion, FROM_CALLBACK, None).await?;
     txn.commit().await?;
     state.live.announce(owner);

@@ -6,15 +6,17 @@ use super::types::{HpcaaSigning, HpcaaView, SignedAgreement};
 use crate::audit::{self, AuditAction, AuditEntry};
 use crate::entities::hpcaa_signature;
 use crate::error::{AppError, FieldErrors};
-use crate::platform::{db::begin_write, time::display_time, AppState};
+use crate::platform::{
+    db::{begin_write, insert_unique},
+    time::display_time,
+    AppState,
+};
 use crate::professions::{
     service::{person, Person},
     types::UserType,
 };
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, SqlErr,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 /// Why the person does not sign, or `None` when they must.
 fn exemption(who: &Person) -> Option<String> {
@@ -105,25 +107,19 @@ pub async fn sign(
         );
     }
     errors.into_result()?;
-    let inserted = hpcaa_signature::ActiveModel {
-        account_id: Set(account_id),
-        version: Set(HPCAA_VERSION.to_owned()),
-        signed_name: Set(typed),
-        signed_at: Set(Utc::now()),
-        client_addr: Set(client_addr.map(str::to_owned)),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await;
-    let row = match inserted {
-        Ok(row) => row,
-        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(AppError::Conflict(
-                "You have already signed this version of the HPCAA.".to_owned(),
-            ))
-        }
-        Err(error) => return Err(error.into()),
-    };
+    let row = insert_unique(
+        &txn,
+        hpcaa_signature::ActiveModel {
+            account_id: Set(account_id),
+            version: Set(HPCAA_VERSION.to_owned()),
+            signed_name: Set(typed),
+            signed_at: Set(Utc::now()),
+            client_addr: Set(client_addr.map(str::to_owned)),
+            ..Default::default()
+        },
+        || AppError::Conflict("You have already signed this version of the HPCAA.".to_owned()),
+    )
+    .await?;
     audit::record(
         &txn,
         AuditEntry::new(

@@ -2,11 +2,14 @@ use super::types::{Profession, ProfessionForm, UserType};
 use crate::audit::{self, AuditAction, AuditEntry};
 use crate::entities::{account, profession};
 use crate::error::AppError;
-use crate::platform::{db::begin_write, AppState};
+use crate::platform::{
+    db::{begin_write, insert_unique},
+    AppState,
+};
 use sea_orm::{
     sea_query::{Expr, ExprTrait, Func},
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set, SqlErr,
+    Set,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -156,30 +159,27 @@ pub async fn save(
                 .one(&txn)
                 .await?
                 .map_or(0, |last| last.sort_order + 1);
-            let inserted = profession::ActiveModel {
-                code: Set(code_for(&valid.name)),
-                name: Set(valid.name.clone()),
-                user_type: Set(valid.user_type.code().to_owned()),
-                designation_order: Set(valid.designation_order),
-                requires_licence: Set(valid.requires_licence),
-                requires_hpcaa: Set(valid.requires_hpcaa),
-                sort_order: Set(next_order),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await;
-            match inserted {
-                Ok(row) => (row, None),
-                Err(error)
-                    if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
-                {
-                    return Err(AppError::invalid(
+            let row = insert_unique(
+                &txn,
+                profession::ActiveModel {
+                    code: Set(code_for(&valid.name)),
+                    name: Set(valid.name.clone()),
+                    user_type: Set(valid.user_type.code().to_owned()),
+                    designation_order: Set(valid.designation_order),
+                    requires_licence: Set(valid.requires_licence),
+                    requires_hpcaa: Set(valid.requires_hpcaa),
+                    sort_order: Set(next_order),
+                    ..Default::default()
+                },
+                || {
+                    AppError::invalid(
                         "name",
                         "Another profession has a name too close to this one.",
-                    ))
-                }
-                Err(error) => return Err(error.into()),
-            }
+                    )
+                },
+            )
+            .await?;
+            (row, None)
         }
     };
     let saved = Profession::from(row);

@@ -11,15 +11,19 @@ use crate::memberships::service::{
     as_member, lock_by_code, with_professions, ACTIVE, ALREADY_HANDLED,
 };
 use crate::notifications::{service::notify, types::NotificationKind};
-use crate::platform::{db::begin_write, time::display_time, AppState};
+use crate::platform::{
+    db::{begin_write, insert_unique},
+    time::display_time,
+    AppState,
+};
 use crate::professions::{
     service::{people, person, Person},
     types::UserType,
 };
 use chrono::Utc;
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
+    sea_query::Expr, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 use std::collections::HashSet;
@@ -223,28 +227,24 @@ async fn open(
     status: &str,
 ) -> Result<sponsorship::Model, AppError> {
     let now = Utc::now();
-    let inserted = sponsorship::ActiveModel {
-        worksite_id: Set(worksite_id),
-        authorizer_id: Set(authorizer.account.id),
-        obo_id: Set(obo.account.id),
-        status: Set(status.to_owned()),
-        requested_by: Set(requested_by),
-        requested_at: Set(now),
-        decided_at: Set((status == ACTIVE_SPONSORSHIP).then_some(now)),
-        ended_at: Set(None),
-        ended_by: Set(None),
-        end_reason: Set(None),
-        ..Default::default()
-    }
-    .insert(conn)
-    .await;
-    match inserted {
-        Ok(row) => Ok(row),
-        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            Err(already_open(authorizer, obo))
-        }
-        Err(error) => Err(error.into()),
-    }
+    insert_unique(
+        conn,
+        sponsorship::ActiveModel {
+            worksite_id: Set(worksite_id),
+            authorizer_id: Set(authorizer.account.id),
+            obo_id: Set(obo.account.id),
+            status: Set(status.to_owned()),
+            requested_by: Set(requested_by),
+            requested_at: Set(now),
+            decided_at: Set((status == ACTIVE_SPONSORSHIP).then_some(now)),
+            ended_at: Set(None),
+            ended_by: Set(None),
+            end_reason: Set(None),
+            ..Default::default()
+        },
+        || already_open(authorizer, obo),
+    )
+    .await
 }
 
 fn entry(

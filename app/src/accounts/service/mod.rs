@@ -9,13 +9,16 @@ use crate::audit::{self, AuditAction, AuditEntry};
 use crate::entities::{account, account_identity};
 use crate::error::{AppError, FieldErrors};
 use crate::mail::{message::Email, outbox};
-use crate::platform::{db::begin_write, AppState};
+use crate::platform::{
+    db::{begin_write, insert_unique},
+    AppState,
+};
 use crate::professions::{self, types::Profession};
 use chrono::{Duration, NaiveDate, Utc};
 use links::Purpose;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, Set, SqlErr,
+    QueryFilter, Set,
 };
 use serde_json::json;
 
@@ -167,34 +170,30 @@ pub async fn register(
         return Err(username_taken());
     }
     let now = Utc::now();
-    let inserted = account::ActiveModel {
-        username: Set(valid.username.clone()),
-        username_key: Set(username_key),
-        email: Set(None),
-        email_verified_at: Set(None),
-        pending_email: Set(Some(valid.email.clone())),
-        password_hash: Set(password_hash),
-        phone: Set(valid.phone),
-        profession_id: Set(valid.profession.id),
-        licence_number: Set(valid.licence_number),
-        given_name: Set(identity.given_name.clone()),
-        family_name: Set(identity.family_name.clone()),
-        birthdate: Set(birthdate),
-        is_staff: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await;
-    let account = match inserted {
-        Ok(account) => account,
-        // Another registration took the username between our check and our insert.
-        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(username_taken())
-        }
-        Err(error) => return Err(error.into()),
-    };
+    // Another registration may take the username between our check and our insert.
+    let account = insert_unique(
+        &txn,
+        account::ActiveModel {
+            username: Set(valid.username.clone()),
+            username_key: Set(username_key),
+            email: Set(None),
+            email_verified_at: Set(None),
+            pending_email: Set(Some(valid.email.clone())),
+            password_hash: Set(password_hash),
+            phone: Set(valid.phone),
+            profession_id: Set(valid.profession.id),
+            licence_number: Set(valid.licence_number),
+            given_name: Set(identity.given_name.clone()),
+            family_name: Set(identity.family_name.clone()),
+            birthdate: Set(birthdate),
+            is_staff: Set(false),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        },
+        username_taken,
+    )
+    .await?;
     account_identity::ActiveModel {
         account_id: Set(account.id),
         issuer: Set(identity.issuer.clone()),
