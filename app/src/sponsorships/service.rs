@@ -107,6 +107,25 @@ async fn counterpart(
     Ok(other)
 }
 
+/// The actor (who must be of `side`) and the member of the other user type they pair with,
+/// both active members of the locked worksite.
+async fn pairing(
+    txn: &DatabaseTransaction,
+    actor: i64,
+    code: &str,
+    membership_id: i64,
+    side: UserType,
+) -> Result<(worksite::Model, Person, Person), AppError> {
+    let (worksite, me) = as_party_locked(txn, actor, code).await?;
+    refuse_unless(&me, side)?;
+    let other_side = match side {
+        UserType::Authorizer => UserType::OnBehalfOf,
+        _ => UserType::Authorizer,
+    };
+    let other = counterpart(txn, worksite.id, membership_id, actor, other_side).await?;
+    Ok((worksite, me, other))
+}
+
 fn listing(row: &sponsorship::Model, other: Option<&Person>) -> SponsorshipListing {
     SponsorshipListing {
         id: row.id,
@@ -306,14 +325,12 @@ pub async fn request(
     client_addr: Option<&str>,
 ) -> Result<String, AppError> {
     let txn = begin_write(&state.db).await?;
-    let (worksite, obo) = as_party_locked(&txn, obo_id, code).await?;
-    refuse_unless(&obo, UserType::OnBehalfOf)?;
-    let authorizer = counterpart(
+    let (worksite, obo, authorizer) = pairing(
         &txn,
-        worksite.id,
-        authorizer_membership_id,
         obo_id,
-        UserType::Authorizer,
+        code,
+        authorizer_membership_id,
+        UserType::OnBehalfOf,
     )
     .await?;
     let row = open(&txn, worksite.id, &authorizer, &obo, obo_id, REQUESTED).await?;
@@ -362,14 +379,12 @@ pub async fn authorize(
     client_addr: Option<&str>,
 ) -> Result<String, AppError> {
     let txn = begin_write(&state.db).await?;
-    let (worksite, authorizer) = as_party_locked(&txn, authorizer_id, code).await?;
-    refuse_unless(&authorizer, UserType::Authorizer)?;
-    let obo = counterpart(
+    let (worksite, authorizer, obo) = pairing(
         &txn,
-        worksite.id,
-        obo_membership_id,
         authorizer_id,
-        UserType::OnBehalfOf,
+        code,
+        obo_membership_id,
+        UserType::Authorizer,
     )
     .await?;
     let waiting = sponsorship::Entity::find()
@@ -380,7 +395,10 @@ pub async fn authorize(
         .one(&txn)
         .await?;
     let row = match waiting {
-        Some(request) => accept(&txn, &request, authorizer_id).await?,
+        Some(request) => {
+            transition(&txn, request.id, SponsorshipChange::Accept, authorizer_id).await?;
+            request
+        }
         None => {
             open(
                 &txn,
@@ -427,29 +445,42 @@ pub async fn authorize(
     Ok(obo.name())
 }
 
-/// `requested → active`, once.
-async fn accept(
+/// Applies a party's change to the sponsorship with a conditional update, so it happens once;
+/// whoever comes second is told it is already handled.
+async fn transition(
     conn: &impl ConnectionTrait,
-    request: &sponsorship::Model,
-    authorizer_id: i64,
-) -> Result<sponsorship::Model, AppError> {
+    sponsorship_id: i64,
+    change: SponsorshipChange,
+    actor: i64,
+) -> Result<(), AppError> {
+    let from = if change.on_request() {
+        REQUESTED
+    } else {
+        ACTIVE_SPONSORSHIP
+    };
+    let (to, end_reason) = match change {
+        SponsorshipChange::Accept => (ACTIVE_SPONSORSHIP, None),
+        SponsorshipChange::Decline => (DECLINED, None),
+        SponsorshipChange::Withdraw => (WITHDRAWN, Some("withdrawn_by_obo")),
+        SponsorshipChange::Revoke => (ENDED, Some("revoked_by_authorizer")),
+        SponsorshipChange::End => (ENDED, Some("ended_by_obo")),
+    };
     let now = Utc::now();
-    let accepted = sponsorship::Entity::update_many()
-        .col_expr(sponsorship::Column::Status, Expr::value(ACTIVE_SPONSORSHIP))
-        .col_expr(sponsorship::Column::DecidedAt, Expr::value(now))
-        .filter(sponsorship::Column::Id.eq(request.id))
-        .filter(sponsorship::Column::AuthorizerId.eq(authorizer_id))
-        .filter(sponsorship::Column::Status.eq(REQUESTED))
-        .exec(conn)
-        .await?;
-    if accepted.rows_affected != 1 {
+    let mut update = sponsorship::Entity::update_many()
+        .col_expr(sponsorship::Column::Status, Expr::value(to))
+        .filter(sponsorship::Column::Id.eq(sponsorship_id))
+        .filter(sponsorship::Column::Status.eq(from));
+    update = match end_reason {
+        None => update.col_expr(sponsorship::Column::DecidedAt, Expr::value(now)),
+        Some(reason) => update
+            .col_expr(sponsorship::Column::EndedAt, Expr::value(now))
+            .col_expr(sponsorship::Column::EndedBy, Expr::value(actor))
+            .col_expr(sponsorship::Column::EndReason, Expr::value(reason)),
+    };
+    if update.exec(conn).await?.rows_affected != 1 {
         return Err(AppError::Conflict(ALREADY_HANDLED.to_owned()));
     }
-    Ok(sponsorship::Model {
-        status: ACTIVE_SPONSORSHIP.to_owned(),
-        decided_at: Some(now),
-        ..request.clone()
-    })
+    Ok(())
 }
 
 /// A party's change to their own sponsorship at the worksite; decided once, audited, and told
@@ -482,49 +513,7 @@ pub async fn change(
     if actor_side != change.by() {
         return Err(AppError::Forbidden);
     }
-    let from = if change.on_request() {
-        REQUESTED
-    } else {
-        ACTIVE_SPONSORSHIP
-    };
-    let now = Utc::now();
-    let mut update = sponsorship::Entity::update_many()
-        .filter(sponsorship::Column::Id.eq(row.id))
-        .filter(sponsorship::Column::Status.eq(from));
-    update = match change {
-        SponsorshipChange::Accept | SponsorshipChange::Decline => update
-            .col_expr(
-                sponsorship::Column::Status,
-                Expr::value(if change == SponsorshipChange::Accept {
-                    ACTIVE_SPONSORSHIP
-                } else {
-                    DECLINED
-                }),
-            )
-            .col_expr(sponsorship::Column::DecidedAt, Expr::value(now)),
-        SponsorshipChange::Withdraw | SponsorshipChange::Revoke | SponsorshipChange::End => update
-            .col_expr(
-                sponsorship::Column::Status,
-                Expr::value(if change == SponsorshipChange::Withdraw {
-                    WITHDRAWN
-                } else {
-                    ENDED
-                }),
-            )
-            .col_expr(sponsorship::Column::EndedAt, Expr::value(now))
-            .col_expr(sponsorship::Column::EndedBy, Expr::value(actor))
-            .col_expr(
-                sponsorship::Column::EndReason,
-                Expr::value(match change {
-                    SponsorshipChange::Withdraw => "withdrawn_by_obo",
-                    SponsorshipChange::Revoke => "revoked_by_authorizer",
-                    _ => "ended_by_obo",
-                }),
-            ),
-    };
-    if update.exec(&txn).await?.rows_affected != 1 {
-        return Err(AppError::Conflict(ALREADY_HANDLED.to_owned()));
-    }
+    transition(&txn, row.id, change, actor).await?;
     let parties = people(&txn, &[row.authorizer_id, row.obo_id]).await?;
     let (Some(authorizer), Some(obo)) = (parties.get(&row.authorizer_id), parties.get(&row.obo_id))
     else {
