@@ -1,7 +1,6 @@
 //! `GET /hpcaa/signed.pdf`: the signed-in person's signed HPCAA as a PDF.
 
 use crate::router::ServerState;
-use app::platform::sessions;
 use app::privacy::{hpcaa::signature_of, pdf::signed_agreement};
 use axum::{
     extract::State,
@@ -11,10 +10,9 @@ use axum::{
 use tower_sessions::Session;
 
 pub async fn signed_pdf(State(state): State<ServerState>, session: Session) -> Response {
-    let account_id = match sessions::signed_in_account(&session).await {
-        Ok(Some(account_id)) => account_id,
-        Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    let account_id = match crate::security::signed_in(&session).await {
+        Ok(account_id) => account_id,
+        Err(refusal) => return refusal,
     };
     match signature_of(&state.app.db, account_id).await {
         Ok(Some(signature)) => (

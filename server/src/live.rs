@@ -4,10 +4,8 @@
 
 use crate::router::ServerState;
 use app::notifications::live::LiveEvent;
-use app::platform::sessions;
 use axum::{
     extract::State,
-    http::StatusCode,
     response::{
         sse::{Event, KeepAlive, Sse},
         IntoResponse, Response,
@@ -19,10 +17,9 @@ use tokio::sync::broadcast::error::RecvError;
 use tower_sessions::Session;
 
 pub async fn events(State(state): State<ServerState>, session: Session) -> Response {
-    let account_id = match sessions::signed_in_account(&session).await {
-        Ok(Some(account_id)) => account_id,
-        Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    let account_id = match crate::security::signed_in(&session).await {
+        Ok(account_id) => account_id,
+        Err(refusal) => return refusal,
     };
     let receiver = state.app.live.subscribe();
     let changes = stream::unfold(receiver, move |mut receiver| async move {

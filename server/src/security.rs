@@ -2,7 +2,7 @@
 //! development pages hidden in production, and the security headers (CSP with a per-response
 //! nonce for the hydration script).
 
-use app::platform::PortalConfig;
+use app::platform::{sessions, PortalConfig};
 use axum::{
     body::Body,
     extract::{Request, State},
@@ -11,6 +11,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use leptos::prelude::use_context;
+use tower_sessions::Session;
 
 #[derive(Clone)]
 pub struct Policy {
@@ -159,6 +160,15 @@ pub async fn keep_session_alive(request: Request, next: Next) -> Response {
         }
     }
     next.run(request).await
+}
+
+/// The account signed in on this session, or the response refusing a route that needs one.
+pub async fn signed_in(session: &Session) -> Result<i64, Response> {
+    match sessions::signed_in_account(session).await {
+        Ok(Some(account_id)) => Ok(account_id),
+        Ok(None) => Err(StatusCode::UNAUTHORIZED.into_response()),
+        Err(_) => Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
+    }
 }
 
 #[cfg(test)]

@@ -147,7 +147,7 @@ pub async fn import_csv(
     staff_id: i64,
     text: &str,
 ) -> Result<ImportReport, AppError> {
-    crate::professions::service::require_staff(&state.db, staff_id).await?;
+    crate::accounts::service::require_staff(&state.db, staff_id).await?;
     let mut report = ImportReport::default();
     let mut valid = Vec::new();
     let mut reader = csv::ReaderBuilder::new()

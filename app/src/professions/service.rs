@@ -96,15 +96,6 @@ pub async fn people(
         .collect())
 }
 
-/// The CareConnect team's back office only.
-pub async fn require_staff(conn: &impl ConnectionTrait, account_id: i64) -> Result<(), AppError> {
-    match crate::accounts::service::find(conn, account_id).await? {
-        Some(account) if account.is_staff => Ok(()),
-        Some(_) => Err(AppError::Forbidden),
-        None => Err(AppError::Unauthenticated),
-    }
-}
-
 /// A stable code for a new profession's name: lower-case words joined by underscores.
 fn code_for(name: &str) -> String {
     name.to_lowercase()
@@ -124,7 +115,7 @@ pub async fn save(
 ) -> Result<Profession, AppError> {
     let valid = form.validate()?;
     let txn = begin_write(&state.db).await?;
-    require_staff(&txn, staff_id).await?;
+    crate::accounts::service::require_staff(&txn, staff_id).await?;
     let same_name = profession::Entity::find()
         .filter(
             Expr::expr(Func::lower(Expr::col(profession::Column::Name)))

@@ -562,6 +562,15 @@ pub async fn current_user(
     }))
 }
 
+/// The CareConnect team's back office only.
+pub async fn require_staff(conn: &impl ConnectionTrait, account_id: i64) -> Result<(), AppError> {
+    match find(conn, account_id).await? {
+        Some(account) if account.is_staff => Ok(()),
+        Some(_) => Err(AppError::Forbidden),
+        None => Err(AppError::Unauthenticated),
+    }
+}
+
 /// Operator command: makes the account with this verified email CareConnect staff.
 pub async fn grant_staff(state: &AppState, email: &str) -> Result<i64, AppError> {
     let email = normalize_email(email).map_err(|m| AppError::invalid("email", m))?;
