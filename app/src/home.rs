@@ -1,4 +1,5 @@
-//! The home page: the three modules of the portal for a signed-in user, the ways in otherwise.
+//! The home page: the portal's modules for a signed-in user (and their CareConnect access), the
+//! ways in otherwise.
 
 use crate::access::ui::CareConnectAccessCard;
 use crate::accounts::{
