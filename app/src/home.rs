@@ -10,6 +10,7 @@ use crate::invitations::ui::MyInvitations;
 use crate::notifications::ui::{use_attention, AttentionPopup};
 use crate::professions::types::UserType;
 use crate::ui::*;
+use crate::worksites::api::my_worksites;
 use leptos::prelude::*;
 
 #[component]
@@ -60,13 +61,7 @@ fn Modules(user: CurrentUser) -> impl IntoView {
                 </Suspense>
                 <a class="button button-primary" href="/worksites">"Update / Review Worksite"</a>
             </section>
-            {application_access.then(|| view! {
-                <section class="card module" aria-labelledby="module-application">
-                    <h2 id="module-application">"Application Access"</h2>
-                    <p>"Request and access applications. i.e. CareConnect, Forms"</p>
-                    <a class="button button-primary" href="/applications">"View Application"</a>
-                </section>
-            })}
+            {application_access.then(|| view! { <ApplicationAccessModule/> })}
             <CareConnectAccessCard/>
             <section class="card module" aria-labelledby="module-account">
                 <h2 id="module-account">"Manage My Account / Preferences"</h2>
@@ -81,18 +76,71 @@ fn Modules(user: CurrentUser) -> impl IntoView {
     }
 }
 
-/// A module whose pages arrive in a later release says so plainly.
+/// `/staff`: the CareConnect team's back office.
 #[component]
-pub fn ComingSoonPage(title: &'static str, what: &'static str) -> impl IntoView {
+pub fn BackOfficePage() -> impl IntoView {
+    let sections = [
+        (
+            "/staff/applications",
+            "Application Queue",
+            "CareConnect access requests: review, approve, deny or return for information.",
+        ),
+        (
+            "/staff/worksites",
+            "Worksite Lookup",
+            "Find a worksite; change its address, EMR or clinic type.",
+        ),
+        (
+            "/staff/users",
+            "User Lookup",
+            "Find a person: their worksites, requests, requirements, sponsorships and access.",
+        ),
+        (
+            "/staff/professions",
+            "Profession Catalogue",
+            "User types and Designation Orders.",
+        ),
+        (
+            "/staff/course-completions",
+            "Import Course Completions",
+            "Privacy & Security course completions the Learning Hub did not report itself.",
+        ),
+        (
+            "/staff/audit",
+            "Audit Log",
+            "Search every change of access; export it as CSV.",
+        ),
+    ];
     view! {
-        <PageTitle title=title/>
-        <RequireUser children=move |_user: CurrentUser| view! {
-            <section class="card">
-                <p>{what}</p>
-                <p>"This part of the portal is not available yet; it arrives in an upcoming release. Until then, contact the CareConnect team at "
-                    <a href="mailto:CareConnect@phsa.ca">"CareConnect@phsa.ca"</a> "."</p>
-                <a class="button" href="/">"Back to the home page"</a>
-            </section>
-        }/>
+        <PageTitle title="CareConnect Back Office"/>
+        <StaffOnly>
+            <div class="modules">
+                {sections.into_iter().map(|(href, title, what)| view! {
+                    <section class="card module">
+                        <h2><a href=href>{title}</a></h2>
+                        <p>{what}</p>
+                    </section>
+                }).collect_view()}
+            </div>
+        </StaffOnly>
+    }
+}
+
+/// "Application Access", for members of a worksite (On-Behalf-Of users never see it).
+#[component]
+fn ApplicationAccessModule() -> impl IntoView {
+    let worksites = Resource::new(|| (), |_| my_worksites());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                worksites.await.ok().filter(|mine| mine.iter().any(|w| w.active)).map(|_| view! {
+                    <section class="card module" aria-labelledby="module-application">
+                        <h2 id="module-application">"Application Access"</h2>
+                        <p>"Request and access applications. i.e. CareConnect, Forms"</p>
+                        <a class="button button-primary" href="/applications">"View Application"</a>
+                    </section>
+                })
+            })}
+        </Suspense>
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod applications;
 pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod entities;

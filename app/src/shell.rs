@@ -1,6 +1,11 @@
 use crate::access::ui::CareConnectStandInPage;
 use crate::accounts::ui::*;
-use crate::home::{ComingSoonPage, HomePage};
+use crate::applications::{
+    staff_ui::{ApplicationQueuePage, ApplicationReviewPage},
+    ui::{ApplicationsPage, EnrolmentFormPage},
+};
+use crate::audit::ui::AuditLogPage;
+use crate::home::{BackOfficePage, HomePage};
 use crate::invitations::ui::AcceptInvitationPage;
 use crate::join_requests::ui::{ApproveRequestPage, JoinWorksitePage};
 use crate::mail::mailbox::MailboxPage;
@@ -8,7 +13,9 @@ use crate::notifications::ui::{provide_live_updates, NotificationsPage};
 use crate::privacy::ui::{HpcaaPage, ImportCompletionsPage};
 use crate::professions::ui::{EditProfessionPage, ProfessionCataloguePage};
 use crate::ui::{provide_session, Frame, PageTitle};
-use crate::worksites::ui::{RegisterWorksitePage, WorksiteAccessPage, WorksitePage};
+use crate::worksites::ui::{
+    RegisterWorksitePage, StaffWorksitePage, StaffWorksitesPage, WorksiteAccessPage, WorksitePage,
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
@@ -72,10 +79,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/join-requests/approve") view=ApproveRequestPage/>
                     <Route path=path!("/invitations/accept") view=AcceptInvitationPage/>
                     <Route path=path!("/notifications") view=NotificationsPage/>
-                    <Route path=path!("/applications") view=|| view! {
-                        <ComingSoonPage title="Application Access"
-                            what="Here you will request CareConnect access from your worksite and follow your request."/>
-                    }/>
+                    <Route path=path!("/applications") view=ApplicationsPage/>
+                    <Route path=path!("/applications/careconnect") view=EnrolmentFormPage/>
+                    <Route path=path!("/staff") view=BackOfficePage/>
+                    <Route path=path!("/staff/applications") view=ApplicationQueuePage/>
+                    <Route path=path!("/staff/applications/:id") view=ApplicationReviewPage/>
+                    <Route path=path!("/staff/worksites") view=StaffWorksitesPage/>
+                    <Route path=path!("/staff/worksites/:code") view=StaffWorksitePage/>
+                    <Route path=path!("/staff/users") view=StaffUsersPage/>
+                    <Route path=path!("/staff/users/:id") view=StaffUserPage/>
+                    <Route path=path!("/staff/audit") view=AuditLogPage/>
                     <Route path=path!("/staff/professions") view=ProfessionCataloguePage/>
                     <Route path=path!("/staff/professions/:id") view=EditProfessionPage/>
                     <Route path=path!("/staff/course-completions") view=ImportCompletionsPage/>

@@ -267,7 +267,7 @@ pub async fn quick_account(
     use crate::entities::account;
     use sea_orm::{ActiveModelTrait, Set};
     let now = chrono::Utc::now();
-    account::ActiveModel {
+    let id = account::ActiveModel {
         username: Set(username.to_owned()),
         username_key: Set(username.to_lowercase()),
         email: Set(Some(format!("{username}@clinic.example"))),
@@ -288,5 +288,18 @@ pub async fn quick_account(
     .insert(&state.db)
     .await
     .expect("account")
-    .id
+    .id;
+    // Every real account was registered after its identity was validated.
+    crate::entities::account_identity::ActiveModel {
+        account_id: Set(id),
+        issuer: Set("https://idp.test".to_owned()),
+        subject: Set(format!("quick-{username}")),
+        created_at: Set(now),
+        last_signed_in_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&state.db)
+    .await
+    .expect("identity");
+    id
 }

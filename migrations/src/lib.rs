@@ -10,6 +10,7 @@ mod m20261124_000003_members;
 mod m20261125_000004_sponsorships;
 mod m20261126_000005_privacy;
 mod m20261127_000006_hpcaa;
+mod m20261128_000007_applications;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_sponsorships::Migration),
             Box::new(m20261126_000005_privacy::Migration),
             Box::new(m20261127_000006_hpcaa::Migration),
+            Box::new(m20261128_000007_applications::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! The axum server around the Leptos app: start-up, routing, security, sessions, identity
 //! provider routes, the mail worker and operator commands.
 
+pub mod audit_export;
 pub mod commands;
 pub mod hpcaa;
 pub mod integrations;

@@ -1,7 +1,7 @@
 //! The whole HTTP surface: Leptos pages and server functions, identity-provider routes, health,
 //! static files; wrapped in sessions and the security layers.
 
-use crate::{hpcaa, integrations, live, oidc, security};
+use crate::{audit_export, hpcaa, integrations, live, oidc, security};
 use app::platform::{session_store::DbSessionStore, sessions, AppState};
 use app::{error::AppError, shell, App};
 use axum::{
@@ -99,6 +99,7 @@ pub fn build(app: AppState, leptos_options: LeptosOptions) -> Router {
         .route("/healthz", get(health))
         .route("/events", get(live::events))
         .route("/hpcaa/signed.pdf", get(hpcaa::signed_pdf))
+        .route("/staff/audit.csv", get(audit_export::audit_csv))
         .route(
             "/integrations/course-completions",
             post(integrations::course_completion).layer(DefaultBodyLimit::max(16 * 1024)),

@@ -11,13 +11,17 @@ use crate::platform::{
     time::display_time,
     AppState,
 };
-use crate::professions::{service::person, types::UserType};
+use crate::professions::{
+    service::{person, Person},
+    types::UserType,
+};
 use crate::sponsorships::service::{end_automatically, sponsors_of, Ending};
 use crate::worksites::service::{find_by_code, summary_of};
 use crate::worksites::types::WorksiteType;
 use chrono::Utc;
 use sea_orm::{
-    sea_query::Expr, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    sea_query::Expr, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -27,6 +31,68 @@ async fn subject(conn: &impl ConnectionTrait, code: &str) -> Result<worksite::Mo
     find_by_code(conn, code)
         .await?
         .ok_or_else(|| AppError::NotFound("No worksite has this Worksite ID.".to_owned()))
+}
+
+/// Why the person's profession cannot be granted access (no Designation Order, or an
+/// On-Behalf-Of user type), or `None`.
+pub fn profession_refusal(who: &Person) -> Option<String> {
+    if !who.profession.designation_order {
+        return Some(undesignated_notice(&who.profession.name));
+    }
+    (who.user_type() == UserType::OnBehalfOf).then(|| format!("{} is an On-Behalf-Of user: they see CareConnect through the Authorizers who sponsor them.", who.name()))
+}
+
+/// Why access cannot come from this worksite, for this person, or `None`. A Home Office is for
+/// physicians and nurse practitioners (Authorizers) who already have access from a physical
+/// worksite.
+pub async fn worksite_refusal(
+    conn: &impl ConnectionTrait,
+    who: &Person,
+    worksite: &worksite::Model,
+) -> Result<Option<String>, AppError> {
+    let worksite_type =
+        WorksiteType::from_code(&worksite.worksite_type).unwrap_or(WorksiteType::Other);
+    if worksite_type.eligible_for_careconnect() {
+        return Ok(None);
+    }
+    if worksite_type != WorksiteType::HomeOffice {
+        return Ok(Some(format!(
+            "{} is a {} worksite: its members cannot be granted CareConnect access.",
+            worksite.name,
+            worksite_type.label()
+        )));
+    }
+    if who.user_type() != UserType::Authorizer {
+        return Ok(Some(
+            "Access from a Home Office worksite is for physicians and nurse practitioners only."
+                .to_owned(),
+        ));
+    }
+    let grants = current_grants(conn, &[who.account.id]).await?;
+    let physical = worksite::Entity::find()
+        .filter(worksite::Column::Id.is_in(grants.keys().map(|(_, worksite_id)| *worksite_id)))
+        .filter(worksite::Column::WorksiteType.ne(WorksiteType::HomeOffice.code()))
+        .count(conn)
+        .await?;
+    Ok((physical == 0).then(|| "Access from a Home Office worksite is granted only once you have CareConnect access from a physical worksite.".to_owned()))
+}
+
+/// Why the person is not an active member of the worksite, or `None`.
+pub async fn membership_refusal(
+    conn: &impl ConnectionTrait,
+    who: &Person,
+    worksite: &worksite::Model,
+) -> Result<Option<String>, AppError> {
+    Ok(membership_of(conn, worksite.id, who.account.id)
+        .await?
+        .is_none_or(|m| m.status != ACTIVE)
+        .then(|| {
+            format!(
+                "{} is not an active member of {}.",
+                who.name(),
+                worksite.name
+            )
+        }))
 }
 
 /// Grants the person CareConnect access from the worksite, when every rule allows it.
@@ -39,36 +105,34 @@ pub async fn grant(
     let txn = begin_write(&state.db).await?;
     let worksite = subject(&txn, code).await?;
     lock_worksite(&txn, worksite.id).await?;
-    let who = person(&txn, account_id)
+    grant_in(&txn, account_id, &worksite, granted_by).await?;
+    txn.commit().await?;
+    state.live.announce(vec![account_id]);
+    Ok(())
+}
+
+/// [`grant`] inside the caller's transaction, which holds the worksite's lock; the caller
+/// commits and announces.
+pub async fn grant_in(
+    txn: &impl ConnectionTrait,
+    account_id: i64,
+    worksite: &worksite::Model,
+    granted_by: Option<i64>,
+) -> Result<(), AppError> {
+    let who = person(txn, account_id)
         .await?
         .ok_or_else(|| AppError::NotFound("This account does not exist.".to_owned()))?;
-    if !who.profession.designation_order {
-        return Err(AppError::Refused(undesignated_notice(&who.profession.name)));
+    if let Some(reason) = profession_refusal(&who) {
+        return Err(AppError::Refused(reason));
     }
-    if who.user_type() == UserType::OnBehalfOf {
-        return Err(AppError::Refused(format!("{} is an On-Behalf-Of user: they see CareConnect through the Authorizers who sponsor them.", who.name())));
+    if let Some(reason) = worksite_refusal(txn, &who, worksite).await? {
+        return Err(AppError::Refused(reason));
     }
-    let worksite_type =
-        WorksiteType::from_code(&worksite.worksite_type).unwrap_or(WorksiteType::Other);
-    if !worksite_type.eligible_for_careconnect() {
-        return Err(AppError::Refused(format!(
-            "{} is a {} worksite: its members cannot be granted CareConnect access.",
-            worksite.name,
-            worksite_type.label()
-        )));
-    }
-    if membership_of(&txn, worksite.id, account_id)
-        .await?
-        .is_none_or(|m| m.status != ACTIVE)
-    {
-        return Err(AppError::Refused(format!(
-            "{} is not an active member of {}.",
-            who.name(),
-            worksite.name
-        )));
+    if let Some(reason) = membership_refusal(txn, &who, worksite).await? {
+        return Err(AppError::Refused(reason));
     }
     let row = insert_unique(
-        &txn,
+        txn,
         careconnect_access::ActiveModel {
             account_id: Set(account_id),
             worksite_id: Set(worksite.id),
@@ -88,7 +152,7 @@ pub async fn grant(
     )
     .await?;
     notify(
-        &txn,
+        txn,
         account_id,
         NotificationKind::AccessChanged,
         &format!("You have CareConnect access from {}.", worksite.name),
@@ -104,9 +168,7 @@ pub async fn grant(
     if let Some(by) = granted_by {
         entry = entry.by(by);
     }
-    audit::record(&txn, entry).await?;
-    txn.commit().await?;
-    state.live.announce(vec![account_id]);
+    audit::record(txn, entry).await?;
     Ok(())
 }
 

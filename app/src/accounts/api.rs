@@ -222,3 +222,19 @@ pub async fn dev_identity_sign_in(form: DevIdentityForm) -> Result<IdentityOutco
     )
     .await
 }
+
+/// The CareConnect team's user lookup: name, username or email.
+#[server(prefix = "/api", endpoint = "staff_find_people")]
+pub async fn staff_find_people(query: String) -> Result<Vec<PersonSummary>, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::staff::find_people(ctx.db(), account_id, &query).await
+}
+
+/// One person's record, for the CareConnect team.
+#[server(prefix = "/api", endpoint = "staff_person")]
+pub async fn staff_person(id: i64) -> Result<PersonRecord, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::staff::record(ctx.db(), account_id, id).await
+}

@@ -251,3 +251,36 @@ mod tests {
         assert!(validate_licence("12 34", false).is_err());
     }
 }
+
+/// A person found by the CareConnect team's user lookup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonSummary {
+    pub id: i64,
+    pub name: String,
+    pub username: String,
+    pub email: Option<String>,
+    pub profession: String,
+}
+
+/// Everything the CareConnect team sees of one person, each line already worded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRecord {
+    pub summary: PersonSummary,
+    pub pending_email: Option<String>,
+    pub phone: String,
+    pub user_type: String,
+    pub licence_number: Option<String>,
+    pub identity_validated: bool,
+    pub is_staff: bool,
+    pub registered_on: String,
+    pub course: String,
+    pub hpcaa: String,
+    /// "NAME (ID): active, administrator", …
+    pub memberships: Vec<String>,
+    /// (application id, "WORKSITE: STATUS, submitted DATE").
+    pub applications: Vec<(i64, String)>,
+    /// "Sponsors NAME at WORKSITE (active)", "Sponsored by NAME at WORKSITE (requested)", …
+    pub sponsorships: Vec<String>,
+    /// "WORKSITE, since DATE".
+    pub access: Vec<String>,
+}

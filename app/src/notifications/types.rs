@@ -13,6 +13,7 @@ pub enum NotificationKind {
     SponsorshipEnded,
     AccessChanged,
     CourseCompleted,
+    ApplicationChanged,
 }
 
 impl NotificationKind {
@@ -28,6 +29,7 @@ impl NotificationKind {
             NotificationKind::SponsorshipEnded => "sponsorship_ended",
             NotificationKind::AccessChanged => "access_changed",
             NotificationKind::CourseCompleted => "course_completed",
+            NotificationKind::ApplicationChanged => "application_changed",
         }
     }
 }

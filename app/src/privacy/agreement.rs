@@ -47,3 +47,15 @@ pub const HPCAA_SECTIONS: &[(&str, &[&str])] = &[
         ],
     ),
 ];
+
+pub const DECLARATION_TITLE: &str = "Site-Level Privacy & Security Declaration";
+pub const DECLARATION_VERSION: &str = "2026.1";
+
+/// What the person with signing authority declares for the worksite.
+pub const DECLARATION_STATEMENTS: &[&str] = &[
+    "The worksite has a privacy officer or a person responsible for privacy, and written privacy and security policies that its staff follow.",
+    "Everyone at the worksite who will access CareConnect completes the CareConnect Private Practice Privacy and Security course first, and uses CareConnect only for the direct care of patients of the worksite.",
+    "Devices used to access CareConnect are kept up to date, protected by a password or passcode, and locked when left unattended; credentials are never shared.",
+    "The worksite tells its Group / Site Administrators at once when a person leaves or no longer needs access, so that they are set inactive in the portal.",
+    "The worksite reports any actual or suspected privacy breach involving CareConnect to PHSA (private.careconnect@phsa.ca) immediately, and cooperates with any audit of CareConnect access made from it.",
+];

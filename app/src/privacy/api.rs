@@ -1,6 +1,9 @@
 //! Server functions of the Privacy & Security requirements.
 
-use super::types::{HpcaaSigning, ImportReport, Requirements, SignedAgreement};
+use super::types::{
+    DeclarationSigning, DeclarationView, HpcaaSigning, ImportReport, Requirements, SignedAgreement,
+    SignedDeclaration,
+};
 use crate::error::AppError;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -31,4 +34,30 @@ pub async fn sign_hpcaa(form: HpcaaSigning) -> Result<SignedAgreement, AppError>
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
     super::hpcaa::sign(&ctx.state, account_id, &form, ctx.client_addr.as_deref()).await
+}
+
+/// The worksite's site-level Privacy & Security declaration, for one of its members.
+#[server(prefix = "/api", endpoint = "site_declaration")]
+pub async fn site_declaration(code: String) -> Result<DeclarationView, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    super::declaration::view(ctx.db(), account_id, &code).await
+}
+
+/// "Sign Declaration", by an administrator with signing authority.
+#[server(prefix = "/api", endpoint = "sign_site_declaration")]
+pub async fn sign_site_declaration(
+    code: String,
+    form: DeclarationSigning,
+) -> Result<SignedDeclaration, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    super::declaration::sign(
+        &ctx.state,
+        account_id,
+        &code,
+        &form,
+        ctx.client_addr.as_deref(),
+    )
+    .await
 }

@@ -19,7 +19,7 @@ use chrono::Utc;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 /// Why the person does not sign, or `None` when they must.
-fn exemption(who: &Person) -> Option<String> {
+pub fn exemption(who: &Person) -> Option<String> {
     match who.user_type() {
         UserType::OnBehalfOf => Some("On-Behalf-Of users do not sign the HPCAA: the Authorizers who sponsor them have signed it.".to_owned()),
         _ if !who.profession.requires_hpcaa => Some(format!(
@@ -35,6 +35,20 @@ fn comparable(name: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
+}
+
+/// A signature's typed full name, which must be the signer's legal name (field `full_name`).
+pub(super) fn typed_name(typed: &str, legal_name: &str, errors: &mut FieldErrors) -> String {
+    let typed = typed.split_whitespace().collect::<Vec<_>>().join(" ");
+    if typed.is_empty() {
+        errors.add("full_name", "Type your full name to sign.");
+    } else if comparable(&typed) != comparable(legal_name) {
+        errors.add(
+            "full_name",
+            format!("Type your full name as your identity provider gave it: {legal_name}."),
+        );
+    }
+    typed
 }
 
 fn signed(row: hpcaa_signature::Model) -> SignedAgreement {
@@ -84,22 +98,7 @@ pub async fn sign(
         return Err(AppError::Refused(reason));
     }
     let mut errors = FieldErrors::new();
-    let typed = form
-        .full_name
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if typed.is_empty() {
-        errors.add("full_name", "Type your full name to sign.");
-    } else if comparable(&typed) != comparable(&who.name()) {
-        errors.add(
-            "full_name",
-            format!(
-                "Type your full name as your identity provider gave it: {}.",
-                who.name()
-            ),
-        );
-    }
+    let typed = typed_name(&form.full_name, &who.name(), &mut errors);
     if form.agree.is_none() {
         errors.add(
             "agree",

@@ -3,12 +3,15 @@
 //! (`/integrations/course-completions`); staff import the ones that arrive otherwise as CSV.
 //! Completions are kept by email address, so one may arrive before its account exists. The
 //! HPCAA: Authorizers and Independent users whose profession requires it read and sign it, and
-//! can print it or download it as a PDF.
+//! can print it or download it as a PDF. The site-level declaration: an administrator with
+//! signing authority signs it for the worksite.
 
 pub mod agreement;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod callback;
+#[cfg(feature = "ssr")]
+pub mod declaration;
 #[cfg(feature = "ssr")]
 pub mod hpcaa;
 #[cfg(feature = "ssr")]

@@ -58,3 +58,37 @@ pub struct Requirements {
     pub course: CourseStatus,
     pub hpcaa: HpcaaView,
 }
+
+/// A worksite's site-level Privacy & Security declaration, as signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedDeclaration {
+    pub name: String,
+    pub title: String,
+    /// When, in British Columbia's time.
+    pub signed_on: String,
+    pub version: String,
+}
+
+/// What the worksite's "P&S Declaration" tab shows a member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeclarationView {
+    /// Administrators sign it (those with signing authority say so when they do).
+    pub viewer_is_admin: bool,
+    /// The viewer's legal name, what they type to sign.
+    pub legal_name: String,
+    pub signature: Option<SignedDeclaration>,
+}
+
+/// "Sign Declaration": the signer's typed name and title, and two confirmations (`on` when
+/// ticked).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeclarationSigning {
+    #[serde(default)]
+    pub full_name: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub signing_authority: Option<String>,
+    #[serde(default)]
+    pub agree: Option<String>,
+}

@@ -1,9 +1,15 @@
 //! The person's Privacy & Security requirements (the home page's lines and the HPCAA page), and
 //! the staff import of course completions.
 
-use super::agreement::{HPCAA_SECTIONS, HPCAA_TITLE, HPCAA_VERSION};
-use super::api::{my_privacy_requirements, ImportCourseCompletions, SignHpcaa};
-use super::types::{HpcaaView, COURSE_NAME, CSV_HEADER};
+use super::agreement::{
+    DECLARATION_STATEMENTS, DECLARATION_TITLE, DECLARATION_VERSION, HPCAA_SECTIONS, HPCAA_TITLE,
+    HPCAA_VERSION,
+};
+use super::api::{
+    my_privacy_requirements, site_declaration, ImportCourseCompletions, SignHpcaa,
+    SignSiteDeclaration,
+};
+use super::types::{DeclarationView, HpcaaView, COURSE_NAME, CSV_HEADER};
 use crate::accounts::types::CurrentUser;
 use crate::notifications::ui::reload_on_live_updates;
 use crate::ui::*;
@@ -148,4 +154,73 @@ pub fn ImportCompletionsPage() -> impl IntoView {
             </section>
         </StaffOnly>
     }
+}
+
+/// The worksite page's "P&S Declaration" tab: the declaration, who signed it, or (for an
+/// administrator) the form to sign it.
+#[component]
+pub fn SiteDeclarationPanel(code: String) -> impl IntoView {
+    let sign = ServerAction::<SignSiteDeclaration>::new();
+    let load_code = code.clone();
+    let declaration = Resource::new(
+        move || sign.version().get(),
+        move |_| site_declaration(load_code.clone()),
+    );
+    view! {
+        <h2>{DECLARATION_TITLE}</h2>
+        <p class="hint">{format!("Version {DECLARATION_VERSION}. Signed once for the worksite by a Group / Site Administrator with signing authority; every CareConnect application from the worksite needs it.")}</p>
+        <p>"On behalf of the worksite, I declare that:"</p>
+        <ul class="declaration">
+            {DECLARATION_STATEMENTS.iter().map(|statement| view! { <li>{*statement}</li> }).collect_view()}
+        </ul>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || {
+                let code = code.clone();
+                Suspend::new(async move {
+                    match declaration.await {
+                        Ok(view) => view! { <DeclarationStatus view code sign/> }.into_any(),
+                        Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn DeclarationStatus(
+    view: DeclarationView,
+    code: String,
+    sign: ServerAction<SignSiteDeclaration>,
+) -> impl IntoView {
+    if let Some(signed) = view.signature {
+        return view! {
+            <p class="alert alert-success" role="status">{format!(
+                "Declared for the worksite by {} ({}) on {} (version {}).",
+                signed.name, signed.title, signed.signed_on, signed.version
+            )}</p>
+        }
+        .into_any();
+    }
+    if !view.viewer_is_admin {
+        return view! {
+            <p class="alert alert-warning">"Not signed yet. A Group / Site Administrator with signing authority for the worksite signs it on this tab."</p>
+        }
+        .into_any();
+    }
+    let errors = action_error(sign);
+    view! {
+        <ActionForm action=sign attr:novalidate=true>
+            <FormError errors/>
+            <input type="hidden" name="code" value=code/>
+            <Field label="Type your full name" name="form[full_name]" field="full_name" errors required=true autocomplete="name"
+                hint=format!("As your identity provider gave it: {}.", view.legal_name)/>
+            <Field label="Your title or role at the worksite" name="form[title]" field="title" errors required=true
+                autocomplete="organization-title"/>
+            <CheckboxField label="I have signing authority for this worksite" name="form[signing_authority]" field="signing_authority" errors/>
+            <CheckboxField label="I make this declaration on behalf of the worksite" name="form[agree]" field="agree" errors/>
+            <SubmitButton label="Sign Declaration" pending=sign.pending()/>
+        </ActionForm>
+    }
+    .into_any()
 }

@@ -219,6 +219,41 @@ pub fn CheckboxField(
     }
 }
 
+/// A required choice among a few options, as radio buttons in a fieldset whose legend asks the
+/// question; the error message sits under the options.
+#[component]
+pub fn RadioField(
+    #[prop(into)] legend: String,
+    #[prop(into)] name: String,
+    field: &'static str,
+    errors: Signal<Option<AppError>>,
+    /// (value, label) pairs.
+    options: Vec<(&'static str, &'static str)>,
+    #[prop(optional, into)] selected: Option<String>,
+) -> impl IntoView {
+    let FieldIds { id, error_id, .. } = FieldIds::new(field, false);
+    let message = field_message(errors, field);
+    let described_by = error_id.clone();
+    view! {
+        <fieldset class="fieldset field-radio" class:field-invalid=move || message.get().is_some()
+            aria-describedby=described_by>
+            <legend>{legend}<span class="required" aria-hidden="true">" *"</span></legend>
+            {options.into_iter().map(|(value, label)| {
+                let option_id = format!("{id}-{value}");
+                let chosen = selected.as_deref() == Some(value);
+                view! {
+                    <div class="field-checkbox">
+                        <input type="radio" id=option_id.clone() name=name.clone() value=value checked=chosen
+                            aria-invalid=move || if message.get().is_some() { "true" } else { "false" }/>
+                        <label for=option_id>{label}</label>
+                    </div>
+                }
+            }).collect_view()}
+            <FieldMessage id=error_id message/>
+        </fieldset>
+    }
+}
+
 /// The form's overall message when the server refused it for a reason not tied to one field
 /// (field messages sit next to their fields).
 #[component]

@@ -49,8 +49,7 @@ fn AccountMenu() -> impl IntoView {
                             <span class="account-name">{user.full_name}</span>
                             <AfterHydration><NotificationsLink/></AfterHydration>
                             {user.is_staff.then(|| view! {
-                                <a href="/staff/professions">"Profession Catalogue"</a>
-                                <a href="/staff/course-completions">"Course Completions"</a>
+                                <a href="/staff">"Back Office"</a>
                             })}
                             <a href="/account">"Manage My Account"</a>
                             <ActionForm action=sign_out attr:class="inline-form">
@@ -106,4 +105,46 @@ pub fn PageTitle(
 #[component]
 pub fn Notice(children: Children) -> impl IntoView {
     view! { <div class="alert alert-success" role="status">{children()}</div> }
+}
+
+/// "Previous", "Page N of M", "Next" for a paged list; `link` gives a (zero-based) page's URL.
+#[component]
+pub fn Pager(
+    current: u32,
+    total: u64,
+    page_size: u32,
+    link: impl Fn(u32) -> String + 'static,
+) -> impl IntoView {
+    let pages = total.div_ceil(u64::from(page_size.max(1))) as u32;
+    (pages > 1).then(|| {
+        view! {
+            <nav class="pager" aria-label="Pages">
+                {(current > 0).then(|| view! { <a href=link(current - 1) rel="prev">"Previous"</a> })}
+                <span>{format!("Page {} of {}", current + 1, pages)}</span>
+                {(current + 1 < pages).then(|| view! { <a href=link(current + 1) rel="next">"Next"</a> })}
+            </nav>
+        }
+    })
+}
+
+/// `key=value&…` for the non-empty values, percent-encoded: the links of filtered lists.
+pub fn query_string(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .filter(|(_, value)| !value.trim().is_empty())
+        .map(|(key, value)| {
+            let encoded: String = value
+                .trim()
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'@' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            format!("{key}={encoded}")
+        })
+        .collect::<Vec<_>>()
+        .join("&")
 }

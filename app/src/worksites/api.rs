@@ -62,3 +62,34 @@ pub async fn suggest_addresses(query: String) -> Result<Vec<AddressSuggestion>, 
     ctx.require_account().await?;
     ctx.state.addresses.suggest(ctx.db(), &query).await
 }
+
+/// The CareConnect team's worksite lookup: a Worksite ID, or words of the name and address.
+#[server(prefix = "/api", endpoint = "staff_find_worksites")]
+pub async fn staff_find_worksites(query: String) -> Result<Vec<WorksiteSummary>, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::staff::lookup(ctx.db(), account_id, &query).await
+}
+
+/// One worksite, for the CareConnect team.
+#[server(prefix = "/api", endpoint = "load_staff_worksite")]
+pub async fn load_staff_worksite(code: String) -> Result<StaffWorksite, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::staff::view(ctx.db(), account_id, &code).await
+}
+
+/// The CareConnect team changes the address, EMR or clinic type.
+#[server(prefix = "/api", endpoint = "update_locked_fields")]
+pub async fn update_locked_fields(code: String, form: LockedFieldsForm) -> Result<(), AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::staff::update_locked(
+        &ctx.state,
+        account_id,
+        &code,
+        &form,
+        ctx.client_addr.as_deref(),
+    )
+    .await
+}

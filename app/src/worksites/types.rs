@@ -333,3 +333,40 @@ mod tests {
         );
     }
 }
+
+/// The fields only the CareConnect team changes: the address, EMR and clinic type.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockedFieldsForm {
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub street: String,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub postal_code: String,
+    #[serde(default)]
+    pub emr: String,
+    #[serde(default)]
+    pub clinic_type: String,
+}
+
+/// A worksite as the CareConnect team's lookup shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffWorksite {
+    pub code: String,
+    pub name: String,
+    pub worksite_type: WorksiteType,
+    pub address: Address,
+    pub phone: String,
+    pub email: String,
+    pub emr: String,
+    pub clinic_type: String,
+    /// In British Columbia's time.
+    pub registered_on: String,
+    pub active_members: u64,
+    pub inactive_members: u64,
+    pub administrators: Vec<String>,
+    /// Who signed the site-level P&S declaration, and when.
+    pub declaration: Option<String>,
+}

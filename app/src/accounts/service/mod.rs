@@ -3,6 +3,7 @@
 
 mod emails;
 pub mod links;
+pub mod staff;
 
 use super::types::*;
 use crate::audit::{self, AuditAction, AuditEntry};

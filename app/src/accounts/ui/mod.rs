@@ -5,6 +5,7 @@ mod manage;
 mod recovery;
 mod register;
 mod sign_in;
+mod staff;
 mod verify;
 
 pub use dev_idp::DevIdentityProviderPage;
@@ -12,4 +13,5 @@ pub use manage::ManageAccountPage;
 pub use recovery::{LookUpUsernamePage, ResetPasswordPage};
 pub use register::RegisterPage;
 pub use sign_in::{SignInPage, SignInPanel};
+pub use staff::{StaffUserPage, StaffUsersPage};
 pub use verify::VerifyEmailPage;

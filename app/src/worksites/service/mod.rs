@@ -3,6 +3,7 @@
 pub mod address_lookup;
 mod emails;
 pub mod search;
+pub mod staff;
 
 use super::types::*;
 use crate::audit::{self, AuditAction, AuditEntry};
@@ -113,6 +114,38 @@ fn validate_contact(
     (name, phone, extension, email)
 }
 
+/// The address fields: unit (optional), street, city and postal code.
+fn validate_location(
+    unit: &str,
+    street: &str,
+    city: &str,
+    postal_code: &str,
+    errors: &mut FieldErrors,
+) -> (Option<String>, String, String, Option<String>) {
+    let unit = Some(unit.trim().to_owned()).filter(|u| !u.is_empty());
+    if unit.as_ref().is_some_and(|u| u.len() > 20) {
+        errors.add("unit", "Use at most 20 characters.");
+    }
+    let street = required(street, "street", "Enter the street address.", errors);
+    let city = required(city, "city", "Enter the city.", errors);
+    let postal_code = normalize_postal_code(postal_code)
+        .map_err(|m| errors.add("postal_code", m))
+        .ok();
+    (unit, street, city, postal_code)
+}
+
+/// The EMR and clinic type, each one of its list.
+fn validate_practice(emr: &str, clinic_type: &str, errors: &mut FieldErrors) -> (String, String) {
+    let (emr, clinic_type) = (emr.trim(), clinic_type.trim());
+    if !EMRS.contains(&emr) {
+        errors.add("emr", "Select the EMR the worksite uses (or None).");
+    }
+    if !CLINIC_TYPES.contains(&clinic_type) {
+        errors.add("clinic_type", "Select the clinic type.");
+    }
+    (emr.to_owned(), clinic_type.to_owned())
+}
+
 fn validate(form: &WorksiteForm) -> Result<ValidWorksite, AppError> {
     let mut errors = FieldErrors::new();
     let (name, phone, phone_extension, email) = validate_contact(
@@ -126,28 +159,14 @@ fn validate(form: &WorksiteForm) -> Result<ValidWorksite, AppError> {
     if worksite_type.is_none() {
         errors.add("worksite_type", "Select the worksite type.");
     }
-    let unit = Some(form.unit.trim().to_owned()).filter(|u| !u.is_empty());
-    if unit.as_ref().is_some_and(|u| u.len() > 20) {
-        errors.add("unit", "Use at most 20 characters.");
-    }
-    let street = required(
+    let (unit, street, city, postal_code) = validate_location(
+        &form.unit,
         &form.street,
-        "street",
-        "Enter the street address.",
+        &form.city,
+        &form.postal_code,
         &mut errors,
     );
-    let city = required(&form.city, "city", "Enter the city.", &mut errors);
-    let postal_code = normalize_postal_code(&form.postal_code)
-        .map_err(|m| errors.add("postal_code", m))
-        .ok();
-    let emr = form.emr.trim();
-    if !EMRS.contains(&emr) {
-        errors.add("emr", "Select the EMR the worksite uses (or None).");
-    }
-    let clinic_type = form.clinic_type.trim();
-    if !CLINIC_TYPES.contains(&clinic_type) {
-        errors.add("clinic_type", "Select the clinic type.");
-    }
+    let (emr, clinic_type) = validate_practice(&form.emr, &form.clinic_type, &mut errors);
     match (worksite_type, postal_code, phone, email) {
         (Some(worksite_type), Some(postal_code), Some(phone), Some(email)) if errors.is_empty() => {
             Ok(ValidWorksite {
@@ -160,8 +179,8 @@ fn validate(form: &WorksiteForm) -> Result<ValidWorksite, AppError> {
                 phone,
                 phone_extension,
                 email,
-                emr: emr.to_owned(),
-                clinic_type: clinic_type.to_owned(),
+                emr,
+                clinic_type,
             })
         }
         _ => Err(AppError::Invalid(errors)),

@@ -5,11 +5,13 @@ mod address_finder;
 mod address_search;
 mod page;
 mod register;
+mod staff;
 mod tabs;
 
 pub use access::WorksiteAccessPage;
 pub use page::WorksitePage;
 pub use register::RegisterWorksitePage;
+pub use staff::{StaffWorksitePage, StaffWorksitesPage};
 
 use crate::worksites::types::WorksiteType;
 use leptos::prelude::*;
@@ -47,4 +49,12 @@ pub fn WorksiteCard(
             {children.map(|children| children())}
         </div>
     }
+}
+
+/// Options whose value is their label (the EMR and clinic type lists).
+fn plain_options(values: &[&str]) -> Vec<(String, String)> {
+    values
+        .iter()
+        .map(|v| (v.to_string(), v.to_string()))
+        .collect()
 }

@@ -4,6 +4,7 @@ use crate::accounts::types::CurrentUser;
 use crate::invitations::ui::InviteMembers;
 use crate::join_requests::ui::UsersRequestingAccess;
 use crate::memberships::ui::MemberList;
+use crate::privacy::ui::SiteDeclarationPanel;
 use crate::sponsorships::ui::{SponsorshipPanel, SponsorshipTab};
 use crate::ui::*;
 use crate::worksites::api::{load_worksite, UpdateWorksite};
@@ -111,6 +112,7 @@ fn TabPanel(
             view! { <SponsorshipPanel code=details.code tab=SponsorshipTab::MyOnBehalfOfUsers/> }
                 .into_any()
         }
+        Tab::Declaration => view! { <SiteDeclarationPanel code=details.code/> }.into_any(),
     }
 }
 
@@ -156,6 +158,8 @@ fn WorksiteHelp() -> impl IntoView {
             <dd>"Administrators invite team members by email and follow the invitations awaiting a response."</dd>
             <dt>"Sponsorships, My Sponsors, My On-behalf-Of Users"</dt>
             <dd>"Physicians and nurse practitioners (Authorizers) sponsor support staff (On-Behalf-Of users), who then see CareConnect as their Authorizer would."</dd>
+            <dt>"P&S Declaration"</dt>
+            <dd>"The worksite's site-level Privacy & Security declaration, signed once by a Group / Site Administrator with signing authority. CareConnect applications from the worksite are approved only once it is signed."</dd>
         </dl>
         <p>"Team members can also ask to join with the Worksite Id shown above."</p>
         <p>"Need help? Contact the CareConnect team at " <a href="mailto:CareConnect@phsa.ca">"CareConnect@phsa.ca"</a>

@@ -1,3 +1,4 @@
+use super::plain_options;
 use super::WorksiteCard;
 use crate::accounts::types::CurrentUser;
 use crate::ui::*;
@@ -15,13 +16,6 @@ fn type_options() -> Vec<(String, String)> {
             };
             (t.code().to_owned(), label)
         })
-        .collect()
-}
-
-fn plain_options(values: &[&str]) -> Vec<(String, String)> {
-    values
-        .iter()
-        .map(|v| (v.to_string(), v.to_string()))
         .collect()
 }
 

@@ -16,10 +16,11 @@ pub enum Tab {
     Sponsorships,
     MySponsors,
     MyOnBehalfOfUsers,
+    Declaration,
 }
 
 impl Tab {
-    const ALL: [Tab; 8] = [
+    const ALL: [Tab; 9] = [
         Tab::ActiveMembers,
         Tab::InactiveMembers,
         Tab::Help,
@@ -28,6 +29,7 @@ impl Tab {
         Tab::Sponsorships,
         Tab::MySponsors,
         Tab::MyOnBehalfOfUsers,
+        Tab::Declaration,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -40,6 +42,7 @@ impl Tab {
             Tab::Sponsorships => "sponsorships",
             Tab::MySponsors => "my-sponsors",
             Tab::MyOnBehalfOfUsers => "my-on-behalf-of-users",
+            Tab::Declaration => "privacy-declaration",
         }
     }
 
@@ -53,6 +56,7 @@ impl Tab {
             Tab::Sponsorships => "Sponsorships",
             Tab::MySponsors => "My Sponsors",
             Tab::MyOnBehalfOfUsers => "My On-behalf-Of Users",
+            Tab::Declaration => "P&S Declaration",
         }
     }
 

@@ -1,0 +1,125 @@
+//! The CareConnect team's user lookup and one person's record.
+
+use crate::accounts::api::{staff_find_people, staff_person};
+use crate::accounts::types::PersonRecord;
+use crate::ui::*;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// `/staff/users?q=…`: people by name, username or email.
+#[component]
+pub fn StaffUsersPage() -> impl IntoView {
+    let query = use_query_map();
+    let typed = Memo::new(move |_| query.with(|q| q.get("q").unwrap_or_default()));
+    let found = Resource::new(move || typed.get(), staff_find_people);
+    view! {
+        <PageTitle title="User Lookup" lead="Find a person by name, username or email address."/>
+        <StaffOnly>
+            <section class="card">
+                <form method="get" action="/staff/users" role="search" aria-label="Find a person">
+                    <div class="field">
+                        <label for="person-query">"Name, username or email"</label>
+                        <input id="person-query" type="search" name="q" value=move || typed.get()/>
+                    </div>
+                    <button type="submit" class="button">"Find People"</button>
+                </form>
+                <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        let found = found.await?;
+                        let asked = !typed.get_untracked().trim().is_empty();
+                        Ok::<_, crate::error::AppError>(if found.is_empty() {
+                            asked.then(|| view! { <p role="status">"Nobody matches."</p> }).into_any()
+                        } else {
+                            view! {
+                                <ul class="results">
+                                    {found.into_iter().map(|p| view! {
+                                        <li><a href=format!("/staff/users/{}", p.id)>{p.name}</a>
+                                            <br/><span class="hint">{format!("{} · {} · {}", p.username, p.email.unwrap_or_else(|| "email not verified".to_owned()), p.profession)}</span></li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        })
+                    })}
+                </Transition>
+            </section>
+        </StaffOnly>
+    }
+}
+
+/// `/staff/users/:id`: one person's record.
+#[component]
+pub fn StaffUserPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params.with(|p| {
+            p.get("id")
+                .and_then(|id| id.parse::<i64>().ok())
+                .unwrap_or(0)
+        })
+    });
+    let record = Resource::new(move || id.get(), staff_person);
+    view! {
+        <PageTitle title="User Record"/>
+        <StaffOnly>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match record.await {
+                        Ok(record) => view! { <Record record/> }.into_any(),
+                        Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <a class="button" href="/staff/users">"Back to User Lookup"</a>
+        </StaffOnly>
+    }
+}
+
+#[component]
+fn Lines(heading: &'static str, lines: Vec<String>) -> impl IntoView {
+    view! {
+        <section class="card" aria-label=heading>
+            <h2>{heading}</h2>
+            {if lines.is_empty() {
+                view! { <p>"None"</p> }.into_any()
+            } else {
+                view! { <ul>{lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul> }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Record(record: PersonRecord) -> impl IntoView {
+    let yes_no = |value: bool| if value { "Yes" } else { "No" };
+    view! {
+        <section class="card" aria-labelledby="person-heading">
+            <h2 id="person-heading">{record.summary.name.clone()}</h2>
+            <dl class="facts">
+                <dt>"Username"</dt><dd>{record.summary.username.clone()}</dd>
+                <dt>"Email"</dt><dd>{record.summary.email.clone().unwrap_or_else(|| "not verified".to_owned())}</dd>
+                {record.pending_email.clone().map(|pending| view! { <dt>"Awaiting verification"</dt><dd>{pending}</dd> })}
+                <dt>"Phone"</dt><dd>{record.phone.clone()}</dd>
+                <dt>"Profession"</dt><dd>{format!("{} ({})", record.summary.profession, record.user_type)}</dd>
+                <dt>"Licence Number"</dt><dd>{record.licence_number.clone().unwrap_or_default()}</dd>
+                <dt>"Identity validated"</dt><dd>{yes_no(record.identity_validated)}</dd>
+                <dt>"CareConnect team"</dt><dd>{yes_no(record.is_staff)}</dd>
+                <dt>"Registered"</dt><dd>{record.registered_on.clone()}</dd>
+                <dt>"P&S course"</dt><dd>{record.course.clone()}</dd>
+                <dt>"HPCAA"</dt><dd>{record.hpcaa.clone()}</dd>
+            </dl>
+        </section>
+        <Lines heading="Worksites" lines=record.memberships/>
+        <section class="card" aria-label="CareConnect Requests">
+            <h2>"CareConnect Requests"</h2>
+            {if record.applications.is_empty() {
+                view! { <p>"None"</p> }.into_any()
+            } else {
+                view! { <ul>{record.applications.into_iter().map(|(id, line)| view! {
+                    <li><a href=format!("/staff/applications/{id}")>{line}</a></li>
+                }).collect_view()}</ul> }.into_any()
+            }}
+        </section>
+        <Lines heading="Sponsorships" lines=record.sponsorships/>
+        <Lines heading="CareConnect Access" lines=record.access/>
+    }
+}

@@ -1,0 +1,72 @@
+//! Server functions of CareConnect applications.
+
+use super::types::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use {super::service, crate::platform::RequestContext};
+
+/// The "CareConnect" module of "View Application".
+#[server(prefix = "/api", endpoint = "load_my_applications")]
+pub async fn load_my_applications() -> Result<MyApplications, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::mine(ctx.db(), account_id).await
+}
+
+/// "Submit" on the CareConnect Enrolment Form; `resubmit` names a returned application.
+#[server(prefix = "/api", endpoint = "submit_application")]
+pub async fn submit_application(
+    form: EnrolmentForm,
+    resubmit: Option<i64>,
+) -> Result<String, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::submit(
+        &ctx.state,
+        account_id,
+        &form,
+        resubmit,
+        ctx.client_addr.as_deref(),
+    )
+    .await
+}
+
+/// The CareConnect team's application queue.
+#[server(prefix = "/api", endpoint = "application_queue")]
+pub async fn application_queue(filter: QueueFilter) -> Result<QueuePage, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::queue(ctx.db(), account_id, &filter).await
+}
+
+/// One application with its applicant's checklist, for the CareConnect team.
+#[server(prefix = "/api", endpoint = "load_application_detail")]
+pub async fn load_application_detail(id: i64) -> Result<ApplicationDetail, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::detail(ctx.db(), account_id, id).await
+}
+
+/// A staff decision on an application as it stood when they saw it (`seen`); `message` is the
+/// denial's reason or what is needed.
+#[server(prefix = "/api", endpoint = "decide_application")]
+pub async fn decide_application(
+    id: i64,
+    decision: Decision,
+    seen: ApplicationStatus,
+    message: String,
+) -> Result<(), AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    service::decide(
+        &ctx.state,
+        account_id,
+        id,
+        decision,
+        seen,
+        &message,
+        ctx.client_addr.as_deref(),
+    )
+    .await
+}

@@ -1,0 +1,723 @@
+//! CareConnect applications: the enrolment form, the CareConnect team's queue and decisions,
+//! and the requirements an approval checks.
+
+use super::emails;
+use super::types::*;
+use crate::access::service::{grant_in, membership_refusal, profession_refusal, worksite_refusal};
+use crate::access::types::undesignated_notice;
+use crate::accounts::service::require_staff;
+use crate::audit::{self, AuditAction, AuditEntry};
+use crate::entities::{
+    account, account_identity, careconnect_access, careconnect_application as application,
+    membership, worksite,
+};
+use crate::error::{AppError, FieldErrors};
+use crate::mail::outbox;
+use crate::memberships::service::{lock_worksite, ACTIVE};
+use crate::notifications::{service::notify, types::NotificationKind};
+use crate::platform::{
+    db::{begin_write, insert_unique},
+    time::display_time,
+    AppState,
+};
+use crate::privacy::{declaration::declaration_of, hpcaa, service::course_status};
+use crate::professions::{
+    service::{people, person, Person},
+    types::UserType,
+};
+use crate::worksites::service::{find_by_code, summary_of};
+use crate::worksites::types::WorksiteType;
+use chrono::{Duration, Utc};
+use sea_orm::{
+    sea_query::{Expr, Query},
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
+use sea_orm::{ExprTrait, Set};
+use serde_json::json;
+use std::collections::HashMap;
+
+/// Where applicants follow their applications.
+pub const APPLICATIONS_LINK: &str = "/applications";
+pub const SUBMITTED: &str = "Your CareConnect request has been submitted and is pending approval.";
+const PAGE_SIZE: u64 = 25;
+const MESSAGE_LIMIT: usize = 1000;
+
+fn open_codes() -> [&'static str; 3] {
+    [
+        ApplicationStatus::Submitted.code(),
+        ApplicationStatus::InReview.code(),
+        ApplicationStatus::Returned.code(),
+    ]
+}
+
+fn status_of(row: &application::Model) -> ApplicationStatus {
+    ApplicationStatus::from_code(&row.status).unwrap_or(ApplicationStatus::Submitted)
+}
+
+/// A requirement: met with how, or unmet with what is missing.
+fn requirement(label: &str, outcome: Result<String, String>) -> Requirement {
+    let met = outcome.is_ok();
+    Requirement {
+        label: label.to_owned(),
+        met,
+        detail: outcome.unwrap_or_else(|missing| missing),
+    }
+}
+
+/// Met (with how) unless there is a refusal.
+fn unless(refusal: Option<String>, met: String) -> Result<String, String> {
+    refusal.map_or(Ok(met), Err)
+}
+
+/// The requirements of approval (DESIGN §4), for this person and worksite.
+pub async fn checklist(
+    conn: &impl ConnectionTrait,
+    who: &Person,
+    worksite: &worksite::Model,
+) -> Result<Vec<Requirement>, AppError> {
+    let identities = account_identity::Entity::find()
+        .filter(account_identity::Column::AccountId.eq(who.account.id))
+        .count(conn)
+        .await?;
+    let identity = if identities > 0 {
+        Ok("Validated with the BC Services Card.".to_owned())
+    } else {
+        Err("The identity has not been validated with the BC Services Card.".to_owned())
+    };
+    let course = course_status(conn, who.account.id)
+        .await?
+        .completed_on
+        .map(|date| format!("Completed on {date}."))
+        .ok_or_else(|| {
+            "The Learning Hub has not reported a completion for the verified email address yet."
+                .to_owned()
+        });
+    let hpcaa = match hpcaa::exemption(who) {
+        Some(reason) => Ok(reason),
+        None => hpcaa::signature_of(conn, who.account.id)
+            .await?
+            .map(|signed| format!("Signed on {}.", signed.signed_on))
+            .ok_or_else(|| "The HPCAA has not been signed yet.".to_owned()),
+    };
+    let declaration = declaration_of(conn, worksite.id)
+        .await?
+        .map(|signed| {
+            format!(
+                "Signed by {} ({}) on {}.",
+                signed.name, signed.title, signed.signed_on
+            )
+        })
+        .ok_or_else(|| {
+            format!(
+                "No administrator with signing authority has signed the declaration for {} yet.",
+                worksite.name
+            )
+        });
+    let worksite_type = WorksiteType::from_code(&worksite.worksite_type)
+        .unwrap_or(WorksiteType::Other)
+        .label();
+    Ok(vec![
+        requirement("Identity validated", identity),
+        requirement(
+            "Profession designated",
+            unless(
+                profession_refusal(who),
+                format!("{} has a Designation Order.", who.profession.name),
+            ),
+        ),
+        requirement(
+            "Worksite eligible",
+            unless(
+                worksite_refusal(conn, who, worksite).await?,
+                format!("A {worksite_type} worksite may be granted CareConnect access."),
+            ),
+        ),
+        requirement(
+            "Membership active",
+            unless(
+                membership_refusal(conn, who, worksite).await?,
+                format!("An active member of {}.", worksite.name),
+            ),
+        ),
+        requirement("P&S course complete", course),
+        requirement("HPCAA signed", hpcaa),
+        requirement("Site-level P&S declaration", declaration),
+    ])
+}
+
+async fn view_of(
+    conn: &impl ConnectionTrait,
+    row: application::Model,
+    worksite: &worksite::Model,
+    who: &Person,
+) -> Result<ApplicationView, AppError> {
+    let status = status_of(&row);
+    Ok(ApplicationView {
+        id: row.id,
+        worksite: summary_of(worksite),
+        status,
+        licence_number: row.licence_number,
+        has_health_authority_access: row.has_health_authority_access,
+        health_authority_details: row.health_authority_details,
+        direct_patient_care: row.direct_patient_care,
+        staff_message: row.staff_message,
+        submitted_on: display_time(row.submitted_at),
+        updated_on: display_time(row.updated_at),
+        checklist: checklist(conn, who, worksite).await?,
+    })
+}
+
+async fn worksites_by_id(
+    conn: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, worksite::Model>, AppError> {
+    Ok(worksite::Entity::find()
+        .filter(worksite::Column::Id.is_in(ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|w| (w.id, w))
+        .collect())
+}
+
+/// The "CareConnect" module: whether the person may apply, from where, and their applications.
+pub async fn mine(
+    conn: &impl ConnectionTrait,
+    account_id: i64,
+) -> Result<MyApplications, AppError> {
+    let who = person(conn, account_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let memberships = membership::Entity::find()
+        .filter(membership::Column::AccountId.eq(account_id))
+        .filter(membership::Column::Status.eq(ACTIVE))
+        .all(conn)
+        .await?;
+    let rows = application::Entity::find()
+        .filter(application::Column::AccountId.eq(account_id))
+        .order_by_desc(application::Column::SubmittedAt)
+        .order_by_desc(application::Column::Id)
+        .all(conn)
+        .await?;
+    let sites = worksites_by_id(
+        conn,
+        memberships
+            .iter()
+            .map(|m| m.worksite_id)
+            .chain(rows.iter().map(|r| r.worksite_id)),
+    )
+    .await?;
+    let cannot_apply = if who.user_type() == UserType::OnBehalfOf {
+        Some("As an On-Behalf-Of user you see CareConnect through the Authorizers who sponsor you: ask for sponsorship on your worksite's My Sponsors tab.".to_owned())
+    } else if !who.profession.designation_order {
+        Some(undesignated_notice(&who.profession.name))
+    } else if memberships.is_empty() {
+        Some("CareConnect access is requested from a worksite you are an active member of. Join or register your worksite first, under Worksite Access.".to_owned())
+    } else {
+        None
+    };
+    let mut worksites = Vec::new();
+    for membership in &memberships {
+        if let Some(site) = sites.get(&membership.worksite_id) {
+            worksites.push(WorksiteChoice {
+                worksite: summary_of(site),
+                refusal: worksite_refusal(conn, &who, site).await?,
+            });
+        }
+    }
+    worksites.sort_by(|a, b| a.worksite.name.cmp(&b.worksite.name));
+    let mut applications = Vec::new();
+    for row in rows {
+        if let Some(site) = sites.get(&row.worksite_id) {
+            applications.push(view_of(conn, row, site, &who).await?);
+        }
+    }
+    Ok(MyApplications {
+        cannot_apply,
+        worksites,
+        licence_number: who.account.licence_number.clone(),
+        applications,
+    })
+}
+
+/// The form's answers, checked field by field.
+struct Answers {
+    licence_number: String,
+    has_health_authority_access: bool,
+    health_authority_details: Option<String>,
+}
+
+fn validate(form: &EnrolmentForm, who: &Person, errors: &mut FieldErrors) -> Option<Answers> {
+    let licence_number = form.licence_number.trim().to_owned();
+    if licence_number.is_empty() && who.profession.requires_licence {
+        errors.add(
+            "licence_number",
+            "Enter your licence or college registration number.",
+        );
+    } else if licence_number.chars().count() > 64 {
+        errors.add("licence_number", "Use at most 64 characters.");
+    }
+    let has_access = match form.health_authority_access.as_deref() {
+        Some("yes") => Some(true),
+        Some("no") => Some(false),
+        _ => {
+            errors.add(
+                "health_authority_access",
+                "Answer whether you already have CareConnect access through a health authority.",
+            );
+            None
+        }
+    };
+    let details = form.health_authority_details.trim().to_owned();
+    if has_access == Some(true) && details.is_empty() {
+        errors.add(
+            "health_authority_details",
+            "Name the health authority through which you have CareConnect access.",
+        );
+    } else if details.chars().count() > 500 {
+        errors.add("health_authority_details", "Use at most 500 characters.");
+    }
+    if form.direct_patient_care.is_none() {
+        errors.add("direct_patient_care", "CareConnect access is for direct patient care only: confirm that you will use it for that.");
+    }
+    Some(Answers {
+        licence_number,
+        has_health_authority_access: has_access?,
+        health_authority_details: Some(details)
+            .filter(|d| has_access == Some(true) && !d.is_empty()),
+    })
+}
+
+/// "Submit" on the CareConnect Enrolment Form: a new application, or (with `resubmit`) the
+/// applicant's returned one, updated.
+pub async fn submit(
+    state: &AppState,
+    account_id: i64,
+    form: &EnrolmentForm,
+    resubmit: Option<i64>,
+    client_addr: Option<&str>,
+) -> Result<String, AppError> {
+    let txn = begin_write(&state.db).await?;
+    let who = person(&txn, account_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if let Some(reason) = profession_refusal(&who) {
+        return Err(AppError::Refused(reason));
+    }
+    let mut errors = FieldErrors::new();
+    let site = match find_by_code(&txn, &form.worksite).await? {
+        Some(site) => {
+            lock_worksite(&txn, site.id).await?;
+            if membership_refusal(&txn, &who, &site).await?.is_some() {
+                errors.add("worksite", "Choose a worksite you are an active member of.");
+                None
+            } else if let Some(reason) = worksite_refusal(&txn, &who, &site).await? {
+                errors.add("worksite", reason);
+                None
+            } else {
+                Some(site)
+            }
+        }
+        None => {
+            errors.add(
+                "worksite",
+                "Choose the worksite you will access CareConnect from.",
+            );
+            None
+        }
+    };
+    let answers = validate(form, &who, &mut errors);
+    errors.into_result()?;
+    let (Some(site), Some(answers)) = (site, answers) else {
+        return Err(AppError::Internal);
+    };
+    let has_access = careconnect_access::Entity::find()
+        .filter(careconnect_access::Column::AccountId.eq(account_id))
+        .filter(careconnect_access::Column::WorksiteId.eq(site.id))
+        .filter(careconnect_access::Column::EndedAt.is_null())
+        .count(&txn)
+        .await?;
+    if has_access > 0 {
+        return Err(AppError::Conflict(format!(
+            "You already have CareConnect access from {}.",
+            site.name
+        )));
+    }
+    let now = Utc::now();
+    let (row, action) = match resubmit {
+        Some(id) => {
+            let updated = application::Entity::update_many()
+                .col_expr(
+                    application::Column::Status,
+                    Expr::value(ApplicationStatus::Submitted.code()),
+                )
+                .col_expr(
+                    application::Column::LicenceNumber,
+                    Expr::value(answers.licence_number),
+                )
+                .col_expr(
+                    application::Column::HasHealthAuthorityAccess,
+                    Expr::value(answers.has_health_authority_access),
+                )
+                .col_expr(
+                    application::Column::HealthAuthorityDetails,
+                    Expr::value(answers.health_authority_details),
+                )
+                .col_expr(application::Column::DirectPatientCare, Expr::value(true))
+                .col_expr(
+                    application::Column::StaffMessage,
+                    Expr::value(Option::<String>::None),
+                )
+                .col_expr(application::Column::UpdatedAt, Expr::value(now))
+                .filter(application::Column::Id.eq(id))
+                .filter(application::Column::AccountId.eq(account_id))
+                .filter(application::Column::WorksiteId.eq(site.id))
+                .filter(application::Column::Status.eq(ApplicationStatus::Returned.code()))
+                .exec(&txn)
+                .await?;
+            if updated.rows_affected == 0 {
+                return Err(AppError::Conflict("This application is not waiting for more information any more. The page now shows where it stands.".to_owned()));
+            }
+            let row = application::Entity::find_by_id(id)
+                .one(&txn)
+                .await?
+                .ok_or(AppError::Internal)?;
+            (row, AuditAction::ApplicationResubmitted)
+        }
+        None => {
+            let row = insert_unique(
+                &txn,
+                application::ActiveModel {
+                    account_id: Set(account_id),
+                    worksite_id: Set(site.id),
+                    status: Set(ApplicationStatus::Submitted.code().to_owned()),
+                    licence_number: Set(answers.licence_number),
+                    has_health_authority_access: Set(answers.has_health_authority_access),
+                    health_authority_details: Set(answers.health_authority_details),
+                    direct_patient_care: Set(true),
+                    staff_message: Set(None),
+                    submitted_at: Set(now),
+                    updated_at: Set(now),
+                    reviewed_by: Set(None),
+                    decided_by: Set(None),
+                    decided_at: Set(None),
+                    ..Default::default()
+                },
+                || {
+                    AppError::Conflict(format!(
+                        "You already have an open CareConnect request from {}. The page shows where it stands.",
+                        site.name
+                    ))
+                },
+            )
+            .await?;
+            (row, AuditAction::ApplicationSubmitted)
+        }
+    };
+    let course_done = course_status(&txn, account_id)
+        .await?
+        .completed_on
+        .is_some();
+    let link = state.config.link(APPLICATIONS_LINK);
+    tell(
+        &txn,
+        &who,
+        emails::received(&who.name(), &site.name, course_done, &link),
+        &format!(
+            "Your CareConnect request for {} has been submitted and is pending approval.",
+            site.name
+        ),
+    )
+    .await?;
+    audit::record(
+        &txn,
+        AuditEntry::new(action, format!("application:{}", row.id))
+            .by(account_id)
+            .at_worksite(site.id)
+            .from_addr(client_addr),
+    )
+    .await?;
+    txn.commit().await?;
+    state.live.announce(vec![account_id]);
+    Ok(SUBMITTED.to_owned())
+}
+
+/// Emails (to the verified address) and notifies the applicant.
+async fn tell(
+    conn: &impl ConnectionTrait,
+    applicant: &Person,
+    email: crate::mail::message::Email,
+    text: &str,
+) -> Result<(), AppError> {
+    if let Some(address) = &applicant.account.email {
+        outbox::enqueue(conn, address, email).await?;
+    }
+    notify(
+        conn,
+        applicant.account.id,
+        NotificationKind::ApplicationChanged,
+        text,
+        APPLICATIONS_LINK,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The CareConnect team's queue: open applications (or those of one status), oldest first.
+pub async fn queue(
+    conn: &impl ConnectionTrait,
+    staff_id: i64,
+    filter: &QueueFilter,
+) -> Result<QueuePage, AppError> {
+    require_staff(conn, staff_id).await?;
+    let mut query = application::Entity::find();
+    query = match ApplicationStatus::from_code(filter.status.trim()) {
+        Some(status) => query.filter(application::Column::Status.eq(status.code())),
+        None => query.filter(application::Column::Status.is_in(open_codes())),
+    };
+    if let Some(worksite_type) = WorksiteType::from_code(filter.worksite_type.trim()) {
+        query = query.filter(
+            application::Column::WorksiteId.in_subquery(
+                Query::select()
+                    .column(worksite::Column::Id)
+                    .from(worksite::Entity)
+                    .and_where(Expr::col(worksite::Column::WorksiteType).eq(worksite_type.code()))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Ok(profession) = filter.profession.trim().parse::<i32>() {
+        query = query.filter(
+            application::Column::AccountId.in_subquery(
+                Query::select()
+                    .column(account::Column::Id)
+                    .from(account::Entity)
+                    .and_where(Expr::col(account::Column::ProfessionId).eq(profession))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Ok(days) = filter.older_than_days.trim().parse::<i64>() {
+        if (1..=3650).contains(&days) {
+            query = query
+                .filter(application::Column::SubmittedAt.lte(Utc::now() - Duration::days(days)));
+        }
+    }
+    let paginator = query
+        .order_by_asc(application::Column::SubmittedAt)
+        .order_by_asc(application::Column::Id)
+        .paginate(conn, PAGE_SIZE);
+    let total = paginator.num_items().await?;
+    let rows = paginator.fetch_page(u64::from(filter.page)).await?;
+    let applicants = people(conn, &rows.iter().map(|r| r.account_id).collect::<Vec<_>>()).await?;
+    let sites = worksites_by_id(conn, rows.iter().map(|r| r.worksite_id)).await?;
+    let now = Utc::now();
+    Ok(QueuePage {
+        rows: rows
+            .into_iter()
+            .filter_map(|row| {
+                let who = applicants.get(&row.account_id)?;
+                let site = sites.get(&row.worksite_id)?;
+                Some(QueueRow {
+                    id: row.id,
+                    applicant: who.name(),
+                    profession: who.profession.name.clone(),
+                    worksite: site.name.clone(),
+                    worksite_type: summary_of(site).worksite_type,
+                    status: status_of(&row),
+                    submitted_on: display_time(row.submitted_at),
+                    age_days: (now - row.submitted_at).num_days(),
+                })
+            })
+            .collect(),
+        total,
+        page: filter.page,
+        page_size: PAGE_SIZE as u32,
+    })
+}
+
+async fn load(
+    conn: &impl ConnectionTrait,
+    id: i64,
+) -> Result<(application::Model, worksite::Model, Person), AppError> {
+    let missing = || AppError::NotFound("This application does not exist.".to_owned());
+    let row = application::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or_else(missing)?;
+    let site = worksite::Entity::find_by_id(row.worksite_id)
+        .one(conn)
+        .await?
+        .ok_or_else(missing)?;
+    let who = person(conn, row.account_id).await?.ok_or_else(missing)?;
+    Ok((row, site, who))
+}
+
+/// One application, for the CareConnect team.
+pub async fn detail(
+    conn: &impl ConnectionTrait,
+    staff_id: i64,
+    id: i64,
+) -> Result<ApplicationDetail, AppError> {
+    require_staff(conn, staff_id).await?;
+    let (row, site, who) = load(conn, id).await?;
+    Ok(ApplicationDetail {
+        applicant_id: who.account.id,
+        applicant: who.name(),
+        applicant_email: who.account.email.clone(),
+        profession: who.profession.name.clone(),
+        user_type: who.user_type().label().to_owned(),
+        application: view_of(conn, row, &site, &who).await?,
+    })
+}
+
+/// The statuses a decision starts from.
+fn decided_from(decision: Decision) -> &'static [ApplicationStatus] {
+    use ApplicationStatus::*;
+    match decision {
+        Decision::StartReview => &[Submitted],
+        Decision::Approve | Decision::ReturnForInformation => &[Submitted, InReview],
+        Decision::Deny => &[Submitted, InReview, Returned],
+    }
+}
+
+/// A staff decision: start review, approve (refused while a requirement is unmet; grants the
+/// access), deny with a reason, or return for information. It applies only while the
+/// application is still as the deciding person saw it (`seen`), so concurrent decisions on one
+/// application yield one outcome.
+pub async fn decide(
+    state: &AppState,
+    staff_id: i64,
+    id: i64,
+    decision: Decision,
+    seen: ApplicationStatus,
+    message: &str,
+    client_addr: Option<&str>,
+) -> Result<(), AppError> {
+    let txn = begin_write(&state.db).await?;
+    require_staff(&txn, staff_id).await?;
+    let (row, site, who) = load(&txn, id).await?;
+    lock_worksite(&txn, site.id).await?;
+    let from = decided_from(decision);
+    let already = || {
+        AppError::Conflict("This application has already been decided, perhaps by another member of the CareConnect team. The page now shows where it stands.".to_owned())
+    };
+    if !from.contains(&seen) || status_of(&row) != seen {
+        return Err(already());
+    }
+    let message = message.trim();
+    let staff_message = if decision.needs_message() {
+        if message.is_empty() {
+            return Err(AppError::invalid(
+                "message",
+                match decision {
+                    Decision::Deny => "Give the reason for the denial: the applicant reads it.",
+                    _ => "Say what information the application needs: the applicant reads it.",
+                },
+            ));
+        }
+        if message.chars().count() > MESSAGE_LIMIT {
+            return Err(AppError::invalid(
+                "message",
+                format!("Use at most {MESSAGE_LIMIT} characters."),
+            ));
+        }
+        Some(message.to_owned())
+    } else {
+        None
+    };
+    if decision == Decision::Approve {
+        let unmet: Vec<String> = checklist(&txn, &who, &site)
+            .await?
+            .into_iter()
+            .filter(|r| !r.met)
+            .map(|r| format!("{}: {}", r.label, r.detail))
+            .collect();
+        if !unmet.is_empty() {
+            return Err(AppError::Refused(format!(
+                "This application cannot be approved yet. {}",
+                unmet.join(" ")
+            )));
+        }
+    }
+    let (status, action) = match decision {
+        Decision::StartReview => (
+            ApplicationStatus::InReview,
+            AuditAction::ApplicationReviewStarted,
+        ),
+        Decision::Approve => (
+            ApplicationStatus::Approved,
+            AuditAction::ApplicationApproved,
+        ),
+        Decision::Deny => (ApplicationStatus::Denied, AuditAction::ApplicationDenied),
+        Decision::ReturnForInformation => (
+            ApplicationStatus::Returned,
+            AuditAction::ApplicationReturned,
+        ),
+    };
+    let now = Utc::now();
+    let mut update = application::Entity::update_many()
+        .col_expr(application::Column::Status, Expr::value(status.code()))
+        .col_expr(
+            application::Column::StaffMessage,
+            Expr::value(staff_message.clone()),
+        )
+        .col_expr(application::Column::UpdatedAt, Expr::value(now));
+    update = if decision == Decision::StartReview {
+        update.col_expr(application::Column::ReviewedBy, Expr::value(staff_id))
+    } else {
+        update
+            .col_expr(application::Column::DecidedBy, Expr::value(staff_id))
+            .col_expr(application::Column::DecidedAt, Expr::value(now))
+    };
+    let changed = update
+        .filter(application::Column::Id.eq(id))
+        .filter(application::Column::Status.eq(seen.code()))
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected == 0 {
+        return Err(already());
+    }
+    if decision == Decision::Approve {
+        grant_in(&txn, who.account.id, &site, Some(staff_id)).await?;
+    }
+    let name = who.name();
+    let link = state.config.link(APPLICATIONS_LINK);
+    let (email, text) = match decision {
+        Decision::StartReview => (
+            emails::in_review(&name, &site.name, &link),
+            format!("Your CareConnect request for {} is in review.", site.name),
+        ),
+        Decision::Approve => (
+            emails::welcome_package(&name, &site.name, &state.config.link("/")),
+            format!(
+                "Your CareConnect request for {} has been approved.",
+                site.name
+            ),
+        ),
+        Decision::Deny => (
+            emails::denied(&name, &site.name, message, &link),
+            format!("Your CareConnect request for {} was denied.", site.name),
+        ),
+        Decision::ReturnForInformation => (
+            emails::returned(&name, &site.name, message, &link),
+            format!(
+                "Your CareConnect request for {} needs more information.",
+                site.name
+            ),
+        ),
+    };
+    tell(&txn, &who, email, &text).await?;
+    audit::record(
+        &txn,
+        AuditEntry::new(action, format!("application:{id}"))
+            .by(staff_id)
+            .at_worksite(site.id)
+            .from_addr(client_addr)
+            .with_details(json!({ "applicant": who.account.id, "message": staff_message })),
+    )
+    .await?;
+    txn.commit().await?;
+    state.live.announce(vec![who.account.id]);
+    Ok(())
+}

@@ -1,0 +1,144 @@
+//! The CareConnect team's worksite lookup, and the fields only they change.
+
+use super::{address_key, search, summary_of, validate_location, validate_practice};
+use crate::accounts::service::require_staff;
+use crate::audit::{self, AuditAction, AuditEntry};
+use crate::entities::{account, membership, worksite};
+use crate::error::{AppError, FieldErrors};
+use crate::memberships::service::{lock_by_code, ACTIVE, INACTIVE};
+use crate::platform::{db::begin_write, time::display_time, AppState};
+use crate::privacy::declaration::declaration_of;
+use crate::worksites::types::*;
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+};
+use serde_json::json;
+
+/// Worksites by Worksite ID, or by words of their name and address.
+pub async fn lookup(
+    conn: &impl ConnectionTrait,
+    staff_id: i64,
+    query: &str,
+) -> Result<Vec<WorksiteSummary>, AppError> {
+    require_staff(conn, staff_id).await?;
+    if let Some(row) = super::find_by_code(conn, query).await? {
+        return Ok(vec![summary_of(&row)]);
+    }
+    Ok(search::search(conn, query).await?)
+}
+
+async fn members(
+    conn: &impl ConnectionTrait,
+    worksite_id: i64,
+    status: &str,
+) -> Result<u64, AppError> {
+    Ok(membership::Entity::find()
+        .filter(membership::Column::WorksiteId.eq(worksite_id))
+        .filter(membership::Column::Status.eq(status))
+        .count(conn)
+        .await?)
+}
+
+/// One worksite, for the CareConnect team.
+pub async fn view(
+    conn: &impl ConnectionTrait,
+    staff_id: i64,
+    code: &str,
+) -> Result<StaffWorksite, AppError> {
+    require_staff(conn, staff_id).await?;
+    let row = super::find_by_code(conn, code)
+        .await?
+        .ok_or_else(|| AppError::NotFound("No worksite has this Worksite ID.".to_owned()))?;
+    let admin_ids: Vec<i64> = membership::Entity::find()
+        .filter(membership::Column::WorksiteId.eq(row.id))
+        .filter(membership::Column::Status.eq(ACTIVE))
+        .filter(membership::Column::IsAdmin.eq(true))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|m| m.account_id)
+        .collect();
+    let mut administrators: Vec<String> = account::Entity::find()
+        .filter(account::Column::Id.is_in(admin_ids))
+        .all(conn)
+        .await?
+        .iter()
+        .map(account::Model::full_name)
+        .collect();
+    administrators.sort();
+    Ok(StaffWorksite {
+        code: row.code.clone(),
+        name: row.name.clone(),
+        worksite_type: summary_of(&row).worksite_type,
+        address: super::address_of(&row),
+        phone: row.phone.clone(),
+        email: row.email.clone(),
+        emr: row.emr.clone(),
+        clinic_type: row.clinic_type.clone(),
+        registered_on: display_time(row.created_at),
+        active_members: members(conn, row.id, ACTIVE).await?,
+        inactive_members: members(conn, row.id, INACTIVE).await?,
+        administrators,
+        declaration: declaration_of(conn, row.id)
+            .await?
+            .map(|d| format!("{} ({}), {}", d.name, d.title, d.signed_on)),
+    })
+}
+
+/// The CareConnect team changes the address, EMR or clinic type; the old and new values are
+/// audited and the address search follows.
+pub async fn update_locked(
+    state: &AppState,
+    staff_id: i64,
+    code: &str,
+    form: &LockedFieldsForm,
+    client_addr: Option<&str>,
+) -> Result<(), AppError> {
+    let mut errors = FieldErrors::new();
+    let (unit, street, city, postal_code) = validate_location(
+        &form.unit,
+        &form.street,
+        &form.city,
+        &form.postal_code,
+        &mut errors,
+    );
+    let (emr, clinic_type) = validate_practice(&form.emr, &form.clinic_type, &mut errors);
+    let txn = begin_write(&state.db).await?;
+    require_staff(&txn, staff_id).await?;
+    lock_by_code(&txn, code).await?;
+    let row: worksite::Model = super::find_by_code(&txn, code)
+        .await?
+        .ok_or_else(|| AppError::NotFound("No worksite has this Worksite ID.".to_owned()))?;
+    let Some(postal_code) = postal_code else {
+        return Err(AppError::Invalid(errors));
+    };
+    errors.into_result()?;
+    let old = json!({ "address": super::address_of(&row).display(), "emr": row.emr, "clinic_type": row.clinic_type });
+    let mut active: worksite::ActiveModel = row.clone().into();
+    active.address_key = Set(address_key(unit.as_deref(), &street, &postal_code));
+    active.unit = Set(unit);
+    active.street = Set(street);
+    active.city = Set(city);
+    active.postal_code = Set(postal_code);
+    active.emr = Set(emr);
+    active.clinic_type = Set(clinic_type);
+    active.updated_at = Set(Utc::now());
+    let updated = active.update(&txn).await?;
+    search::index(&txn, &updated).await?;
+    let new = json!({ "address": super::address_of(&updated).display(), "emr": updated.emr, "clinic_type": updated.clinic_type });
+    audit::record(
+        &txn,
+        AuditEntry::new(
+            AuditAction::WorksiteLockedFieldsUpdated,
+            format!("worksite:{}", row.code),
+        )
+        .by(staff_id)
+        .at_worksite(row.id)
+        .from_addr(client_addr)
+        .with_details(json!({ "old": old, "new": new })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
