@@ -8,6 +8,7 @@ use axum::{
     Router,
 };
 use leptos::config::LeptosOptions;
+use sea_orm::EntityTrait;
 use tower::ServiceExt;
 
 fn options() -> LeptosOptions {
@@ -633,4 +634,162 @@ async fn the_signed_hpcaa_downloads_as_a_pdf_for_its_signer_only() {
     let wade_cookie = signed_in(&router, "wade").await;
     let unsigned = send(&router, get(Some(&wade_cookie))).await;
     assert_eq!(unsigned.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn applications_and_the_back_office_are_authorized_on_every_request() {
+    use app::testing::{add_member, person, register_worksite, worksite_form};
+    use app::worksites::types::{WorksiteForm, WorksiteType};
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let olive = person(state, "olive", "Olive", "Owner", "pharmacist").await;
+    let pia = person(state, "pia", "Pia", "Pharm", "pharmacist").await;
+    person(state, "sam", "Sam", "Staff", "physician").await;
+    app::accounts::service::grant_staff(state, "sam@clinic.example")
+        .await
+        .unwrap();
+    let site = register_worksite(
+        state,
+        olive,
+        &WorksiteForm {
+            worksite_type: WorksiteType::CommunityPharmacy.code().to_owned(),
+            ..worksite_form("Main Street Pharmacy", "88 Main St", "V5T 3E2")
+        },
+    )
+    .await;
+    add_member(state, &site.code, pia, false).await;
+    let router = router(state);
+    let (pia_cookie, olive_cookie, sam_cookie) = (
+        signed_in(&router, "pia").await,
+        signed_in(&router, "olive").await,
+        signed_in(&router, "sam").await,
+    );
+    let enrolment = form_of(&[
+        ("form[worksite]", &site.code),
+        ("form[licence_number]", "P-55120"),
+        ("form[health_authority_access]", "no"),
+        ("form[direct_patient_care]", "on"),
+    ]);
+
+    let anonymous = call(&router, "submit_application", &enrolment, None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    let incomplete = call(
+        &router,
+        "submit_application",
+        &form_of(&[("form[worksite]", &site.code)]),
+        Some(&pia_cookie),
+    )
+    .await;
+    assert_eq!(incomplete.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        incomplete.body.contains("direct_patient_care"),
+        "{}",
+        incomplete.body
+    );
+    let submitted = call(&router, "submit_application", &enrolment, Some(&pia_cookie)).await;
+    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.body);
+    assert!(submitted.body.contains("pending approval"));
+
+    let queue = form_of(&[("filter[status]", "")]);
+    let refused = call(&router, "application_queue", &queue, Some(&olive_cookie)).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let listed = call(&router, "application_queue", &queue, Some(&sam_cookie)).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    assert!(listed.body.contains("Pia Pharm"));
+    let id = app::entities::careconnect_application::Entity::find()
+        .one(&state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    let review = form_of(&[
+        ("id", &id),
+        ("decision", "StartReview"),
+        ("seen", "Submitted"),
+        ("message", ""),
+    ]);
+    for cookie in [&pia_cookie, &olive_cookie] {
+        let answer = call(&router, "decide_application", &review, Some(cookie)).await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN);
+        let detail = call(
+            &router,
+            "load_application_detail",
+            &form_of(&[("id", &id)]),
+            Some(cookie),
+        )
+        .await;
+        assert_eq!(detail.status, StatusCode::FORBIDDEN);
+    }
+    let started = call(&router, "decide_application", &review, Some(&sam_cookie)).await;
+    assert_eq!(started.status, StatusCode::OK, "{}", started.body);
+    let again = call(&router, "decide_application", &review, Some(&sam_cookie)).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+
+    // Only an administrator of the worksite signs its declaration.
+    let declaration = form_of(&[
+        ("code", &site.code),
+        ("form[full_name]", "Pia Pharm"),
+        ("form[title]", "Pharmacist"),
+        ("form[signing_authority]", "on"),
+        ("form[agree]", "on"),
+    ]);
+    let not_admin = call(
+        &router,
+        "sign_site_declaration",
+        &declaration,
+        Some(&pia_cookie),
+    )
+    .await;
+    assert_eq!(not_admin.status, StatusCode::FORBIDDEN);
+    let locked = form_of(&[
+        ("code", &site.code),
+        ("form[street]", "99 Kingsway"),
+        ("form[city]", "Burnaby"),
+        ("form[postal_code]", "V5H 2A9"),
+        ("form[emr]", "Accuro"),
+        ("form[clinic_type]", "Pharmacy"),
+    ]);
+    let admin_edit = call(
+        &router,
+        "update_locked_fields",
+        &locked,
+        Some(&olive_cookie),
+    )
+    .await;
+    assert_eq!(admin_edit.status, StatusCode::FORBIDDEN);
+    let staff_edit = call(&router, "update_locked_fields", &locked, Some(&sam_cookie)).await;
+    assert_eq!(staff_edit.status, StatusCode::OK, "{}", staff_edit.body);
+
+    // The audit export: staff only, criteria checked.
+    let export = |query: &str, cookie: Option<&str>| {
+        let mut request = Request::get(format!("/staff/audit.csv?{query}"));
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        request.body(Body::empty()).unwrap()
+    };
+    assert_eq!(
+        send(&router, export("", None)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        send(&router, export("", Some(&olive_cookie))).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let csv = send(
+        &router,
+        export("action=application_submitted", Some(&sam_cookie)),
+    )
+    .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(
+        csv.headers.get(header::CONTENT_TYPE).unwrap(),
+        "text/csv; charset=utf-8"
+    );
+    assert_eq!(csv.body.lines().count(), 2, "{}", csv.body);
+    assert!(csv.body.contains("Pia Pharm <pia@clinic.example>"));
+    let bad_date = send(&router, export("from=yesterday", Some(&sam_cookie))).await;
+    assert_eq!(bad_date.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad_date.body.contains("YYYY-MM-DD"));
 }
