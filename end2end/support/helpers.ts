@@ -1,4 +1,5 @@
-import { expect, test as base, type Browser, type Page } from '@playwright/test';
+import { expect, test as base, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import { createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
@@ -162,11 +163,12 @@ export async function verifiedUser(page: Page, given: string, family: string, pr
   return { email, username, login };
 }
 
-/** Registers a Community Based Private Practice at a street no other test uses; returns its Id. */
-export async function registerWorksite(page: Page, name: string, street: string) {
+/** Registers a worksite (a Community Based Private Practice unless `type` names another option) at
+ * a street no other test uses; returns its Id. */
+export async function registerWorksite(page: Page, name: string, street: string, type = 'Community Based Private Practice (eligible for CareConnect)') {
   await visit(page, '/worksites/register');
   await page.getByLabel('Worksite Name').fill(name);
-  await page.getByLabel('Worksite Type').selectOption({ label: 'Community Based Private Practice (eligible for CareConnect)' });
+  await page.getByLabel('Worksite Type').selectOption({ label: type });
   await page.getByLabel('Street address').fill(street);
   await page.getByLabel('City').fill('Vancouver');
   await page.getByLabel('Postal code').fill('V6E 1H4');
@@ -212,6 +214,33 @@ export function portalCommand(...args: string[]): string {
   return execFileSync(process.env.PORTAL_BIN ?? `${root}/target/debug/portal`, args, {
     env: { ...process.env, DATABASE_URL: `sqlite://${state}/portal.db?mode=rwc`, PORTAL_PUBLIC_URL: PORTAL, RUST_LOG: 'warn' },
     encoding: 'utf8',
+  });
+}
+
+/** Confirms the change in the Confirmation dialog the button opened. */
+export async function confirm(page: Page, wording: RegExp) {
+  const dialog = page.getByRole('dialog', { name: 'Confirmation' });
+  await expect(dialog).toContainText(wording);
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await expect(dialog).toBeHidden();
+}
+
+/** `member` asks to join the worksite and its administrator (`admin`) accepts. */
+export async function join(admin: Page, member: Page, worksiteId: string) {
+  await requestAccess(member, worksiteId, 'I work here');
+  await visit(admin, `/worksites/${worksiteId}`);
+  await admin.locator('#requests').getByRole('button', { name: 'Accept Request' }).click();
+  await confirm(admin, /ACCEPT/);
+}
+
+export const LEARNING_HUB_SECRET = 'end-to-end-learning-hub-shared-secret';
+
+/** Posts a completion as the Learning Hub does: HMAC-SHA256 of "TIMESTAMP.BODY". */
+export async function reportCompletion(request: APIRequestContext, body: string, timestamp = Math.floor(Date.now() / 1000)) {
+  const signature = `sha256=${createHmac('sha256', LEARNING_HUB_SECRET).update(`${timestamp}.${body}`).digest('hex')}`;
+  return request.post(`${PORTAL}/integrations/course-completions`, {
+    headers: { 'content-type': 'application/json', 'x-careconnect-timestamp': String(timestamp), 'x-careconnect-signature': signature },
+    data: body,
   });
 }
 

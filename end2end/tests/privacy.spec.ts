@@ -1,16 +1,4 @@
-import { createHmac } from 'node:crypto';
-import { expect, expectAccessible, person, portalCommand, test, visit } from '../support/helpers';
-
-const SECRET = 'end-to-end-learning-hub-shared-secret';
-
-/** Posts a completion as the Learning Hub does: HMAC-SHA256 of "TIMESTAMP.BODY". */
-async function reportCompletion(request: import('@playwright/test').APIRequestContext, body: string, timestamp = Math.floor(Date.now() / 1000)) {
-  const signature = `sha256=${createHmac('sha256', SECRET).update(`${timestamp}.${body}`).digest('hex')}`;
-  return request.post('/integrations/course-completions', {
-    headers: { 'content-type': 'application/json', 'x-careconnect-timestamp': String(timestamp), 'x-careconnect-signature': signature },
-    data: body,
-  });
-}
+import { expect, expectAccessible, person, portalCommand, reportCompletion, test, visit } from '../support/helpers';
 
 test('the Learning Hub reports a course completion and the person sees it; a replay is refused', async ({ browser, request }) => {
   const pia = await person(browser, 'pia', 'pharmacist', 'Pharmacist (Independent User)');

@@ -1,5 +1,5 @@
 import {
-  expect, expectAccessible, linkIn, manage, person, portalCommand, registerWorksite, requestAccess, test,
+  confirm, expect, expectAccessible, linkIn, manage, person, portalCommand, registerWorksite, requestAccess, test,
   uniqueStreet, visit, waitForMail,
 } from '../support/helpers';
 import type { Page } from '@playwright/test';
@@ -9,14 +9,6 @@ async function choose(page: Page, label: string, who: RegExp) {
   const select = page.getByRole('combobox', { name: new RegExp(`^${label}`) });
   const value = await select.locator('option', { hasText: who }).getAttribute('value');
   await select.selectOption(value!);
-}
-
-/** Confirms the change in the Confirmation dialog the button opened. */
-async function confirm(page: Page, wording: RegExp) {
-  const dialog = page.getByRole('dialog', { name: 'Confirmation' });
-  await expect(dialog).toContainText(wording);
-  await dialog.getByRole('button', { name: 'Confirm' }).click();
-  await expect(dialog).toBeHidden();
 }
 
 test('an MOA asks a physician for sponsorship, sees CareConnect on her behalf, and loses it when revoked or set inactive', async ({ browser }) => {

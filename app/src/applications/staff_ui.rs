@@ -195,14 +195,15 @@ fn Review(detail: ApplicationDetail, decide: ServerAction<DecideApplication>) ->
             </dl>
             <a href=format!("/staff/users/{}", detail.applicant_id)>"See the applicant's account"</a>
         </section>
-        <section class="card" aria-label="Requirements">
+        <section class="card" aria-labelledby="requirements-heading">
+            <h2 id="requirements-heading">"Requirements"</h2>
             <Checklist items=application.checklist/>
         </section>
+        {move || decide.value().get().and_then(Result::ok).map(|_| view! { <Notice>"The decision was recorded; the applicant has been told."</Notice> })}
         {status.is_open().then(|| view! {
             <section class="card" aria-labelledby="decision-heading">
                 <h2 id="decision-heading">"Decision"</h2>
                 <FormError errors/>
-                {move || decide.value().get().and_then(Result::ok).map(|_| view! { <Notice>"The decision was recorded; the applicant has been told."</Notice> })}
                 <div class="decisions">
                     {[Decision::StartReview, Decision::Approve].into_iter()
                         .filter(|d| *d != Decision::StartReview || status == ApplicationStatus::Submitted)

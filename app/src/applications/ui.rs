@@ -23,8 +23,8 @@ fn CareConnectModule() -> impl IntoView {
     let mine = Resource::new(|| (), |_| load_my_applications());
     reload_on_live_updates(mine);
     view! {
-        <section class="card module" aria-labelledby="module-careconnect">
-            <h2 id="module-careconnect">"CareConnect"</h2>
+        <section class="card module" aria-labelledby="module-careconnect-applications">
+            <h2 id="module-careconnect-applications">"CareConnect"</h2>
             <p>"CareConnect is the provincial viewer of patients' health records. Request access from the worksite where you provide care; the CareConnect team reviews each request."</p>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
@@ -81,16 +81,18 @@ fn ApplicationCard(application: ApplicationView) -> impl IntoView {
             {(status == ApplicationStatus::Returned).then(|| view! {
                 <a class="button button-primary" href=format!("/applications/careconnect?resubmit={}", application.id)>"Update and Resubmit"</a>
             })}
-            {status.is_open().then(|| view! { <Checklist items=application.checklist.clone()/> })}
+            {status.is_open().then(|| view! {
+                <h5>"Requirements"</h5>
+                <Checklist items=application.checklist.clone()/>
+            })}
         </article>
     }
 }
 
-/// The requirements of approval, met or not.
+/// The requirements of approval, met or not (under the caller's heading).
 #[component]
 pub fn Checklist(items: Vec<Requirement>) -> impl IntoView {
     view! {
-        <h5>"Requirements"</h5>
         <ul class="checklist">
             {items.into_iter().map(|item| view! {
                 <li class=if item.met { "met" } else { "unmet" }>
