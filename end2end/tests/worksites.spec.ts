@@ -64,7 +64,7 @@ test('register a worksite, find it by Id and by address, edit it; a non-administ
   await expect(admin.locator('.worksite-contact')).toContainText('Worksite Email: front@barclay.example');
   await expect(admin.locator('.worksite-header')).toContainText(`Worksite Id: ${worksiteId}`);
   const tabs = admin.getByRole('tab');
-  await expect(tabs).toHaveText(['Active Members', 'Inactive Members', 'Worksite Help', 'Edit Worksite', 'Invite Members', 'Sponsorships', 'My On-behalf-Of Users']);
+  await expect(tabs).toHaveText(['Active Members', 'Inactive Members', 'Worksite Help', 'Edit Worksite', 'Invite Members', 'Sponsorships', 'My On-behalf-Of Users', 'P&S Declaration']);
   await expect(admin.getByRole('tabpanel')).toContainText('Group / Site Administrator');
   await expectAccessible(admin);
   await admin.getByRole('tab', { name: 'Active Members', exact: true }).focus();

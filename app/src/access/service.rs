@@ -16,7 +16,7 @@ use crate::professions::{
     types::UserType,
 };
 use crate::sponsorships::service::{end_automatically, sponsors_of, Ending};
-use crate::worksites::service::{find_by_code, summary_of};
+use crate::worksites::service::{by_ids, find_by_code, summary_of};
 use crate::worksites::types::WorksiteType;
 use chrono::Utc;
 use sea_orm::{
@@ -273,23 +273,12 @@ pub async fn overview(
         own: Vec::new(),
         on_behalf_of: Vec::new(),
     };
-    let worksites = |ids: Vec<i64>| async move {
-        Ok::<_, AppError>(
-            worksite::Entity::find()
-                .filter(worksite::Column::Id.is_in(ids))
-                .all(conn)
-                .await?
-                .into_iter()
-                .map(|w| (w.id, w))
-                .collect::<HashMap<_, _>>(),
-        )
-    };
     if me.user_type() == UserType::OnBehalfOf {
         let sponsors = sponsors_of(conn, account_id).await?;
         let authorizer_ids: Vec<i64> = sponsors.iter().map(|s| s.authorizer_id).collect();
         let grants = current_grants(conn, &authorizer_ids).await?;
         let authorizers = crate::professions::service::people(conn, &authorizer_ids).await?;
-        let sites = worksites(sponsors.iter().map(|s| s.worksite_id).collect()).await?;
+        let sites = by_ids(conn, sponsors.iter().map(|s| s.worksite_id)).await?;
         for sponsorship in sponsors {
             let (Some(authorizer), Some(site)) = (
                 authorizers.get(&sponsorship.authorizer_id),
@@ -308,7 +297,7 @@ pub async fn overview(
         }
     } else {
         let grants = current_grants(conn, &[account_id]).await?;
-        let sites = worksites(grants.values().map(|g| g.worksite_id).collect()).await?;
+        let sites = by_ids(conn, grants.values().map(|g| g.worksite_id)).await?;
         let mut own: Vec<AccessGrant> = grants
             .values()
             .filter_map(|grant| {

@@ -25,7 +25,7 @@ use crate::professions::{
     service::{people, person, Person},
     types::UserType,
 };
-use crate::worksites::service::{find_by_code, summary_of};
+use crate::worksites::service::{by_ids, find_by_code, summary_of};
 use crate::worksites::types::WorksiteType;
 use chrono::{Duration, Utc};
 use sea_orm::{
@@ -34,7 +34,6 @@ use sea_orm::{
 };
 use sea_orm::{ExprTrait, Set};
 use serde_json::json;
-use std::collections::HashMap;
 
 /// Where applicants follow their applications.
 pub const APPLICATIONS_LINK: &str = "/applications";
@@ -167,19 +166,6 @@ async fn view_of(
     })
 }
 
-async fn worksites_by_id(
-    conn: &impl ConnectionTrait,
-    ids: impl IntoIterator<Item = i64>,
-) -> Result<HashMap<i64, worksite::Model>, AppError> {
-    Ok(worksite::Entity::find()
-        .filter(worksite::Column::Id.is_in(ids))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|w| (w.id, w))
-        .collect())
-}
-
 /// The "CareConnect" module: whether the person may apply, from where, and their applications.
 pub async fn mine(
     conn: &impl ConnectionTrait,
@@ -199,7 +185,7 @@ pub async fn mine(
         .order_by_desc(application::Column::Id)
         .all(conn)
         .await?;
-    let sites = worksites_by_id(
+    let sites = by_ids(
         conn,
         memberships
             .iter()
@@ -510,7 +496,7 @@ pub async fn queue(
     let total = paginator.num_items().await?;
     let rows = paginator.fetch_page(u64::from(filter.page)).await?;
     let applicants = people(conn, &rows.iter().map(|r| r.account_id).collect::<Vec<_>>()).await?;
-    let sites = worksites_by_id(conn, rows.iter().map(|r| r.worksite_id)).await?;
+    let sites = by_ids(conn, rows.iter().map(|r| r.worksite_id)).await?;
     let now = Utc::now();
     Ok(QueuePage {
         rows: rows

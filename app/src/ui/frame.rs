@@ -148,3 +148,25 @@ pub fn query_string(pairs: &[(&str, &str)]) -> String {
         .collect::<Vec<_>>()
         .join("&")
 }
+
+/// A one-field search that loads `action?q=…` (so results have their own address), keeping what
+/// was typed.
+#[component]
+pub fn SearchBox(
+    action: &'static str,
+    #[prop(into)] label: String,
+    #[prop(into)] button: String,
+    typed: Memo<String>,
+) -> impl IntoView {
+    // The landmark is named after what it does, so only the field answers to the label.
+    let landmark = button.clone();
+    view! {
+        <form method="get" action=action role="search" aria-label=landmark>
+            <div class="field">
+                <label for="search-query">{label}</label>
+                <input id="search-query" type="search" name="q" value=move || typed.get()/>
+            </div>
+            <button type="submit" class="button">{button}</button>
+        </form>
+    }
+}

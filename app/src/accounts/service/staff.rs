@@ -4,14 +4,14 @@ use super::require_staff;
 use crate::accounts::types::{PersonRecord, PersonSummary};
 use crate::applications::types::ApplicationStatus;
 use crate::entities::{
-    account, account_identity, careconnect_access, careconnect_application, membership,
-    sponsorship, worksite,
+    account, account_identity, careconnect_access, careconnect_application, membership, sponsorship,
 };
 use crate::error::AppError;
 use crate::memberships::service::ACTIVE;
 use crate::platform::time::display_time;
 use crate::privacy::{hpcaa, service::course_status};
 use crate::professions::service::{people, person};
+use crate::worksites::service::by_ids;
 use sea_orm::{
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -77,19 +77,6 @@ pub async fn find_people(
         .collect())
 }
 
-async fn worksite_names(
-    conn: &impl ConnectionTrait,
-    ids: impl IntoIterator<Item = i64>,
-) -> Result<HashMap<i64, String>, AppError> {
-    Ok(worksite::Entity::find()
-        .filter(worksite::Column::Id.is_in(ids))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|w| (w.id, format!("{} ({})", w.name, w.code)))
-        .collect())
-}
-
 /// One person's account, worksites, applications, requirements, sponsorships and access.
 pub async fn record(
     conn: &impl ConnectionTrait,
@@ -123,7 +110,7 @@ pub async fn record(
         .filter(careconnect_access::Column::EndedAt.is_null())
         .all(conn)
         .await?;
-    let sites = worksite_names(
+    let sites: HashMap<i64, String> = by_ids(
         conn,
         memberships
             .iter()
@@ -132,7 +119,10 @@ pub async fn record(
             .chain(sponsorships.iter().map(|s| s.worksite_id))
             .chain(grants.iter().map(|g| g.worksite_id)),
     )
-    .await?;
+    .await?
+    .into_values()
+    .map(|w| (w.id, format!("{} ({})", w.name, w.code)))
+    .collect();
     let others = people(
         conn,
         &sponsorships

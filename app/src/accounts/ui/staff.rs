@@ -16,13 +16,7 @@ pub fn StaffUsersPage() -> impl IntoView {
         <PageTitle title="User Lookup" lead="Find a person by name, username or email address."/>
         <StaffOnly>
             <section class="card">
-                <form method="get" action="/staff/users" role="search" aria-label="Find a person">
-                    <div class="field">
-                        <label for="person-query">"Name, username or email"</label>
-                        <input id="person-query" type="search" name="q" value=move || typed.get()/>
-                    </div>
-                    <button type="submit" class="button">"Find People"</button>
-                </form>
+                <SearchBox action="/staff/users" label="Name, username or email" button="Find People" typed/>
                 <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         let found = found.await?;

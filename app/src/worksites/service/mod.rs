@@ -296,6 +296,20 @@ pub async fn register(
     Ok(RegistrationOutcome::Registered(summary_of(&row)))
 }
 
+/// The worksites with these ids, by id, in one query.
+pub async fn by_ids(
+    conn: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, worksite::Model>, DbErr> {
+    Ok(worksite::Entity::find()
+        .filter(worksite::Column::Id.is_in(ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|w| (w.id, w))
+        .collect())
+}
+
 pub async fn find_by_code(
     conn: &impl ConnectionTrait,
     code: &str,
@@ -402,25 +416,44 @@ pub async fn update(
         return Err(AppError::Invalid(errors));
     };
     errors.into_result()?;
-    let old = json!({ "name": row.name, "phone": row.phone, "phone_extension": row.phone_extension, "email": row.email });
-    let new =
-        json!({ "name": name, "phone": phone, "phone_extension": phone_extension, "email": email });
     let mut active: worksite::ActiveModel = row.clone().into();
     active.name = Set(name);
     active.phone = Set(phone);
     active.phone_extension = Set(phone_extension);
     active.email = Set(email);
+    let edit = Edit {
+        action: AuditAction::WorksiteUpdated,
+        actor: account_id,
+        client_addr,
+        describe: |row| json!({ "name": row.name, "phone": row.phone, "phone_extension": row.phone_extension, "email": row.email }),
+    };
+    save_edit(txn, &row, active, edit).await
+}
+
+/// Who changed a worksite and how the audit event describes its fields.
+struct Edit<'a> {
+    action: AuditAction,
+    actor: i64,
+    client_addr: Option<&'a str>,
+    describe: fn(&worksite::Model) -> serde_json::Value,
+}
+
+/// Saves an edited worksite, re-indexes its address search terms, audits the fields before and
+/// after, and commits.
+async fn save_edit(
+    txn: sea_orm::DatabaseTransaction,
+    before: &worksite::Model,
+    mut active: worksite::ActiveModel,
+    edit: Edit<'_>,
+) -> Result<(), AppError> {
     active.updated_at = Set(Utc::now());
     let updated = active.update(&txn).await?;
     search::index(&txn, &updated).await?;
-    let entry = AuditEntry::new(
-        AuditAction::WorksiteUpdated,
-        format!("worksite:{}", row.code),
-    )
-    .by(account_id)
-    .at_worksite(row.id)
-    .from_addr(client_addr)
-    .with_details(json!({ "old": old, "new": new }));
+    let entry = AuditEntry::new(edit.action, format!("worksite:{}", updated.code))
+        .by(edit.actor)
+        .at_worksite(updated.id)
+        .from_addr(edit.client_addr)
+        .with_details(json!({ "old": (edit.describe)(before), "new": (edit.describe)(&updated) }));
     audit::record(&txn, entry).await?;
     txn.commit().await?;
     Ok(())

@@ -1,18 +1,18 @@
 //! The CareConnect team's worksite lookup, and the fields only they change.
 
-use super::{address_key, search, summary_of, validate_location, validate_practice};
+use super::{
+    address_key, address_of, save_edit, search, summary_of, validate_location, validate_practice,
+    Edit,
+};
 use crate::accounts::service::require_staff;
-use crate::audit::{self, AuditAction, AuditEntry};
+use crate::audit::AuditAction;
 use crate::entities::{account, membership, worksite};
 use crate::error::{AppError, FieldErrors};
 use crate::memberships::service::{lock_by_code, ACTIVE, INACTIVE};
 use crate::platform::{db::begin_write, time::display_time, AppState};
 use crate::privacy::declaration::declaration_of;
 use crate::worksites::types::*;
-use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::json;
 
 /// Worksites by Worksite ID, or by words of their name and address.
@@ -71,7 +71,7 @@ pub async fn view(
         code: row.code.clone(),
         name: row.name.clone(),
         worksite_type: summary_of(&row).worksite_type,
-        address: super::address_of(&row),
+        address: address_of(&row),
         phone: row.phone.clone(),
         email: row.email.clone(),
         emr: row.emr.clone(),
@@ -114,7 +114,6 @@ pub async fn update_locked(
         return Err(AppError::Invalid(errors));
     };
     errors.into_result()?;
-    let old = json!({ "address": super::address_of(&row).display(), "emr": row.emr, "clinic_type": row.clinic_type });
     let mut active: worksite::ActiveModel = row.clone().into();
     active.address_key = Set(address_key(unit.as_deref(), &street, &postal_code));
     active.unit = Set(unit);
@@ -123,22 +122,11 @@ pub async fn update_locked(
     active.postal_code = Set(postal_code);
     active.emr = Set(emr);
     active.clinic_type = Set(clinic_type);
-    active.updated_at = Set(Utc::now());
-    let updated = active.update(&txn).await?;
-    search::index(&txn, &updated).await?;
-    let new = json!({ "address": super::address_of(&updated).display(), "emr": updated.emr, "clinic_type": updated.clinic_type });
-    audit::record(
-        &txn,
-        AuditEntry::new(
-            AuditAction::WorksiteLockedFieldsUpdated,
-            format!("worksite:{}", row.code),
-        )
-        .by(staff_id)
-        .at_worksite(row.id)
-        .from_addr(client_addr)
-        .with_details(json!({ "old": old, "new": new })),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    let edit = Edit {
+        action: AuditAction::WorksiteLockedFieldsUpdated,
+        actor: staff_id,
+        client_addr,
+        describe: |row| json!({ "address": address_of(row).display(), "emr": row.emr, "clinic_type": row.clinic_type }),
+    };
+    save_edit(txn, &row, active, edit).await
 }

@@ -17,13 +17,7 @@ pub fn StaffWorksitesPage() -> impl IntoView {
         <PageTitle title="Worksite Lookup" lead="Find a worksite by its Worksite ID, or by words of its name and address."/>
         <StaffOnly>
             <section class="card">
-                <form method="get" action="/staff/worksites" role="search" aria-label="Find a worksite">
-                    <div class="field">
-                        <label for="worksite-query">"Worksite ID, name or address"</label>
-                        <input id="worksite-query" type="search" name="q" value=move || typed.get()/>
-                    </div>
-                    <button type="submit" class="button">"Find Worksites"</button>
-                </form>
+                <SearchBox action="/staff/worksites" label="Worksite ID, name or address" button="Find Worksites" typed/>
                 <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         let found = found.await?;
