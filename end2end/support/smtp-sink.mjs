@@ -1,6 +1,7 @@
 // A real SMTP server for the end-to-end tests. It accepts every message the portal sends on
 // SMTP_SINK_PORT and serves what it received as JSON on SMTP_SINK_HTTP_PORT:
 //   GET /messages?to=ADDRESS  → [{ to, subject, text, html, receivedAt }], oldest first
+//   GET /stats                → { total, recipients } (messages, distinct recipients)
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import http from 'node:http';
@@ -38,6 +39,11 @@ http
     const url = new URL(req.url, `http://127.0.0.1:${httpPort}`);
     if (url.pathname === '/health') {
       res.end('ok');
+      return;
+    }
+    if (url.pathname === '/stats') {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ total: messages.length, recipients: new Set(messages.map((m) => m.to)).size }));
       return;
     }
     if (url.pathname === '/messages') {

@@ -53,3 +53,39 @@ pub async fn end_access(email: &str, worksite_id: &str) -> Result<(), StartError
     println!("{email} no longer has CareConnect access from worksite {worksite_id}.");
     Ok(())
 }
+
+/// `portal seed`: generated data for benchmarks and demonstrations (never in production).
+pub async fn seed(plan: crate::seed::SeedPlan) -> Result<(), StartError> {
+    let config = PortalConfig::from_env()?;
+    if config.production {
+        return Err(StartError::Command(
+            "seeding is refused in production mode".to_owned(),
+        ));
+    }
+    let db = open_database(&config).await?;
+    let report = crate::seed::seed(&db, plan)
+        .await
+        .map_err(|error| StartError::Command(error.to_string()))?;
+    println!("first account {}", report.first_account);
+    for (code, size, admin) in &report.anchors {
+        println!("anchor {code} {size} {admin}");
+    }
+    println!(
+        "accounts {}, worksites {}, memberships {}, join requests {}, invitations {}, sponsorships {}, applications {}, audit events {}, emails {}",
+        report.accounts,
+        report.worksites,
+        report.memberships,
+        report.join_requests,
+        report.invitations,
+        report.sponsorships,
+        report.applications,
+        report.audit_events,
+        report.emails
+    );
+    println!(
+        "seeded in {:.1} s (every account's password: \"{}\")",
+        report.seconds,
+        crate::seed::SEED_PASSWORD
+    );
+    Ok(())
+}

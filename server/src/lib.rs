@@ -10,6 +10,7 @@ pub mod mail_worker;
 pub mod oidc;
 pub mod router;
 pub mod security;
+pub mod seed;
 pub mod telemetry;
 
 use app::platform::{db, AppState, PortalConfig};

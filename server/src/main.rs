@@ -1,5 +1,6 @@
 //! The portal's server binary: `portal serve` (the default), `portal migrate`, and operator
-//! commands such as `portal staff grant EMAIL` and `portal access grant EMAIL WORKSITE_ID`.
+//! commands such as `portal staff grant EMAIL`, `portal access grant EMAIL WORKSITE_ID` and
+//! `portal seed` (benchmark data).
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -31,6 +32,23 @@ enum Command {
     Access {
         #[command(subcommand)]
         action: AccessAction,
+    },
+    /// Fill the database with generated people, worksites, memberships, requests, invitations,
+    /// sponsorships, applications, audit events and queued emails, for benchmarks (refused in
+    /// production).
+    Seed {
+        #[arg(long, default_value_t = 0)]
+        users: usize,
+        #[arg(long, default_value_t = 0)]
+        worksites: usize,
+        /// Members of the first worksite (the second gets 10 000 and the third 100).
+        #[arg(long, default_value_t = 0)]
+        largest_worksite: usize,
+        #[arg(long, default_value_t = 0)]
+        emails: usize,
+        /// The random generator's seed: the same seed gives the same data.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
     },
 }
 
@@ -66,6 +84,22 @@ async fn main() -> ExitCode {
                 server::commands::end_access(&email, &worksite_id).await
             }
         },
+        Command::Seed {
+            users,
+            worksites,
+            largest_worksite,
+            emails,
+            seed,
+        } => {
+            let plan = server::seed::SeedPlan {
+                users,
+                emails,
+                worksites,
+                largest_worksite,
+                seed,
+            };
+            server::commands::seed(plan).await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -10,6 +10,7 @@ pub struct OidcSettings {
 }
 
 pub const DEFAULT_INVITATION_DAYS: i64 = 14;
+pub const DEFAULT_SIGN_INS_PER_ADDRESS: u32 = 30;
 
 #[derive(Debug, Clone)]
 pub struct PortalConfig {
@@ -29,6 +30,10 @@ pub struct PortalConfig {
     /// The secret the learning system signs course completion callbacks with
     /// (`COURSE_CALLBACK_SECRET`); unset: the callback is switched off.
     pub course_callback_secret: Option<String>,
+    /// Password sign-ins allowed per client address and minute
+    /// (`SIGN_INS_PER_ADDRESS_PER_MINUTE`, default 30): raise it when many people share an
+    /// address.
+    pub sign_ins_per_address_per_minute: u32,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -49,6 +54,8 @@ pub enum ConfigError {
     BadCareConnectUrl,
     #[error("COURSE_CALLBACK_SECRET must have at least 32 characters")]
     WeakCallbackSecret,
+    #[error("SIGN_INS_PER_ADDRESS_PER_MINUTE must be a whole number from 1 up")]
+    BadSignInLimit,
 }
 
 impl PortalConfig {
@@ -119,6 +126,15 @@ impl PortalConfig {
         {
             return Err(ConfigError::WeakCallbackSecret);
         }
+        let sign_ins_per_address_per_minute = match lookup("SIGN_INS_PER_ADDRESS_PER_MINUTE") {
+            None => DEFAULT_SIGN_INS_PER_ADDRESS,
+            Some(count) => count
+                .trim()
+                .parse()
+                .ok()
+                .filter(|count| *count >= 1)
+                .ok_or(ConfigError::BadSignInLimit)?,
+        };
         Ok(Self {
             database_url: lookup("DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/portal.db?mode=rwc".to_owned()),
@@ -132,6 +148,7 @@ impl PortalConfig {
             invitation_days,
             careconnect_url,
             course_callback_secret,
+            sign_ins_per_address_per_minute,
         })
     }
 
@@ -165,6 +182,7 @@ impl PortalConfig {
             invitation_days: DEFAULT_INVITATION_DAYS,
             careconnect_url: None,
             course_callback_secret: None,
+            sign_ins_per_address_per_minute: DEFAULT_SIGN_INS_PER_ADDRESS,
         }
     }
 }

@@ -29,16 +29,21 @@ fn per_minute(count: u32) -> Keyed {
 
 impl Default for RateLimits {
     fn default() -> Self {
+        Self::new(crate::platform::config::DEFAULT_SIGN_INS_PER_ADDRESS)
+    }
+}
+
+impl RateLimits {
+    /// The limits, with `sign_ins_per_address` password sign-ins per client address and minute.
+    pub fn new(sign_ins_per_address: u32) -> Self {
         Self {
-            sign_in_from_address: per_minute(30),
+            sign_in_from_address: per_minute(sign_ins_per_address),
             sign_in_to_account: per_minute(10),
             registration: per_minute(10),
             recovery: per_minute(10),
         }
     }
-}
 
-impl RateLimits {
     /// Counts one attempt; refuses it when the key has used up its quota.
     pub fn check(&self, limited: Limited, key: &str) -> Result<(), AppError> {
         let limiter = match limited {

@@ -24,10 +24,11 @@ impl AppState {
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
+        let limits = RateLimits::new(config.sign_ins_per_address_per_minute);
         Self {
             db,
             config: Arc::new(config),
-            limits: Arc::new(RateLimits::default()),
+            limits: Arc::new(limits),
             passwords: PasswordHasher::new(cores),
             addresses: Arc::new(BuiltInAddressLookup {
                 reference: ReferenceAddresses::default(),
