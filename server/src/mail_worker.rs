@@ -4,15 +4,18 @@
 use app::mail::outbox;
 use app::platform::PortalConfig;
 use chrono::Utc;
+use futures_util::future::join_all;
 use lettre::{
     message::{header::ContentType, Mailbox, MultiPart, SinglePart},
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
 };
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, TransactionTrait};
 use std::time::Duration;
 use tokio::sync::watch;
 
 const BATCH: u64 = 50;
+/// Messages of a batch on their way at once (lettre pools the SMTP connections).
+const IN_FLIGHT: usize = 8;
 const IDLE_POLL: Duration = Duration::from_millis(500);
 
 pub enum Mailer {
@@ -79,21 +82,34 @@ impl Mailer {
     }
 }
 
-/// Delivers one batch; returns how many messages it handled.
+/// Delivers one batch, several messages at a time over the pooled SMTP connections, and records
+/// the outcomes in one transaction; returns how many messages it handled.
 pub async fn deliver_batch(
     db: &DatabaseConnection,
     mailer: &Mailer,
 ) -> Result<usize, sea_orm::DbErr> {
     let claimed = outbox::claim_due(db, Utc::now(), BATCH).await?;
-    for message in &claimed {
-        match mailer.deliver(message).await {
-            Ok(status) => outbox::settle(db, message.id, status).await?,
+    let mut outcomes = Vec::with_capacity(claimed.len());
+    for group in claimed.chunks(IN_FLIGHT) {
+        // A plain loop rather than a closure: the worker's future must stay `Send` for every
+        // lifetime, which closures returning borrowed futures defeat.
+        let mut sending = Vec::with_capacity(group.len());
+        for message in group {
+            sending.push(mailer.deliver(message));
+        }
+        outcomes.extend(group.iter().zip(join_all(sending).await));
+    }
+    let txn = db.begin().await?;
+    for (message, outcome) in outcomes {
+        match outcome {
+            Ok(status) => outbox::settle(&txn, message.id, status).await?,
             Err(error) => {
                 tracing::warn!(id = message.id, attempts = message.attempts, %error, "email not delivered; will retry");
-                outbox::reschedule(db, message.id, message.attempts, &error).await?;
+                outbox::reschedule(&txn, message.id, message.attempts, &error).await?;
             }
         }
     }
+    txn.commit().await?;
     Ok(claimed.len())
 }
 
