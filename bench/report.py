@@ -113,6 +113,9 @@ for backend in ("sqlite", "postgres"):
     beside = figures.get((backend, "members-beside-sign-ins"))
     if beside:
         budget(f"{backend}: reads beside 50 sign-ins p99 ≤ 100 ms", beside[2] <= 100, f"{beside[2]:.2f} ms")
+failing = [f"{backend} {name}" for (backend, name), values in figures.items() if values[3] > 0]
+budget("every figure answered without errors (non-2xx or socket errors)", not failing,
+       ", ".join(failing) or "none")
 read = figures.get(("sqlite", "authenticated-read"))
 if read:
     budget("sqlite: authenticated read ≥ 3 000 requests/s, p99 ≤ 25 ms at 64 clients",

@@ -120,7 +120,7 @@ for BACKEND in sqlite postgres; do
     read -r code size <<<"$anchor"
     server_fn "members-$size" 16 worksite_members "code=$code&active=true&search=&page=0" "$COOKIE"
   done
-  server_fn "address-search" 16 search_worksites "query=ma|query=main|query=main+st|query=kings|query=kingsway+bu|query=v6e|query=broadway+van|query=oak"
+  server_fn "address-search" 16 search_worksites "query=ma|query=main|query=main+st|query=kings|query=kingsway+bu|query=v6e|query=broadway+van|query=oak" "$COOKIE"
   server_fn "authenticated-read" 64 my_worksites "x=1" "$COOKIE"
   COOKIE="$COOKIE" wrk -t2 -c16 -d"$DURATION" --latency -H "Cookie: $COOKIE" "$ORIGIN/" | tee "$STATE/$BACKEND-home.txt" | record "home-page"
   FIRST="$FIRST" COUNT="$USERS" PASSWORD="seeded password for benchmarks" ORIGIN="$ORIGIN" \
