@@ -5,7 +5,8 @@
 # password sign-ins (alone and beside other requests), 10 000 emails drained to a local SMTP
 # sink, and the browser bundle's size and page metrics under slow-4G and 4x CPU throttling.
 #
-#   bash scripts/bench.sh            # the full run (about 15 minutes on 2 cores)
+#   bash scripts/bench.sh            # the full run: the first release build takes about 25 minutes
+#                                    # on 2 cores, the figures about 10 more
 #   BENCH_USERS=20000 BENCH_DURATION=5s bash scripts/bench.sh   # a quicker look
 set -euo pipefail
 cd "$(dirname "$0")/.."
