@@ -5,11 +5,10 @@ use super::emails;
 use super::types::*;
 use crate::access::service::{grant_in, membership_refusal, profession_refusal, worksite_refusal};
 use crate::access::types::undesignated_notice;
-use crate::accounts::service::require_staff;
+use crate::accounts::service::{identity_validated, require_staff};
 use crate::audit::{self, AuditAction, AuditEntry};
 use crate::entities::{
-    account, account_identity, careconnect_access, careconnect_application as application,
-    membership, worksite,
+    account, careconnect_access, careconnect_application as application, membership, worksite,
 };
 use crate::error::{AppError, FieldErrors};
 use crate::mail::outbox;
@@ -74,11 +73,7 @@ pub async fn checklist(
     who: &Person,
     worksite: &worksite::Model,
 ) -> Result<Vec<Requirement>, AppError> {
-    let identities = account_identity::Entity::find()
-        .filter(account_identity::Column::AccountId.eq(who.account.id))
-        .count(conn)
-        .await?;
-    let identity = if identities > 0 {
+    let identity = if identity_validated(conn, who.account.id).await? {
         Ok("Validated with the BC Services Card.".to_owned())
     } else {
         Err("The identity has not been validated with the BC Services Card.".to_owned())

@@ -564,6 +564,18 @@ pub async fn current_user(
 }
 
 /// The CareConnect team's back office only.
+/// Whether an identity provider has vouched for the account (every registration starts so).
+pub async fn identity_validated(
+    conn: &impl ConnectionTrait,
+    account_id: i64,
+) -> Result<bool, DbErr> {
+    Ok(crate::entities::account_identity::Entity::find()
+        .filter(crate::entities::account_identity::Column::AccountId.eq(account_id))
+        .one(conn)
+        .await?
+        .is_some())
+}
+
 pub async fn require_staff(conn: &impl ConnectionTrait, account_id: i64) -> Result<(), AppError> {
     match find(conn, account_id).await? {
         Some(account) if account.is_staff => Ok(()),

@@ -4,7 +4,7 @@ use super::require_staff;
 use crate::accounts::types::{PersonRecord, PersonSummary};
 use crate::applications::types::ApplicationStatus;
 use crate::entities::{
-    account, account_identity, careconnect_access, careconnect_application, membership, sponsorship,
+    account, careconnect_access, careconnect_application, membership, sponsorship,
 };
 use crate::error::AppError;
 use crate::memberships::service::ACTIVE;
@@ -14,8 +14,7 @@ use crate::professions::service::{people, person};
 use crate::worksites::service::by_ids;
 use sea_orm::{
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::HashMap;
 
@@ -137,11 +136,7 @@ pub async fn record(
             .get(&id)
             .map_or_else(|| format!("#{id}"), |p| p.name())
     };
-    let identity_validated = account_identity::Entity::find()
-        .filter(account_identity::Column::AccountId.eq(account_id))
-        .count(conn)
-        .await?
-        > 0;
+    let identity_validated = super::identity_validated(conn, account_id).await?;
     let hpcaa = match hpcaa::exemption(&who) {
         Some(reason) => reason,
         None => hpcaa::signature_of(conn, account_id)
