@@ -119,7 +119,7 @@ for BACKEND in sqlite postgres; do
   say "$BACKEND: server figures"
   for anchor in "${ANCHORS[@]}"; do
     read -r code size <<<"$anchor"
-    server_fn "members-$size" 16 worksite_members "code=$code&active=true&search=&page=0" "$COOKIE"
+    server_fn "members-$size" 16 worksite_members "code=$code&active=true&search=&cursor=First" "$COOKIE"
   done
   server_fn "address-search" 16 search_worksites "query=ma|query=main|query=main+st|query=kings|query=kingsway+bu|query=v6e|query=broadway+van|query=oak" "$COOKIE"
   server_fn "authenticated-read" 64 my_worksites "x=1" "$COOKIE"
@@ -131,7 +131,7 @@ for BACKEND in sqlite postgres; do
     wrk -t1 -c50 -d"$DURATION" -s bench/wrk/sign-in.lua "$ORIGIN" >/dev/null &
   background=$!
   read -r code size <<<"${ANCHORS[1]:-${ANCHORS[0]}}"
-  server_fn "members-beside-sign-ins" 8 worksite_members "code=$code&active=true&search=&page=0" "$COOKIE"
+  server_fn "members-beside-sign-ins" 8 worksite_members "code=$code&active=true&search=&cursor=First" "$COOKIE"
   wait "$background"
 
   if [ "$BACKEND" = sqlite ]; then

@@ -234,25 +234,17 @@ pub async fn register_worksite(
 
 /// Makes the account an active member (administrator or not) of the worksite, directly.
 pub async fn add_member(state: &AppState, code: &str, account_id: i64, is_admin: bool) {
-    use crate::entities::membership;
-    use sea_orm::{ActiveModelTrait, Set};
+    use sea_orm::ActiveModelTrait;
     let worksite = crate::worksites::service::find_by_code(&state.db, code)
         .await
         .unwrap()
         .expect("worksite");
-    membership::ActiveModel {
-        worksite_id: Set(worksite.id),
-        account_id: Set(account_id),
-        status: Set(crate::memberships::service::ACTIVE.to_owned()),
-        is_admin: Set(is_admin),
-        joined_at: Set(chrono::Utc::now()),
-        deactivated_at: Set(None),
-        deactivated_by: Set(None),
-        ..Default::default()
-    }
-    .insert(&state.db)
-    .await
-    .expect("membership");
+    crate::memberships::service::new_membership(&state.db, worksite.id, account_id, is_admin)
+        .await
+        .expect("membership's account")
+        .insert(&state.db)
+        .await
+        .expect("membership");
 }
 
 /// A verified account written straight to the database (no password hashing, no rate limits):

@@ -6,7 +6,10 @@ use app::entities::{audit_event, invitation, join_request, membership, notificat
 use app::error::AppError;
 use app::invitations::service::{self as invitations, Accepting};
 use app::join_requests::{service as join_requests, types::*};
-use app::memberships::{service as memberships, types::MemberChange};
+use app::memberships::{
+    service as memberships,
+    types::{MemberChange, MemberCursor},
+};
 use app::platform::AppState;
 use app::testing::*;
 use app::worksites::types::WorksiteSummary;
@@ -500,12 +503,14 @@ async fn members_are_grouped_paged_and_searched_in_the_database() {
         let id = quick_account(state, &format!("m{n}"), "Pat", &family, profession).await;
         add_member(state, &barclay.code, id, false).await;
     }
-    let first = memberships::list(&state.db, dalia, &barclay.code, true, "", 0)
-        .await
-        .unwrap();
+    let list = |search: &'static str, cursor| {
+        memberships::list(&state.db, dalia, &barclay.code, true, search, cursor)
+    };
+    let first = list("", MemberCursor::First).await.unwrap();
     assert_eq!(first.total, 28);
     assert_eq!(first.members.len(), 25);
-    assert_eq!(first.page_count(), 2);
+    assert_eq!(first.page_count(), Some(2));
+    assert!(!first.has_previous && first.has_next);
     assert!(first.viewer_is_admin);
     let types: Vec<_> = first.members.iter().map(|m| m.user_type).collect();
     let mut sorted = types.clone();
@@ -519,31 +524,62 @@ async fn members_are_grouped_paged_and_searched_in_the_database() {
         "Authorizers, then On-behalf-Of Users, then Independent Users"
     );
     assert_eq!(first.members[0].name, "Pat Auth02");
-    let second = memberships::list(&state.db, dalia, &barclay.code, true, "", 1)
-        .await
-        .unwrap();
-    assert_eq!(second.members.len(), 3);
-    assert!(second.members.iter().all(|m| !first.members.contains(m)));
-
-    let found = memberships::list(&state.db, dalia, &barclay.code, true, "helper1", 0)
-        .await
-        .unwrap();
-    assert_eq!(found.total, 4, "Helper10, Helper13, Helper16, Helper19");
-    let found = memberships::list(&state.db, dalia, &barclay.code, true, "pat indie0", 0)
-        .await
-        .unwrap();
-    assert_eq!(found.total, 4);
-    let none = memberships::list(&state.db, dalia, &barclay.code, true, "100%_", 0)
-        .await
-        .unwrap();
-    assert_eq!(none.total, 0, "LIKE wildcards are taken literally");
-    assert!(
-        memberships::list(&state.db, dalia, &barclay.code, false, "", 0)
-            .await
-            .unwrap()
-            .members
-            .is_empty()
+    assert_eq!(
+        first.members[9].name, "Dalia Zed",
+        "by family name in the group"
     );
+    let second = list("", first.next()).await.unwrap();
+    assert_eq!(second.members.len(), 3);
+    assert!(second.has_previous && !second.has_next);
+    assert!(second.members.iter().all(|m| !first.members.contains(m)));
+    assert_eq!(second.members[2].name, "Pat Indie24");
+    let back = list("", second.previous()).await.unwrap();
+    assert_eq!(
+        back.members, first.members,
+        "Previous shows the first page again"
+    );
+    assert!(!back.has_previous && back.has_next);
+
+    // A cursor from another worksite is not a position here: the first page.
+    let elsewhere = person(state, "olga", "Olga", "Other", "physician").await;
+    let other = clinic(state, elsewhere, "Other Clinic").await;
+    let foreign = memberships::list(
+        &state.db,
+        elsewhere,
+        &other.code,
+        true,
+        "",
+        MemberCursor::First,
+    )
+    .await
+    .unwrap();
+    let foreign_cursor = MemberCursor::After(foreign.members[0].membership_id);
+    assert_eq!(
+        list("", foreign_cursor).await.unwrap().members,
+        first.members
+    );
+
+    let found = list("helper1", MemberCursor::First).await.unwrap();
+    assert_eq!(found.total, 4, "Helper10, Helper13, Helper16, Helper19");
+    assert!(!found.has_next);
+    let found = list("pat indie0", MemberCursor::First).await.unwrap();
+    assert_eq!(found.total, 4);
+    let found = list("ZED", MemberCursor::First).await.unwrap();
+    assert_eq!(found.members.len(), 1, "any case");
+    let none = list("100%_", MemberCursor::First).await.unwrap();
+    assert_eq!(none.total, 0, "LIKE wildcards are taken literally");
+    assert!(memberships::list(
+        &state.db,
+        dalia,
+        &barclay.code,
+        false,
+        "",
+        MemberCursor::First
+    )
+    .await
+    .unwrap()
+    .members
+    .is_empty());
 }
 
 #[tokio::test]
@@ -686,7 +722,15 @@ async fn promotion_demotion_and_deactivation_keep_an_administrator_and_end_acces
     .await
     .unwrap();
     assert!(matches!(
-        memberships::list(&state.db, other, &barclay.code, true, "", 0).await,
+        memberships::list(
+            &state.db,
+            other,
+            &barclay.code,
+            true,
+            "",
+            MemberCursor::First
+        )
+        .await,
         Err(AppError::NotFound(_))
     ));
     assert!(matches!(
@@ -700,9 +744,16 @@ async fn promotion_demotion_and_deactivation_keep_an_administrator_and_end_acces
             .is_empty(),
         "their invitation is revoked"
     );
-    let inactive = memberships::list(&state.db, admin, &barclay.code, false, "", 0)
-        .await
-        .unwrap();
+    let inactive = memberships::list(
+        &state.db,
+        admin,
+        &barclay.code,
+        false,
+        "",
+        MemberCursor::First,
+    )
+    .await
+    .unwrap();
     assert_eq!(inactive.members.len(), 1);
     assert!(!inactive.members[0].is_admin);
 
@@ -920,9 +971,16 @@ async fn only_administrators_of_this_worksite_administer_it() {
             .emails_sent,
         1
     );
-    let members = memberships::list(&state.db, dalia, &barclay.code, true, "", 0)
-        .await
-        .unwrap();
+    let members = memberships::list(
+        &state.db,
+        dalia,
+        &barclay.code,
+        true,
+        "",
+        MemberCursor::First,
+    )
+    .await
+    .unwrap();
     assert_eq!(members.total, 2);
     assert!(members
         .members

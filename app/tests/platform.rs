@@ -87,7 +87,9 @@ async fn a_failed_delivery_stays_queued_and_is_retried_later() {
     let retried = outbox::claim_due(test.db(), later, 10).await.unwrap();
     assert_eq!(retried.len(), 1);
     assert_eq!(retried[0].attempts, 2);
-    outbox::settle(test.db(), id, outbox::SENT).await.unwrap();
+    outbox::settle(test.db(), &[id], outbox::SENT)
+        .await
+        .unwrap();
     let row = outbound_email::Entity::find_by_id(id)
         .one(test.db())
         .await

@@ -532,7 +532,7 @@ async fn access_is_granted_only_when_every_rule_allows_it() {
     // Professions without a Designation Order may join and be listed, never granted access.
     let physio = quick_account(state, "phil", "Phil", "Physio", "physiotherapist").await;
     add_member(state, code, physio, false).await;
-    let listed = memberships::list(&state.db, c.dalia, code, true, "Physio", 0)
+    let listed = memberships::list(&state.db, c.dalia, code, true, "Physio", Default::default())
         .await
         .unwrap();
     assert_eq!(listed.members.len(), 1);

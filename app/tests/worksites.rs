@@ -288,7 +288,15 @@ async fn only_members_see_a_worksite_and_only_its_administrators_edit_it() {
             Err(AppError::NotFound(_))
         ));
         assert!(matches!(
-            app::memberships::service::list(test.db(), outsider, &barclay.code, true, "", 0).await,
+            app::memberships::service::list(
+                test.db(),
+                outsider,
+                &barclay.code,
+                true,
+                "",
+                Default::default()
+            )
+            .await,
             Err(AppError::NotFound(_))
         ));
     }
@@ -349,9 +357,16 @@ async fn only_members_see_a_worksite_and_only_its_administrators_edit_it() {
         "search follows the new name"
     );
 
-    let members = app::memberships::service::list(test.db(), greg, &barclay.code, true, "", 0)
-        .await
-        .unwrap();
+    let members = app::memberships::service::list(
+        test.db(),
+        greg,
+        &barclay.code,
+        true,
+        "",
+        Default::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(members.total, 2);
     assert!(members
         .members

@@ -11,6 +11,7 @@ mod m20261125_000004_sponsorships;
 mod m20261126_000005_privacy;
 mod m20261127_000006_hpcaa;
 mod m20261128_000007_applications;
+mod m20261129_000008_member_list_keys;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_privacy::Migration),
             Box::new(m20261127_000006_hpcaa::Migration),
             Box::new(m20261128_000007_applications::Migration),
+            Box::new(m20261129_000008_member_list_keys::Migration),
         ]
     }
 }

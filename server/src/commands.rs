@@ -89,3 +89,16 @@ pub async fn seed(plan: crate::seed::SeedPlan) -> Result<(), StartError> {
     );
     Ok(())
 }
+
+/// Prints the query plans of the member lists of the worksite with this Worksite ID.
+pub async fn explain(code: &str) -> Result<(), StartError> {
+    let config = PortalConfig::from_env()?;
+    let db = open_database(&config).await?;
+    let worksite = app::worksites::service::find_by_code(&db, code)
+        .await?
+        .ok_or_else(|| StartError::Command(format!("no worksite {code}")))?;
+    for (query, plan) in crate::explain::member_list_plans(&db, worksite.id).await? {
+        println!("-- {query}\n{plan}\n");
+    }
+    Ok(())
+}

@@ -3,6 +3,7 @@
 
 pub mod audit_export;
 pub mod commands;
+pub mod explain;
 pub mod hpcaa;
 pub mod integrations;
 pub mod live;

@@ -4,20 +4,21 @@
 use app::mail::outbox;
 use app::platform::PortalConfig;
 use chrono::Utc;
-use futures_util::future::join_all;
 use lettre::{
     message::{header::ContentType, Mailbox, MultiPart, SinglePart},
+    transport::smtp::PoolConfig,
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
 };
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use std::time::Duration;
-use tokio::sync::watch;
+use tokio::{sync::watch, task::JoinSet};
 
-const BATCH: u64 = 50;
-/// Messages of a batch on their way at once (lettre pools the SMTP connections).
-const IN_FLIGHT: usize = 8;
+const BATCH: u64 = 200;
+/// Messages on their way at once, each over its own pooled SMTP connection.
+const IN_FLIGHT: usize = 16;
 const IDLE_POLL: Duration = Duration::from_millis(500);
 
+#[derive(Clone)]
 pub enum Mailer {
     Smtp {
         transport: AsyncSmtpTransport<Tokio1Executor>,
@@ -35,6 +36,7 @@ impl Mailer {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| format!("SMTP_URL is not usable: {e}"))?
             .timeout(Some(Duration::from_secs(20)))
+            .pool_config(PoolConfig::new().max_size(IN_FLIGHT as u32))
             .build();
         let from = config
             .mail_from
@@ -82,35 +84,53 @@ impl Mailer {
     }
 }
 
-/// Delivers one batch, several messages at a time over the pooled SMTP connections, and records
-/// the outcomes in one transaction; returns how many messages it handled.
+/// Delivers one batch, `IN_FLIGHT` messages at a time over the pooled SMTP connections (the
+/// next starts as soon as one finishes), and records the outcomes in one transaction; returns
+/// how many messages it handled.
 pub async fn deliver_batch(
     db: &DatabaseConnection,
     mailer: &Mailer,
 ) -> Result<usize, sea_orm::DbErr> {
     let claimed = outbox::claim_due(db, Utc::now(), BATCH).await?;
-    let mut outcomes = Vec::with_capacity(claimed.len());
-    for group in claimed.chunks(IN_FLIGHT) {
-        // A plain loop rather than a closure: the worker's future must stay `Send` for every
-        // lifetime, which closures returning borrowed futures defeat.
-        let mut sending = Vec::with_capacity(group.len());
-        for message in group {
-            sending.push(mailer.deliver(message));
+    let handled = claimed.len();
+    let mut sending = JoinSet::new();
+    let mut outcomes = Vec::with_capacity(handled);
+    for message in claimed {
+        if sending.len() >= IN_FLIGHT {
+            outcomes.extend(sending.join_next().await);
         }
-        outcomes.extend(group.iter().zip(join_all(sending).await));
+        let mailer = mailer.clone();
+        sending.spawn(async move {
+            let outcome = mailer.deliver(&message).await;
+            (message, outcome)
+        });
     }
+    while let Some(outcome) = sending.join_next().await {
+        outcomes.push(outcome);
+    }
+    let mut settled: Vec<(&'static str, i64)> = Vec::with_capacity(handled);
     let txn = db.begin().await?;
-    for (message, outcome) in outcomes {
+    for outcome in outcomes {
         match outcome {
-            Ok(status) => outbox::settle(&txn, message.id, status).await?,
-            Err(error) => {
+            Ok((message, Ok(status))) => settled.push((status, message.id)),
+            Ok((message, Err(error))) => {
                 tracing::warn!(id = message.id, attempts = message.attempts, %error, "email not delivered; will retry");
                 outbox::reschedule(&txn, message.id, message.attempts, &error).await?;
             }
+            // The message stays claimed until its lease ends, then is tried again.
+            Err(error) => tracing::error!(%error, "an email delivery task failed"),
         }
     }
+    for status in [outbox::SENT, outbox::KEPT] {
+        let ids: Vec<i64> = settled
+            .iter()
+            .filter(|(settled_as, _)| *settled_as == status)
+            .map(|(_, id)| *id)
+            .collect();
+        outbox::settle(&txn, &ids, status).await?;
+    }
     txn.commit().await?;
-    Ok(claimed.len())
+    Ok(handled)
 }
 
 pub async fn run(db: DatabaseConnection, mailer: Mailer, mut shutdown: watch::Receiver<bool>) {

@@ -1,6 +1,6 @@
 //! The portal's server binary: `portal serve` (the default), `portal migrate`, and operator
 //! commands such as `portal staff grant EMAIL`, `portal access grant EMAIL WORKSITE_ID` and
-//! `portal seed` (benchmark data).
+//! `portal seed` and `portal explain` (benchmarks).
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -49,6 +49,12 @@ enum Command {
         /// The random generator's seed: the same seed gives the same data.
         #[arg(long, default_value_t = 2026)]
         seed: u64,
+    },
+    /// Print the database's query plans for a worksite's member lists (for the benchmark
+    /// report).
+    Explain {
+        /// The Worksite ID, e.g. S000001.
+        worksite_id: String,
     },
 }
 
@@ -100,6 +106,7 @@ async fn main() -> ExitCode {
             };
             server::commands::seed(plan).await
         }
+        Command::Explain { worksite_id } => server::commands::explain(&worksite_id).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

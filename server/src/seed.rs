@@ -8,7 +8,9 @@ use app::entities::{
     membership, profession, sponsorship, worksite, worksite_search_term,
 };
 use app::mail::{message::Email, outbox};
+use app::memberships::service::list_key;
 use app::platform::passwords::PasswordHasher;
+use app::professions::types::UserType;
 use app::worksites::{
     service::{address_key, search::terms_of},
     types::WorksiteType,
@@ -231,6 +233,7 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
     let mut people = Vec::with_capacity(plan.users);
     let mut identities = Vec::with_capacity(plan.users);
     let mut kinds = Vec::with_capacity(plan.users);
+    let mut list_keys = Vec::with_capacity(plan.users);
     for n in 0..plan.users {
         let id = first_account + n as i64;
         let mut roll = rng.random_range(0..100);
@@ -250,6 +253,9 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
         kinds.push(profession.user_type.clone());
         let username = format!("user{id}");
         let registered = now - Duration::days(rng.random_range(1..900));
+        let (given_name, family_name) = (pick(&mut rng, GIVEN), pick(&mut rng, FAMILY));
+        let user_type = UserType::from_code(&profession.user_type).unwrap_or(UserType::Independent);
+        list_keys.push(list_key(user_type, given_name, family_name));
         people.push(account::ActiveModel {
             id: Set(id),
             username: Set(username.clone()),
@@ -261,8 +267,8 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
             phone: Set(format!("604-555-{:04}", n % 10_000)),
             profession_id: Set(profession.id),
             licence_number: Set(profession.requires_licence.then(|| format!("L-{id:07}"))),
-            given_name: Set(pick(&mut rng, GIVEN).to_string()),
-            family_name: Set(pick(&mut rng, FAMILY).to_string()),
+            given_name: Set(given_name.to_string()),
+            family_name: Set(family_name.to_string()),
             birthdate: Set(None),
             is_staff: Set(false),
             created_at: Set(registered),
@@ -402,6 +408,7 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
         .map(|(n, (worksite_id, account_id, is_admin))| {
             // Every twentieth membership (never an administrator's) is inactive.
             let inactive = !is_admin && n % 20 == 19;
+            let (list_group, list_name) = list_keys[(account_id - first_account) as usize].clone();
             membership::ActiveModel {
                 id: Set(first_membership + n as i64),
                 worksite_id: Set(*worksite_id),
@@ -411,6 +418,8 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
                 joined_at: Set(now - Duration::days(30)),
                 deactivated_at: Set(inactive.then_some(now - Duration::days(3))),
                 deactivated_by: Set(None),
+                list_group: Set(list_group),
+                list_name: Set(list_name),
             }
         })
         .collect();
@@ -573,6 +582,14 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
     )
     .await?;
     txn.commit().await?;
+    // Fresh statistics and visibility, as autovacuum would leave them later, so the planners see
+    // the lists' sizes and PostgreSQL can answer from the indexes alone; SQLite keeps no
+    // statistics until asked.
+    db.execute_unprepared(match db.get_database_backend() {
+        DatabaseBackend::Postgres => "VACUUM ANALYZE",
+        _ => "ANALYZE",
+    })
+    .await?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }

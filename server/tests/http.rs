@@ -430,7 +430,7 @@ async fn member_actions_are_authorized_on_every_request() {
         ("code", &barclay.code),
         ("active", "true"),
         ("search", ""),
-        ("page", "0"),
+        ("cursor", "First"),
     ]);
     let listed = call(&router, "worksite_members", &list, Some(&greg_cookie)).await;
     assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);

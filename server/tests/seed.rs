@@ -1,6 +1,7 @@
 //! `portal seed` on a real database (SQLite, or PostgreSQL with TEST_DATABASE_URL): what it
 //! writes is consistent with the portal's own rules, and its people can sign in.
 
+use app::memberships::types::{MemberCursor, MEMBER_COUNT_LIMIT};
 use app::testing::TestDb;
 use server::seed::{seed, SeedPlan, SEED_PASSWORD};
 
@@ -9,34 +10,69 @@ async fn seeded_data_is_usable_by_the_portal() {
     let test = TestDb::new().await;
     let state = &test.state;
     let plan = SeedPlan {
-        users: 400,
+        users: 1200,
         emails: 5,
         worksites: 30,
-        largest_worksite: 300,
+        largest_worksite: 1100,
         seed: 7,
     };
     let report = seed(&state.db, plan).await.unwrap();
     assert_eq!(
         (report.accounts, report.worksites, report.emails),
-        (400, 30, 5)
+        (1200, 30, 5)
     );
-    assert_eq!(report.audit_events, 1200);
+    assert_eq!(report.audit_events, 3600);
     assert!(report.sponsorships > 0 && report.applications > 0 && report.join_requests > 0);
     let sizes: Vec<usize> = report.anchors.iter().map(|(_, size, _)| *size).collect();
-    assert_eq!(sizes, [300, 400, 100]);
+    assert_eq!(sizes, [1100, 1200, 100]);
 
     // The first worksite's administrator signs in with the seeded password and sees its
-    // active members (one membership in twenty is inactive), paged.
+    // active members (one membership in twenty is inactive: 1045), paged to the end and back,
+    // counted up to the limit.
     let (code, _, admin) = &report.anchors[0];
     let account_id =
         app::accounts::service::sign_in_with_password(state, admin, SEED_PASSWORD, None)
             .await
             .unwrap();
-    let page = app::memberships::service::list(&state.db, account_id, code, true, "", 0)
+    let list =
+        |cursor| app::memberships::service::list(&state.db, account_id, code, true, "", cursor);
+    let mut page = list(MemberCursor::First).await.unwrap();
+    assert_eq!(page.total, MEMBER_COUNT_LIMIT + 1);
+    assert_eq!(page.count_label(), "more than 1000 members");
+    let mut seen: Vec<i64> = page.members.iter().map(|m| m.membership_id).collect();
+    while page.has_next {
+        page = list(page.next()).await.unwrap();
+        seen.extend(page.members.iter().map(|m| m.membership_id));
+    }
+    assert_eq!(seen.len(), 1045);
+    assert_eq!(
+        seen.iter().collect::<std::collections::HashSet<_>>().len(),
+        1045
+    );
+    assert_eq!(page.members.len(), 1045 % 25);
+    let before = list(page.previous()).await.unwrap();
+    assert_eq!(before.members.len(), 25);
+    assert!(before.has_next && before.has_previous);
+    assert_eq!(
+        before.members.last().unwrap().membership_id,
+        seen[1045 - 21]
+    );
+
+    // Every member list query walks the list index: no sort, no scan of the table.
+    let worksite = app::worksites::service::find_by_code(&state.db, code)
         .await
+        .unwrap()
         .unwrap();
-    assert_eq!(page.total, 300 - 15);
-    assert_eq!(page.members.len(), 25);
+    for (query, plan) in server::explain::member_list_plans(&state.db, worksite.id)
+        .await
+        .unwrap()
+    {
+        assert!(plan.contains("ix_memberships_list"), "{query}:\n{plan}");
+        assert!(
+            !plan.contains("TEMP B-TREE") && !plan.contains("Sort"),
+            "{query}:\n{plan}"
+        );
+    }
     // The address search finds seeded worksites by their street.
     let found = app::worksites::service::search::search(&state.db, "st")
         .await
@@ -45,6 +81,6 @@ async fn seeded_data_is_usable_by_the_portal() {
 
     // A second run adds to the first without colliding (ids continue, sequences follow).
     let again = seed(&state.db, SeedPlan { seed: 8, ..plan }).await.unwrap();
-    assert_eq!(again.first_account, report.first_account + 400);
+    assert_eq!(again.first_account, report.first_account + 1200);
     app::testing::quick_account(state, "after", "After", "Seed", "physician").await;
 }

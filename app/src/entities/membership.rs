@@ -13,6 +13,10 @@ pub struct Model {
     pub joined_at: DateTimeUtc,
     pub deactivated_at: Option<DateTimeUtc>,
     pub deactivated_by: Option<i64>,
+    /// The member lists' order: 0 Authorizers, 1 On-Behalf-Of users, 2 Independent users.
+    pub list_group: i16,
+    /// `family given`, lower-cased: the order within a group and what the list search matches.
+    pub list_name: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -46,7 +46,9 @@ pub async fn claim_due(
     now: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<outbound_email::Model>, DbErr> {
-    let candidates = outbound_email::Entity::find()
+    let candidates: Vec<i64> = outbound_email::Entity::find()
+        .select_only()
+        .column(outbound_email::Column::Id)
         .filter(outbound_email::Column::Status.eq(QUEUED))
         .filter(outbound_email::Column::NextAttemptAt.lte(now))
         .filter(
@@ -57,38 +59,36 @@ pub async fn claim_due(
         .order_by_asc(outbound_email::Column::NextAttemptAt)
         .order_by_asc(outbound_email::Column::Id)
         .limit(limit)
+        .into_tuple()
         .all(conn)
         .await?;
-    let mut claimed = Vec::with_capacity(candidates.len());
-    for candidate in candidates {
-        let taken = outbound_email::Entity::update_many()
-            .col_expr(outbound_email::Column::LeaseUntil, Expr::value(now + LEASE))
-            .col_expr(
-                outbound_email::Column::Attempts,
-                Expr::col(outbound_email::Column::Attempts).add(1),
-            )
-            .filter(outbound_email::Column::Id.eq(candidate.id))
-            .filter(outbound_email::Column::Status.eq(QUEUED))
-            .filter(
-                outbound_email::Column::LeaseUntil
-                    .is_null()
-                    .or(outbound_email::Column::LeaseUntil.lt(now)),
-            )
-            .exec(conn)
-            .await?;
-        if taken.rows_affected == 1 {
-            claimed.push(outbound_email::Model {
-                attempts: candidate.attempts + 1,
-                lease_until: Some(now + LEASE),
-                ..candidate
-            });
-        }
+    if candidates.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(claimed)
+    // One statement claims them all; the conditions are checked again row by row, so a message
+    // another worker claimed in the meantime is left out.
+    outbound_email::Entity::update_many()
+        .col_expr(outbound_email::Column::LeaseUntil, Expr::value(now + LEASE))
+        .col_expr(
+            outbound_email::Column::Attempts,
+            Expr::col(outbound_email::Column::Attempts).add(1),
+        )
+        .filter(outbound_email::Column::Id.is_in(candidates))
+        .filter(outbound_email::Column::Status.eq(QUEUED))
+        .filter(
+            outbound_email::Column::LeaseUntil
+                .is_null()
+                .or(outbound_email::Column::LeaseUntil.lt(now)),
+        )
+        .exec_with_returning(conn)
+        .await
 }
 
-/// Records the final state of a delivered message (`SENT` or `KEPT`).
-pub async fn settle(conn: &impl ConnectionTrait, id: i64, status: &str) -> Result<(), DbErr> {
+/// Records the final state of delivered messages (`SENT` or `KEPT`).
+pub async fn settle(conn: &impl ConnectionTrait, ids: &[i64], status: &str) -> Result<(), DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
     outbound_email::Entity::update_many()
         .col_expr(outbound_email::Column::Status, Expr::value(status))
         .col_expr(outbound_email::Column::SentAt, Expr::value(Utc::now()))
@@ -100,7 +100,7 @@ pub async fn settle(conn: &impl ConnectionTrait, id: i64, status: &str) -> Resul
             outbound_email::Column::LastError,
             Expr::value(Option::<String>::None),
         )
-        .filter(outbound_email::Column::Id.eq(id))
+        .filter(outbound_email::Column::Id.is_in(ids.iter().copied()))
         .exec(conn)
         .await?;
     Ok(())

@@ -1,6 +1,6 @@
 //! Server functions of the member lists.
 
-use super::types::{MemberChange, MemberPage};
+use super::types::{MemberChange, MemberCursor, MemberPage};
 use crate::error::AppError;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -11,11 +11,11 @@ pub async fn worksite_members(
     code: String,
     active: bool,
     search: String,
-    page: u64,
+    cursor: MemberCursor,
 ) -> Result<MemberPage, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
-    service::list(ctx.db(), account_id, &code, active, &search, page).await
+    service::list(ctx.db(), account_id, &code, active, &search, cursor).await
 }
 
 #[server(prefix = "/api", endpoint = "change_member")]

@@ -1,6 +1,8 @@
 //! The membership rules over a database connection or transaction.
 
-use super::types::{MemberChange, MemberListing, MemberPage, MEMBERS_PER_PAGE};
+use super::types::{
+    MemberChange, MemberCursor, MemberListing, MemberPage, MEMBERS_PER_PAGE, MEMBER_COUNT_LIMIT,
+};
 use crate::audit::{self, AuditAction, AuditEntry};
 use crate::entities::{account, invitation, membership, profession, worksite};
 use crate::error::AppError;
@@ -13,9 +15,9 @@ use crate::professions::types::UserType;
 use crate::worksites::service::find_by_code;
 use chrono::Utc;
 use sea_orm::{
-    sea_query::{Expr, ExprTrait, Func, LikeExpr},
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, UpdateMany,
+    sea_query::{Expr, ExprTrait, LikeExpr},
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, Order,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select, Set, UpdateMany,
 };
 use serde_json::json;
 
@@ -150,16 +152,7 @@ pub async fn admit(
         None => {
             insert_unique(
                 conn,
-                membership::ActiveModel {
-                    worksite_id: Set(worksite_id),
-                    account_id: Set(account_id),
-                    status: Set(ACTIVE.to_owned()),
-                    is_admin: Set(false),
-                    joined_at: Set(Utc::now()),
-                    deactivated_at: Set(None),
-                    deactivated_by: Set(None),
-                    ..Default::default()
-                },
+                new_membership(conn, worksite_id, account_id, false).await?,
                 already,
             )
             .await?;
@@ -193,63 +186,91 @@ struct MemberRow {
     is_admin: bool,
 }
 
+/// A membership's place in the member lists (`membership::Model::list_group`, `list_name`).
+pub fn list_key(user_type: UserType, given_name: &str, family_name: &str) -> (i16, String) {
+    let group = match user_type {
+        UserType::Authorizer => 0,
+        UserType::OnBehalfOf => 1,
+        UserType::Independent => 2,
+    };
+    let name = format!("{family_name} {given_name}").to_lowercase();
+    (group, name)
+}
+
+/// A new active membership of `account_id`, with its place in the member lists.
+pub async fn new_membership(
+    conn: &impl ConnectionTrait,
+    worksite_id: i64,
+    account_id: i64,
+    is_admin: bool,
+) -> Result<membership::ActiveModel, AppError> {
+    let person = account::Entity::find_by_id(account_id)
+        .one(conn)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let user_type = profession::Entity::find_by_id(person.profession_id)
+        .one(conn)
+        .await?
+        .and_then(|profession| UserType::from_code(&profession.user_type))
+        .unwrap_or(UserType::Independent);
+    let (list_group, list_name) = list_key(user_type, &person.given_name, &person.family_name);
+    Ok(membership::ActiveModel {
+        worksite_id: Set(worksite_id),
+        account_id: Set(account_id),
+        status: Set(ACTIVE.to_owned()),
+        is_admin: Set(is_admin),
+        joined_at: Set(Utc::now()),
+        deactivated_at: Set(None),
+        deactivated_by: Set(None),
+        list_group: Set(list_group),
+        list_name: Set(list_name),
+        ..Default::default()
+    })
+}
+
+/// A position in a member list: `(list_group, list_name, id)` of a membership.
+pub type ListKey = (i16, String, i64);
+
 /// One page of the worksite's active (or inactive) members, grouped Authorizers,
-/// On-behalf-Of Users, Independent Users, then by name; `search` narrows by name.
+/// On-behalf-Of Users, Independent Users, then by name; `search` narrows by name. The page is
+/// read along the index `ix_memberships_list` from the cursor, and the count stops just past
+/// `MEMBER_COUNT_LIMIT`, so a page costs the same for 100 members as for 100 000.
 pub async fn list(
     conn: &impl ConnectionTrait,
     viewer: i64,
     code: &str,
     active: bool,
     search: &str,
-    page: u64,
+    cursor: MemberCursor,
 ) -> Result<MemberPage, AppError> {
     let (worksite, viewer_membership) = as_member(conn, viewer, code).await?;
-    let mut condition = Condition::all()
-        .add(membership::Column::WorksiteId.eq(worksite.id))
-        .add(membership::Column::Status.eq(if active { ACTIVE } else { INACTIVE }));
-    for word in search.split_whitespace().take(5) {
-        let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
-        let lower = |column: account::Column| {
-            Expr::expr(Func::lower(Expr::col((account::Entity, column))))
-                .like(LikeExpr::new(pattern.clone()).escape('\\'))
-        };
-        condition = condition.add(
-            Condition::any()
-                .add(lower(account::Column::GivenName))
-                .add(lower(account::Column::FamilyName)),
-        );
-    }
-    let query = with_professions().filter(condition);
-    let total = query.clone().count(conn).await?;
-    let group_order = Expr::case(
-        Expr::col((profession::Entity, profession::Column::UserType))
-            .eq(UserType::Authorizer.code()),
-        0,
-    )
-    .case(
-        Expr::col((profession::Entity, profession::Column::UserType))
-            .eq(UserType::OnBehalfOf.code()),
-        1,
-    )
-    .finally(2);
-    let rows = query
-        .select_only()
-        .column_as(membership::Column::Id, "membership_id")
-        .column_as(membership::Column::AccountId, "account_id")
-        .column_as(account::Column::GivenName, "given_name")
-        .column_as(account::Column::FamilyName, "family_name")
-        .column_as(profession::Column::Name, "profession")
-        .column_as(profession::Column::UserType, "user_type")
-        .column_as(membership::Column::IsAdmin, "is_admin")
-        .order_by_asc(Expr::Case(Box::new(group_order)))
-        .order_by_asc(account::Column::FamilyName)
-        .order_by_asc(account::Column::GivenName)
-        .order_by_asc(membership::Column::Id)
-        .offset(page * MEMBERS_PER_PAGE)
-        .limit(MEMBERS_PER_PAGE)
+    let total = count_select(worksite.id, active, search)
+        .count(conn)
+        .await?;
+    // The cursor member's key, if it belongs to this worksite; otherwise the first page.
+    let from = match cursor {
+        MemberCursor::First => None,
+        MemberCursor::After(id) | MemberCursor::Before(id) => membership::Entity::find_by_id(id)
+            .filter(membership::Column::WorksiteId.eq(worksite.id))
+            .one(conn)
+            .await?
+            .map(|at| (at.list_group, at.list_name, at.id)),
+    };
+    let backwards = matches!(cursor, MemberCursor::Before(_)) && from.is_some();
+    let mut rows = page_select(worksite.id, active, search, from.clone(), backwards)
         .into_model::<MemberRow>()
         .all(conn)
         .await?;
+    let more = rows.len() as u64 > MEMBERS_PER_PAGE;
+    rows.truncate(MEMBERS_PER_PAGE as usize);
+    if backwards {
+        rows.reverse();
+    }
+    let (has_previous, has_next) = match (&from, backwards) {
+        (None, _) => (false, more),
+        (Some(_), false) => (true, more),
+        (Some(_), true) => (more, true),
+    };
     Ok(MemberPage {
         members: rows
             .into_iter()
@@ -264,9 +285,69 @@ pub async fn list(
             })
             .collect(),
         total,
-        page,
+        has_previous,
+        has_next,
         viewer_is_admin: viewer_membership.is_admin,
     })
+}
+
+fn listed(worksite_id: i64, active: bool, search: &str) -> Condition {
+    let mut condition = Condition::all()
+        .add(membership::Column::WorksiteId.eq(worksite_id))
+        .add(membership::Column::Status.eq(if active { ACTIVE } else { INACTIVE }));
+    for word in search.split_whitespace().take(5) {
+        let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
+        condition = condition.add(
+            Expr::col((membership::Entity, membership::Column::ListName))
+                .like(LikeExpr::new(pattern).escape('\\')),
+        );
+    }
+    condition
+}
+
+/// The members a list counts, at most `MEMBER_COUNT_LIMIT + 1` of them.
+pub fn count_select(worksite_id: i64, active: bool, search: &str) -> Select<membership::Entity> {
+    membership::Entity::find()
+        .select_only()
+        .column(membership::Column::Id)
+        .filter(listed(worksite_id, active, search))
+        .limit(MEMBER_COUNT_LIMIT + 1)
+}
+
+/// A page of a member list, and one row more to tell whether another page follows: from the
+/// start, after `from`, or (`backwards`) before it in reverse order.
+pub fn page_select(
+    worksite_id: i64,
+    active: bool,
+    search: &str,
+    from: Option<ListKey>,
+    backwards: bool,
+) -> Select<membership::Entity> {
+    let mut condition = listed(worksite_id, active, search);
+    if let Some((group, name, id)) = from {
+        let key = Expr::tuple([
+            Expr::col((membership::Entity, membership::Column::ListGroup)),
+            Expr::col((membership::Entity, membership::Column::ListName)),
+            Expr::col((membership::Entity, membership::Column::Id)),
+        ]);
+        let at = Expr::tuple([Expr::val(group), Expr::val(name), Expr::val(id)]);
+        condition = condition.add(if backwards { key.lt(at) } else { key.gt(at) });
+    }
+    let order = if backwards { Order::Desc } else { Order::Asc };
+    with_professions()
+        .filter(condition)
+        .select_only()
+        .column_as(membership::Column::Id, "membership_id")
+        .column_as(membership::Column::AccountId, "account_id")
+        .column_as(account::Column::GivenName, "given_name")
+        .column_as(account::Column::FamilyName, "family_name")
+        .column_as(profession::Column::Name, "profession")
+        .column_as(profession::Column::UserType, "user_type")
+        .column_as(membership::Column::IsAdmin, "is_admin")
+        .order_by(membership::Column::ListGroup, order.clone())
+        .order_by(membership::Column::ListName, order.clone())
+        .order_by(membership::Column::Id, order)
+        .limit(MEMBERS_PER_PAGE + 1)
 }
 
 fn escape_like(text: &str) -> String {

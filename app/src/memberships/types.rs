@@ -18,20 +18,59 @@ pub struct MemberListing {
     pub is_viewer: bool,
 }
 
+/// Members counted exactly, up to this many; a larger list says "more than" it. Counting every
+/// member of a very large worksite would cost more than the page itself.
+pub const MEMBER_COUNT_LIMIT: u64 = 1000;
+
+/// Where a page of a member list starts: the first page, or next to a member already shown
+/// (its membership id), so paging walks the list's index instead of skipping rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MemberCursor {
+    #[default]
+    First,
+    After(i64),
+    Before(i64),
+}
+
 /// One page of a member list, with what the pager needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberPage {
     pub members: Vec<MemberListing>,
-    /// Members matching the search, on every page.
+    /// Members matching the search, counted up to `MEMBER_COUNT_LIMIT + 1`.
     pub total: u64,
-    /// Zero-based.
-    pub page: u64,
+    pub has_previous: bool,
+    pub has_next: bool,
     pub viewer_is_admin: bool,
 }
 
 impl MemberPage {
-    pub fn page_count(&self) -> u64 {
-        self.total.div_ceil(MEMBERS_PER_PAGE).max(1)
+    /// "1 member", "25 members", "more than 1000 members".
+    pub fn count_label(&self) -> String {
+        match self.total {
+            1 => "1 member".to_owned(),
+            total if total > MEMBER_COUNT_LIMIT => {
+                format!("more than {MEMBER_COUNT_LIMIT} members")
+            }
+            total => format!("{total} members"),
+        }
+    }
+
+    /// The pages, while the count is exact.
+    pub fn page_count(&self) -> Option<u64> {
+        (self.total <= MEMBER_COUNT_LIMIT).then(|| self.total.div_ceil(MEMBERS_PER_PAGE).max(1))
+    }
+
+    /// The cursors of the pages before and after this one.
+    pub fn previous(&self) -> MemberCursor {
+        self.members.first().map_or(MemberCursor::First, |m| {
+            MemberCursor::Before(m.membership_id)
+        })
+    }
+
+    pub fn next(&self) -> MemberCursor {
+        self.members.last().map_or(MemberCursor::First, |m| {
+            MemberCursor::After(m.membership_id)
+        })
     }
 }
 
@@ -118,15 +157,20 @@ mod tests {
     }
 
     #[test]
-    fn pages_are_counted_up() {
+    fn pages_are_counted_while_the_count_is_exact() {
         let page = |total| MemberPage {
             members: vec![],
             total,
-            page: 0,
+            has_previous: false,
+            has_next: false,
             viewer_is_admin: false,
         };
-        assert_eq!(page(0).page_count(), 1);
-        assert_eq!(page(25).page_count(), 1);
-        assert_eq!(page(26).page_count(), 2);
+        assert_eq!(page(0).page_count(), Some(1));
+        assert_eq!(page(25).page_count(), Some(1));
+        assert_eq!(page(26).page_count(), Some(2));
+        assert_eq!(page(1000).page_count(), Some(40));
+        assert_eq!(page(1001).page_count(), None);
+        assert_eq!(page(1).count_label(), "1 member");
+        assert_eq!(page(1001).count_label(), "more than 1000 members");
     }
 }

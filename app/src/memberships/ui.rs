@@ -2,7 +2,7 @@
 //! the guide's "Confirmation" dialog for each change.
 
 use super::api::{worksite_members, ChangeMember};
-use super::types::{MemberChange, MemberListing, MemberPage};
+use super::types::{MemberChange, MemberCursor, MemberListing, MemberPage};
 use crate::notifications::ui::reload_on_live_updates;
 use crate::professions::types::UserType;
 use crate::ui::*;
@@ -24,10 +24,11 @@ struct Pending {
 #[component]
 pub fn MemberList(code: String, active: bool) -> impl IntoView {
     let (search, set_search) = signal(String::new());
-    let page = RwSignal::new(0u64);
+    // The page's number (for the reader) and where it starts (for the server).
+    let page = RwSignal::new((1u64, MemberCursor::First));
     Effect::new(move |_| {
         search.track();
-        page.set(0);
+        page.set((1, MemberCursor::First));
     });
     let action = ServerAction::<ChangeMember>::new();
     let members = {
@@ -41,7 +42,7 @@ pub fn MemberList(code: String, active: bool) -> impl IntoView {
                     action.version().get(),
                 )
             },
-            move |(code, search, page, _)| worksite_members(code, active, search, page),
+            move |(code, search, (_, cursor), _)| worksite_members(code, active, search, cursor),
         )
     };
     reload_on_live_updates(members);
@@ -104,16 +105,19 @@ pub fn MemberList(code: String, active: bool) -> impl IntoView {
 fn MemberGroups(
     list: MemberPage,
     ask: Callback<Pending>,
-    page: RwSignal<u64>,
+    page: RwSignal<(u64, MemberCursor)>,
     managing: RwSignal<Option<i64>>,
 ) -> impl IntoView {
     if list.members.is_empty() {
         return view! { <p>"No members."</p> }.into_any();
     }
     let admin = list.viewer_is_admin;
-    let pages = list.page_count();
-    let current = list.page;
-    let total = list.total;
+    let current = page.get_untracked().0;
+    let position = match list.page_count() {
+        Some(pages) => format!("Page {current} of {pages} ({})", list.count_label()),
+        None => format!("Page {current} ({})", list.count_label()),
+    };
+    let (previous, next) = (list.previous(), list.next());
     view! {
         {GROUPS.into_iter().map(|(user_type, heading)| {
             let group: Vec<MemberListing> = list.members.iter().filter(|m| m.user_type == user_type).cloned().collect();
@@ -124,13 +128,13 @@ fn MemberGroups(
                 </ul>
             })
         }).collect_view()}
-        {(pages > 1).then(|| view! {
+        {(list.has_previous || list.has_next).then(|| view! {
             <nav class="pager" aria-label="Member pages">
-                <button type="button" class="button" disabled=current == 0
-                    on:click=move |_| page.set(current.saturating_sub(1))>"Previous"</button>
-                <span>{format!("Page {} of {pages} ({total} members)", current + 1)}</span>
-                <button type="button" class="button" disabled=current + 1 >= pages
-                    on:click=move |_| page.set(current + 1)>"Next"</button>
+                <button type="button" class="button" disabled=!list.has_previous
+                    on:click=move |_| page.set((current.saturating_sub(1).max(1), previous))>"Previous"</button>
+                <span>{position}</span>
+                <button type="button" class="button" disabled=!list.has_next
+                    on:click=move |_| page.set((current + 1, next))>"Next"</button>
             </nav>
         })}
     }

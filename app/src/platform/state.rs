@@ -29,7 +29,9 @@ impl AppState {
             db,
             config: Arc::new(config),
             limits: Arc::new(limits),
-            passwords: PasswordHasher::new(cores),
+            // Argon2 keeps a core busy for each hash: leave the other cores to every other
+            // request, so a burst of sign-ins queues for the hasher instead of slowing the portal.
+            passwords: PasswordHasher::new(cores / 2),
             addresses: Arc::new(BuiltInAddressLookup {
                 reference: ReferenceAddresses::default(),
             }),

@@ -10,7 +10,10 @@ use crate::audit::{self, AuditAction, AuditEntry};
 use crate::entities::{account, membership, worksite};
 use crate::error::{AppError, FieldErrors};
 use crate::mail::outbox;
-use crate::memberships::service::{as_admin, as_member, ACTIVE};
+use crate::memberships::{
+    self,
+    service::{as_admin, as_member, ACTIVE},
+};
 use crate::platform::{db::begin_write, AppState};
 use crate::professions;
 use chrono::Utc;
@@ -265,18 +268,10 @@ pub async fn register(
         }
     };
     search::index(&txn, &row).await?;
-    membership::ActiveModel {
-        worksite_id: Set(row.id),
-        account_id: Set(account_id),
-        status: Set(ACTIVE.to_owned()),
-        is_admin: Set(true),
-        joined_at: Set(now),
-        deactivated_at: Set(None),
-        deactivated_by: Set(None),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    memberships::service::new_membership(&txn, row.id, account_id, true)
+        .await?
+        .insert(&txn)
+        .await?;
     if let Some(email) = &registrant.email {
         let link = state.config.link(&format!("/worksites/{}", row.code));
         outbox::enqueue(
