@@ -103,9 +103,12 @@ out.append("")
 for backend in ("sqlite", "postgres"):
     members = sorted(((int(name.split("-")[1]), values) for (b, name), values in figures.items()
                       if b == backend and name.startswith("members-") and name.split("-")[1].isdigit()))
+    pages = [values for (b, name), values in figures.items()
+             if b == backend and name.startswith("members-next-page-")]
     if members:
-        worst = max(values[2] for _, values in members)
-        budget(f"{backend}: Active Members p99 ≤ 20 ms", worst <= 20, f"worst {worst:.2f} ms")
+        worst = max(values[2] for values in [v for _, v in members] + pages)
+        budget(f"{backend}: Active Members p99 ≤ 20 ms (first and next pages)", worst <= 20,
+               f"worst {worst:.2f} ms")
         smallest, largest_list = members[0][1][2], members[-1][1][2]
         ratio = largest_list / smallest if smallest else float("inf")
         budget(f"{backend}: Active Members flat from {members[0][0]} to {members[-1][0]} members (within 2x)",
@@ -120,6 +123,25 @@ read = figures.get(("sqlite", "authenticated-read"))
 if read:
     budget("sqlite: authenticated read ≥ 3 000 requests/s, p99 ≤ 25 ms at 64 clients",
            read[0] >= 3000 and read[2] <= 25, f"{read[0]:.0f}/s, p99 {read[2]:.2f} ms")
+
+plans = {}
+for backend in ("sqlite", "postgres"):
+    path = os.path.join(state, f"plans-{backend}.txt")
+    if os.path.exists(path):
+        with open(path) as source:
+            plans[backend] = source.read().strip()
+if plans:
+    out.append("## Query plans of the largest member list")
+    out.append("")
+    out.append("From `portal explain WORKSITE_ID`: the first page, a next page and the count.")
+    out.append("")
+    for backend, text in plans.items():
+        out.append(f"**{backend}**")
+        out.append("")
+        out.append("```")
+        out.append(text)
+        out.append("```")
+        out.append("")
 
 out.append("## Emails")
 out.append("")

@@ -121,6 +121,14 @@ for BACKEND in sqlite postgres; do
     read -r code size <<<"$anchor"
     server_fn "members-$size" 16 worksite_members "code=$code&active=true&search=&cursor=First" "$COOKIE"
   done
+  # The page after the first of the largest list ("Next"), and its query plans.
+  read -r code size <<<"${ANCHORS[0]}"
+  after=$(curl -sf -X POST "$ORIGIN/api/worksite_members" -H "Origin: $ORIGIN" -H 'Sec-Fetch-Site: same-origin' \
+    -H "Cookie: $COOKIE" --data "code=$code&active=true&search=&cursor=First" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["members"][-1]["membership_id"])')
+  server_fn "members-next-page-$size" 16 worksite_members "code=$code&active=true&search=&cursor%5BAfter%5D=$after" "$COOKIE"
+  server_fn "members-search-$size" 16 worksite_members "code=$code&active=true&search=smi&cursor=First|code=$code&active=true&search=smith+an&cursor=First" "$COOKIE"
+  portal explain "$code" >"$STATE/plans-$BACKEND.txt"
   server_fn "address-search" 16 search_worksites "query=ma|query=main|query=main+st|query=kings|query=kingsway+bu|query=v6e|query=broadway+van|query=oak" "$COOKIE"
   server_fn "authenticated-read" 64 my_worksites "x=1" "$COOKIE"
   COOKIE="$COOKIE" wrk -t2 -c16 -d"$DURATION" --latency -H "Cookie: $COOKIE" "$ORIGIN/" | tee "$STATE/$BACKEND-home.txt" | record "home-page"

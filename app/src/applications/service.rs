@@ -139,13 +139,21 @@ pub async fn checklist(
     ])
 }
 
+/// The application as shown; its checklist (several queries) only where it is read: for the
+/// CareConnect team always, for the applicant while the application is open.
 async fn view_of(
     conn: &impl ConnectionTrait,
     row: application::Model,
     worksite: &worksite::Model,
     who: &Person,
+    for_staff: bool,
 ) -> Result<ApplicationView, AppError> {
     let status = status_of(&row);
+    let checklist = if for_staff || status.is_open() {
+        checklist(conn, who, worksite).await?
+    } else {
+        Vec::new()
+    };
     Ok(ApplicationView {
         id: row.id,
         worksite: summary_of(worksite),
@@ -157,7 +165,7 @@ async fn view_of(
         staff_message: row.staff_message,
         submitted_on: display_time(row.submitted_at),
         updated_on: display_time(row.updated_at),
-        checklist: checklist(conn, who, worksite).await?,
+        checklist,
     })
 }
 
@@ -210,7 +218,7 @@ pub async fn mine(
     let mut applications = Vec::new();
     for row in rows {
         if let Some(site) = sites.get(&row.worksite_id) {
-            applications.push(view_of(conn, row, site, &who).await?);
+            applications.push(view_of(conn, row, site, &who, false).await?);
         }
     }
     Ok(MyApplications {
@@ -548,7 +556,7 @@ pub async fn detail(
         applicant_email: who.account.email.clone(),
         profession: who.profession.name.clone(),
         user_type: who.user_type().label().to_owned(),
-        application: view_of(conn, row, &site, &who).await?,
+        application: view_of(conn, row, &site, &who, true).await?,
     })
 }
 

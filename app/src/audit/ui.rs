@@ -71,6 +71,7 @@ fn AuditFilters(
 #[component]
 fn AuditTable(page: AuditPage, query: AuditQuery) -> impl IntoView {
     let criteria = query.query_string();
+    let export = format!("/staff/audit.csv?{criteria}");
     let link = move |page: u32| {
         if criteria.is_empty() {
             format!("/staff/audit?page={page}")
@@ -78,7 +79,6 @@ fn AuditTable(page: AuditPage, query: AuditQuery) -> impl IntoView {
             format!("/staff/audit?{criteria}&page={page}")
         }
     };
-    let export = format!("/staff/audit.csv?{}", query.query_string());
     view! {
         <p role="status">{format!("{} events", page.total)} " " <a class="button button-small" href=export download="audit-log.csv">"Export CSV"</a></p>
         <div class="table-scroll">
