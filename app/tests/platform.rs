@@ -225,3 +225,42 @@ mod session_lifetime {
         );
     }
 }
+
+#[tokio::test]
+async fn live_announcements_reach_the_pages_of_every_app_server() {
+    use app::notifications::live::{LiveEvent, LiveHub};
+    use sea_orm::{ConnectionTrait, DatabaseBackend};
+    use std::time::Duration;
+    let test = TestDb::new().await;
+    if test.db().get_database_backend() != DatabaseBackend::Postgres {
+        // One app server: the hub tells its own pages.
+        let mut pages = test.state.live.subscribe();
+        test.state.live.announce([42]);
+        assert_eq!(pages.recv().await.unwrap(), LiveEvent::Changed(42));
+        return;
+    }
+    // A second app server on the same database, its relay listening.
+    let other = LiveHub::for_database(test.db());
+    let (stop, shutdown) = tokio::sync::watch::channel(false);
+    let relay = tokio::spawn(
+        other
+            .clone()
+            .relay(test.state.config.database_url.clone(), shutdown),
+    );
+    let mut pages = other.subscribe();
+    // Announced on the first server until the relay has started listening.
+    let heard = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            test.state.live.announce([42, 7]);
+            match tokio::time::timeout(Duration::from_millis(300), pages.recv()).await {
+                Ok(Ok(LiveEvent::Changed(42))) => break pages.recv().await.unwrap(),
+                _ => continue,
+            }
+        }
+    })
+    .await
+    .expect("the other server's pages hear the announcement");
+    assert_eq!(heard, LiveEvent::Changed(7));
+    stop.send(true).unwrap();
+    relay.await.unwrap();
+}

@@ -71,6 +71,12 @@ pub async fn serve() -> Result<(), StartError> {
         mailer,
         shutdown_rx.clone(),
     ));
+    let relay = tokio::spawn(
+        state
+            .live
+            .clone()
+            .relay(state.config.database_url.clone(), shutdown_rx.clone()),
+    );
     let housekeeping = tokio::spawn(router::housekeeping(state.clone(), shutdown_rx));
     let app = router::build(state.clone(), leptos_options);
 
@@ -99,7 +105,7 @@ pub async fn serve() -> Result<(), StartError> {
         }
     })
     .await?;
-    let _ = tokio::join!(worker, housekeeping);
+    let _ = tokio::join!(worker, housekeeping, relay);
     Ok(())
 }
 

@@ -27,6 +27,7 @@ pub async fn events(State(state): State<ServerState>, session: Session) -> Respo
             match receiver.recv().await {
                 Ok(LiveEvent::Changed(account)) if account == account_id => break,
                 Ok(LiveEvent::Changed(_)) => continue,
+                Ok(LiveEvent::Everyone) => break,
                 // Missed some: tell the page to look again rather than guess.
                 Err(RecvError::Lagged(_)) => break,
                 Ok(LiveEvent::Closing) | Err(RecvError::Closed) => return None,

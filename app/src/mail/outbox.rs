@@ -3,10 +3,11 @@
 use super::message::Email;
 use crate::entities::outbound_email;
 use chrono::{DateTime, Duration, Utc};
+use crate::platform::db::begin_write;
 use sea_orm::{
-    sea_query::{Expr, ExprTrait},
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    sea_query::{Expr, ExprTrait, LockBehavior, LockType},
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 pub const QUEUED: &str = "queued";
@@ -39,13 +40,16 @@ pub async fn enqueue(conn: &impl ConnectionTrait, to: &str, email: Email) -> Res
     Ok(row.id)
 }
 
-/// Claims up to `limit` due messages for this worker. A claim is a conditional update, so two
-/// workers (or two app servers) never take the same message.
+/// Claims up to `limit` due messages for this worker, under a lease. On PostgreSQL the
+/// candidates are locked `FOR UPDATE SKIP LOCKED`, so workers on several app servers take
+/// different messages without waiting on each other (SQLite has one writer at a time); the claim
+/// itself is a conditional update, so no message is ever taken twice.
 pub async fn claim_due(
-    conn: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     now: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<outbound_email::Model>, DbErr> {
+    let txn = begin_write(db).await?;
     let candidates: Vec<i64> = outbound_email::Entity::find()
         .select_only()
         .column(outbound_email::Column::Id)
@@ -59,15 +63,15 @@ pub async fn claim_due(
         .order_by_asc(outbound_email::Column::NextAttemptAt)
         .order_by_asc(outbound_email::Column::Id)
         .limit(limit)
+        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
         .into_tuple()
-        .all(conn)
+        .all(&txn)
         .await?;
     if candidates.is_empty() {
         return Ok(Vec::new());
     }
-    // One statement claims them all; the conditions are checked again row by row, so a message
-    // another worker claimed in the meantime is left out.
-    outbound_email::Entity::update_many()
+    // One statement claims them all; the conditions are checked again row by row.
+    let claimed = outbound_email::Entity::update_many()
         .col_expr(outbound_email::Column::LeaseUntil, Expr::value(now + LEASE))
         .col_expr(
             outbound_email::Column::Attempts,
@@ -80,8 +84,10 @@ pub async fn claim_due(
                 .is_null()
                 .or(outbound_email::Column::LeaseUntil.lt(now)),
         )
-        .exec_with_returning(conn)
-        .await
+        .exec_with_returning(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(claimed)
 }
 
 /// Records the final state of delivered messages (`SENT` or `KEPT`).

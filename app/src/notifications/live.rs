@@ -1,12 +1,26 @@
-//! Tells the open pages of a person that something of theirs changed. Each app server keeps its
-//! own hub; the changes are announced after their transaction commits.
+//! Tells the open pages of a person that something of theirs changed. The changes are announced
+//! after their transaction commits. On SQLite (one app server) the hub delivers them itself; on
+//! PostgreSQL every app server may hold some of the open pages, so an announcement goes through
+//! `NOTIFY` and each server's [`LiveHub::relay`] hands it to its own pages.
 
-use tokio::sync::broadcast;
+use sea_orm::{
+    sqlx::postgres::PgListener, ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement,
+};
+use std::time::Duration;
+use tokio::sync::{broadcast, watch};
+
+/// The PostgreSQL channel of the announcements; each payload lists account ids, comma-separated.
+const CHANNEL: &str = "portal_live";
+/// Well under PostgreSQL's 8 000-byte payload limit.
+const PAYLOAD_BYTES: usize = 7000;
+const RECONNECT_AFTER: Duration = Duration::from_secs(2);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LiveEvent {
     /// Something changed for this account: new notifications, requests, memberships.
     Changed(i64),
+    /// Announcements may have been missed (the relay reconnected): every page looks again.
+    Everyone,
     /// The server is stopping: every stream ends so that shutdown does not wait on them.
     Closing,
 }
@@ -14,20 +28,58 @@ pub enum LiveEvent {
 #[derive(Clone)]
 pub struct LiveHub {
     sender: broadcast::Sender<LiveEvent>,
+    /// Set on PostgreSQL: announcements are sent through the database.
+    fan_out: Option<DatabaseConnection>,
 }
 
 impl Default for LiveHub {
     fn default() -> Self {
         let (sender, _) = broadcast::channel(1024);
-        Self { sender }
+        Self {
+            sender,
+            fan_out: None,
+        }
     }
 }
 
 impl LiveHub {
+    /// The hub for an app server on this database.
+    pub fn for_database(db: &DatabaseConnection) -> Self {
+        let fan_out = (db.get_database_backend() == DatabaseBackend::Postgres).then(|| db.clone());
+        Self {
+            fan_out,
+            ..Self::default()
+        }
+    }
+
     pub fn announce(&self, accounts: impl IntoIterator<Item = i64>) {
+        let accounts: Vec<i64> = accounts.into_iter().collect();
+        let Some(db) = self.fan_out.clone() else {
+            self.deliver(&accounts);
+            return;
+        };
+        let hub = self.clone();
+        tokio::spawn(async move {
+            for payload in payloads(&accounts) {
+                let notify = Statement::from_sql_and_values(
+                    DatabaseBackend::Postgres,
+                    "SELECT pg_notify($1, $2)",
+                    [CHANNEL.into(), payload.into()],
+                );
+                if let Err(error) = db.execute_raw(notify).await {
+                    // This server's own pages at least hear of it.
+                    tracing::warn!(%error, "live announcement not sent through the database");
+                    hub.deliver(&accounts);
+                    return;
+                }
+            }
+        });
+    }
+
+    fn deliver(&self, accounts: &[i64]) {
         for account in accounts {
             // No subscriber is no error: nobody has a page open.
-            let _ = self.sender.send(LiveEvent::Changed(account));
+            let _ = self.sender.send(LiveEvent::Changed(*account));
         }
     }
 
@@ -38,6 +90,76 @@ impl LiveHub {
     pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
         self.sender.subscribe()
     }
+
+    /// On PostgreSQL, hands every server's announcements to this server's pages until
+    /// `shutdown`; reconnects when the connection drops, then has every page look again. Returns
+    /// at once on other databases.
+    pub async fn relay(self, database_url: String, mut shutdown: watch::Receiver<bool>) {
+        if self.fan_out.is_none() {
+            return;
+        }
+        let mut reconnected = false;
+        loop {
+            match listen(&database_url).await {
+                Ok(mut listener) => {
+                    if reconnected {
+                        let _ = self.sender.send(LiveEvent::Everyone);
+                    }
+                    loop {
+                        tokio::select! {
+                            received = listener.recv() => match received {
+                                Ok(notification) => self.deliver(&accounts_in(notification.payload())),
+                                Err(error) => {
+                                    tracing::warn!(%error, "live relay lost its database connection");
+                                    break;
+                                }
+                            },
+                            _ = shutdown.changed() => return,
+                        }
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "live relay cannot listen"),
+            }
+            reconnected = true;
+            tokio::select! {
+                _ = tokio::time::sleep(RECONNECT_AFTER) => {}
+                _ = shutdown.changed() => return,
+            }
+        }
+    }
+}
+
+async fn listen(database_url: &str) -> Result<PgListener, sea_orm::sqlx::Error> {
+    let mut listener = PgListener::connect(database_url).await?;
+    listener.listen(CHANNEL).await?;
+    Ok(listener)
+}
+
+/// The account ids as payloads of at most `PAYLOAD_BYTES`.
+fn payloads(accounts: &[i64]) -> Vec<String> {
+    let mut payloads = Vec::new();
+    let mut current = String::new();
+    for account in accounts {
+        let id = account.to_string();
+        if !current.is_empty() && current.len() + 1 + id.len() > PAYLOAD_BYTES {
+            payloads.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(',');
+        }
+        current.push_str(&id);
+    }
+    if !current.is_empty() {
+        payloads.push(current);
+    }
+    payloads
+}
+
+fn accounts_in(payload: &str) -> Vec<i64> {
+    payload
+        .split(',')
+        .filter_map(|id| id.trim().parse().ok())
+        .collect()
 }
 
 #[cfg(test)]
@@ -54,5 +176,17 @@ mod tests {
         assert_eq!(receiver.recv().await.unwrap(), LiveEvent::Changed(2));
         assert_eq!(receiver.recv().await.unwrap(), LiveEvent::Changed(3));
         assert_eq!(receiver.recv().await.unwrap(), LiveEvent::Closing);
+    }
+
+    #[test]
+    fn many_accounts_are_split_into_payloads_postgres_accepts() {
+        let accounts: Vec<i64> = (1_000_000..1_002_000).collect();
+        let sent = payloads(&accounts);
+        assert!(sent.len() > 1);
+        assert!(sent.iter().all(|payload| payload.len() <= PAYLOAD_BYTES));
+        let received: Vec<i64> = sent.iter().flat_map(|p| accounts_in(p)).collect();
+        assert_eq!(received, accounts);
+        assert!(payloads(&[]).is_empty());
+        assert_eq!(accounts_in("7, x,8"), [7, 8]);
     }
 }

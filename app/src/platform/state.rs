@@ -26,7 +26,6 @@ impl AppState {
             .unwrap_or(2);
         let limits = RateLimits::new(config.sign_ins_per_address_per_minute);
         Self {
-            db,
             config: Arc::new(config),
             limits: Arc::new(limits),
             // Argon2 keeps a core busy for each hash: leave the other cores to every other
@@ -35,7 +34,8 @@ impl AppState {
             addresses: Arc::new(BuiltInAddressLookup {
                 reference: ReferenceAddresses::default(),
             }),
-            live: LiveHub::default(),
+            live: LiveHub::for_database(&db),
+            db,
         }
     }
 
