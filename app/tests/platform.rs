@@ -229,7 +229,7 @@ mod session_lifetime {
 #[tokio::test]
 async fn live_announcements_reach_the_pages_of_every_app_server() {
     use app::notifications::live::{LiveEvent, LiveHub};
-    use sea_orm::{ConnectionTrait, DatabaseBackend};
+    use sea_orm::DatabaseBackend;
     use std::time::Duration;
     let test = TestDb::new().await;
     if test.db().get_database_backend() != DatabaseBackend::Postgres {
