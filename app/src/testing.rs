@@ -234,15 +234,11 @@ pub async fn register_worksite(
 
 /// Makes the account an active member (administrator or not) of the worksite, directly.
 pub async fn add_member(state: &AppState, code: &str, account_id: i64, is_admin: bool) {
-    use sea_orm::ActiveModelTrait;
     let worksite = crate::worksites::service::find_by_code(&state.db, code)
         .await
         .unwrap()
         .expect("worksite");
-    crate::memberships::service::new_membership(&state.db, worksite.id, account_id, is_admin)
-        .await
-        .expect("membership's account")
-        .insert(&state.db)
+    crate::memberships::service::insert_membership(&state.db, worksite.id, account_id, is_admin)
         .await
         .expect("membership");
 }

@@ -1,6 +1,6 @@
 import {
-  expect, expectAccessible, hydrated, linkIn, mailsTo, manage, person, register, registerWorksite, requestAccess, test,
-  uniqueLogin, uniqueStreet, validateIdentity, verifiedUser, visit, waitForMail,
+  expect, expectAccessible, hydrated, linkIn, mailsTo, manage, person, portalCommand, register, registerWorksite,
+  requestAccess, signInWithPassword, test, uniqueLogin, uniqueStreet, validateIdentity, verifiedUser, visit, waitForMail,
 } from '../support/helpers';
 
 test('join requests: live arrival, approval in the portal and by the email link, the popup, rejection', async ({ browser }) => {
@@ -229,4 +229,47 @@ test('members: deactivate and reactivate with the Confirmation dialog; the last 
 
   await dalia.context.close();
   await greg.context.close();
+});
+
+test('a large worksite: the Active Members tab pages with Next and Previous, and the search finds anyone', async ({ page }) => {
+  // Sixty generated members (`portal seed`, as the benchmarks use), the first worksite's
+  // administrator signed in with the generated password.
+  const seeded = portalCommand('seed', '--users', '80', '--worksites', '3', '--largest-worksite', '60', '--seed', '11');
+  const anchor = seeded.match(/^anchor (\S+) 60 (\S+)$/m);
+  expect(anchor, seeded).not.toBeNull();
+  const [, worksiteId, admin] = anchor!;
+  await signInWithPassword(page, admin, 'seeded password for benchmarks');
+  await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();
+  await visit(page, `/worksites/${worksiteId}/active-members`);
+
+  const pager = page.getByRole('navigation', { name: 'Member pages' });
+  const members = page.locator('.member-list .member-name');
+  const previous = pager.getByRole('button', { name: 'Previous' });
+  const next = pager.getByRole('button', { name: 'Next' });
+  await expect(pager).toContainText(/^Previous\s*Page 1 of 3 \(5\d members\)\s*Next$/);
+  await expect(members).toHaveCount(25);
+  await expect(previous).toBeDisabled();
+  const firstPage = await members.allTextContents();
+
+  await next.click();
+  await expect(pager).toContainText('Page 2 of 3');
+  await expect(members).toHaveCount(25);
+  const secondPage = await members.allTextContents();
+  expect(secondPage.some((name) => firstPage.includes(name) && !name.endsWith('(you)'))).toBe(false);
+  await next.click();
+  await expect(pager).toContainText('Page 3 of 3');
+  await expect(next).toBeDisabled();
+  const lastPage = await members.allTextContents();
+  expect(lastPage.length).toBeGreaterThan(0);
+  await expectAccessible(page);
+  await previous.click();
+  await expect(pager).toContainText('Page 2 of 3');
+  await expect(members).toHaveText(secondPage);
+
+  // Someone from the last page, found by the first letters of their names.
+  const [given, family] = lastPage[lastPage.length - 1].split(' ');
+  await page.getByLabel('Search members by name').fill(`${family.slice(0, 3)} ${given.slice(0, 2)}`);
+  await expect(members.filter({ hasText: `${given} ${family}` }).first()).toBeVisible();
+  await expect(members).not.toHaveCount(25);
+  await expect(pager).toBeHidden();
 });

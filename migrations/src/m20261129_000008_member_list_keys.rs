@@ -1,9 +1,14 @@
 //! The member lists' sort key on each membership, so a page of a worksite's members is a walk
 //! along one index (worksite, status, group, name) whatever the worksite's size, rather than a
-//! sort of every member joined with their accounts and professions.
+//! sort of every member joined with their accounts and professions; and the words of each
+//! member's name, indexed per worksite, so a search by name is a prefix range on an index.
 
-use crate::helpers::index;
-use sea_orm_migration::{prelude::*, schema::*};
+use crate::helpers::{drop_tables, index, references};
+use sea_orm_migration::{
+    prelude::*,
+    schema::*,
+    sea_orm::{ConnectionTrait, Statement},
+};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -18,7 +23,17 @@ enum Memberships {
     Id,
 }
 
+#[derive(DeriveIden)]
+enum MemberSearchTerms {
+    Table,
+    WorksiteId,
+    Term,
+    MembershipId,
+}
+
 const INDEX: &str = "ix_memberships_list";
+/// Rows per INSERT when existing members' names are indexed.
+const CHUNK: usize = 500;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -67,10 +82,34 @@ impl MigrationTrait for Migration {
             ],
             false,
         )
-        .await
+        .await?;
+
+        use MemberSearchTerms as T;
+        manager
+            .create_table(
+                Table::create()
+                    .table(T::Table)
+                    .col(big_integer(T::WorksiteId))
+                    .col(string_len(T::Term, 100))
+                    .col(big_integer(T::MembershipId))
+                    .primary_key(
+                        Index::create()
+                            .col(T::WorksiteId)
+                            .col(T::Term)
+                            .col(T::MembershipId),
+                    )
+                    .foreign_key(&mut references(
+                        (T::Table, T::MembershipId),
+                        (Memberships::Table, Memberships::Id),
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+        index_existing_names(manager).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        drop_tables(manager, vec![MemberSearchTerms::Table.into_iden()]).await?;
         manager
             .drop_index(
                 Index::drop()
@@ -91,4 +130,52 @@ impl MigrationTrait for Migration {
         }
         Ok(())
     }
+}
+
+/// The words of existing members' names (the portal writes them for new members), split and
+/// lower-cased as `app::memberships::service::name_terms` does.
+async fn index_existing_names(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    let db = manager.get_connection();
+    let backend = manager.get_database_backend();
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT memberships.id, memberships.worksite_id, accounts.given_name, accounts.family_name \
+             FROM memberships JOIN accounts ON accounts.id = memberships.account_id",
+        ))
+        .await?;
+    let mut terms = Vec::new();
+    for row in rows {
+        let membership: i64 = row.try_get_by_index(0)?;
+        let worksite: i64 = row.try_get_by_index(1)?;
+        let given: String = row.try_get_by_index(2)?;
+        let family: String = row.try_get_by_index(3)?;
+        let mut words: Vec<String> = format!("{given} {family}")
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|word| !word.is_empty())
+            .map(|word| word.to_lowercase().chars().take(100).collect())
+            .collect();
+        words.sort();
+        words.dedup();
+        terms.extend(words.into_iter().map(|term| (worksite, term, membership)));
+    }
+    for chunk in terms.chunks(CHUNK) {
+        let mut insert = Query::insert();
+        insert.into_table(MemberSearchTerms::Table).columns([
+            MemberSearchTerms::WorksiteId,
+            MemberSearchTerms::Term,
+            MemberSearchTerms::MembershipId,
+        ]);
+        for (worksite, term, membership) in chunk {
+            insert
+                .values([
+                    (*worksite).into(),
+                    term.clone().into(),
+                    (*membership).into(),
+                ])
+                .map_err(|error| DbErr::Custom(error.to_string()))?;
+        }
+        manager.exec_stmt(insert).await?;
+    }
+    Ok(())
 }

@@ -8,8 +8,11 @@ use sea_orm::{
     QueryTrait, Select, Statement,
 };
 
+/// What the search plans are shown for: two words, as someone typing a name.
+const SEARCH: &str = "smi an";
+
 /// The plans of a member list of the worksite with this database id: its first page, a page
-/// after a member part-way through, and its count.
+/// after a member part-way through, its count, and a search with its count.
 pub async fn member_list_plans(
     db: &impl ConnectionTrait,
     worksite_id: i64,
@@ -33,6 +36,14 @@ pub async fn member_list_plans(
         (
             "count (stops after the limit)",
             plan(db, count_select(worksite_id, true, "")).await?,
+        ),
+        (
+            "search \"smi an\"",
+            plan(db, page_select(worksite_id, true, SEARCH, None, false)).await?,
+        ),
+        (
+            "count of a search",
+            plan(db, count_select(worksite_id, true, SEARCH)).await?,
         ),
     ])
 }

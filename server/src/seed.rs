@@ -5,10 +5,10 @@
 
 use app::entities::{
     account, account_identity, audit_event, careconnect_application, invitation, join_request,
-    membership, profession, sponsorship, worksite, worksite_search_term,
+    member_search_term, membership, profession, sponsorship, worksite, worksite_search_term,
 };
 use app::mail::{message::Email, outbox};
-use app::memberships::service::list_key;
+use app::memberships::service::{list_key, name_terms};
 use app::platform::passwords::PasswordHasher;
 use app::professions::types::UserType;
 use app::worksites::{
@@ -234,6 +234,7 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
     let mut identities = Vec::with_capacity(plan.users);
     let mut kinds = Vec::with_capacity(plan.users);
     let mut list_keys = Vec::with_capacity(plan.users);
+    let mut name_words = Vec::with_capacity(plan.users);
     for n in 0..plan.users {
         let id = first_account + n as i64;
         let mut roll = rng.random_range(0..100);
@@ -256,6 +257,7 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
         let (given_name, family_name) = (pick(&mut rng, GIVEN), pick(&mut rng, FAMILY));
         let user_type = UserType::from_code(&profession.user_type).unwrap_or(UserType::Independent);
         list_keys.push(list_key(user_type, given_name, family_name));
+        name_words.push(name_terms(given_name, family_name));
         people.push(account::ActiveModel {
             id: Set(id),
             username: Set(username.clone()),
@@ -424,6 +426,20 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
         })
         .collect();
     report.memberships = insert_all(&txn, rows).await?;
+    let terms: Vec<member_search_term::ActiveModel> = members
+        .iter()
+        .enumerate()
+        .flat_map(|(n, (worksite_id, account_id, _))| {
+            name_words[(account_id - first_account) as usize]
+                .iter()
+                .map(move |term| member_search_term::ActiveModel {
+                    worksite_id: Set(*worksite_id),
+                    term: Set(term.clone()),
+                    membership_id: Set(first_membership + n as i64),
+                })
+        })
+        .collect();
+    insert_all(&txn, terms).await?;
 
     // Pending join requests to the anchors from people who are not members (so their
     // administrators have people waiting), and invitations.

@@ -2,8 +2,8 @@
 
 use super::message::Email;
 use crate::entities::outbound_email;
-use chrono::{DateTime, Duration, Utc};
 use crate::platform::db::begin_write;
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     sea_query::{Expr, ExprTrait, LockBehavior, LockType},
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,

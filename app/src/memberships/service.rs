@@ -4,7 +4,7 @@ use super::types::{
     MemberChange, MemberCursor, MemberListing, MemberPage, MEMBERS_PER_PAGE, MEMBER_COUNT_LIMIT,
 };
 use crate::audit::{self, AuditAction, AuditEntry};
-use crate::entities::{account, invitation, membership, profession, worksite};
+use crate::entities::{account, invitation, member_search_term, membership, profession, worksite};
 use crate::error::AppError;
 use crate::notifications::{service::notify, types::NotificationKind};
 use crate::platform::{
@@ -15,17 +15,21 @@ use crate::professions::types::UserType;
 use crate::worksites::service::find_by_code;
 use chrono::Utc;
 use sea_orm::{
-    sea_query::{Expr, ExprTrait, LikeExpr},
+    sea_query::{Expr, ExprTrait, Query},
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, Order,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select, Set, UpdateMany,
 };
 use serde_json::json;
+use std::collections::BTreeSet;
 
 pub const ACTIVE: &str = "active";
 pub const INACTIVE: &str = "inactive";
 
 pub const ALREADY_HANDLED: &str =
     "This has already been handled, perhaps by another administrator. The page now shows where things stand.";
+const ALREADY_MEMBER: &str = "This person is already a member of the worksite.";
+/// Longest search term kept for a name's word.
+const MAX_TERM: usize = 100;
 pub const LAST_ADMINISTRATOR: &str = "A worksite needs at least one active Group / Site Administrator. Promote another member to administrator first.";
 
 pub async fn membership_of(
@@ -131,8 +135,7 @@ pub async fn admit(
     worksite_id: i64,
     account_id: i64,
 ) -> Result<(), AppError> {
-    let already =
-        || AppError::Conflict("This person is already a member of the worksite.".to_owned());
+    let already = || AppError::Conflict(ALREADY_MEMBER.to_owned());
     match membership_of(conn, worksite_id, account_id).await? {
         Some(existing) if existing.status == ACTIVE => Err(already()),
         Some(existing) => {
@@ -150,12 +153,7 @@ pub async fn admit(
             }
         }
         None => {
-            insert_unique(
-                conn,
-                new_membership(conn, worksite_id, account_id, false).await?,
-                already,
-            )
-            .await?;
+            insert_membership(conn, worksite_id, account_id, false).await?;
             Ok(())
         }
     }
@@ -197,13 +195,23 @@ pub fn list_key(user_type: UserType, given_name: &str, family_name: &str) -> (i1
     (group, name)
 }
 
-/// A new active membership of `account_id`, with its place in the member lists.
-pub async fn new_membership(
+/// The words a member is found by: their names' words, lower-cased.
+pub fn name_terms(given_name: &str, family_name: &str) -> BTreeSet<String> {
+    format!("{given_name} {family_name}")
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(|word| word.to_lowercase().chars().take(MAX_TERM).collect())
+        .collect()
+}
+
+/// Makes `account_id` an active member of the worksite (an administrator or not), with its place
+/// in the member lists and its name's search terms.
+pub async fn insert_membership(
     conn: &impl ConnectionTrait,
     worksite_id: i64,
     account_id: i64,
     is_admin: bool,
-) -> Result<membership::ActiveModel, AppError> {
+) -> Result<membership::Model, AppError> {
     let person = account::Entity::find_by_id(account_id)
         .one(conn)
         .await?
@@ -214,18 +222,34 @@ pub async fn new_membership(
         .and_then(|profession| UserType::from_code(&profession.user_type))
         .unwrap_or(UserType::Independent);
     let (list_group, list_name) = list_key(user_type, &person.given_name, &person.family_name);
-    Ok(membership::ActiveModel {
-        worksite_id: Set(worksite_id),
-        account_id: Set(account_id),
-        status: Set(ACTIVE.to_owned()),
-        is_admin: Set(is_admin),
-        joined_at: Set(Utc::now()),
-        deactivated_at: Set(None),
-        deactivated_by: Set(None),
-        list_group: Set(list_group),
-        list_name: Set(list_name),
-        ..Default::default()
-    })
+    let row = insert_unique(
+        conn,
+        membership::ActiveModel {
+            worksite_id: Set(worksite_id),
+            account_id: Set(account_id),
+            status: Set(ACTIVE.to_owned()),
+            is_admin: Set(is_admin),
+            joined_at: Set(Utc::now()),
+            deactivated_at: Set(None),
+            deactivated_by: Set(None),
+            list_group: Set(list_group),
+            list_name: Set(list_name),
+            ..Default::default()
+        },
+        || AppError::Conflict(ALREADY_MEMBER.to_owned()),
+    )
+    .await?;
+    let terms = name_terms(&person.given_name, &person.family_name)
+        .into_iter()
+        .map(|term| member_search_term::ActiveModel {
+            worksite_id: Set(worksite_id),
+            term: Set(term),
+            membership_id: Set(row.id),
+        });
+    member_search_term::Entity::insert_many(terms)
+        .exec_without_returning(conn)
+        .await?;
+    Ok(row)
 }
 
 /// A position in a member list: `(list_group, list_name, id)` of a membership.
@@ -291,18 +315,38 @@ pub async fn list(
     })
 }
 
+/// The members of a list: the worksite's active (or inactive) ones, and with a search, those
+/// with a word of their name starting with each word typed (a prefix range on the terms' index).
 fn listed(worksite_id: i64, active: bool, search: &str) -> Condition {
     let mut condition = Condition::all()
         .add(membership::Column::WorksiteId.eq(worksite_id))
         .add(membership::Column::Status.eq(if active { ACTIVE } else { INACTIVE }));
-    for word in search.split_whitespace().take(5) {
-        let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
-        condition = condition.add(
-            Expr::col((membership::Entity, membership::Column::ListName))
-                .like(LikeExpr::new(pattern).escape('\\')),
-        );
+    for word in name_terms(search, "").into_iter().take(5) {
+        let matching = Query::select()
+            .column(member_search_term::Column::MembershipId)
+            .from(member_search_term::Entity)
+            .and_where(member_search_term::Column::WorksiteId.eq(worksite_id))
+            .and_where(member_search_term::Column::Term.gte(word.as_str()))
+            .and_where(member_search_term::Column::Term.lt(prefix_end(&word)))
+            .to_owned();
+        condition = condition
+            .add(Expr::col((membership::Entity, membership::Column::Id)).in_subquery(matching));
     }
     condition
+}
+
+/// The smallest string after every string that starts with `prefix`.
+fn prefix_end(prefix: &str) -> String {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        // The next character; past the end of a range of characters, shorten the prefix.
+        if let Some(next) = (u32::from(last) + 1..=u32::from(char::MAX)).find_map(char::from_u32) {
+            chars.push(next);
+            return chars.into_iter().collect();
+        }
+    }
+    // Every string starts with "": nothing is after them all but the largest character.
+    char::MAX.to_string()
 }
 
 /// The members a list counts, at most `MEMBER_COUNT_LIMIT + 1` of them.
@@ -348,12 +392,6 @@ pub fn page_select(
         .order_by(membership::Column::ListName, order.clone())
         .order_by(membership::Column::Id, order)
         .limit(MEMBERS_PER_PAGE + 1)
-}
-
-fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }
 
 /// An administrator's change to a member of the same worksite; decided once, audited, and told
@@ -486,4 +524,29 @@ pub async fn change(
     txn.commit().await?;
     state.live.announce(told);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_found_by_each_word_in_any_case() {
+        let terms = name_terms("Marie-Ève", "De La Cruz");
+        let expected = ["cruz", "de", "la", "marie", "ève"];
+        assert_eq!(terms.into_iter().collect::<Vec<_>>(), expected);
+        assert_eq!(name_terms("  ", "").len(), 0);
+    }
+
+    #[test]
+    fn a_prefix_range_holds_exactly_the_words_that_start_with_it() {
+        let end = prefix_end("smi");
+        assert_eq!(end, "smj");
+        for word in ["smi", "smith", "smiz\u{10FFFF}"] {
+            assert!(word >= "smi" && word < end.as_str(), "{word}");
+        }
+        assert!("smj" >= end.as_str() && "sm" < "smi");
+        assert_eq!(prefix_end("é"), "ê");
+        assert_eq!(prefix_end("a\u{10FFFF}"), "b");
+    }
 }

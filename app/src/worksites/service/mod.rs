@@ -268,10 +268,7 @@ pub async fn register(
         }
     };
     search::index(&txn, &row).await?;
-    memberships::service::new_membership(&txn, row.id, account_id, true)
-        .await?
-        .insert(&txn)
-        .await?;
+    memberships::service::insert_membership(&txn, row.id, account_id, true).await?;
     if let Some(email) = &registrant.email {
         let link = state.config.link(&format!("/worksites/{}", row.code));
         outbox::enqueue(
