@@ -1,7 +1,8 @@
 //! Tells the open pages of a person that something of theirs changed. The changes are announced
-//! after their transaction commits. On SQLite (one app server) the hub delivers them itself; on
-//! PostgreSQL every app server may hold some of the open pages, so an announcement goes through
-//! `NOTIFY` and each server's [`LiveHub::relay`] hands it to its own pages.
+//! after their transaction commits, and the hub tells its own server's pages at once. On
+//! PostgreSQL other app servers may hold some of the open pages, so the announcement also goes
+//! out with `NOTIFY`, and each server's [`LiveHub::relay`] hands the other servers' announcements
+//! to its own pages.
 
 use sea_orm::{
     sqlx::postgres::PgListener, ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement,
@@ -9,7 +10,8 @@ use sea_orm::{
 use std::time::Duration;
 use tokio::sync::{broadcast, watch};
 
-/// The PostgreSQL channel of the announcements; each payload lists account ids, comma-separated.
+/// The PostgreSQL channel of the announcements; each payload is `origin:id,id,…`, the origin
+/// being the announcing server's hub.
 const CHANNEL: &str = "portal_live";
 /// Well under PostgreSQL's 8 000-byte payload limit.
 const PAYLOAD_BYTES: usize = 7000;
@@ -28,8 +30,10 @@ pub enum LiveEvent {
 #[derive(Clone)]
 pub struct LiveHub {
     sender: broadcast::Sender<LiveEvent>,
-    /// Set on PostgreSQL: announcements are sent through the database.
+    /// Set on PostgreSQL: announcements are sent through the database too.
     fan_out: Option<DatabaseConnection>,
+    /// Tells this server's announcements from the others' when they come back from the database.
+    origin: u64,
 }
 
 impl Default for LiveHub {
@@ -38,6 +42,7 @@ impl Default for LiveHub {
         Self {
             sender,
             fan_out: None,
+            origin: rand::random(),
         }
     }
 }
@@ -54,22 +59,21 @@ impl LiveHub {
 
     pub fn announce(&self, accounts: impl IntoIterator<Item = i64>) {
         let accounts: Vec<i64> = accounts.into_iter().collect();
+        self.deliver(&accounts);
         let Some(db) = self.fan_out.clone() else {
-            self.deliver(&accounts);
             return;
         };
-        let hub = self.clone();
+        let origin = self.origin;
         tokio::spawn(async move {
-            for payload in payloads(&accounts) {
+            for payload in payloads(origin, &accounts) {
                 let notify = Statement::from_sql_and_values(
                     DatabaseBackend::Postgres,
                     "SELECT pg_notify($1, $2)",
                     [CHANNEL.into(), payload.into()],
                 );
                 if let Err(error) = db.execute_raw(notify).await {
-                    // This server's own pages at least hear of it.
-                    tracing::warn!(%error, "live announcement not sent through the database");
-                    hub.deliver(&accounts);
+                    // This server's pages have heard; the others' learn on their next look.
+                    tracing::warn!(%error, "live announcement not sent to the other app servers");
                     return;
                 }
             }
@@ -108,7 +112,11 @@ impl LiveHub {
                     loop {
                         tokio::select! {
                             received = listener.recv() => match received {
-                                Ok(notification) => self.deliver(&accounts_in(notification.payload())),
+                                Ok(notification) => {
+                                    if let Some(accounts) = self.others(notification.payload()) {
+                                        self.deliver(&accounts);
+                                    }
+                                }
                                 Err(error) => {
                                     tracing::warn!(%error, "live relay lost its database connection");
                                     break;
@@ -135,31 +143,42 @@ async fn listen(database_url: &str) -> Result<PgListener, sea_orm::sqlx::Error> 
     Ok(listener)
 }
 
-/// The account ids as payloads of at most `PAYLOAD_BYTES`.
-fn payloads(accounts: &[i64]) -> Vec<String> {
+/// The account ids as payloads of at most `PAYLOAD_BYTES`, each `origin:id,id,…`.
+fn payloads(origin: u64, accounts: &[i64]) -> Vec<String> {
+    let prefix = format!("{origin}:");
     let mut payloads = Vec::new();
-    let mut current = String::new();
+    let mut current = prefix.clone();
     for account in accounts {
         let id = account.to_string();
-        if !current.is_empty() && current.len() + 1 + id.len() > PAYLOAD_BYTES {
-            payloads.push(std::mem::take(&mut current));
+        let empty = current.len() == prefix.len();
+        if !empty && current.len() + 1 + id.len() > PAYLOAD_BYTES {
+            payloads.push(std::mem::replace(&mut current, prefix.clone()));
         }
-        if !current.is_empty() {
+        if current.len() > prefix.len() {
             current.push(',');
         }
         current.push_str(&id);
     }
-    if !current.is_empty() {
+    if current.len() > prefix.len() {
         payloads.push(current);
     }
     payloads
 }
 
-fn accounts_in(payload: &str) -> Vec<i64> {
-    payload
-        .split(',')
-        .filter_map(|id| id.trim().parse().ok())
-        .collect()
+impl LiveHub {
+    /// The accounts of another server's announcement; `None` for this server's own (its pages
+    /// heard it already) and for what is not an announcement.
+    fn others(&self, payload: &str) -> Option<Vec<i64>> {
+        let (origin, ids) = payload.split_once(':')?;
+        if origin.parse::<u64>().ok()? == self.origin {
+            return None;
+        }
+        Some(
+            ids.split(',')
+                .filter_map(|id| id.trim().parse().ok())
+                .collect(),
+        )
+    }
 }
 
 #[cfg(test)]
@@ -180,13 +199,24 @@ mod tests {
 
     #[test]
     fn many_accounts_are_split_into_payloads_postgres_accepts() {
+        let here = LiveHub::default();
+        let there = LiveHub::default();
         let accounts: Vec<i64> = (1_000_000..1_002_000).collect();
-        let sent = payloads(&accounts);
+        let sent = payloads(there.origin, &accounts);
         assert!(sent.len() > 1);
         assert!(sent.iter().all(|payload| payload.len() <= PAYLOAD_BYTES));
-        let received: Vec<i64> = sent.iter().flat_map(|p| accounts_in(p)).collect();
+        let received: Vec<i64> = sent.iter().flat_map(|p| here.others(p).unwrap()).collect();
         assert_eq!(received, accounts);
-        assert!(payloads(&[]).is_empty());
-        assert_eq!(accounts_in("7, x,8"), [7, 8]);
+        assert!(payloads(1, &[]).is_empty());
+        assert_eq!(
+            here.others(&format!("{}:7, x,8", there.origin)),
+            Some(vec![7, 8])
+        );
+        assert_eq!(
+            here.others(&payloads(here.origin, &[7])[0]),
+            None,
+            "its own"
+        );
+        assert_eq!(here.others("7,8"), None);
     }
 }
