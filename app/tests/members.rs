@@ -507,7 +507,7 @@ async fn members_are_grouped_paged_and_searched_in_the_database() {
         memberships::list(&state.db, dalia, &barclay.code, true, search, cursor)
     };
     let first = list("", MemberCursor::First).await.unwrap();
-    assert_eq!(first.total, 28);
+    assert_eq!(first.total, Some(28));
     assert_eq!(first.members.len(), 25);
     assert_eq!(first.page_count(), Some(2));
     assert!(!first.has_previous && first.has_next);
@@ -560,14 +560,22 @@ async fn members_are_grouped_paged_and_searched_in_the_database() {
     );
 
     let found = list("helper1", MemberCursor::First).await.unwrap();
-    assert_eq!(found.total, 4, "Helper10, Helper13, Helper16, Helper19");
+    assert_eq!(
+        found.total,
+        Some(4),
+        "Helper10, Helper13, Helper16, Helper19"
+    );
     assert!(!found.has_next);
     let found = list("pat indie0", MemberCursor::First).await.unwrap();
-    assert_eq!(found.total, 4);
+    assert_eq!(found.total, Some(4));
     let found = list("ZED", MemberCursor::First).await.unwrap();
     assert_eq!(found.members.len(), 1, "any case");
     let none = list("100%_", MemberCursor::First).await.unwrap();
-    assert_eq!(none.total, 0, "LIKE wildcards are taken literally");
+    assert_eq!(
+        none.total,
+        Some(0),
+        "no member has a word starting with 100"
+    );
     assert!(memberships::list(
         &state.db,
         dalia,
@@ -981,7 +989,7 @@ async fn only_administrators_of_this_worksite_administer_it() {
     )
     .await
     .unwrap();
-    assert_eq!(members.total, 2);
+    assert_eq!(members.total, Some(2));
     assert!(members
         .members
         .iter()

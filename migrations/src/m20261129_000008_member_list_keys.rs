@@ -105,6 +105,15 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // A member's own terms, for a search that walks the list and checks each member.
+        index(
+            manager,
+            "ix_member_search_terms_member",
+            T::Table,
+            [T::MembershipId, T::Term],
+            false,
+        )
+        .await?;
         index_existing_names(manager).await
     }
 

@@ -1,8 +1,12 @@
 //! `portal seed` on a real database (SQLite, or PostgreSQL with TEST_DATABASE_URL): what it
 //! writes is consistent with the portal's own rules, and its people can sign in.
 
-use app::memberships::types::{MemberCursor, MEMBER_COUNT_LIMIT};
+use app::memberships::{
+    listing::Listing,
+    types::{MemberCursor, MEMBER_COUNT_LIMIT},
+};
 use app::testing::TestDb;
+use sea_orm::{PaginatorTrait, QuerySelect};
 use server::seed::{seed, SeedPlan, SEED_PASSWORD};
 
 #[tokio::test]
@@ -37,8 +41,8 @@ async fn seeded_data_is_usable_by_the_portal() {
     let list =
         |cursor| app::memberships::service::list(&state.db, account_id, code, true, "", cursor);
     let mut page = list(MemberCursor::First).await.unwrap();
-    assert_eq!(page.total, MEMBER_COUNT_LIMIT + 1);
-    assert_eq!(page.count_label(), "more than 1000 members");
+    assert_eq!(page.total, Some(MEMBER_COUNT_LIMIT + 1));
+    assert_eq!(page.count_label().unwrap(), "more than 1000 members");
     let mut seen: Vec<i64> = page.members.iter().map(|m| m.membership_id).collect();
     while page.has_next {
         page = list(page.next()).await.unwrap();
@@ -87,14 +91,36 @@ async fn seeded_data_is_usable_by_the_portal() {
         .to_lowercase()
         .split(' ')
         .any(|w| w.starts_with(&t.to_lowercase())))));
+    // Both ways of reading a search find the same members in the same order.
+    for search in ["s", "smi", "a s", "zzz"] {
+        let mut pages = Vec::new();
+        for walk in [false, true] {
+            let listing = Listing::read_as(worksite.id, true, search, walk);
+            let ids: Vec<i64> = listing
+                .page_select(None, false)
+                .select_only()
+                .column(app::entities::membership::Column::Id)
+                .into_tuple()
+                .all(&state.db)
+                .await
+                .unwrap();
+            let counted = listing.count_select().count(&state.db).await.unwrap();
+            pages.push((ids, counted));
+        }
+        assert_eq!(pages[0], pages[1], "{search}");
+    }
     for (query, plan) in server::explain::member_list_plans(&state.db, worksite.id)
         .await
         .unwrap()
     {
-        let scans = plan
-            .lines()
-            .any(|line| line.trim_start().starts_with("SCAN") || line.contains("Seq Scan"));
+        let scans = plan.lines().any(|line| {
+            let line = line.trim_start();
+            (line.starts_with("SCAN") && !line.starts_with("SCAN CONSTANT"))
+                || line.contains("Seq Scan")
+        });
         assert!(!scans, "{query}:\n{plan}");
+        // A search uses the terms' index (PostgreSQL may turn the walk into a join from the
+        // terms when its statistics say the words are rare here).
         if query.contains("search") {
             assert!(plan.contains("member_search_terms"), "{query}:\n{plan}");
         } else {

@@ -1,8 +1,7 @@
 //! The membership rules over a database connection or transaction.
 
-use super::types::{
-    MemberChange, MemberCursor, MemberListing, MemberPage, MEMBERS_PER_PAGE, MEMBER_COUNT_LIMIT,
-};
+pub use super::listing::list;
+use super::types::MemberChange;
 use crate::audit::{self, AuditAction, AuditEntry};
 use crate::entities::{account, invitation, member_search_term, membership, profession, worksite};
 use crate::error::AppError;
@@ -15,9 +14,8 @@ use crate::professions::types::UserType;
 use crate::worksites::service::find_by_code;
 use chrono::Utc;
 use sea_orm::{
-    sea_query::{Expr, ExprTrait, Query},
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, Order,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select, Set, UpdateMany,
+    sea_query::Expr, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter,
+    QuerySelect, RelationTrait, Set, UpdateMany,
 };
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -173,17 +171,6 @@ pub fn with_professions() -> sea_orm::Select<membership::Entity> {
         )
 }
 
-#[derive(Debug, FromQueryResult)]
-struct MemberRow {
-    membership_id: i64,
-    account_id: i64,
-    given_name: String,
-    family_name: String,
-    profession: String,
-    user_type: String,
-    is_admin: bool,
-}
-
 /// A membership's place in the member lists (`membership::Model::list_group`, `list_name`).
 pub fn list_key(user_type: UserType, given_name: &str, family_name: &str) -> (i16, String) {
     let group = match user_type {
@@ -250,148 +237,6 @@ pub async fn insert_membership(
         .exec_without_returning(conn)
         .await?;
     Ok(row)
-}
-
-/// A position in a member list: `(list_group, list_name, id)` of a membership.
-pub type ListKey = (i16, String, i64);
-
-/// One page of the worksite's active (or inactive) members, grouped Authorizers,
-/// On-behalf-Of Users, Independent Users, then by name; `search` narrows by name. The page is
-/// read along the index `ix_memberships_list` from the cursor, and the count stops just past
-/// `MEMBER_COUNT_LIMIT`, so a page costs the same for 100 members as for 100 000.
-pub async fn list(
-    conn: &impl ConnectionTrait,
-    viewer: i64,
-    code: &str,
-    active: bool,
-    search: &str,
-    cursor: MemberCursor,
-) -> Result<MemberPage, AppError> {
-    let (worksite, viewer_membership) = as_member(conn, viewer, code).await?;
-    let total = count_select(worksite.id, active, search)
-        .count(conn)
-        .await?;
-    // The cursor member's key, if it belongs to this worksite; otherwise the first page.
-    let from = match cursor {
-        MemberCursor::First => None,
-        MemberCursor::After(id) | MemberCursor::Before(id) => membership::Entity::find_by_id(id)
-            .filter(membership::Column::WorksiteId.eq(worksite.id))
-            .one(conn)
-            .await?
-            .map(|at| (at.list_group, at.list_name, at.id)),
-    };
-    let backwards = matches!(cursor, MemberCursor::Before(_)) && from.is_some();
-    let mut rows = page_select(worksite.id, active, search, from.clone(), backwards)
-        .into_model::<MemberRow>()
-        .all(conn)
-        .await?;
-    let more = rows.len() as u64 > MEMBERS_PER_PAGE;
-    rows.truncate(MEMBERS_PER_PAGE as usize);
-    if backwards {
-        rows.reverse();
-    }
-    let (has_previous, has_next) = match (&from, backwards) {
-        (None, _) => (false, more),
-        (Some(_), false) => (true, more),
-        (Some(_), true) => (more, true),
-    };
-    Ok(MemberPage {
-        members: rows
-            .into_iter()
-            .map(|row| MemberListing {
-                membership_id: row.membership_id,
-                name: format!("{} {}", row.given_name, row.family_name),
-                profession: row.profession,
-                user_type: UserType::from_code(&row.user_type).unwrap_or(UserType::Independent),
-                is_admin: row.is_admin,
-                active,
-                is_viewer: row.account_id == viewer,
-            })
-            .collect(),
-        total,
-        has_previous,
-        has_next,
-        viewer_is_admin: viewer_membership.is_admin,
-    })
-}
-
-/// The members of a list: the worksite's active (or inactive) ones, and with a search, those
-/// with a word of their name starting with each word typed (a prefix range on the terms' index).
-fn listed(worksite_id: i64, active: bool, search: &str) -> Condition {
-    let mut condition = Condition::all()
-        .add(membership::Column::WorksiteId.eq(worksite_id))
-        .add(membership::Column::Status.eq(if active { ACTIVE } else { INACTIVE }));
-    for word in name_terms(search, "").into_iter().take(5) {
-        let matching = Query::select()
-            .column(member_search_term::Column::MembershipId)
-            .from(member_search_term::Entity)
-            .and_where(member_search_term::Column::WorksiteId.eq(worksite_id))
-            .and_where(member_search_term::Column::Term.gte(word.as_str()))
-            .and_where(member_search_term::Column::Term.lt(prefix_end(&word)))
-            .to_owned();
-        condition = condition
-            .add(Expr::col((membership::Entity, membership::Column::Id)).in_subquery(matching));
-    }
-    condition
-}
-
-/// The smallest string after every string that starts with `prefix`.
-fn prefix_end(prefix: &str) -> String {
-    let mut chars: Vec<char> = prefix.chars().collect();
-    while let Some(last) = chars.pop() {
-        // The next character; past the end of a range of characters, shorten the prefix.
-        if let Some(next) = (u32::from(last) + 1..=u32::from(char::MAX)).find_map(char::from_u32) {
-            chars.push(next);
-            return chars.into_iter().collect();
-        }
-    }
-    // Every string starts with "": nothing is after them all but the largest character.
-    char::MAX.to_string()
-}
-
-/// The members a list counts, at most `MEMBER_COUNT_LIMIT + 1` of them.
-pub fn count_select(worksite_id: i64, active: bool, search: &str) -> Select<membership::Entity> {
-    membership::Entity::find()
-        .select_only()
-        .column(membership::Column::Id)
-        .filter(listed(worksite_id, active, search))
-        .limit(MEMBER_COUNT_LIMIT + 1)
-}
-
-/// A page of a member list, and one row more to tell whether another page follows: from the
-/// start, after `from`, or (`backwards`) before it in reverse order.
-pub fn page_select(
-    worksite_id: i64,
-    active: bool,
-    search: &str,
-    from: Option<ListKey>,
-    backwards: bool,
-) -> Select<membership::Entity> {
-    let mut condition = listed(worksite_id, active, search);
-    if let Some((group, name, id)) = from {
-        let key = Expr::tuple([
-            Expr::col((membership::Entity, membership::Column::ListGroup)),
-            Expr::col((membership::Entity, membership::Column::ListName)),
-            Expr::col((membership::Entity, membership::Column::Id)),
-        ]);
-        let at = Expr::tuple([Expr::val(group), Expr::val(name), Expr::val(id)]);
-        condition = condition.add(if backwards { key.lt(at) } else { key.gt(at) });
-    }
-    let order = if backwards { Order::Desc } else { Order::Asc };
-    with_professions()
-        .filter(condition)
-        .select_only()
-        .column_as(membership::Column::Id, "membership_id")
-        .column_as(membership::Column::AccountId, "account_id")
-        .column_as(account::Column::GivenName, "given_name")
-        .column_as(account::Column::FamilyName, "family_name")
-        .column_as(profession::Column::Name, "profession")
-        .column_as(profession::Column::UserType, "user_type")
-        .column_as(membership::Column::IsAdmin, "is_admin")
-        .order_by(membership::Column::ListGroup, order.clone())
-        .order_by(membership::Column::ListName, order.clone())
-        .order_by(membership::Column::Id, order)
-        .limit(MEMBERS_PER_PAGE + 1)
 }
 
 /// An administrator's change to a member of the same worksite; decided once, audited, and told
@@ -528,7 +373,7 @@ pub async fn change(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::name_terms;
 
     #[test]
     fn names_are_found_by_each_word_in_any_case() {
@@ -536,17 +381,5 @@ mod tests {
         let expected = ["cruz", "de", "la", "marie", "ève"];
         assert_eq!(terms.into_iter().collect::<Vec<_>>(), expected);
         assert_eq!(name_terms("  ", "").len(), 0);
-    }
-
-    #[test]
-    fn a_prefix_range_holds_exactly_the_words_that_start_with_it() {
-        let end = prefix_end("smi");
-        assert_eq!(end, "smj");
-        for word in ["smi", "smith", "smiz\u{10FFFF}"] {
-            assert!(word >= "smi" && word < end.as_str(), "{word}");
-        }
-        assert!("smj" >= end.as_str() && "sm" < "smi");
-        assert_eq!(prefix_end("é"), "ê");
-        assert_eq!(prefix_end("a\u{10FFFF}"), "b");
     }
 }
