@@ -113,6 +113,10 @@ for backend in ("sqlite", "postgres"):
         ratio = largest_list / smallest if smallest else float("inf")
         budget(f"{backend}: Active Members flat from {members[0][0]} to {members[-1][0]} members (within 2x)",
                ratio <= 2, f"{ratio:.2f}x")
+    for (b, name), values in figures.items():
+        if b == backend and name.startswith("members-search-"):
+            budget(f"{backend}: Active Members search p99 ≤ 20 ms ({name.split('-')[-1]} members)",
+                   values[2] <= 20, f"{values[2]:.2f} ms")
     beside = figures.get((backend, "members-beside-sign-ins"))
     if beside:
         budget(f"{backend}: reads beside 50 sign-ins p99 ≤ 100 ms", beside[2] <= 100, f"{beside[2]:.2f} ms")
