@@ -4,9 +4,9 @@
 //!
 //! A search is read one of two ways, chosen from how many members each typed word matches (a
 //! capped count on the terms' index): when some word is rare, its matches are read from the
-//! terms' index and only they are sorted; when every word is common, the list is walked in order
-//! and each member's terms are checked, stopping after a page. Either way no more than a bounded
-//! number of rows is read.
+//! terms' index and only they are sorted; when every word is common (for several words, very
+//! common: together they match far fewer), the list is walked in order and each member's terms
+//! are checked, stopping after a page. Either way the rows read are bounded.
 
 use super::service::{as_member, name_terms, with_professions, ACTIVE, INACTIVE};
 use super::types::{MemberCursor, MemberListing, MemberPage, MEMBERS_PER_PAGE, MEMBER_COUNT_LIMIT};
@@ -21,9 +21,12 @@ use sea_orm::{
 
 /// Words of a search that are read at most.
 const MAX_WORDS: usize = 5;
-/// A word matching more members than this is common: its matches are not sorted but found by
-/// walking the list in order (at this density a page is found within a few thousand rows).
+/// A word matching more members than this is common: a search of it alone walks the list in
+/// order (at this density a page is found within a few thousand rows) instead of sorting them.
 const SORTED_MATCHES: u64 = 2000;
+/// Several words narrow each other down, so their search walks the list only when even the
+/// rarest matches more than this; otherwise the rarest word's matches are read and sorted.
+const SORTED_MATCHES_OF_SEVERAL: u64 = 20_000;
 
 /// A position in a member list: `(list_group, list_name, id)` of a membership.
 pub type ListKey = (i16, String, i64);
@@ -58,6 +61,11 @@ impl Listing {
         search: &str,
     ) -> Result<Self, DbErr> {
         let words: Vec<String> = name_terms(search, "").into_iter().take(MAX_WORDS).collect();
+        let sorted_at_most = if words.len() > 1 {
+            SORTED_MATCHES_OF_SEVERAL
+        } else {
+            SORTED_MATCHES
+        };
         let mut walk = !words.is_empty();
         for word in &words {
             let matches = member_search_term::Entity::find()
@@ -66,10 +74,10 @@ impl Listing {
                 .filter(member_search_term::Column::WorksiteId.eq(worksite_id))
                 .filter(member_search_term::Column::Term.gte(word.as_str()))
                 .filter(member_search_term::Column::Term.lt(prefix_end(word)))
-                .limit(SORTED_MATCHES + 1)
+                .limit(sorted_at_most + 1)
                 .count(conn)
                 .await?;
-            if matches <= SORTED_MATCHES {
+            if matches <= sorted_at_most {
                 walk = false;
                 break;
             }
