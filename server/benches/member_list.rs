@@ -1,5 +1,5 @@
 //! In-process benchmarks (criterion) of the paths behind the worksite page: the Active Members
-//! list (first page, next page, a search) on worksites of 100, 10 000 and `BENCH_USERS` members,
+//! list (first page, next page, searches) on worksites of 100, 10 000 and `BENCH_USERS` members,
 //! and the address search. SQLite by default; with `TEST_DATABASE_URL=postgres://…` a fresh
 //! PostgreSQL database, as the tests use.
 //!
@@ -54,10 +54,13 @@ fn benchmarks(c: &mut Criterion) {
         lists.bench_function(BenchmarkId::new("next page", size), |b| {
             b.to_async(&runtime).iter(|| page("", first.next()))
         });
-        lists.bench_function(BenchmarkId::new("search \"smi\"", size), |b| {
-            b.to_async(&runtime)
-                .iter(|| page("smi", MemberCursor::First))
-        });
+        for search in ["s", "smi", "smith vi"] {
+            let name = format!("search \"{search}\"");
+            lists.bench_function(BenchmarkId::new(name, size), |b| {
+                b.to_async(&runtime)
+                    .iter(|| page(search, MemberCursor::First))
+            });
+        }
     }
     lists.finish();
 
