@@ -52,12 +52,18 @@ if os.path.exists(os.path.join(state, "client.json")):
     with open(os.path.join(state, "client.json")) as source:
         client = json.load(source)
 
-seeding = {}
-for backend in ("sqlite", "postgres"):
-    path = os.path.join(state, f"seed-{backend}.txt")
-    if os.path.exists(path):
-        with open(path) as source:
-            seeding[backend] = source.read().strip()
+def per_backend(prefix):
+    """The text of STATE/PREFIX-BACKEND.txt for each backend that wrote one."""
+    texts = {}
+    for backend in ("sqlite", "postgres"):
+        path = os.path.join(state, f"{prefix}-{backend}.txt")
+        if os.path.exists(path):
+            with open(path) as source:
+                texts[backend] = source.read().strip()
+    return texts
+
+
+seeding = per_backend("seed")
 
 budgets = []
 
@@ -128,16 +134,11 @@ if read:
     budget("sqlite: authenticated read ≥ 3 000 requests/s, p99 ≤ 25 ms at 64 clients",
            read[0] >= 3000 and read[2] <= 25, f"{read[0]:.0f}/s, p99 {read[2]:.2f} ms")
 
-plans = {}
-for backend in ("sqlite", "postgres"):
-    path = os.path.join(state, f"plans-{backend}.txt")
-    if os.path.exists(path):
-        with open(path) as source:
-            plans[backend] = source.read().strip()
+plans = per_backend("plans")
 if plans:
     out.append("## Query plans of the largest member list")
     out.append("")
-    out.append("From `portal explain WORKSITE_ID`: the first page, a next page and the count.")
+    out.append("From `portal explain WORKSITE_ID`: the first page, a next page, the count, and a search read each of its two ways.")
     out.append("")
     for backend, text in plans.items():
         out.append(f"**{backend}**")

@@ -6,8 +6,8 @@ use crate::platform::db::begin_write;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     sea_query::{Expr, ExprTrait, LockBehavior, LockType},
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 pub const QUEUED: &str = "queued";
@@ -53,13 +53,8 @@ pub async fn claim_due(
     let candidates: Vec<i64> = outbound_email::Entity::find()
         .select_only()
         .column(outbound_email::Column::Id)
-        .filter(outbound_email::Column::Status.eq(QUEUED))
+        .filter(claimable(now))
         .filter(outbound_email::Column::NextAttemptAt.lte(now))
-        .filter(
-            outbound_email::Column::LeaseUntil
-                .is_null()
-                .or(outbound_email::Column::LeaseUntil.lt(now)),
-        )
         .order_by_asc(outbound_email::Column::NextAttemptAt)
         .order_by_asc(outbound_email::Column::Id)
         .limit(limit)
@@ -78,16 +73,22 @@ pub async fn claim_due(
             Expr::col(outbound_email::Column::Attempts).add(1),
         )
         .filter(outbound_email::Column::Id.is_in(candidates))
-        .filter(outbound_email::Column::Status.eq(QUEUED))
-        .filter(
-            outbound_email::Column::LeaseUntil
-                .is_null()
-                .or(outbound_email::Column::LeaseUntil.lt(now)),
-        )
+        .filter(claimable(now))
         .exec_with_returning(&txn)
         .await?;
     txn.commit().await?;
     Ok(claimed)
+}
+
+/// Queued and held by no worker (never leased, or its lease has run out).
+fn claimable(now: DateTime<Utc>) -> Condition {
+    Condition::all()
+        .add(outbound_email::Column::Status.eq(QUEUED))
+        .add(
+            outbound_email::Column::LeaseUntil
+                .is_null()
+                .or(outbound_email::Column::LeaseUntil.lt(now)),
+        )
 }
 
 /// Records the final state of delivered messages (`SENT` or `KEPT`).

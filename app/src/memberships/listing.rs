@@ -12,6 +12,7 @@ use super::service::{as_member, name_terms, with_professions, ACTIVE, INACTIVE};
 use super::types::{MemberCursor, MemberListing, MemberPage, MEMBERS_PER_PAGE, MEMBER_COUNT_LIMIT};
 use crate::entities::{account, member_search_term, membership, profession};
 use crate::error::AppError;
+use crate::platform::db::prefix_end;
 use crate::professions::types::UserType;
 use sea_orm::{
     sea_query::{Expr, ExprTrait, Query, SelectStatement},
@@ -60,34 +61,27 @@ impl Listing {
         active: bool,
         search: &str,
     ) -> Result<Self, DbErr> {
-        let words: Vec<String> = name_terms(search, "").into_iter().take(MAX_WORDS).collect();
-        let sorted_at_most = if words.len() > 1 {
+        let mut listing = Self::read_as(worksite_id, active, search, false);
+        let sorted_at_most = if listing.words.len() > 1 {
             SORTED_MATCHES_OF_SEVERAL
         } else {
             SORTED_MATCHES
         };
-        let mut walk = !words.is_empty();
-        for word in &words {
+        listing.walk = !listing.words.is_empty();
+        for word in &listing.words {
             let matches = member_search_term::Entity::find()
                 .select_only()
                 .column(member_search_term::Column::MembershipId)
-                .filter(member_search_term::Column::WorksiteId.eq(worksite_id))
-                .filter(member_search_term::Column::Term.gte(word.as_str()))
-                .filter(member_search_term::Column::Term.lt(prefix_end(word)))
+                .filter(starting_with(worksite_id, word))
                 .limit(sorted_at_most + 1)
                 .count(conn)
                 .await?;
             if matches <= sorted_at_most {
-                walk = false;
+                listing.walk = false;
                 break;
             }
         }
-        Ok(Self {
-            worksite_id,
-            active,
-            words,
-            walk,
-        })
+        Ok(listing)
     }
 
     /// A listing read the way given, whatever the words' counts: for showing both plans.
@@ -109,9 +103,7 @@ impl Listing {
             let mut matching = Query::select();
             matching
                 .from(member_search_term::Entity)
-                .and_where(member_search_term::Column::WorksiteId.eq(self.worksite_id))
-                .and_where(member_search_term::Column::Term.gte(word.as_str()))
-                .and_where(member_search_term::Column::Term.lt(prefix_end(word)));
+                .cond_where(starting_with(self.worksite_id, word));
             condition = condition.add(if self.walk {
                 Expr::exists(for_this_member(matching))
             } else {
@@ -175,6 +167,14 @@ impl Listing {
     }
 }
 
+/// The worksite's name terms that start with `word` (a range on the terms' primary key).
+fn starting_with(worksite_id: i64, word: &str) -> Condition {
+    Condition::all()
+        .add(member_search_term::Column::WorksiteId.eq(worksite_id))
+        .add(member_search_term::Column::Term.gte(word))
+        .add(member_search_term::Column::Term.lt(prefix_end(word)))
+}
+
 /// The terms of the member in the outer query (read by `ix_member_search_terms_member`).
 fn for_this_member(mut terms: SelectStatement) -> SelectStatement {
     terms
@@ -187,20 +187,6 @@ fn for_this_member(mut terms: SelectStatement) -> SelectStatement {
             .equals((membership::Entity, membership::Column::Id)),
         )
         .to_owned()
-}
-
-/// The smallest string after every string that starts with `prefix`.
-fn prefix_end(prefix: &str) -> String {
-    let mut chars: Vec<char> = prefix.chars().collect();
-    while let Some(last) = chars.pop() {
-        // The next character; past the end of a range of characters, shorten the prefix.
-        if let Some(next) = (u32::from(last) + 1..=u32::from(char::MAX)).find_map(char::from_u32) {
-            chars.push(next);
-            return chars.into_iter().collect();
-        }
-    }
-    // Every string starts with "": nothing is after them all but the largest character.
-    char::MAX.to_string()
 }
 
 /// One page of the worksite's active (or inactive) members, grouped Authorizers,
@@ -265,21 +251,4 @@ pub async fn list(
         has_next,
         viewer_is_admin: viewer_membership.is_admin,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::prefix_end;
-
-    #[test]
-    fn a_prefix_range_holds_exactly_the_words_that_start_with_it() {
-        let end = prefix_end("smi");
-        assert_eq!(end, "smj");
-        for word in ["smi", "smith", "smiz\u{10FFFF}"] {
-            assert!(word >= "smi" && word < end.as_str(), "{word}");
-        }
-        assert!("smj" >= end.as_str() && "sm" < "smi");
-        assert_eq!(prefix_end("é"), "ê");
-        assert_eq!(prefix_end("a\u{10FFFF}"), "b");
-    }
 }

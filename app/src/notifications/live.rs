@@ -87,6 +87,20 @@ impl LiveHub {
         }
     }
 
+    /// The accounts of another server's announcement; `None` for this server's own (its pages
+    /// heard it already) and for what is not an announcement.
+    fn others(&self, payload: &str) -> Option<Vec<i64>> {
+        let (origin, ids) = payload.split_once(':')?;
+        if origin.parse::<u64>().ok()? == self.origin {
+            return None;
+        }
+        Some(
+            ids.split(',')
+                .filter_map(|id| id.trim().parse().ok())
+                .collect(),
+        )
+    }
+
     pub fn close(&self) {
         let _ = self.sender.send(LiveEvent::Closing);
     }
@@ -163,22 +177,6 @@ fn payloads(origin: u64, accounts: &[i64]) -> Vec<String> {
         payloads.push(current);
     }
     payloads
-}
-
-impl LiveHub {
-    /// The accounts of another server's announcement; `None` for this server's own (its pages
-    /// heard it already) and for what is not an announcement.
-    fn others(&self, payload: &str) -> Option<Vec<i64>> {
-        let (origin, ids) = payload.split_once(':')?;
-        if origin.parse::<u64>().ok()? == self.origin {
-            return None;
-        }
-        Some(
-            ids.split(',')
-                .filter_map(|id| id.trim().parse().ok())
-                .collect(),
-        )
-    }
 }
 
 #[cfg(test)]

@@ -45,6 +45,21 @@ fn sqlite_file_path(url: &str) -> Option<String> {
     (!path.is_empty() && !path.starts_with(':')).then(|| path.to_owned())
 }
 
+/// The smallest string after every string that starts with `prefix`: `term >= prefix AND term <
+/// prefix_end(prefix)` is a prefix search that an index on `term` serves, on SQLite and PostgreSQL.
+pub fn prefix_end(prefix: &str) -> String {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        // The next character; past the end of a range of characters, shorten the prefix.
+        if let Some(next) = (u32::from(last) + 1..=u32::from(char::MAX)).find_map(char::from_u32) {
+            chars.push(next);
+            return chars.into_iter().collect();
+        }
+    }
+    // Every string starts with "": nothing is after them all but the largest character.
+    char::MAX.to_string()
+}
+
 /// Begins a transaction that will write. On SQLite it takes the write lock at once
 /// (`BEGIN IMMEDIATE`), so two writers never deadlock upgrading read locks.
 pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
@@ -81,7 +96,19 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::sqlite_file_path;
+    use super::{prefix_end, sqlite_file_path};
+
+    #[test]
+    fn a_prefix_range_holds_exactly_the_words_that_start_with_it() {
+        let end = prefix_end("smi");
+        assert_eq!(end, "smj");
+        for word in ["smi", "smith", "smiz\u{10FFFF}"] {
+            assert!(word >= "smi" && word < end.as_str(), "{word}");
+        }
+        assert!("smj" >= end.as_str() && "sm" < "smi");
+        assert_eq!(prefix_end("é"), "ê");
+        assert_eq!(prefix_end("a\u{10FFFF}"), "b");
+    }
 
     #[test]
     fn finds_the_file_of_a_sqlite_url() {

@@ -5,6 +5,7 @@
 
 use super::summary_of;
 use crate::entities::{worksite, worksite_search_term};
+pub(super) use crate::platform::db::prefix_end;
 use crate::worksites::types::WorksiteSummary;
 use sea_orm::{
     sea_query::{Expr, ExprTrait, Query},
@@ -49,15 +50,6 @@ pub fn query_words(query: &str) -> Vec<String> {
         .filter(|word| seen.insert(word.clone()))
         .take(MAX_WORDS)
         .collect()
-}
-
-/// The smallest string greater than every string starting with `prefix` (terms are ASCII).
-pub(super) fn prefix_end(prefix: &str) -> String {
-    let mut bytes = prefix.as_bytes().to_vec();
-    if let Some(last) = bytes.last_mut() {
-        *last += 1;
-    }
-    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// Rewrites the search terms of a worksite (after registration or an edit).
