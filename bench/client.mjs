@@ -46,6 +46,18 @@ async function pageMetrics(browser, url) {
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  // Bytes over the wire, compression included: what slow 4G has to carry, and how much of it is
+  // the bundle's WASM and JavaScript.
+  let transferred = 0;
+  let bundle = 0;
+  const bundleRequests = new Set();
+  cdp.on('Network.responseReceived', (event) => {
+    if (/\/pkg\/.*\.(js|wasm)$/.test(new URL(event.response.url).pathname)) bundleRequests.add(event.requestId);
+  });
+  cdp.on('Network.loadingFinished', (event) => {
+    transferred += event.encodedDataLength;
+    if (bundleRequests.has(event.requestId)) bundle += event.encodedDataLength;
+  });
   await page.addInitScript(() => {
     window.__lcp = 0;
     new PerformanceObserver((list) => {
@@ -65,7 +77,7 @@ async function pageMetrics(browser, url) {
     hydrated: window.__hydrated,
   }));
   await context.close();
-  return { url, ...Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, v === null ? null : Math.round(v)])) };
+  return { url, transferred, bundle, ...Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, v === null ? null : Math.round(v)])) };
 }
 
 const browser = await chromium.launch({
@@ -78,7 +90,7 @@ for (const url of ['/', worksitePath]) {
   const runs = [];
   for (let i = 0; i < 3; i += 1) runs.push(await pageMetrics(browser, url));
   const median = (key) => runs.map((r) => r[key]).sort((a, b) => a - b)[1];
-  pages.push({ url, fcp: median('fcp'), lcp: median('lcp'), hydrated: median('hydrated') });
+  pages.push({ url, transferred: median('transferred'), bundle: median('bundle'), fcp: median('fcp'), lcp: median('lcp'), hydrated: median('hydrated') });
 }
 await browser.close();
 console.log(JSON.stringify({ bundle: bundleSizes(), pages }, null, 2));

@@ -2,6 +2,7 @@
 //! provider routes, the mail worker and operator commands.
 
 pub mod audit_export;
+pub mod bundle;
 pub mod commands;
 pub mod explain;
 pub mod hpcaa;
@@ -36,6 +37,27 @@ pub enum StartError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Command(String),
+}
+
+/// Compresses the browser bundle once per build, without holding up start-up: until it is done
+/// the bundle is compressed per request. Development builds skip it: their bundle is several times
+/// larger, rebuilt on every change, and served to one developer on localhost.
+fn precompress_bundle_in_background(options: &leptos::config::LeptosOptions) {
+    if cfg!(debug_assertions) {
+        return;
+    }
+    let directory = bundle::directory(options);
+    tokio::task::spawn_blocking(move || match bundle::precompress(&directory) {
+        Ok(done) => tracing::info!(
+            compressed = done.compressed,
+            up_to_date = done.up_to_date,
+            "browser bundle precompressed in {}",
+            directory.display()
+        ),
+        Err(error) => {
+            tracing::warn!(%error, "could not precompress the browser bundle in {}", directory.display())
+        }
+    });
 }
 
 /// Connects to the configured database and brings its schema up to date.
@@ -78,6 +100,7 @@ pub async fn serve() -> Result<(), StartError> {
             .relay(state.config.database_url.clone(), shutdown_rx.clone()),
     );
     let housekeeping = tokio::spawn(router::housekeeping(state.clone(), shutdown_rx));
+    precompress_bundle_in_background(&leptos_options);
     let app = router::build(state.clone(), leptos_options);
 
     let listener = tokio::net::TcpListener::bind(address).await?;

@@ -1,7 +1,7 @@
 //! The whole HTTP surface: Leptos pages and server functions, identity-provider routes, health,
 //! static files; wrapped in sessions and the security layers.
 
-use crate::{audit_export, hpcaa, integrations, live, oidc, security};
+use crate::{audit_export, bundle, hpcaa, integrations, live, oidc, security};
 use app::platform::{session_store::DbSessionStore, sessions, AppState};
 use app::{error::AppError, shell, App};
 use axum::{
@@ -17,6 +17,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::{sync::Arc, time::Duration};
 use tokio::sync::watch;
+use tower_http::compression::CompressionLayer;
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 #[derive(Clone, FromRef)]
@@ -104,6 +105,10 @@ pub fn build(app: AppState, leptos_options: LeptosOptions) -> Router {
             "/integrations/course-completions",
             post(integrations::course_completion).layer(DefaultBodyLimit::max(16 * 1024)),
         )
+        .nest_service(
+            &format!("/{}", leptos_options.site_pkg_dir),
+            bundle::service(&leptos_options),
+        )
         .leptos_routes_with_context(&state, routes, page_context, {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -119,6 +124,9 @@ pub fn build(app: AppState, leptos_options: LeptosOptions) -> Router {
             security::Policy::new(&app.config),
             security::guard,
         ))
+        // Pages, server-function answers and CSV exports; not event streams (they would be held
+        // back) nor bundle files already served precompressed.
+        .layer(CompressionLayer::new())
         .with_state(state)
 }
 

@@ -356,6 +356,7 @@ async fn open_pages_hear_of_changes_over_server_sent_events() {
         .oneshot(
             Request::get("/events")
                 .header(header::COOKIE, &cookie)
+                .header(header::ACCEPT_ENCODING, "gzip, deflate, br")
                 .body(Body::empty())
                 .unwrap(),
         )
@@ -365,6 +366,10 @@ async fn open_pages_hear_of_changes_over_server_sent_events() {
     assert_eq!(
         response.headers().get(header::CONTENT_TYPE).unwrap(),
         "text/event-stream"
+    );
+    assert!(
+        response.headers().get(header::CONTENT_ENCODING).is_none(),
+        "compression would hold events back"
     );
     let mut stream = response.into_body().into_data_stream();
     test.state.live.announce([jane + 1000, jane]);

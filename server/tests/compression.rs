@@ -1,0 +1,103 @@
+//! What the portal sends compressed, through its real axum router: the browser bundle from its
+//! precompressed copies, pages on the fly. (Event streams are not: see `http.rs`.)
+
+use app::testing::TestDb;
+use axum::{
+    body::Body,
+    http::{header, Request, StatusCode},
+    response::Response,
+    Router,
+};
+use leptos::config::LeptosOptions;
+use std::{fs, io::Read, path::PathBuf};
+use tower::ServiceExt;
+
+/// A site root holding a bundle of one script, precompressed as the release server does it.
+fn site_with_bundle(script: &str) -> (PathBuf, LeptosOptions) {
+    let root = std::env::temp_dir().join(format!("portal-site-{}", std::process::id()));
+    let options = LeptosOptions::builder()
+        .output_name("portal")
+        .site_root(root.to_string_lossy().into_owned())
+        .build();
+    let directory = server::bundle::directory(&options);
+    fs::create_dir_all(&directory).unwrap();
+    fs::write(directory.join("portal.js"), script).unwrap();
+    server::bundle::precompress(&directory).unwrap();
+    (root, options)
+}
+
+async fn get(router: &Router, path: &str, accept_encoding: Option<&str>) -> (Response, Vec<u8>) {
+    let mut request = Request::get(path);
+    if let Some(encodings) = accept_encoding {
+        request = request.header(header::ACCEPT_ENCODING, encodings);
+    }
+    let response = router
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 1 << 22).await.unwrap();
+    (Response::from_parts(parts, Body::empty()), bytes.to_vec())
+}
+
+fn encoding(response: &Response) -> Option<&str> {
+    response
+        .headers()
+        .get(header::CONTENT_ENCODING)
+        .and_then(|value| value.to_str().ok())
+}
+
+#[tokio::test]
+async fn the_bundle_is_served_precompressed_to_browsers_that_accept_it() {
+    let test = TestDb::new().await;
+    let script = "export function hydrate() { return 'portal'; }\n".repeat(500);
+    let (root, options) = site_with_bundle(&script);
+    let router = server::router::build(test.state.clone(), options);
+
+    let (brotli, brotli_body) = get(&router, "/pkg/portal.js", Some("gzip, deflate, br")).await;
+    let (gzip, gzip_body) = get(&router, "/pkg/portal.js", Some("gzip")).await;
+    let (plain, plain_body) = get(&router, "/pkg/portal.js", None).await;
+    fs::remove_dir_all(root).unwrap();
+
+    assert_eq!(brotli.status(), StatusCode::OK);
+    assert_eq!(encoding(&brotli), Some("br"));
+    assert_eq!(
+        brotli.headers()[header::CONTENT_TYPE],
+        "text/javascript",
+        "the type is the script's, not the compressed file's"
+    );
+    let mut unpacked = Vec::new();
+    brotli::BrotliDecompress(&mut brotli_body.as_slice(), &mut unpacked).unwrap();
+    assert_eq!(unpacked, script.as_bytes());
+    assert!(brotli_body.len() < script.len() / 20);
+
+    assert_eq!(encoding(&gzip), Some("gzip"));
+    let mut gunzipped = String::new();
+    flate2::read::GzDecoder::new(gzip_body.as_slice())
+        .read_to_string(&mut gunzipped)
+        .unwrap();
+    assert_eq!(gunzipped, script);
+
+    assert_eq!(encoding(&plain), None);
+    assert_eq!(plain_body, script.as_bytes());
+}
+
+#[tokio::test]
+async fn pages_are_compressed_on_the_fly() {
+    let test = TestDb::new().await;
+    let options = LeptosOptions::builder()
+        .output_name("portal")
+        .site_root("target/site")
+        .build();
+    let router = server::router::build(test.state.clone(), options);
+
+    let (page, page_body) = get(&router, "/", Some("gzip")).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(encoding(&page), Some("gzip"));
+    let mut html = String::new();
+    flate2::read::GzDecoder::new(page_body.as_slice())
+        .read_to_string(&mut html)
+        .unwrap();
+    assert!(html.contains("Sign in with BC Services Card"));
+}
