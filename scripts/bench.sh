@@ -29,8 +29,8 @@ if ! command -v wrk >/dev/null; then
   apt-get install -y -qq wrk >/dev/null
 fi
 
-say "building the release portal (cargo leptos build --release --split)"
-cargo leptos build --release --split
+say "building the release portal (cargo leptos build --release)"
+cargo leptos build --release
 BIN="$TARGET_DIR/release/portal"
 SITE="$TARGET_DIR/site"
 

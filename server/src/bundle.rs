@@ -27,15 +27,6 @@ pub fn service(options: &LeptosOptions) -> ServeDir {
         .precompressed_gzip()
 }
 
-/// Whether the bundle in `directory` was built with `--split`: without it the WASM imports its
-/// pages from a placeholder module, and no page can load.
-pub fn is_split(directory: &Path) -> bool {
-    directory.join(SPLIT_MANIFEST).is_file()
-}
-
-/// Written by `cargo leptos build --split` beside the bundle.
-const SPLIT_MANIFEST: &str = "__wasm_split_manifest.json";
-
 /// What [`precompress`] did.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Precompressed {
@@ -112,18 +103,6 @@ fn gzip_compress(contents: &[u8]) -> io::Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_bundle_is_split_when_its_manifest_is_there() {
-        let directory = std::env::temp_dir().join(format!("portal-split-{}", std::process::id()));
-        fs::create_dir_all(&directory).unwrap();
-        let before = is_split(&directory);
-        fs::write(directory.join(SPLIT_MANIFEST), "{}").unwrap();
-        let after = is_split(&directory);
-        fs::remove_dir_all(&directory).unwrap();
-        assert!(!before);
-        assert!(after);
-    }
 
     #[test]
     fn compresses_each_bundle_file_once_and_again_after_a_rebuild() {

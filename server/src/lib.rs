@@ -100,14 +100,6 @@ pub async fn serve() -> Result<(), StartError> {
             .relay(state.config.database_url.clone(), shutdown_rx.clone()),
     );
     let housekeeping = tokio::spawn(router::housekeeping(state.clone(), shutdown_rx));
-    let bundle_directory = bundle::directory(&leptos_options);
-    if !bundle::is_split(&bundle_directory) {
-        tracing::error!(
-            "the browser bundle in {} was not built with `--split`, so no page can load in a \
-             browser: build it with `cargo leptos build --release --split`",
-            bundle_directory.display()
-        );
-    }
     precompress_bundle_in_background(&leptos_options);
     let app = router::build(state.clone(), leptos_options);
 

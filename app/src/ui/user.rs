@@ -64,32 +64,13 @@ fn SignInPrompt() -> impl IntoView {
     }
 }
 
-/// Whether the page has finished hydrating (reactive; always false on the server). Hydration is
-/// asynchronous, since each page's part of the bundle is loaded first, so effects can run while
-/// it is under way: whatever must not change the server-rendered page before then waits for this.
-pub fn page_hydrated() -> bool {
-    #[cfg(feature = "hydrate")]
-    return HYDRATED.with(|hydrated| hydrated.get());
-    #[cfg(not(feature = "hydrate"))]
-    false
-}
-
-#[cfg(feature = "hydrate")]
-thread_local! {
-    static HYDRATED: ArcRwSignal<bool> = ArcRwSignal::new(false);
-}
-
-/// Called by the browser entry point when hydration has finished.
-#[cfg(feature = "hydrate")]
-pub fn mark_hydrated() {
-    HYDRATED.with(|hydrated| hydrated.set(true));
-}
-
 /// Renders `children` only once the page has hydrated, so server and browser never disagree
 /// about them: for parts whose data the browser loads itself.
 #[component]
 pub fn AfterHydration(children: ChildrenFn) -> impl IntoView {
-    view! { <Show when=page_hydrated>{children()}</Show> }
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    view! { <Show when=move || hydrated.get()>{children()}</Show> }
 }
 
 /// Staff only; everyone else is told so (the server refuses their changes anyway).
