@@ -101,14 +101,19 @@ impl Listing {
             .add(membership::Column::Status.eq(status));
         for word in &self.words {
             let mut matching = Query::select();
-            matching
-                .from(member_search_term::Entity)
-                .cond_where(starting_with(self.worksite_id, word));
+            matching.from(member_search_term::Entity);
             condition = condition.add(if self.walk {
-                Expr::exists(for_this_member(matching))
+                // Only the member's own terms, by `ix_member_search_terms_member`. With the
+                // worksite named here too, a planner that cannot see the word (PostgreSQL's
+                // generic plan for a prepared statement) may take it for a rare one and read its
+                // whole range from the primary key for every member.
+                Expr::exists(for_this_member(
+                    matching.cond_where(in_prefix_range(word)).to_owned(),
+                ))
             } else {
                 Expr::col((membership::Entity, membership::Column::Id)).in_subquery(
                     matching
+                        .cond_where(starting_with(self.worksite_id, word))
                         .column(member_search_term::Column::MembershipId)
                         .to_owned(),
                 )
@@ -171,6 +176,11 @@ impl Listing {
 fn starting_with(worksite_id: i64, word: &str) -> Condition {
     Condition::all()
         .add(member_search_term::Column::WorksiteId.eq(worksite_id))
+        .add(in_prefix_range(word))
+}
+
+fn in_prefix_range(word: &str) -> Condition {
+    Condition::all()
         .add(member_search_term::Column::Term.gte(word))
         .add(member_search_term::Column::Term.lt(prefix_end(word)))
 }
@@ -186,6 +196,11 @@ fn for_this_member(mut terms: SelectStatement) -> SelectStatement {
             ))
             .equals((membership::Entity, membership::Column::Id)),
         )
+        // An offset keeps PostgreSQL from turning the check into a join driven from the terms
+        // (it does not flatten a subquery with one): the list is walked in order and each
+        // member's terms looked up, as on SQLite (which wants a limit before an offset).
+        .limit(1)
+        .offset(0)
         .to_owned()
 }
 
