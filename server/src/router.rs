@@ -14,8 +14,11 @@ use axum::{
     Router,
 };
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::{sync::Arc, time::Duration};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::{
+    sync::{Arc, OnceLock},
+    time::Duration,
+};
 use tokio::sync::watch;
 use tower_http::compression::CompressionLayer;
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
@@ -70,7 +73,7 @@ pub fn build(app: AppState, leptos_options: LeptosOptions) -> Router {
         app: app.clone(),
         oidc,
     };
-    let routes = generate_route_list(App);
+    let routes = page_routes();
     let page_context = {
         let app = app.clone();
         move || {
@@ -128,6 +131,14 @@ pub fn build(app: AppState, leptos_options: LeptosOptions) -> Router {
         // back) nor bundle files already served precompressed.
         .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+/// The app's page routes, listed once per process: listing them renders the app with every
+/// resource in the process held back (leptos_server's flag for it is global), so a page another
+/// router was rendering at that moment would wait forever.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// Periodic clean-up: expired sessions and idle rate-limit keys.
