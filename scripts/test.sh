@@ -8,6 +8,17 @@ scripts/setup.sh --for-tests
 source scripts/env.sh
 say() { printf '\n\033[1;34m==>\033[0m %s\n' "$*"; }
 started=$(date +%s)
+# Compiled first, then run within a limit: a test that hangs fails the run in minutes (cargo test
+# names any test still running after 60 s) instead of holding CI until its own time runs out.
+tests_within_limit() {
+  cargo test "$@" --no-run
+  local status=0
+  timeout --kill-after=10s 20m cargo test "$@" || status=$?
+  if [ "$status" -eq 124 ]; then
+    echo "error: the tests were still running after 20 minutes: one of them hangs" >&2
+  fi
+  return "$status"
+}
 
 say "formatting"
 cargo fmt --all -- --check
@@ -26,7 +37,7 @@ for crate in tokio sea-orm sqlx mio argon2 lettre tower-sessions openidconnect; 
 done
 
 say "unit and integration tests on SQLite"
-cargo test -p app --features test-support -p server -p migrations
+tests_within_limit -p app --features test-support -p server -p migrations
 
 say "integration tests on PostgreSQL"
 PG_ADMIN_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
@@ -36,7 +47,7 @@ fi
 # Databases left by earlier runs.
 psql "$PG_ADMIN_URL" -qAt -c "SELECT datname FROM pg_database WHERE datname LIKE 'portal_test_%'" |
   while read -r db; do psql "$PG_ADMIN_URL" -q -c "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
-TEST_DATABASE_URL="$PG_ADMIN_URL" cargo test -p app --features test-support -p server --tests
+TEST_DATABASE_URL="$PG_ADMIN_URL" tests_within_limit -p app --features test-support -p server --tests
 
 say "building the portal (cargo leptos build)"
 cargo leptos build
