@@ -6,7 +6,10 @@
 use app::access::service as access;
 use app::entities::{audit_event, sponsorship};
 use app::error::AppError;
-use app::memberships::{service as memberships, types::MemberChange};
+use app::memberships::{
+    service as memberships,
+    types::{MemberChange, MemberCursor},
+};
 use app::platform::AppState;
 use app::professions::{service as professions, types::ProfessionForm};
 use app::sponsorships::{service as sponsorships, types::*};
@@ -594,6 +597,21 @@ async fn staff_edit_the_catalogue_and_a_changed_user_type_ends_what_it_no_longer
     let open = open_rows(state).await;
     assert_eq!(open.len(), 1, "Lena is no longer On-Behalf-Of");
     assert_eq!(open[0].obo_id, c.greg);
+    let listed = memberships::list(&state.db, c.dalia, code, true, "", MemberCursor::First)
+        .await
+        .unwrap();
+    let names: Vec<_> = listed.members.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Dalia Eighteen",
+            "Nora Practitioner",
+            "Gregory Nineteen",
+            "Pia Pharm",
+            "Lena Twenty"
+        ],
+        "Lena is listed with the Independent Users now"
+    );
     assert!(last_email_to(&state.db, &email("lena"))
         .await
         .subject

@@ -14,8 +14,9 @@ use crate::professions::types::UserType;
 use crate::worksites::service::find_by_code;
 use chrono::Utc;
 use sea_orm::{
-    sea_query::Expr, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter,
-    QuerySelect, RelationTrait, Set, UpdateMany,
+    sea_query::{Expr, Query},
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QuerySelect,
+    RelationTrait, Set, UpdateMany,
 };
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -173,13 +174,42 @@ pub fn with_professions() -> sea_orm::Select<membership::Entity> {
 
 /// A membership's place in the member lists (`membership::Model::list_group`, `list_name`).
 pub fn list_key(user_type: UserType, given_name: &str, family_name: &str) -> (i16, String) {
-    let group = match user_type {
+    let name = format!("{family_name} {given_name}").to_lowercase();
+    (list_group(user_type), name)
+}
+
+/// The group a user type is listed in: Authorizers, On-Behalf-Of users, Independent users.
+fn list_group(user_type: UserType) -> i16 {
+    match user_type {
         UserType::Authorizer => 0,
         UserType::OnBehalfOf => 1,
         UserType::Independent => 2,
-    };
-    let name = format!("{family_name} {given_name}").to_lowercase();
-    (group, name)
+    }
+}
+
+/// Moves every membership of the profession's practitioners to the group of its new user type.
+pub async fn regroup_profession(
+    conn: &impl ConnectionTrait,
+    profession_id: i32,
+    user_type: UserType,
+) -> Result<(), DbErr> {
+    membership::Entity::update_many()
+        .col_expr(
+            membership::Column::ListGroup,
+            Expr::value(list_group(user_type)),
+        )
+        .filter(
+            membership::Column::AccountId.in_subquery(
+                Query::select()
+                    .column(account::Column::Id)
+                    .from(account::Entity)
+                    .and_where(account::Column::ProfessionId.eq(profession_id))
+                    .to_owned(),
+            ),
+        )
+        .exec(conn)
+        .await?;
+    Ok(())
 }
 
 /// The words a member is found by: their names' words, lower-cased.

@@ -179,6 +179,7 @@ pub async fn save(
         .as_ref()
         .is_some_and(|before| before.user_type != saved.user_type)
     {
+        crate::memberships::service::regroup_profession(&txn, saved.id, saved.user_type).await?;
         told = crate::sponsorships::service::end_automatically(
             &txn,
             crate::sponsorships::service::Ending::Profession {
