@@ -612,6 +612,16 @@ async fn staff_edit_the_catalogue_and_a_changed_user_type_ends_what_it_no_longer
         ],
         "Lena is listed with the Independent Users now"
     );
+    let lena_m = membership_id(state, code, c.lena).await;
+    let her_prefixes = app::entities::member_name_prefix::Entity::find()
+        .filter(app::entities::member_name_prefix::Column::MembershipId.eq(lena_m))
+        .all(&state.db)
+        .await
+        .unwrap();
+    assert!(
+        !her_prefixes.is_empty() && her_prefixes.iter().all(|row| row.list_group == 2),
+        "and found there by a search"
+    );
     assert!(last_email_to(&state.db, &email("lena"))
         .await
         .subject

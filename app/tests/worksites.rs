@@ -367,7 +367,7 @@ async fn only_members_see_a_worksite_and_only_its_administrators_edit_it() {
     )
     .await
     .unwrap();
-    assert_eq!(members.total, Some(2));
+    assert_eq!(members.total, 2);
     assert!(members
         .members
         .iter()

@@ -12,6 +12,7 @@ mod m20261126_000005_privacy;
 mod m20261127_000006_hpcaa;
 mod m20261128_000007_applications;
 mod m20261129_000008_member_list_keys;
+mod m20261130_000009_member_name_prefixes;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_hpcaa::Migration),
             Box::new(m20261128_000007_applications::Migration),
             Box::new(m20261129_000008_member_list_keys::Migration),
+            Box::new(m20261130_000009_member_name_prefixes::Migration),
         ]
     }
 }

@@ -84,37 +84,7 @@ impl MigrationTrait for Migration {
         )
         .await?;
 
-        use MemberSearchTerms as T;
-        manager
-            .create_table(
-                Table::create()
-                    .table(T::Table)
-                    .col(big_integer(T::WorksiteId))
-                    .col(string_len(T::Term, 100))
-                    .col(big_integer(T::MembershipId))
-                    .primary_key(
-                        Index::create()
-                            .col(T::WorksiteId)
-                            .col(T::Term)
-                            .col(T::MembershipId),
-                    )
-                    .foreign_key(&mut references(
-                        (T::Table, T::MembershipId),
-                        (Memberships::Table, Memberships::Id),
-                    ))
-                    .to_owned(),
-            )
-            .await?;
-        // A member's own terms, for a search that walks the list and checks each member.
-        index(
-            manager,
-            "ix_member_search_terms_member",
-            T::Table,
-            [T::MembershipId, T::Term],
-            false,
-        )
-        .await?;
-        index_existing_names(manager).await
+        create_search_terms(manager).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -141,6 +111,51 @@ impl MigrationTrait for Migration {
     }
 }
 
+/// The words of members' names, indexed per worksite, for the existing members.
+pub(crate) async fn create_search_terms(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    use MemberSearchTerms as T;
+    manager
+        .create_table(
+            Table::create()
+                .table(T::Table)
+                .col(big_integer(T::WorksiteId))
+                .col(string_len(T::Term, 100))
+                .col(big_integer(T::MembershipId))
+                .primary_key(
+                    Index::create()
+                        .col(T::WorksiteId)
+                        .col(T::Term)
+                        .col(T::MembershipId),
+                )
+                .foreign_key(&mut references(
+                    (T::Table, T::MembershipId),
+                    (Memberships::Table, Memberships::Id),
+                ))
+                .to_owned(),
+        )
+        .await?;
+    // A member's own terms, for a search that walks the list and checks each member.
+    index(
+        manager,
+        "ix_member_search_terms_member",
+        T::Table,
+        [T::MembershipId, T::Term],
+        false,
+    )
+    .await?;
+    index_existing_names(manager).await
+}
+
+/// The words of a name, lower-cased, each once, as `app::memberships::name_index::name_words`
+/// splits them.
+pub(crate) fn name_words(given: &str, family: &str) -> std::collections::BTreeSet<String> {
+    format!("{given} {family}")
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(|word| word.to_lowercase().chars().take(100).collect())
+        .collect()
+}
+
 /// The words of existing members' names (the portal writes them for new members), split and
 /// lower-cased as `app::memberships::service::name_terms` does.
 async fn index_existing_names(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
@@ -159,14 +174,11 @@ async fn index_existing_names(manager: &SchemaManager<'_>) -> Result<(), DbErr> 
         let worksite: i64 = row.try_get_by_index(1)?;
         let given: String = row.try_get_by_index(2)?;
         let family: String = row.try_get_by_index(3)?;
-        let mut words: Vec<String> = format!("{given} {family}")
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|word| !word.is_empty())
-            .map(|word| word.to_lowercase().chars().take(100).collect())
-            .collect();
-        words.sort();
-        words.dedup();
-        terms.extend(words.into_iter().map(|term| (worksite, term, membership)));
+        terms.extend(
+            name_words(&given, &family)
+                .into_iter()
+                .map(|term| (worksite, term, membership)),
+        );
     }
     for chunk in terms.chunks(CHUNK) {
         let mut insert = Query::insert();

@@ -5,10 +5,10 @@
 
 use app::entities::{
     account, account_identity, audit_event, careconnect_application, invitation, join_request,
-    member_search_term, membership, profession, sponsorship, worksite, worksite_search_term,
+    member_name_prefix, membership, profession, sponsorship, worksite, worksite_search_term,
 };
 use app::mail::{message::Email, outbox};
-use app::memberships::service::{list_key, name_terms};
+use app::memberships::{name_index::name_prefixes, service::list_key};
 use app::platform::passwords::PasswordHasher;
 use app::professions::types::UserType;
 use app::worksites::{
@@ -234,7 +234,7 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
     let mut identities = Vec::with_capacity(plan.users);
     let mut kinds = Vec::with_capacity(plan.users);
     let mut list_keys = Vec::with_capacity(plan.users);
-    let mut name_words = Vec::with_capacity(plan.users);
+    let mut name_prefixes_of = Vec::with_capacity(plan.users);
     for n in 0..plan.users {
         let id = first_account + n as i64;
         let mut roll = rng.random_range(0..100);
@@ -257,7 +257,7 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
         let (given_name, family_name) = (pick(&mut rng, GIVEN), pick(&mut rng, FAMILY));
         let user_type = UserType::from_code(&profession.user_type).unwrap_or(UserType::Independent);
         list_keys.push(list_key(user_type, given_name, family_name));
-        name_words.push(name_terms(given_name, family_name));
+        name_prefixes_of.push(name_prefixes(given_name, family_name));
         people.push(account::ActiveModel {
             id: Set(id),
             username: Set(username.clone()),
@@ -404,12 +404,23 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
         }
     }
     let first_membership = next_id(&txn, "memberships").await?;
+    // Every twentieth membership (never an administrator's) is inactive.
+    let statuses: Vec<&str> = members
+        .iter()
+        .enumerate()
+        .map(|(n, (_, _, is_admin))| {
+            if !is_admin && n % 20 == 19 {
+                "inactive"
+            } else {
+                "active"
+            }
+        })
+        .collect();
     let rows: Vec<membership::ActiveModel> = members
         .iter()
         .enumerate()
         .map(|(n, (worksite_id, account_id, is_admin))| {
-            // Every twentieth membership (never an administrator's) is inactive.
-            let inactive = !is_admin && n % 20 == 19;
+            let inactive = statuses[n] == "inactive";
             let (list_group, list_name) = list_keys[(account_id - first_account) as usize].clone();
             membership::ActiveModel {
                 id: Set(first_membership + n as i64),
@@ -426,20 +437,31 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
         })
         .collect();
     report.memberships = insert_all(&txn, rows).await?;
-    let terms: Vec<member_search_term::ActiveModel> = members
-        .iter()
-        .enumerate()
-        .flat_map(|(n, (worksite_id, account_id, _))| {
-            name_words[(account_id - first_account) as usize]
-                .iter()
-                .map(move |term| member_search_term::ActiveModel {
-                    worksite_id: Set(*worksite_id),
-                    term: Set(term.clone()),
-                    membership_id: Set(first_membership + n as i64),
-                })
-        })
-        .collect();
-    insert_all(&txn, terms).await?;
+    // Every prefix of every word of each member's name, keyed by the member's place in the
+    // list; written a thousand memberships at a time (they are millions of rows).
+    for (block, chunk) in statuses.chunks(CHUNK).enumerate() {
+        let prefixes: Vec<member_name_prefix::ActiveModel> = chunk
+            .iter()
+            .enumerate()
+            .flat_map(|(offset, status)| {
+                let n = block * CHUNK + offset;
+                let (worksite_id, account_id, _) = members[n];
+                let person = (account_id - first_account) as usize;
+                let (list_group, list_name) = &list_keys[person];
+                name_prefixes_of[person]
+                    .iter()
+                    .map(move |prefix| member_name_prefix::ActiveModel {
+                        worksite_id: Set(worksite_id),
+                        status: Set((*status).to_owned()),
+                        prefix: Set(prefix.clone()),
+                        list_group: Set(*list_group),
+                        list_name: Set(list_name.clone()),
+                        membership_id: Set(first_membership + n as i64),
+                    })
+            })
+            .collect();
+        insert_all(&txn, prefixes).await?;
+    }
 
     // Pending join requests to the anchors from people who are not members (so their
     // administrators have people waiting), and invitations.

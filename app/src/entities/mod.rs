@@ -10,7 +10,7 @@ pub mod course_completion;
 pub mod hpcaa_signature;
 pub mod invitation;
 pub mod join_request;
-pub mod member_search_term;
+pub mod member_name_prefix;
 pub mod membership;
 pub mod notification;
 pub mod one_time_token;

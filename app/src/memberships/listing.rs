@@ -1,33 +1,28 @@
-//! Reading the Active and Inactive Members lists: keyset pages along the index
-//! `ix_memberships_list (worksite_id, status, list_group, list_name, id)`, so a page costs the
-//! same for 100 members as for 100 000, and searches through `member_search_terms`.
-//!
-//! A search is read one of two ways, chosen from how many members each typed word matches (a
-//! capped count on the terms' index): when some word is rare, its matches are read from the
-//! terms' index and only they are sorted; when every word is common (for several words, very
-//! common: together they match far fewer), the list is walked in order and each member's terms
-//! are checked, stopping after a page. Either way the rows read are bounded.
+//! Reading the Active and Inactive Members lists: keyset pages in list order (group, name, id),
+//! so a page costs the same for 100 members as for 100 000. The whole list is read along
+//! `ix_memberships_list (worksite_id, status, list_group, list_name, id)`; a search along
+//! `member_name_prefixes` (see `name_index`) from one of its words, each member found checked for
+//! the others by `ix_member_name_prefixes_member`. A page reads about as many rows as it shows
+//! (a search of several words, as many as its leading word matches until the page is full: the
+//! rarest word leads), and the count stops past `MEMBER_COUNT_LIMIT`.
 
-use super::service::{as_member, name_terms, with_professions, ACTIVE, INACTIVE};
+use super::name_index::name_words;
+use super::service::{as_member, joined_with_professions, ACTIVE, INACTIVE};
 use super::types::{MemberCursor, MemberListing, MemberPage, MEMBERS_PER_PAGE, MEMBER_COUNT_LIMIT};
-use crate::entities::{account, member_search_term, membership, profession};
+use crate::entities::{account, member_name_prefix, membership, profession};
 use crate::error::AppError;
-use crate::platform::db::prefix_end;
 use crate::professions::types::UserType;
 use sea_orm::{
-    sea_query::{Expr, ExprTrait, Query, SelectStatement},
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, Order,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    sea_query::{Alias, Expr, ExprTrait, IntoIden, Query},
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, Order,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
 };
+use std::cmp::Reverse;
 
 /// Words of a search that are read at most.
 const MAX_WORDS: usize = 5;
-/// A word matching more members than this is common: a search of it alone walks the list in
-/// order (at this density a page is found within a few thousand rows) instead of sorting them.
-const SORTED_MATCHES: u64 = 2000;
-/// Several words narrow each other down, so their search walks the list only when even the
-/// rarest matches more than this; otherwise the rarest word's matches are read and sorted.
-const SORTED_MATCHES_OF_SEVERAL: u64 = 20_000;
+/// Matches of a word counted at most when choosing which of several words leads.
+const MATCHES_COUNTED: u64 = 2000;
 
 /// A position in a member list: `(list_group, list_name, id)` of a membership.
 pub type ListKey = (i16, String, i64);
@@ -44,96 +39,120 @@ struct MemberRow {
 }
 
 /// What a member list holds: a worksite's active (or inactive) members, narrowed by the words
-/// of a search, and how the search is read.
+/// of a search.
 #[derive(Debug, Clone)]
 pub struct Listing {
     worksite_id: i64,
     active: bool,
+    /// The search's words (each once), the one the search is read from first.
     words: Vec<String>,
-    /// Every word is common: walk the list in order, checking each member's terms.
-    walk: bool,
 }
 
 impl Listing {
+    /// The listing, its rarest word leading a search of several (their matches counted, capped).
     pub async fn new(
         conn: &impl ConnectionTrait,
         worksite_id: i64,
         active: bool,
         search: &str,
     ) -> Result<Self, DbErr> {
-        let mut listing = Self::read_as(worksite_id, active, search, false);
-        let sorted_at_most = if listing.words.len() > 1 {
-            SORTED_MATCHES_OF_SEVERAL
-        } else {
-            SORTED_MATCHES
-        };
-        listing.walk = !listing.words.is_empty();
-        for word in &listing.words {
-            let matches = member_search_term::Entity::find()
-                .select_only()
-                .column(member_search_term::Column::MembershipId)
-                .filter(starting_with(worksite_id, word))
-                .limit(sorted_at_most + 1)
-                .count(conn)
-                .await?;
-            if matches <= sorted_at_most {
-                listing.walk = false;
-                break;
+        let mut listing = Self::led_by_first_word(worksite_id, active, search);
+        if listing.words.len() > 1 {
+            let mut counted = Vec::new();
+            for word in std::mem::take(&mut listing.words) {
+                let matches = member_name_prefix::Entity::find()
+                    .select_only()
+                    .column(member_name_prefix::Column::MembershipId)
+                    .filter(listing.prefix_rows(&word))
+                    .limit(MATCHES_COUNTED)
+                    .count(conn)
+                    .await?;
+                counted.push((matches, Reverse(word.chars().count()), word));
             }
+            counted.sort();
+            listing.words = counted.into_iter().map(|(_, _, word)| word).collect();
         }
         Ok(listing)
     }
 
-    /// A listing read the way given, whatever the words' counts: for showing both plans.
-    pub fn read_as(worksite_id: i64, active: bool, search: &str, walk: bool) -> Self {
+    /// The listing led by the search's first word in alphabetical order, whatever the words'
+    /// counts: for tests and query plans.
+    pub fn led_by_first_word(worksite_id: i64, active: bool, search: &str) -> Self {
         Self {
             worksite_id,
             active,
-            words: name_terms(search, "").into_iter().take(MAX_WORDS).collect(),
-            walk,
+            words: name_words(search, "").into_iter().take(MAX_WORDS).collect(),
         }
     }
 
-    fn condition(&self) -> Condition {
-        let status = if self.active { ACTIVE } else { INACTIVE };
-        let mut condition = Condition::all()
-            .add(membership::Column::WorksiteId.eq(self.worksite_id))
-            .add(membership::Column::Status.eq(status));
-        for word in &self.words {
-            let mut matching = Query::select();
-            matching.from(member_search_term::Entity);
-            condition = condition.add(if self.walk {
-                // Only the member's own terms, by `ix_member_search_terms_member`. With the
-                // worksite named here too, a planner that cannot see the word (PostgreSQL's
-                // generic plan for a prepared statement) may take it for a rare one and read its
-                // whole range from the primary key for every member.
-                Expr::exists(for_this_member(
-                    matching.cond_where(in_prefix_range(word)).to_owned(),
-                ))
-            } else {
-                Expr::col((membership::Entity, membership::Column::Id)).in_subquery(
-                    matching
-                        .cond_where(starting_with(self.worksite_id, word))
-                        .column(member_search_term::Column::MembershipId)
-                        .to_owned(),
-                )
-            });
+    fn status(&self) -> &'static str {
+        if self.active {
+            ACTIVE
+        } else {
+            INACTIVE
         }
-        condition
     }
 
-    /// Whether the list's count is read: always, except for a search of common words (walking
-    /// the whole list to count it would cost what the rest avoids).
-    pub fn counted(&self) -> bool {
-        !self.walk
+    /// The rows of `member_name_prefixes` of the list's members that have `word`.
+    fn prefix_rows(&self, word: &str) -> Condition {
+        Condition::all()
+            .add(member_name_prefix::Column::WorksiteId.eq(self.worksite_id))
+            .add(member_name_prefix::Column::Status.eq(self.status()))
+            .add(member_name_prefix::Column::Prefix.eq(word))
+    }
+
+    /// The members of the list, and the key they are listed by: the membership's, or for a
+    /// search the leading word's prefix rows' (which carry the membership's worksite, status and
+    /// key, so only they are filtered: the planner then walks them and looks each member up).
+    fn members(&self) -> (Select<membership::Entity>, [Expr; 3]) {
+        let Some((leading, others)) = self.words.split_first() else {
+            return (
+                membership::Entity::find().filter(
+                    Condition::all()
+                        .add(membership::Column::WorksiteId.eq(self.worksite_id))
+                        .add(membership::Column::Status.eq(self.status())),
+                ),
+                [
+                    Expr::col((membership::Entity, membership::Column::ListGroup)),
+                    Expr::col((membership::Entity, membership::Column::ListName)),
+                    Expr::col((membership::Entity, membership::Column::Id)),
+                ],
+            );
+        };
+        let mut found = membership::Entity::find()
+            .join(
+                JoinType::InnerJoin,
+                member_name_prefix::Relation::Membership.def().rev(),
+            )
+            .filter(self.prefix_rows(leading));
+        for word in others {
+            found = found.filter(Expr::exists(has_prefix(word)));
+        }
+        (
+            found,
+            [
+                Expr::col((
+                    member_name_prefix::Entity,
+                    member_name_prefix::Column::ListGroup,
+                )),
+                Expr::col((
+                    member_name_prefix::Entity,
+                    member_name_prefix::Column::ListName,
+                )),
+                Expr::col((
+                    member_name_prefix::Entity,
+                    member_name_prefix::Column::MembershipId,
+                )),
+            ],
+        )
     }
 
     /// The members the list counts, at most `MEMBER_COUNT_LIMIT + 1` of them.
     pub fn count_select(&self) -> Select<membership::Entity> {
-        membership::Entity::find()
+        self.members()
+            .0
             .select_only()
             .column(membership::Column::Id)
-            .filter(self.condition())
             .limit(MEMBER_COUNT_LIMIT + 1)
     }
 
@@ -144,19 +163,14 @@ impl Listing {
         from: Option<ListKey>,
         backwards: bool,
     ) -> Select<membership::Entity> {
-        let mut condition = self.condition();
+        let (mut members, key) = self.members();
         if let Some((group, name, id)) = from {
-            let key = Expr::tuple([
-                Expr::col((membership::Entity, membership::Column::ListGroup)),
-                Expr::col((membership::Entity, membership::Column::ListName)),
-                Expr::col((membership::Entity, membership::Column::Id)),
-            ]);
+            let key = Expr::tuple(key.clone());
             let at = Expr::tuple([Expr::val(group), Expr::val(name), Expr::val(id)]);
-            condition = condition.add(if backwards { key.lt(at) } else { key.gt(at) });
+            members = members.filter(if backwards { key.lt(at) } else { key.gt(at) });
         }
         let order = if backwards { Order::Desc } else { Order::Asc };
-        with_professions()
-            .filter(condition)
+        let mut page = joined_with_professions(members)
             .select_only()
             .column_as(membership::Column::Id, "membership_id")
             .column_as(membership::Column::AccountId, "account_id")
@@ -164,41 +178,30 @@ impl Listing {
             .column_as(account::Column::FamilyName, "family_name")
             .column_as(profession::Column::Name, "profession")
             .column_as(profession::Column::UserType, "user_type")
-            .column_as(membership::Column::IsAdmin, "is_admin")
-            .order_by(membership::Column::ListGroup, order.clone())
-            .order_by(membership::Column::ListName, order.clone())
-            .order_by(membership::Column::Id, order)
-            .limit(MEMBERS_PER_PAGE + 1)
+            .column_as(membership::Column::IsAdmin, "is_admin");
+        for column in key {
+            page = page.order_by(column, order.clone());
+        }
+        page.limit(MEMBERS_PER_PAGE + 1)
     }
 }
 
-/// The worksite's name terms that start with `word` (a range on the terms' primary key).
-fn starting_with(worksite_id: i64, word: &str) -> Condition {
-    Condition::all()
-        .add(member_search_term::Column::WorksiteId.eq(worksite_id))
-        .add(in_prefix_range(word))
-}
-
-fn in_prefix_range(word: &str) -> Condition {
-    Condition::all()
-        .add(member_search_term::Column::Term.gte(word))
-        .add(member_search_term::Column::Term.lt(prefix_end(word)))
-}
-
-/// The terms of the member in the outer query (read by `ix_member_search_terms_member`).
-fn for_this_member(mut terms: SelectStatement) -> SelectStatement {
-    terms
+/// The member in the outer query has a word starting with `word` (one row of
+/// `ix_member_name_prefixes_member`).
+fn has_prefix(word: &str) -> sea_orm::sea_query::SelectStatement {
+    let own = Alias::new("own_prefixes").into_iden();
+    Query::select()
         .expr(Expr::val(1))
+        .from_as(member_name_prefix::Entity, own.clone())
         .and_where(
-            Expr::col((
-                member_search_term::Entity,
-                member_search_term::Column::MembershipId,
-            ))
-            .equals((membership::Entity, membership::Column::Id)),
+            Expr::col((own.clone(), member_name_prefix::Column::MembershipId))
+                .equals((membership::Entity, membership::Column::Id)),
         )
-        // An offset keeps PostgreSQL from turning the check into a join driven from the terms
-        // (it does not flatten a subquery with one): the list is walked in order and each
-        // member's terms looked up, as on SQLite (which wants a limit before an offset).
+        .and_where(Expr::col((own, member_name_prefix::Column::Prefix)).eq(word))
+        // An offset keeps PostgreSQL from turning the check into a join driven from the word's
+        // rows across every worksite (it does not flatten a subquery with one), which its generic
+        // plans for prepared statements, blind to the word, may choose; SQLite wants a limit
+        // before an offset.
         .limit(1)
         .offset(0)
         .to_owned()
@@ -241,13 +244,7 @@ pub async fn list(
         (Some(_), false) => (true, more),
         (Some(_), true) => (more, true),
     };
-    let total = if listing.counted() {
-        Some(listing.count_select().count(conn).await?)
-    } else if !has_previous && !has_next {
-        Some(rows.len() as u64)
-    } else {
-        None
-    };
+    let total = listing.count_select().count(conn).await?;
     Ok(MemberPage {
         members: rows
             .into_iter()

@@ -6,6 +6,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod listing;
 #[cfg(feature = "ssr")]
+pub mod name_index;
+#[cfg(feature = "ssr")]
 pub mod service;
 pub mod types;
 pub mod ui;

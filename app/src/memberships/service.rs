@@ -1,9 +1,10 @@
 //! The membership rules over a database connection or transaction.
 
 pub use super::listing::list;
+use super::name_index;
 use super::types::MemberChange;
 use crate::audit::{self, AuditAction, AuditEntry};
-use crate::entities::{account, invitation, member_search_term, membership, profession, worksite};
+use crate::entities::{account, invitation, membership, profession, worksite};
 use crate::error::AppError;
 use crate::notifications::{service::notify, types::NotificationKind};
 use crate::platform::{
@@ -19,7 +20,6 @@ use sea_orm::{
     RelationTrait, Set, UpdateMany,
 };
 use serde_json::json;
-use std::collections::BTreeSet;
 
 pub const ACTIVE: &str = "active";
 pub const INACTIVE: &str = "inactive";
@@ -27,8 +27,6 @@ pub const INACTIVE: &str = "inactive";
 pub const ALREADY_HANDLED: &str =
     "This has already been handled, perhaps by another administrator. The page now shows where things stand.";
 const ALREADY_MEMBER: &str = "This person is already a member of the worksite.";
-/// Longest search term kept for a name's word.
-const MAX_TERM: usize = 100;
 pub const LAST_ADMINISTRATOR: &str = "A worksite needs at least one active Group / Site Administrator. Promote another member to administrator first.";
 
 pub async fn membership_of(
@@ -146,6 +144,7 @@ pub async fn admit(
                 .exec(conn)
                 .await?;
             if revived.rows_affected == 1 {
+                name_index::follow_status(conn, existing.id, ACTIVE).await?;
                 Ok(())
             } else {
                 Err(already())
@@ -161,7 +160,14 @@ pub async fn admit(
 /// Memberships joined with their accounts and the accounts' professions, for lists that show
 /// names and user types.
 pub fn with_professions() -> sea_orm::Select<membership::Entity> {
-    membership::Entity::find()
+    joined_with_professions(membership::Entity::find())
+}
+
+/// The memberships selected, joined with their accounts and the accounts' professions.
+pub fn joined_with_professions(
+    memberships: sea_orm::Select<membership::Entity>,
+) -> sea_orm::Select<membership::Entity> {
+    memberships
         .join(JoinType::InnerJoin, membership::Relation::Account.def())
         .join(
             JoinType::InnerJoin,
@@ -193,32 +199,25 @@ pub async fn regroup_profession(
     profession_id: i32,
     user_type: UserType,
 ) -> Result<(), DbErr> {
+    let practitioners = membership::Column::AccountId.in_subquery(
+        Query::select()
+            .column(account::Column::Id)
+            .from(account::Entity)
+            .and_where(account::Column::ProfessionId.eq(profession_id))
+            .to_owned(),
+    );
+    let group = list_group(user_type);
     membership::Entity::update_many()
-        .col_expr(
-            membership::Column::ListGroup,
-            Expr::value(list_group(user_type)),
-        )
-        .filter(
-            membership::Column::AccountId.in_subquery(
-                Query::select()
-                    .column(account::Column::Id)
-                    .from(account::Entity)
-                    .and_where(account::Column::ProfessionId.eq(profession_id))
-                    .to_owned(),
-            ),
-        )
+        .col_expr(membership::Column::ListGroup, Expr::value(group))
+        .filter(practitioners.clone())
         .exec(conn)
         .await?;
-    Ok(())
-}
-
-/// The words a member is found by: their names' words, lower-cased.
-pub fn name_terms(given_name: &str, family_name: &str) -> BTreeSet<String> {
-    format!("{given_name} {family_name}")
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .map(|word| word.to_lowercase().chars().take(MAX_TERM).collect())
-        .collect()
+    let their_memberships = Query::select()
+        .column(membership::Column::Id)
+        .from(membership::Entity)
+        .and_where(practitioners)
+        .to_owned();
+    name_index::follow_group(conn, their_memberships, group).await
 }
 
 /// Makes `account_id` an active member of the worksite (an administrator or not), with its place
@@ -256,16 +255,7 @@ pub async fn insert_membership(
         || AppError::Conflict(ALREADY_MEMBER.to_owned()),
     )
     .await?;
-    let terms = name_terms(&person.given_name, &person.family_name)
-        .into_iter()
-        .map(|term| member_search_term::ActiveModel {
-            worksite_id: Set(worksite_id),
-            term: Set(term),
-            membership_id: Set(row.id),
-        });
-    member_search_term::Entity::insert_many(terms)
-        .exec_without_returning(conn)
-        .await?;
+    name_index::add(conn, &row, &person.given_name, &person.family_name).await?;
     Ok(row)
 }
 
@@ -330,6 +320,11 @@ pub async fn change(
     };
     if update.exec(&txn).await?.rows_affected != 1 {
         return Err(AppError::Conflict(ALREADY_HANDLED.to_owned()));
+    }
+    match change {
+        MemberChange::SetInactive => name_index::follow_status(&txn, target.id, INACTIVE).await?,
+        MemberChange::SetActive => name_index::follow_status(&txn, target.id, ACTIVE).await?,
+        MemberChange::PromoteToAdmin | MemberChange::RemoveAdmin => {}
     }
     let mut revoked_invitations = 0;
     let mut sponsorship_parties = Vec::new();
@@ -399,17 +394,4 @@ pub async fn change(
     txn.commit().await?;
     state.live.announce(told);
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::name_terms;
-
-    #[test]
-    fn names_are_found_by_each_word_in_any_case() {
-        let terms = name_terms("Marie-Ève", "De La Cruz");
-        let expected = ["cruz", "de", "la", "marie", "ève"];
-        assert_eq!(terms.into_iter().collect::<Vec<_>>(), expected);
-        assert_eq!(name_terms("  ", "").len(), 0);
-    }
 }

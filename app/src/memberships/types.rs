@@ -36,31 +36,28 @@ pub enum MemberCursor {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberPage {
     pub members: Vec<MemberListing>,
-    /// Members matching the search, counted up to `MEMBER_COUNT_LIMIT + 1`; not counted for a
-    /// search of common words that fills more than a page.
-    pub total: Option<u64>,
+    /// Members matching the search, counted up to `MEMBER_COUNT_LIMIT + 1`.
+    pub total: u64,
     pub has_previous: bool,
     pub has_next: bool,
     pub viewer_is_admin: bool,
 }
 
 impl MemberPage {
-    /// "1 member", "25 members", "more than 1000 members"; nothing when not counted.
-    pub fn count_label(&self) -> Option<String> {
-        Some(match self.total? {
+    /// "1 member", "25 members", "more than 1000 members".
+    pub fn count_label(&self) -> String {
+        match self.total {
             1 => "1 member".to_owned(),
             total if total > MEMBER_COUNT_LIMIT => {
                 format!("more than {MEMBER_COUNT_LIMIT} members")
             }
             total => format!("{total} members"),
-        })
+        }
     }
 
     /// The pages, while the count is exact.
     pub fn page_count(&self) -> Option<u64> {
-        self.total
-            .filter(|total| *total <= MEMBER_COUNT_LIMIT)
-            .map(|total| total.div_ceil(MEMBERS_PER_PAGE).max(1))
+        (self.total <= MEMBER_COUNT_LIMIT).then(|| self.total.div_ceil(MEMBERS_PER_PAGE).max(1))
     }
 
     /// The cursors of the pages before and after this one.
@@ -163,7 +160,7 @@ mod tests {
     fn pages_are_counted_while_the_count_is_exact() {
         let page = |total| MemberPage {
             members: vec![],
-            total: Some(total),
+            total,
             has_previous: false,
             has_next: false,
             viewer_is_admin: false,
@@ -173,15 +170,7 @@ mod tests {
         assert_eq!(page(26).page_count(), Some(2));
         assert_eq!(page(1000).page_count(), Some(40));
         assert_eq!(page(1001).page_count(), None);
-        assert_eq!(page(1).count_label().unwrap(), "1 member");
-        assert_eq!(page(1001).count_label().unwrap(), "more than 1000 members");
-        let uncounted = MemberPage {
-            total: None,
-            ..page(0)
-        };
-        assert_eq!(
-            (uncounted.page_count(), uncounted.count_label()),
-            (None, None)
-        );
+        assert_eq!(page(1).count_label(), "1 member");
+        assert_eq!(page(1001).count_label(), "more than 1000 members");
     }
 }

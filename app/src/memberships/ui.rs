@@ -113,10 +113,10 @@ fn MemberGroups(
     }
     let admin = list.viewer_is_admin;
     let current = page.get_untracked().0;
-    let position = match (list.page_count(), list.count_label()) {
-        (Some(pages), Some(count)) => format!("Page {current} of {pages} ({count})"),
-        (None, Some(count)) => format!("Page {current} ({count})"),
-        (_, None) => format!("Page {current}"),
+    let count = list.count_label();
+    let position = match list.page_count() {
+        Some(pages) => format!("Page {current} of {pages} ({count})"),
+        None => format!("Page {current} ({count})"),
     };
     let (previous, next) = (list.previous(), list.next());
     view! {
