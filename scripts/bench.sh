@@ -32,7 +32,8 @@ fi
 say "building the release portal (cargo leptos build --release)"
 cargo leptos build --release
 BIN="$TARGET_DIR/release/portal"
-SITE="$TARGET_DIR/site"
+# cargo-leptos writes the site under the project, wherever CARGO_TARGET_DIR puts the binaries.
+SITE="$PWD/target/site"
 
 rm -rf "$STATE"
 mkdir -p "$STATE"

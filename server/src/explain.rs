@@ -4,8 +4,8 @@
 use app::entities::membership;
 use app::memberships::listing::Listing;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QueryTrait, Select, Statement,
+    sea_query::SelectStatement, ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, QueryTrait, Statement,
 };
 
 /// What the search plans are shown for: one word, and two as someone typing a name.
@@ -32,41 +32,38 @@ pub async fn member_list_plans(
     Ok(vec![
         (
             "first page",
-            plan(db, whole.page_select(None, false)).await?,
+            plan(db, whole.page_select(None, false).into_query()).await?,
         ),
         (
             "next page",
-            plan(db, whole.page_select(middle.clone(), false)).await?,
+            plan(db, whole.page_select(middle.clone(), false).into_query()).await?,
         ),
         (
             "count (stops after the limit)",
-            plan(db, whole.count_select()).await?,
+            plan(db, whole.count_query()).await?,
         ),
         (
             "search \"smi\": its prefix rows in list order",
-            plan(db, one_word.page_select(None, false)).await?,
+            plan(db, one_word.page_select(None, false).into_query()).await?,
         ),
         (
             "search \"smi\", next page",
-            plan(db, one_word.page_select(middle, false)).await?,
+            plan(db, one_word.page_select(middle, false).into_query()).await?,
         ),
         (
             "search \"smi an\": led by \"an\", each member checked for \"smi\"",
-            plan(db, two_words.page_select(None, false)).await?,
+            plan(db, two_words.page_select(None, false).into_query()).await?,
         ),
         (
             "count of that search",
-            plan(db, two_words.count_select()).await?,
+            plan(db, two_words.count_query()).await?,
         ),
     ])
 }
 
-async fn plan<E: EntityTrait>(
-    db: &impl ConnectionTrait,
-    select: Select<E>,
-) -> Result<String, DbErr> {
+async fn plan(db: &impl ConnectionTrait, query: SelectStatement) -> Result<String, DbErr> {
     let backend = db.get_database_backend();
-    let statement = select.build(backend);
+    let statement = backend.build(&query);
     let (prefix, column) = match backend {
         DatabaseBackend::Sqlite => ("EXPLAIN QUERY PLAN", "detail"),
         _ => ("EXPLAIN", "QUERY PLAN"),

@@ -13,9 +13,9 @@ use crate::entities::{account, member_name_prefix, membership, profession};
 use crate::error::AppError;
 use crate::professions::types::UserType;
 use sea_orm::{
-    sea_query::{Alias, Expr, ExprTrait, IntoIden, Query},
+    sea_query::{Alias, Expr, ExprTrait, IntoIden, Query, SelectStatement},
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, Order,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait, Select,
 };
 use std::cmp::Reverse;
 
@@ -119,15 +119,12 @@ impl Listing {
                 ],
             );
         };
-        let mut found = membership::Entity::find()
+        let found = membership::Entity::find()
             .join(
                 JoinType::InnerJoin,
                 member_name_prefix::Relation::Membership.def().rev(),
             )
-            .filter(self.prefix_rows(leading));
-        for word in others {
-            found = found.filter(Expr::exists(has_prefix(word)));
-        }
+            .filter(self.found_by(leading, others));
         (
             found,
             [
@@ -147,13 +144,46 @@ impl Listing {
         )
     }
 
-    /// The members the list counts, at most `MEMBER_COUNT_LIMIT + 1` of them.
-    pub fn count_select(&self) -> Select<membership::Entity> {
-        self.members()
-            .0
+    /// The leading word's prefix rows of the list's members that also have every other word.
+    fn found_by(&self, leading: &str, others: &[String]) -> Condition {
+        others
+            .iter()
+            .fold(self.prefix_rows(leading), |found, word| {
+                found.add(Expr::exists(has_prefix(word)))
+            })
+    }
+
+    /// The members the list counts, at most `MEMBER_COUNT_LIMIT + 1` of them; for a search, its
+    /// prefix rows alone (they hold all the count needs).
+    pub fn count_query(&self) -> SelectStatement {
+        let Some((leading, others)) = self.words.split_first() else {
+            return self
+                .members()
+                .0
+                .select_only()
+                .column(membership::Column::Id)
+                .limit(MEMBER_COUNT_LIMIT + 1)
+                .into_query();
+        };
+        member_name_prefix::Entity::find()
             .select_only()
-            .column(membership::Column::Id)
+            .column(member_name_prefix::Column::MembershipId)
+            .filter(self.found_by(leading, others))
             .limit(MEMBER_COUNT_LIMIT + 1)
+            .into_query()
+    }
+
+    /// How many members the list has, up to `MEMBER_COUNT_LIMIT + 1`.
+    pub async fn count(&self, conn: &impl ConnectionTrait) -> Result<u64, DbErr> {
+        let counting = Query::select()
+            .expr(Expr::cust("COUNT(*)"))
+            .from_subquery(self.count_query(), Alias::new("counted"))
+            .to_owned();
+        let counted: i64 = match conn.query_one(&counting).await? {
+            Some(row) => row.try_get_by_index(0)?,
+            None => 0,
+        };
+        Ok(counted.unsigned_abs())
     }
 
     /// A page of the list, and one row more to tell whether another page follows: from the
@@ -186,16 +216,18 @@ impl Listing {
     }
 }
 
-/// The member in the outer query has a word starting with `word` (one row of
+/// The member of the outer query's prefix row has a word starting with `word` (one row of
 /// `ix_member_name_prefixes_member`).
-fn has_prefix(word: &str) -> sea_orm::sea_query::SelectStatement {
+fn has_prefix(word: &str) -> SelectStatement {
     let own = Alias::new("own_prefixes").into_iden();
     Query::select()
         .expr(Expr::val(1))
         .from_as(member_name_prefix::Entity, own.clone())
         .and_where(
-            Expr::col((own.clone(), member_name_prefix::Column::MembershipId))
-                .equals((membership::Entity, membership::Column::Id)),
+            Expr::col((own.clone(), member_name_prefix::Column::MembershipId)).equals((
+                member_name_prefix::Entity,
+                member_name_prefix::Column::MembershipId,
+            )),
         )
         .and_where(Expr::col((own, member_name_prefix::Column::Prefix)).eq(word))
         // An offset keeps PostgreSQL from turning the check into a join driven from the word's
@@ -244,7 +276,7 @@ pub async fn list(
         (Some(_), false) => (true, more),
         (Some(_), true) => (more, true),
     };
-    let total = listing.count_select().count(conn).await?;
+    let total = listing.count(conn).await?;
     Ok(MemberPage {
         members: rows
             .into_iter()
