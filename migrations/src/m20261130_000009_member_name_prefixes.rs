@@ -5,7 +5,11 @@
 
 use crate::helpers::{drop_tables, index, references};
 use crate::m20261129_000008_member_list_keys::{create_search_terms, name_words};
-use sea_orm_migration::{prelude::*, schema::*, sea_orm::Statement};
+use sea_orm_migration::{
+    prelude::*,
+    schema::*,
+    sea_orm::{DatabaseBackend, Statement},
+};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -39,9 +43,14 @@ const CHUNK: usize = 500;
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         use MemberNamePrefixes as P;
+        let mut table = Table::create();
+        if manager.get_database_backend() == DatabaseBackend::Sqlite {
+            // The primary key is every column: stored as the table itself rather than beside it.
+            table.extra("WITHOUT ROWID");
+        }
         manager
             .create_table(
-                Table::create()
+                table
                     .table(P::Table)
                     .col(big_integer(P::WorksiteId))
                     .col(string_len(P::Status, 16))
