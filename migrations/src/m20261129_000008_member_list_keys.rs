@@ -157,7 +157,7 @@ pub(crate) fn name_words(given: &str, family: &str) -> std::collections::BTreeSe
 }
 
 /// The words of existing members' names (the portal writes them for new members), split and
-/// lower-cased as `app::memberships::service::name_terms` does.
+/// lower-cased by [`name_words`].
 async fn index_existing_names(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
     let db = manager.get_connection();
     let backend = manager.get_database_backend();

@@ -5,10 +5,13 @@
 
 use app::entities::{
     account, account_identity, audit_event, careconnect_application, invitation, join_request,
-    member_name_prefix, membership, profession, sponsorship, worksite, worksite_search_term,
+    membership, profession, sponsorship, worksite, worksite_search_term,
 };
 use app::mail::{message::Email, outbox};
-use app::memberships::{name_index::name_prefixes, service::list_key};
+use app::memberships::{
+    name_index::{self, name_prefixes},
+    service::list_key,
+};
 use app::platform::passwords::PasswordHasher;
 use app::professions::types::UserType;
 use app::worksites::{
@@ -19,7 +22,7 @@ use chrono::{Duration, Utc};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait,
-    QueryOrder, Set, Statement, TransactionTrait,
+    IntoActiveModel, QueryOrder, Set, Statement, TransactionTrait,
 };
 use std::time::Instant;
 
@@ -410,60 +413,40 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
         }
     }
     let first_membership = next_id(&txn, "memberships").await?;
-    // Every twentieth membership (never an administrator's) is inactive.
-    let statuses: Vec<&str> = members
-        .iter()
-        .enumerate()
-        .map(|(n, (_, _, is_admin))| {
-            if !is_admin && n % 20 == 19 {
-                "inactive"
-            } else {
-                "active"
-            }
-        })
-        .collect();
-    let rows: Vec<membership::ActiveModel> = members
+    let memberships: Vec<membership::Model> = members
         .iter()
         .enumerate()
         .map(|(n, (worksite_id, account_id, is_admin))| {
-            let inactive = statuses[n] == "inactive";
+            // Every twentieth membership (never an administrator's) is inactive.
+            let inactive = !is_admin && n % 20 == 19;
             let (list_group, list_name) = list_keys[(account_id - first_account) as usize].clone();
-            membership::ActiveModel {
-                id: Set(first_membership + n as i64),
-                worksite_id: Set(*worksite_id),
-                account_id: Set(*account_id),
-                status: Set(if inactive { "inactive" } else { "active" }.to_owned()),
-                is_admin: Set(*is_admin),
-                joined_at: Set(now - Duration::days(30)),
-                deactivated_at: Set(inactive.then_some(now - Duration::days(3))),
-                deactivated_by: Set(None),
-                list_group: Set(list_group),
-                list_name: Set(list_name),
+            membership::Model {
+                id: first_membership + n as i64,
+                worksite_id: *worksite_id,
+                account_id: *account_id,
+                status: if inactive { "inactive" } else { "active" }.to_owned(),
+                is_admin: *is_admin,
+                joined_at: now - Duration::days(30),
+                deactivated_at: inactive.then_some(now - Duration::days(3)),
+                deactivated_by: None,
+                list_group,
+                list_name,
             }
         })
+        .collect();
+    let rows = memberships
+        .iter()
+        .map(|member| member.clone().into_active_model().reset_all())
         .collect();
     report.memberships = insert_all(&txn, rows).await?;
     // Every prefix of every word of each member's name, keyed by the member's place in the
     // list; written a thousand memberships at a time (they are millions of rows).
-    for (block, chunk) in statuses.chunks(CHUNK).enumerate() {
-        let prefixes: Vec<member_name_prefix::ActiveModel> = chunk
+    for chunk in memberships.chunks(CHUNK) {
+        let prefixes = chunk
             .iter()
-            .enumerate()
-            .flat_map(|(offset, status)| {
-                let n = block * CHUNK + offset;
-                let (worksite_id, account_id, _) = members[n];
-                let person = (account_id - first_account) as usize;
-                let (list_group, list_name) = &list_keys[person];
-                name_prefixes_of[person]
-                    .iter()
-                    .map(move |prefix| member_name_prefix::ActiveModel {
-                        worksite_id: Set(worksite_id),
-                        status: Set((*status).to_owned()),
-                        prefix: Set(prefix.clone()),
-                        list_group: Set(*list_group),
-                        list_name: Set(list_name.clone()),
-                        membership_id: Set(first_membership + n as i64),
-                    })
+            .flat_map(|member| {
+                let person = (member.account_id - first_account) as usize;
+                name_index::rows_of(member, &name_prefixes_of[person])
             })
             .collect();
         insert_all(&txn, prefixes).await?;

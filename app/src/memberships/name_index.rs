@@ -37,18 +37,17 @@ pub fn name_prefixes(given_name: &str, family_name: &str) -> BTreeSet<String> {
     prefixes
 }
 
-/// The rows that find this membership by its member's name.
+/// The rows that find this membership by the prefixes of its member's name.
 pub fn rows_of(
     member: &membership::Model,
-    given_name: &str,
-    family_name: &str,
+    prefixes: &BTreeSet<String>,
 ) -> Vec<member_name_prefix::ActiveModel> {
-    name_prefixes(given_name, family_name)
-        .into_iter()
+    prefixes
+        .iter()
         .map(|prefix| member_name_prefix::ActiveModel {
             worksite_id: Set(member.worksite_id),
             status: Set(member.status.clone()),
-            prefix: Set(prefix),
+            prefix: Set(prefix.clone()),
             list_group: Set(member.list_group),
             list_name: Set(member.list_name.clone()),
             membership_id: Set(member.id),
@@ -63,9 +62,12 @@ pub async fn add(
     given_name: &str,
     family_name: &str,
 ) -> Result<(), DbErr> {
-    member_name_prefix::Entity::insert_many(rows_of(member, given_name, family_name))
-        .exec_without_returning(conn)
-        .await?;
+    member_name_prefix::Entity::insert_many(rows_of(
+        member,
+        &name_prefixes(given_name, family_name),
+    ))
+    .exec_without_returning(conn)
+    .await?;
     Ok(())
 }
 
