@@ -12,7 +12,7 @@ use crate::platform::{
     AppState,
 };
 use crate::professions::types::UserType;
-use crate::worksites::service::find_by_code;
+use crate::worksites::{service::find_by_code, types::normalize_worksite_id};
 use chrono::Utc;
 use sea_orm::{
     sea_query::{Expr, Query},
@@ -53,11 +53,21 @@ pub async fn as_member(
             "You are not a member of this worksite, or it does not exist.".to_owned(),
         )
     };
-    let worksite = find_by_code(conn, code).await?.ok_or_else(refused)?;
-    let membership = membership_of(conn, worksite.id, account_id)
+    let Some(code) = normalize_worksite_id(code) else {
+        return Err(refused());
+    };
+    // One query (both rows are read on nearly every worksite request): the worksite by its code,
+    // the viewer's membership by (worksite, account).
+    let (membership, worksite) = membership::Entity::find()
+        .select_also(worksite::Entity)
+        .join(JoinType::InnerJoin, membership::Relation::Worksite.def())
+        .filter(worksite::Column::Code.eq(code))
+        .filter(membership::Column::AccountId.eq(account_id))
+        .filter(membership::Column::Status.eq(ACTIVE))
+        .one(conn)
         .await?
-        .filter(|m| m.status == ACTIVE)
         .ok_or_else(refused)?;
+    let worksite = worksite.ok_or_else(refused)?;
     Ok((worksite, membership))
 }
 
