@@ -3,13 +3,14 @@
 //! the highest brotli quality, rather than on every request at the lower quality on-the-fly
 //! compression can afford.
 
+use axum::http::{header, HeaderValue};
 use leptos::config::LeptosOptions;
 use std::{
     fs, io,
     path::{Path, PathBuf},
     time::SystemTime,
 };
-use tower_http::services::ServeDir;
+use tower_http::{services::ServeDir, set_header::SetResponseHeader};
 
 /// File types worth compressing; everything else in `/pkg` is served as it is.
 const COMPRESSIBLE: [&str; 4] = ["wasm", "js", "css", "map"];
@@ -21,10 +22,20 @@ pub fn directory(options: &LeptosOptions) -> PathBuf {
 
 /// Serves the bundle, choosing `name.br` or `name.gz` when the browser accepts it and the file
 /// exists (see [`precompress`]), the file itself otherwise.
-pub fn service(options: &LeptosOptions) -> ServeDir {
-    ServeDir::new(directory(options))
+///
+/// The file names stay the same from one release to the next, so browsers must ask before reusing
+/// a copy (`no-cache`): a copy kept by heuristic freshness after an upgrade would meet the new
+/// release's pages and fail to hydrate them. Asking is cheap: an unchanged file is answered
+/// `304 Not Modified` (by its `Last-Modified`), without its body.
+pub fn service(options: &LeptosOptions) -> SetResponseHeader<ServeDir, HeaderValue> {
+    let files = ServeDir::new(directory(options))
         .precompressed_br()
-        .precompressed_gzip()
+        .precompressed_gzip();
+    SetResponseHeader::overriding(
+        files,
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-cache"),
+    )
 }
 
 /// What [`precompress`] did.

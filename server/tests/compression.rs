@@ -12,9 +12,10 @@ use leptos::config::LeptosOptions;
 use std::{fs, io::Read, path::PathBuf};
 use tower::ServiceExt;
 
-/// A site root holding a bundle of one script, precompressed as the release server does it.
-fn site_with_bundle(script: &str) -> (PathBuf, LeptosOptions) {
-    let root = std::env::temp_dir().join(format!("portal-site-{}", std::process::id()));
+/// A site root of the test's own (tests run in parallel) holding a bundle of one script,
+/// precompressed as the release server does it.
+fn site_with_bundle(test: &str, script: &str) -> (PathBuf, LeptosOptions) {
+    let root = std::env::temp_dir().join(format!("portal-site-{}-{test}", std::process::id()));
     let options = LeptosOptions::builder()
         .output_name("portal")
         .site_root(root.to_string_lossy().into_owned())
@@ -52,7 +53,7 @@ fn encoding(response: &Response) -> Option<&str> {
 async fn the_bundle_is_served_precompressed_to_browsers_that_accept_it() {
     let test = TestDb::new().await;
     let script = "export function hydrate() { return 'portal'; }\n".repeat(500);
-    let (root, options) = site_with_bundle(&script);
+    let (root, options) = site_with_bundle("precompressed", &script);
     let router = server::router::build(test.state.clone(), options);
 
     let (brotli, brotli_body) = get(&router, "/pkg/portal.js", Some("gzip, deflate, br")).await;
@@ -81,6 +82,31 @@ async fn the_bundle_is_served_precompressed_to_browsers_that_accept_it() {
 
     assert_eq!(encoding(&plain), None);
     assert_eq!(plain_body, script.as_bytes());
+}
+
+#[tokio::test]
+async fn browsers_revalidate_the_bundle_and_reuse_an_unchanged_copy() {
+    let test = TestDb::new().await;
+    let (root, options) = site_with_bundle("revalidated", "export function hydrate() {}\n");
+    let router = server::router::build(test.state.clone(), options);
+
+    let (first, _) = get(&router, "/pkg/portal.js", Some("br")).await;
+    let last_modified = first.headers()[header::LAST_MODIFIED].clone();
+    let revalidation = Request::get("/pkg/portal.js")
+        .header(header::ACCEPT_ENCODING, "br")
+        .header(header::IF_MODIFIED_SINCE, last_modified)
+        .body(Body::empty())
+        .unwrap();
+    let second = router.clone().oneshot(revalidation).await.unwrap();
+    fs::remove_dir_all(root).unwrap();
+
+    assert_eq!(first.status(), StatusCode::OK);
+    assert_eq!(first.headers()[header::CACHE_CONTROL], "no-cache");
+    assert_eq!(second.status(), StatusCode::NOT_MODIFIED);
+    let body = axum::body::to_bytes(second.into_body(), 1 << 10)
+        .await
+        .unwrap();
+    assert!(body.is_empty(), "an unchanged bundle is not sent again");
 }
 
 #[tokio::test]
