@@ -5,7 +5,7 @@
 
 use crate::accounts::types::{RegistrationForm, ValidatedIdentity};
 use crate::entities::{outbound_email, profession};
-use crate::platform::{db, AppState, PortalConfig};
+use crate::platform::{config::DEFAULT_DATABASE_CONNECTIONS, db, AppState, PortalConfig};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter,
@@ -52,7 +52,9 @@ impl TestDb {
                 (format!("sqlite://{}?mode=rwc", file.display()), Some(file))
             }
         };
-        let connection = db::connect(&url).await.expect("connect to test database");
+        let connection = db::connect(&url, DEFAULT_DATABASE_CONNECTIONS)
+            .await
+            .expect("connect to test database");
         Migrator::up(&connection, None).await.expect("migrate");
         Self {
             state: AppState::new(connection, PortalConfig::for_tests(&url)),

@@ -64,7 +64,7 @@ fn precompress_bundle_in_background(options: &leptos::config::LeptosOptions) {
 pub async fn open_database(
     config: &PortalConfig,
 ) -> Result<sea_orm::DatabaseConnection, StartError> {
-    let connection = db::connect(&config.database_url).await?;
+    let connection = db::connect(&config.database_url, config.database_max_connections).await?;
     Migrator::up(&connection, None).await?;
     Ok(connection)
 }

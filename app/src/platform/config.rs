@@ -11,10 +11,14 @@ pub struct OidcSettings {
 
 pub const DEFAULT_INVITATION_DAYS: i64 = 14;
 pub const DEFAULT_SIGN_INS_PER_ADDRESS: u32 = 30;
+pub const DEFAULT_DATABASE_CONNECTIONS: u32 = 16;
 
 #[derive(Debug, Clone)]
 pub struct PortalConfig {
     pub database_url: String,
+    /// The most connections this server opens to the database (`DATABASE_MAX_CONNECTIONS`,
+    /// default 16); an in-memory SQLite database always has one.
+    pub database_max_connections: u32,
     /// Base of every link in emails and of the OIDC redirect URI, without a trailing slash.
     pub public_url: String,
     pub production: bool,
@@ -56,6 +60,26 @@ pub enum ConfigError {
     WeakCallbackSecret,
     #[error("SIGN_INS_PER_ADDRESS_PER_MINUTE must be a whole number from 1 up")]
     BadSignInLimit,
+    #[error("DATABASE_MAX_CONNECTIONS must be a whole number from 1 to 1000")]
+    BadDatabaseConnections,
+}
+
+/// A variable holding a whole number within `range`, or `default` when it is unset.
+fn whole_number<N: std::str::FromStr + PartialOrd>(
+    value: Option<String>,
+    default: N,
+    range: std::ops::RangeInclusive<N>,
+    error: ConfigError,
+) -> Result<N, ConfigError> {
+    match value {
+        None => Ok(default),
+        Some(value) => value
+            .trim()
+            .parse()
+            .ok()
+            .filter(|number| range.contains(number))
+            .ok_or(error),
+    }
 }
 
 impl PortalConfig {
@@ -103,15 +127,12 @@ impl PortalConfig {
                 return Err(ConfigError::InsecurePublicUrlInProduction);
             }
         }
-        let invitation_days = match lookup("INVITATION_EXPIRY_DAYS") {
-            None => DEFAULT_INVITATION_DAYS,
-            Some(days) => days
-                .trim()
-                .parse()
-                .ok()
-                .filter(|days| (1..=365).contains(days))
-                .ok_or(ConfigError::BadInvitationExpiry)?,
-        };
+        let invitation_days = whole_number(
+            lookup("INVITATION_EXPIRY_DAYS"),
+            DEFAULT_INVITATION_DAYS,
+            1..=365,
+            ConfigError::BadInvitationExpiry,
+        )?;
         let careconnect_url = lookup("CARECONNECT_URL");
         if let Some(url) = &careconnect_url {
             let secure = url.starts_with("https://");
@@ -126,18 +147,22 @@ impl PortalConfig {
         {
             return Err(ConfigError::WeakCallbackSecret);
         }
-        let sign_ins_per_address_per_minute = match lookup("SIGN_INS_PER_ADDRESS_PER_MINUTE") {
-            None => DEFAULT_SIGN_INS_PER_ADDRESS,
-            Some(count) => count
-                .trim()
-                .parse()
-                .ok()
-                .filter(|count| *count >= 1)
-                .ok_or(ConfigError::BadSignInLimit)?,
-        };
+        let sign_ins_per_address_per_minute = whole_number(
+            lookup("SIGN_INS_PER_ADDRESS_PER_MINUTE"),
+            DEFAULT_SIGN_INS_PER_ADDRESS,
+            1..=u32::MAX,
+            ConfigError::BadSignInLimit,
+        )?;
+        let database_max_connections = whole_number(
+            lookup("DATABASE_MAX_CONNECTIONS"),
+            DEFAULT_DATABASE_CONNECTIONS,
+            1..=1000,
+            ConfigError::BadDatabaseConnections,
+        )?;
         Ok(Self {
             database_url: lookup("DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/portal.db?mode=rwc".to_owned()),
+            database_max_connections,
             public_url,
             production,
             smtp_url,
@@ -173,6 +198,7 @@ impl PortalConfig {
     pub fn for_tests(database_url: &str) -> Self {
         Self {
             database_url: database_url.to_owned(),
+            database_max_connections: DEFAULT_DATABASE_CONNECTIONS,
             public_url: "http://127.0.0.1:3000".to_owned(),
             production: false,
             smtp_url: None,
@@ -236,6 +262,19 @@ mod tests {
         let config = config(&full).unwrap();
         assert!(!config.development_tools_enabled());
         assert_eq!(config.link("/x"), "https://portal.example/x");
+    }
+
+    #[test]
+    fn the_database_pool_size_is_a_bounded_number() {
+        assert_eq!(config(&[]).unwrap().database_max_connections, 16);
+        let four = config(&[("DATABASE_MAX_CONNECTIONS", " 4 ")]).unwrap();
+        assert_eq!(four.database_max_connections, 4);
+        for bad in ["0", "many", "-1", "1001"] {
+            assert_eq!(
+                config(&[("DATABASE_MAX_CONNECTIONS", bad)]).unwrap_err(),
+                ConfigError::BadDatabaseConnections
+            );
+        }
     }
 
     #[test]

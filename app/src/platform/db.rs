@@ -8,8 +8,9 @@ use sea_orm::{
 use std::time::Duration;
 
 /// Connects with the portal's durability settings: on SQLite, WAL with `synchronous=FULL`, foreign
-/// keys on, and a busy timeout so concurrent writers wait instead of failing.
-pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+/// keys on, and a busy timeout so concurrent writers wait instead of failing. The pool holds at
+/// most `max_connections`.
+pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
     if let Some(path) = sqlite_file_path(url) {
         if let Some(parent) = std::path::Path::new(&path).parent() {
             if !parent.as_os_str().is_empty() {
@@ -34,7 +35,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         // Every pooled connection to `:memory:` would be a database of its own.
         options.max_connections(1).min_connections(1);
     } else {
-        options.max_connections(16);
+        options.max_connections(max_connections);
     }
     Database::connect(options).await
 }
