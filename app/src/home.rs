@@ -129,7 +129,7 @@ pub fn BackOfficePage() -> impl IntoView {
 /// "Application Access", for members of a worksite (On-Behalf-Of users never see it).
 #[component]
 fn ApplicationAccessModule() -> impl IntoView {
-    let worksites = Resource::new(|| (), |_| my_worksites());
+    let worksites = load(|| (), |_| my_worksites());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 #[component]
 pub fn CareConnectAccessCard() -> impl IntoView {
-    let overview = Resource::new(|| (), |_| my_careconnect_access());
+    let overview = load(|| (), |_| my_careconnect_access());
     reload_on_live_updates(overview);
     let open = ServerAction::<OpenCareconnect>::new();
     Effect::new(move |_| {

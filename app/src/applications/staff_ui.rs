@@ -29,8 +29,8 @@ pub fn ApplicationQueuePage() -> impl IntoView {
             }
         })
     });
-    let queue = Resource::new(move || filter.get(), application_queue);
-    let professions = Resource::new(|| (), |_| list_professions());
+    let queue = load(move || filter.get(), application_queue);
+    let professions = load(|| (), |_| list_professions());
     view! {
         <PageTitle title="Application Queue" lead="CareConnect access requests, oldest first. Open requests unless a status is chosen."/>
         <StaffOnly>
@@ -148,7 +148,7 @@ pub fn ApplicationReviewPage() -> impl IntoView {
         })
     });
     let decide = ServerAction::<DecideApplication>::new();
-    let detail = Resource::new(
+    let detail = load(
         move || (id.get(), decide.version().get()),
         |(id, _)| load_application_detail(id),
     );

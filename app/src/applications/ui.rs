@@ -20,7 +20,7 @@ pub fn ApplicationsPage() -> impl IntoView {
 
 #[component]
 fn CareConnectModule() -> impl IntoView {
-    let mine = Resource::new(|| (), |_| load_my_applications());
+    let mine = load(|| (), |_| load_my_applications());
     reload_on_live_updates(mine);
     view! {
         <section class="card module" aria-labelledby="module-careconnect-applications">
@@ -121,7 +121,7 @@ fn EnrolmentFormLoader() -> impl IntoView {
     let query = use_query_map();
     let resubmit =
         Memo::new(move |_| query.with(|q| q.get("resubmit").and_then(|id| id.parse::<i64>().ok())));
-    let mine = Resource::new(|| (), |_| load_my_applications());
+    let mine = load(|| (), |_| load_my_applications());
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {

@@ -22,7 +22,7 @@ pub fn AuditLogPage() -> impl IntoView {
             }
         })
     });
-    let page = Resource::new(move || query.get(), search_audit_log);
+    let page = load(move || query.get(), search_audit_log);
     view! {
         <PageTitle title="Audit Log" lead="Every change of access, newest first. Search by who acted, at which worksite, what they did and when."/>
         <StaffOnly>

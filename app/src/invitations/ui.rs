@@ -19,7 +19,7 @@ pub fn InviteMembers(code: String) -> impl IntoView {
     let errors = action_error(invite);
     let awaiting = {
         let code = code.clone();
-        Resource::new(
+        load(
             move || {
                 (
                     code.clone(),
@@ -122,7 +122,7 @@ pub fn AcceptInvitationPage() -> impl IntoView {
 fn InvitationLink() -> impl IntoView {
     let query = use_query_map();
     let token = Memo::new(move |_| query.with(|q| q.get("token").unwrap_or_default()));
-    let standing = Resource::new(move || token.get(), load_invitation_standing);
+    let standing = load(move || token.get(), load_invitation_standing);
     let action = ServerAction::<AcceptInvitation>::new();
     let errors = action_error(action);
     view! {
@@ -186,7 +186,7 @@ fn InvitationSummary(view: InvitationView) -> impl IntoView {
 pub fn MyInvitations() -> impl IntoView {
     let session = use_session();
     let accept = ServerAction::<AcceptMyInvitation>::new();
-    let invitations = Resource::new(move || accept.version().get(), |_| my_invitations());
+    let invitations = load(move || accept.version().get(), |_| my_invitations());
     reload_on_live_updates(invitations);
     let errors = action_error(accept);
     view! {

@@ -25,7 +25,7 @@ fn AccessForm() -> impl IntoView {
     let params = use_params_map();
     let code =
         Memo::new(move |_| params.with(|p| p.get("code").unwrap_or_default().to_uppercase()));
-    let worksite = Resource::new(move || code.get(), find_worksite);
+    let worksite = load(move || code.get(), find_worksite);
     let action = ServerAction::<RequestAccess>::new();
     let errors = action_error(action);
     view! {
@@ -81,7 +81,7 @@ pub fn UsersRequestingAccess(code: String, worksite_name: String) -> impl IntoVi
     let action = ServerAction::<DecideJoinRequest>::new();
     let requests = {
         let code = code.clone();
-        Resource::new(
+        load(
             move || (code.clone(), action.version().get()),
             |(code, _)| waiting_join_requests(code),
         )
@@ -154,7 +154,7 @@ pub fn ApproveRequestPage() -> impl IntoView {
 fn ApprovalConfirmation() -> impl IntoView {
     let query = use_query_map();
     let token = Memo::new(move |_| query.with(|q| q.get("token").unwrap_or_default()));
-    let preview = Resource::new(move || token.get(), load_approval_preview);
+    let preview = load(move || token.get(), load_approval_preview);
     let action = ServerAction::<ApproveByLink>::new();
     let errors = action_error(action);
     view! {
@@ -211,7 +211,7 @@ fn ApprovalConfirmation() -> impl IntoView {
 #[component]
 pub fn MyPendingRequests() -> impl IntoView {
     let withdraw = ServerAction::<WithdrawJoinRequest>::new();
-    let requests = Resource::new(move || withdraw.version().get(), |_| my_join_requests());
+    let requests = load(move || withdraw.version().get(), |_| my_join_requests());
     reload_on_live_updates(requests);
     view! {
         <Transition fallback=|| ()>

@@ -50,7 +50,7 @@ pub async fn mailbox_messages(page: u64) -> Result<Vec<MailboxMessage>, AppError
 #[component]
 pub fn MailboxPage() -> impl IntoView {
     let (page, set_page) = signal(0u64);
-    let messages = Resource::new(move || page.get(), mailbox_messages);
+    let messages = load(move || page.get(), mailbox_messages);
     view! {
         <PageTitle title="Development mailbox" lead="Every email the portal has sent, newest first. In production, email goes out over SMTP and this page does not exist."/>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>

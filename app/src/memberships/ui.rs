@@ -33,7 +33,7 @@ pub fn MemberList(code: String, active: bool) -> impl IntoView {
     let action = ServerAction::<ChangeMember>::new();
     let members = {
         let code = code.clone();
-        Resource::new(
+        load(
             move || {
                 (
                     code.clone(),

@@ -21,12 +21,12 @@ impl LiveUpdates {
 
 /// What needs the signed-in person's attention, reloaded whenever the server says so.
 #[derive(Clone, Copy)]
-pub struct AttentionResource(pub Resource<Result<Attention, AppError>>);
+pub struct AttentionResource(pub Loaded<Result<Attention, AppError>>);
 
 pub fn provide_live_updates() {
     let live = LiveUpdates(RwSignal::new(0));
     provide_context(live);
-    let attention = Resource::new(|| (), |_| load_attention());
+    let attention = load(|| (), |_| load_attention());
     provide_context(AttentionResource(attention));
     reload_on_live_updates(attention);
 }
@@ -37,7 +37,7 @@ pub fn use_live_updates() -> LiveUpdates {
 
 /// Loads the resource again whenever the server says something changed. (An effect, because a
 /// resource re-reads its source only while something awaits it.)
-pub fn reload_on_live_updates<T>(resource: Resource<T>)
+pub fn reload_on_live_updates<T>(resource: Loaded<T>)
 where
     T: Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
 {
@@ -51,7 +51,7 @@ where
     });
 }
 
-pub fn use_attention() -> Resource<Result<Attention, AppError>> {
+pub fn use_attention() -> Loaded<Result<Attention, AppError>> {
     expect_context::<AttentionResource>().0
 }
 
@@ -139,7 +139,7 @@ pub fn NotificationsPage() -> impl IntoView {
 #[component]
 fn NotificationList() -> impl IntoView {
     let mark_read = ServerAction::<MarkNotificationsRead>::new();
-    let notifications = Resource::new(move || mark_read.version().get(), |_| my_notifications());
+    let notifications = load(move || mark_read.version().get(), |_| my_notifications());
     reload_on_live_updates(notifications);
     view! {
         <section class="card">

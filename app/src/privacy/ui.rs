@@ -18,7 +18,7 @@ use leptos::prelude::*;
 /// The home page's lines: the course, and the HPCAA for those who sign it.
 #[component]
 pub fn RequirementsNote() -> impl IntoView {
-    let requirements = Resource::new(|| (), |_| my_privacy_requirements());
+    let requirements = load(|| (), |_| my_privacy_requirements());
     reload_on_live_updates(requirements);
     view! {
         <Transition fallback=|| ()>
@@ -61,7 +61,7 @@ pub fn HpcaaPage() -> impl IntoView {
 #[component]
 fn Agreement() -> impl IntoView {
     let sign = ServerAction::<SignHpcaa>::new();
-    let requirements = Resource::new(move || sign.version().get(), |_| my_privacy_requirements());
+    let requirements = load(move || sign.version().get(), |_| my_privacy_requirements());
     view! {
         <article class="card agreement" aria-labelledby="agreement-version">
             <p id="agreement-version" class="hint">{format!("Version {HPCAA_VERSION}")}</p>
@@ -162,7 +162,7 @@ pub fn ImportCompletionsPage() -> impl IntoView {
 pub fn SiteDeclarationPanel(code: String) -> impl IntoView {
     let sign = ServerAction::<SignSiteDeclaration>::new();
     let load_code = code.clone();
-    let declaration = Resource::new(
+    let declaration = load(
         move || sign.version().get(),
         move |_| site_declaration(load_code.clone()),
     );

@@ -16,7 +16,7 @@ fn yes_no(value: bool) -> &'static str {
 
 #[component]
 pub fn ProfessionCataloguePage() -> impl IntoView {
-    let professions = Resource::new(|| (), |_| list_professions());
+    let professions = load(|| (), |_| list_professions());
     view! {
         <PageTitle title="Profession Catalogue"
             lead="Each profession's user type decides what its members do in the portal; only professions with a Ministry of Health Designation Order can be granted CareConnect access."/>
@@ -62,7 +62,7 @@ pub fn ProfessionCataloguePage() -> impl IntoView {
 pub fn EditProfessionPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
-    let professions = Resource::new(|| (), |_| list_professions());
+    let professions = load(|| (), |_| list_professions());
     view! {
         {move || view! { <PageTitle title=if id.get() == "new" { "Add Profession" } else { "Edit Profession" }/> }}
         <StaffOnly>

@@ -26,7 +26,7 @@ pub fn SponsorshipPanel(code: String, tab: SponsorshipTab) -> impl IntoView {
     let authorize = ServerAction::<AuthorizeOnBehalfOfUser>::new();
     let sponsorships = {
         let code = code.clone();
-        Resource::new(
+        load(
             move || {
                 (
                     code.clone(),

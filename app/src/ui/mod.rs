@@ -5,10 +5,12 @@ mod debounce;
 mod dialog;
 mod fields;
 mod frame;
+mod resource;
 mod user;
 
 pub use debounce::*;
 pub use dialog::*;
 pub use fields::*;
 pub use frame::*;
+pub use resource::*;
 pub use user::*;

@@ -1,3 +1,4 @@
+use super::{load, Loaded};
 use crate::accounts::{
     api::load_session,
     types::{CurrentUser, SessionInfo},
@@ -7,13 +8,13 @@ use leptos::prelude::*;
 
 /// The session as loaded once per page: who is signed in, and whether development tools exist.
 #[derive(Clone, Copy)]
-pub struct SessionResource(pub Resource<Result<SessionInfo, AppError>>);
+pub struct SessionResource(pub Loaded<Result<SessionInfo, AppError>>);
 
 pub fn provide_session() {
-    provide_context(SessionResource(Resource::new(|| (), |_| load_session())));
+    provide_context(SessionResource(load(|| (), |_| load_session())));
 }
 
-pub fn use_session() -> Resource<Result<SessionInfo, AppError>> {
+pub fn use_session() -> Loaded<Result<SessionInfo, AppError>> {
     expect_context::<SessionResource>().0
 }
 

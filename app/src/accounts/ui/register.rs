@@ -17,8 +17,8 @@ fn profession_label(profession: &Profession) -> String {
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    let start = Resource::new(|| (), |_| load_registration());
-    let professions = Resource::new(|| (), |_| list_professions());
+    let start = load(|| (), |_| load_registration());
+    let professions = load(|| (), |_| list_professions());
     view! {
         <PageTitle title="Register your account" lead="Your identity is validated. Tell us how to reach you and choose how you will sign in."/>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>

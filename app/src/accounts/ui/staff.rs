@@ -11,7 +11,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn StaffUsersPage() -> impl IntoView {
     let query = use_query_map();
     let typed = Memo::new(move |_| query.with(|q| q.get("q").unwrap_or_default()));
-    let found = Resource::new(move || typed.get(), staff_find_people);
+    let found = load(move || typed.get(), staff_find_people);
     view! {
         <PageTitle title="User Lookup" lead="Find a person by name, username or email address."/>
         <StaffOnly>
@@ -51,7 +51,7 @@ pub fn StaffUserPage() -> impl IntoView {
                 .unwrap_or(0)
         })
     });
-    let record = Resource::new(move || id.get(), staff_person);
+    let record = load(move || id.get(), staff_person);
     view! {
         <PageTitle title="User Record"/>
         <StaffOnly>

@@ -31,7 +31,7 @@ pub fn WorksiteAccessPage() -> impl IntoView {
 #[component]
 fn MyWorksites() -> impl IntoView {
     let attention = use_attention();
-    let worksites = Resource::new(|| (), |_| my_worksites());
+    let worksites = load(|| (), |_| my_worksites());
     reload_on_live_updates(worksites);
     view! {
         <section class="card" aria-labelledby="my-worksites-heading">

@@ -1,4 +1,4 @@
-use crate::ui::debounced_input;
+use crate::ui::{debounced_input, load};
 use crate::worksites::{api::suggest_addresses, types::AddressSuggestion};
 use leptos::prelude::*;
 
@@ -7,7 +7,7 @@ use leptos::prelude::*;
 #[component]
 pub fn AddressFinder() -> impl IntoView {
     let (query, set_query) = signal(String::new());
-    let suggestions = Resource::new(
+    let suggestions = load(
         move || query.get(),
         |query| async move {
             if query.trim().chars().count() < 3 {

@@ -1,5 +1,5 @@
 use super::WorksiteCard;
-use crate::ui::debounced_input;
+use crate::ui::{debounced_input, load};
 use crate::worksites::api::search_worksites;
 use leptos::prelude::*;
 
@@ -8,7 +8,7 @@ use leptos::prelude::*;
 #[component]
 pub fn AddressSearch() -> impl IntoView {
     let (query, set_query) = signal(String::new());
-    let results = Resource::new(
+    let results = load(
         move || query.get(),
         |query| async move {
             if query.trim().chars().count() < 2 {

@@ -33,7 +33,7 @@ fn WorksiteView() -> impl IntoView {
             saved_edits.update(|count| *count += 1);
         }
     });
-    let details = Resource::new(
+    let details = load(
         move || (code.get(), saved_edits.get()),
         |(code, _)| load_worksite(code),
     );

@@ -12,7 +12,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn StaffWorksitesPage() -> impl IntoView {
     let query = use_query_map();
     let typed = Memo::new(move |_| query.with(|q| q.get("q").unwrap_or_default()));
-    let found = Resource::new(move || typed.get(), staff_find_worksites);
+    let found = load(move || typed.get(), staff_find_worksites);
     view! {
         <PageTitle title="Worksite Lookup" lead="Find a worksite by its Worksite ID, or by words of its name and address."/>
         <StaffOnly>
@@ -47,7 +47,7 @@ pub fn StaffWorksitePage() -> impl IntoView {
     let params = use_params_map();
     let code = Memo::new(move |_| params.with(|p| p.get("code").unwrap_or_default()));
     let update = ServerAction::<UpdateLockedFields>::new();
-    let worksite = Resource::new(
+    let worksite = load(
         move || (code.get(), update.version().get()),
         |(code, _)| load_staff_worksite(code),
     );
