@@ -70,14 +70,16 @@ async function pageMetrics(browser, url, { returning = false } = {}) {
       if (!window.__hydrated && document.body?.dataset.hydrated === 'true') window.__hydrated = performance.now();
     }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-hydrated'] });
   });
-  if (returning) {
+  const visit = async () => {
     await page.goto(`${portal}${url}`, { waitUntil: 'load' });
     await page.waitForFunction(() => window.__hydrated, null, { timeout: 60_000 });
+  };
+  if (returning) {
+    await visit();
     transferred = 0;
     bundle = 0;
   }
-  await page.goto(`${portal}${url}`, { waitUntil: 'load' });
-  await page.waitForFunction(() => window.__hydrated, null, { timeout: 60_000 });
+  await visit();
   // LCP is final once the page is interactive; give the observer a moment to report.
   await page.waitForTimeout(500);
   const metrics = await page.evaluate(() => ({
