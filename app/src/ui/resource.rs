@@ -7,7 +7,7 @@ use std::future::Future;
 
 /// JSON read from bytes, as server functions read their answers (`serde_json::from_slice`).
 /// Leptos's default resource codec reads from a string instead, and the browser bundle would then
-/// hold two JSON readers of every type a page loads (a tenth of the WASM).
+/// hold two JSON readers of every type a page loads (6% of the WASM, measured).
 pub struct Json;
 
 impl<T: Serialize> Encoder<T> for Json {
