@@ -97,7 +97,26 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::{prefix_end, sqlite_file_path};
+    use super::{connect, prefix_end, sqlite_file_path};
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+
+    /// `LIBSQLITE3_FLAGS` in `.cargo/config.toml` leaves STAT4 out: with it, every query was
+    /// compiled again on every run once the database had been analysed.
+    #[tokio::test]
+    async fn sqlite_is_built_without_stat4() {
+        let db = connect("sqlite::memory:", 1)
+            .await
+            .expect("in-memory database");
+        let row = db
+            .query_one_raw(Statement::from_string(
+                DatabaseBackend::Sqlite,
+                "SELECT sqlite_compileoption_used('ENABLE_STAT4') AS stat4",
+            ))
+            .await
+            .expect("compile options")
+            .expect("one row");
+        assert_eq!(row.try_get::<i64>("", "stat4").expect("a number"), 0);
+    }
 
     #[test]
     fn a_prefix_range_holds_exactly_the_words_that_start_with_it() {
