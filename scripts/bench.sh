@@ -105,7 +105,9 @@ for BACKEND in sqlite postgres; do
     DB_URL="sqlite://$STATE/bench.db?mode=rwc"
   else
     psql "$PG_ADMIN_URL" -q -c "DROP DATABASE IF EXISTS portal_bench" -c "CREATE DATABASE portal_bench" >/dev/null
-    DB_URL="${PG_ADMIN_URL%/*}/portal_bench"
+    # Loopback, as a database on the portal's own host is reached: without TLS, which would
+    # otherwise encrypt every message over it (sqlx prefers TLS when the server offers it).
+    DB_URL="${PG_ADMIN_URL%/*}/portal_bench?sslmode=disable"
   fi
   say "$BACKEND: seeding $USERS people, $WORKSITES worksites (largest $LARGEST members)"
   portal migrate >/dev/null
