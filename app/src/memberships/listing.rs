@@ -15,7 +15,7 @@ use crate::professions::types::UserType;
 use sea_orm::{
     sea_query::{Alias, Expr, ExprTrait, IntoIden, Query, SelectStatement},
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, Order,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait, Select,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait, Select,
 };
 use std::cmp::Reverse;
 
@@ -58,15 +58,24 @@ impl Listing {
     ) -> Result<Self, DbErr> {
         let mut listing = Self::led_by_first_word(worksite_id, active, search);
         if listing.words.len() > 1 {
-            let mut counted = Vec::new();
-            for word in std::mem::take(&mut listing.words) {
+            // Every word's matches in one statement: a query each would be a round trip each.
+            let mut counting = Query::select();
+            for word in &listing.words {
                 let matches = member_name_prefix::Entity::find()
                     .select_only()
                     .column(member_name_prefix::Column::MembershipId)
-                    .filter(listing.prefix_rows(&word))
+                    .filter(listing.prefix_rows(word))
                     .limit(MATCHES_COUNTED)
-                    .count(conn)
-                    .await?;
+                    .into_query();
+                counting.expr(Expr::SubQuery(None, Box::new(count_of(matches).into())));
+            }
+            let counts = conn
+                .query_one(&counting)
+                .await?
+                .ok_or_else(|| DbErr::RecordNotFound("the words' counts".to_owned()))?;
+            let mut counted = Vec::new();
+            for (index, word) in std::mem::take(&mut listing.words).into_iter().enumerate() {
+                let matches: i64 = counts.try_get_by_index(index)?;
                 counted.push((matches, Reverse(word.chars().count()), word));
             }
             counted.sort();
@@ -175,11 +184,7 @@ impl Listing {
 
     /// How many members the list has, up to `MEMBER_COUNT_LIMIT + 1`.
     pub async fn count(&self, conn: &impl ConnectionTrait) -> Result<u64, DbErr> {
-        let counting = Query::select()
-            .expr(Expr::cust("COUNT(*)"))
-            .from_subquery(self.count_query(), Alias::new("counted"))
-            .to_owned();
-        let counted: i64 = match conn.query_one(&counting).await? {
+        let counted: i64 = match conn.query_one(&count_of(self.count_query())).await? {
             Some(row) => row.try_get_by_index(0)?,
             None => 0,
         };
@@ -214,6 +219,14 @@ impl Listing {
         }
         page.limit(MEMBERS_PER_PAGE + 1)
     }
+}
+
+/// How many rows `query` gives.
+fn count_of(query: SelectStatement) -> SelectStatement {
+    Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from_subquery(query, Alias::new("counted"))
+        .to_owned()
 }
 
 /// The member of the outer query's prefix row has a word starting with `word` (one row of
