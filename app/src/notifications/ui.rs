@@ -37,15 +37,16 @@ pub fn use_live_updates() -> LiveUpdates {
 
 /// Loads the resource again whenever the server says something changed. (An effect, because a
 /// resource re-reads its source only while something awaits it.)
-pub fn reload_on_live_updates<T>(resource: Loaded<T>)
-where
-    T: Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
-{
+pub fn reload_on_live_updates<T>(resource: Loaded<T>) {
+    reload_on_change(resource.reloader());
+}
+
+fn reload_on_change(resource: Reloader) {
     let live = use_live_updates();
     Effect::new(move |seen: Option<u64>| {
         let now = live.track();
         if seen.is_some_and(|seen| seen != now) {
-            resource.refetch();
+            resource.reload();
         }
         now
     });
