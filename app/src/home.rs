@@ -18,15 +18,15 @@ pub fn HomePage() -> impl IntoView {
     let session = use_session();
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match session.await {
+            {awaiting(move || async move {
+                Ok(match session.await {
                     Ok(SessionInfo { user: Some(user), .. }) => view! { <Modules user/> }.into_any(),
                     _ => view! {
                         <PageTitle title="my.CareConnect Enrolment Portal"
                             lead="Community health practitioners in British Columbia enrol here for CareConnect, the province's viewer of patients' health records: validate your identity, register or join your worksite, and request access."/>
                         <SignInPanel/>
                     }.into_any(),
-                }
+                })
             })}
         </Suspense>
     }
@@ -53,10 +53,10 @@ fn Modules(user: CurrentUser) -> impl IntoView {
                 <h2 id="module-worksite">"Worksite Access"</h2>
                 <p>"Join a Worksite or setup access for your Clinic. Some applications will require you to be a member of a worksite"</p>
                 <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        attention.await.ok().filter(|a| !a.waiting_requests.is_empty()).map(|_| view! {
+                    {awaiting(move || async move {
+                        Ok(attention.await.ok().filter(|a| !a.waiting_requests.is_empty()).map(|_| view! {
                             <p class="alert alert-warning">"A worksite which you are a manager of has one or more people requesting access"</p>
-                        })
+                        }).into_any())
                     })}
                 </Suspense>
                 <a class="button button-primary" href="/worksites">"Update / Review Worksite"</a>
@@ -132,14 +132,14 @@ fn ApplicationAccessModule() -> impl IntoView {
     let worksites = load(|| (), |_| my_worksites());
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                worksites.await.ok().filter(|mine| mine.iter().any(|w| w.active)).map(|_| view! {
+            {awaiting(move || async move {
+                Ok(worksites.await.ok().filter(|mine| mine.iter().any(|w| w.active)).map(|_| view! {
                     <section class="card module" aria-labelledby="module-application">
                         <h2 id="module-application">"Application Access"</h2>
                         <p>"Request and access applications. i.e. CareConnect, Forms"</p>
                         <a class="button button-primary" href="/applications">"View Application"</a>
                     </section>
-                })
+                }).into_any())
             })}
         </Suspense>
     }

@@ -24,11 +24,9 @@ pub fn CareConnectAccessCard() -> impl IntoView {
             <h2 id="module-careconnect">"CareConnect Access"</h2>
             <FormError errors=refusal/>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match overview.await {
-                        Ok(overview) => view! { <AccessSummary overview open/> }.into_any(),
-                        Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
-                    }
+                {awaiting(move || async move {
+                    let overview = overview.await?;
+                    Ok(view! { <AccessSummary overview open/> }.into_any())
                 })}
             </Transition>
             <RequirementsNote/>

@@ -36,13 +36,13 @@ pub fn ApplicationQueuePage() -> impl IntoView {
         <StaffOnly>
             <section class="card">
                 <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                    {move || Suspend::new(async move {
+                    {awaiting(move || async move {
                         let professions = professions.await?;
                         let page = queue.await?;
-                        Ok::<_, crate::error::AppError>(view! {
+                        Ok(view! {
                             <QueueFilters filter=filter.get_untracked() professions/>
                             <QueueTable page filter=filter.get_untracked()/>
-                        })
+                        }.into_any())
                     })}
                 </Transition>
             </section>
@@ -156,11 +156,9 @@ pub fn ApplicationReviewPage() -> impl IntoView {
         <PageTitle title="CareConnect Request"/>
         <StaffOnly>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match detail.await {
-                        Ok(detail) => view! { <Review detail decide/> }.into_any(),
-                        Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
-                    }
+                {awaiting(move || async move {
+                    let detail = detail.await?;
+                    Ok(view! { <Review detail decide/> }.into_any())
                 })}
             </Transition>
             <a class="button" href="/staff/applications">"Back to the Application Queue"</a>

@@ -27,11 +27,9 @@ fn CareConnectModule() -> impl IntoView {
             <h2 id="module-careconnect-applications">"CareConnect"</h2>
             <p>"CareConnect is the provincial viewer of patients' health records. Request access from the worksite where you provide care; the CareConnect team reviews each request."</p>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match mine.await {
-                        Ok(mine) => view! { <Applications mine/> }.into_any(),
-                        Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
-                    }
+                {awaiting(move || async move {
+                    let mine = mine.await?;
+                    Ok(view! { <Applications mine/> }.into_any())
                 })}
             </Transition>
         </section>
@@ -124,7 +122,7 @@ fn EnrolmentFormLoader() -> impl IntoView {
     let mine = load(|| (), |_| load_my_applications());
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {awaiting(move || async move {
                 let mine = mine.await?;
                 let returned = resubmit.get().and_then(|id| {
                     mine.applications.iter().find(|a| a.id == id && a.status == ApplicationStatus::Returned).cloned()

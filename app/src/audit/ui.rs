@@ -28,16 +28,16 @@ pub fn AuditLogPage() -> impl IntoView {
         <StaffOnly>
             <section class="card">
                 <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                    {move || Suspend::new(async move {
+                    {awaiting(move || async move {
                         let result = page.await;
                         let errors = Signal::stored(result.as_ref().err().cloned());
-                        view! {
+                        Ok(view! {
                             <AuditFilters query=query.get_untracked() errors/>
                             {match result {
                                 Ok(page) => view! { <AuditTable page query=query.get_untracked()/> }.into_any(),
                                 Err(_) => ().into_any(),
                             }}
-                        }
+                        }.into_any())
                     })}
                 </Transition>
             </section>

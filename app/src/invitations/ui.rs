@@ -17,7 +17,7 @@ pub fn InviteMembers(code: String) -> impl IntoView {
     let resend = ServerAction::<ResendInvitation>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();
     let errors = action_error(invite);
-    let awaiting = {
+    let invitations = {
         let code = code.clone();
         load(
             move || {
@@ -56,12 +56,12 @@ pub fn InviteMembers(code: String) -> impl IntoView {
             {move || row_error.get().map(|error| view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> })}
         </div>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || {
+            {awaiting(move || {
                 let code = code_for_rows.clone();
-                Suspend::new(async move {
-                match awaiting.await {
-                    Ok(list) if list.is_empty() => view! { <p>"No invitations are awaiting a response."</p> }.into_any(),
-                    Ok(list) => view! {
+                async move {
+                Ok(match invitations.await? {
+                    list if list.is_empty() => view! { <p>"No invitations are awaiting a response."</p> }.into_any(),
+                    list => view! {
                         <table class="table invitations">
                             <thead><tr>
                                 <th scope="col">"Email Address Used"</th>
@@ -102,9 +102,8 @@ pub fn InviteMembers(code: String) -> impl IntoView {
                             </tbody>
                         </table>
                     }.into_any(),
-                    Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
-                }
-            })}}
+                })
+            }})}
         </Transition>
     }
 }
@@ -128,8 +127,8 @@ fn InvitationLink() -> impl IntoView {
     view! {
         <section class="card">
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match standing.await {
+                {awaiting(move || async move {
+                    Ok(match standing.await {
                         Ok(InvitationStanding::Open(view)) => view! {
                             <InvitationSummary view/>
                             <Show when=move || action_succeeded(action).get() fallback=move || view! {
@@ -165,7 +164,7 @@ fn InvitationLink() -> impl IntoView {
                         Err(error) => view! {
                             <p class="alert alert-error" role="alert">{error.to_string()}</p>
                         }.into_any(),
-                    }
+                    })
                 })}
             </Transition>
         </section>
@@ -191,10 +190,10 @@ pub fn MyInvitations() -> impl IntoView {
     let errors = action_error(accept);
     view! {
         <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
+            {awaiting(move || async move {
                 let verified = matches!(session.await, Ok(SessionInfo { user: Some(ref user), .. }) if user.email.is_some());
                 let list = invitations.await.ok().filter(|list| verified && !list.is_empty());
-                view! {
+                Ok(view! {
                     {move || accept.value().get().and_then(Result::ok).map(|worksite| view! {
                         <Notice>{format!("You are now a member of {}.", worksite.name)}</Notice>
                     })}
@@ -217,7 +216,7 @@ pub fn MyInvitations() -> impl IntoView {
                             </ul>
                         </section>
                     })}
-                }
+                }.into_any())
             })}
         </Transition>
     }

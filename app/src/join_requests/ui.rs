@@ -31,8 +31,8 @@ fn AccessForm() -> impl IntoView {
     view! {
         <section class="card">
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match worksite.await {
+                {awaiting(move || async move {
+                    Ok(match worksite.await {
                         Ok(worksite) => {
                             let worksite_type = worksite.worksite_type;
                             let code = worksite.code.clone();
@@ -67,7 +67,7 @@ fn AccessForm() -> impl IntoView {
                             <p class="alert alert-error" role="alert">"No worksite has this Worksite ID. Please check it with your site administrator."</p>
                             <a class="button" href="/worksites">"Back to Worksite Access"</a>
                         }.into_any(),
-                    }
+                    })
                 })}
             </Transition>
         </section>
@@ -107,10 +107,10 @@ pub fn UsersRequestingAccess(code: String, worksite_name: String) -> impl IntoVi
             <h2 id="requests-heading">"Users Requesting Access"</h2>
             {move || confirmation.done.get().map(|message| view! { <Notice>{message}</Notice> })}
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match requests.await {
-                        Ok(list) if list.is_empty() => view! { <p>"No one is waiting to join this worksite."</p> }.into_any(),
-                        Ok(list) => view! {
+                {awaiting(move || async move {
+                    Ok(match requests.await? {
+                        list if list.is_empty() => view! { <p>"No one is waiting to join this worksite."</p> }.into_any(),
+                        list => view! {
                             <ul class="request-list">
                                 {list.into_iter().map(|request| {
                                     let (accept, reject) = (request.clone(), request.clone());
@@ -128,8 +128,7 @@ pub fn UsersRequestingAccess(code: String, worksite_name: String) -> impl IntoVi
                                 }).collect_view()}
                             </ul>
                         }.into_any(),
-                        Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
-                    }
+                    })
                 })}
             </Transition>
             <ConfirmDialog open=confirmation.open on_confirm=confirm pending=action.pending() error=confirmation.refusal fallback_focus="requests">
@@ -160,8 +159,8 @@ fn ApprovalConfirmation() -> impl IntoView {
     view! {
         <section class="card">
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match preview.await {
+                {awaiting(move || async move {
+                    Ok(match preview.await {
                         Ok(preview) => {
                             let label = format!("Approve {}'s request to join {}", preview.request.name, preview.worksite.name);
                             let href = format!("/worksites/{}", preview.worksite.code);
@@ -200,7 +199,7 @@ fn ApprovalConfirmation() -> impl IntoView {
                             <p class="alert alert-error" role="alert">{error.to_string()}</p>
                             <p>"Only a Group / Site Administrator of the worksite can approve this request."</p>
                         }.into_any(),
-                    }
+                    })
                 })}
             </Transition>
         </section>
@@ -215,8 +214,8 @@ pub fn MyPendingRequests() -> impl IntoView {
     reload_on_live_updates(requests);
     view! {
         <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                requests.await.ok().filter(|list| !list.is_empty()).map(|list| view! {
+            {awaiting(move || async move {
+                Ok(requests.await.ok().filter(|list| !list.is_empty()).map(|list| view! {
                     <section class="card" aria-labelledby="my-requests-heading">
                         <h2 id="my-requests-heading">"My Requests Awaiting Approval"</h2>
                         <ul class="worksite-list">
@@ -233,7 +232,7 @@ pub fn MyPendingRequests() -> impl IntoView {
                             }).collect_view()}
                         </ul>
                     </section>
-                })
+                }).into_any())
             })}
         </Transition>
     }

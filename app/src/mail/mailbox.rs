@@ -54,10 +54,10 @@ pub fn MailboxPage() -> impl IntoView {
     view! {
         <PageTitle title="Development mailbox" lead="Every email the portal has sent, newest first. In production, email goes out over SMTP and this page does not exist."/>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match messages.await {
-                    Ok(messages) if messages.is_empty() => view! { <p>"No email has been sent yet."</p> }.into_any(),
-                    Ok(messages) => {
+            {awaiting(move || async move {
+                Ok(match messages.await? {
+                    messages if messages.is_empty() => view! { <p>"No email has been sent yet."</p> }.into_any(),
+                    messages => {
                         let more = messages.len() as u64 == MAILBOX_PAGE_SIZE;
                         view! {
                             <ol class="mailbox">
@@ -80,8 +80,7 @@ pub fn MailboxPage() -> impl IntoView {
                             </nav>
                         }.into_any()
                     }
-                    Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
-                }
+                })
             })}
         </Transition>
     }

@@ -82,11 +82,9 @@ pub fn MemberList(code: String, active: bool) -> impl IntoView {
             {move || confirmation.done.get().map(|message| view! { <Notice>{message}</Notice> })}
         </div>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match members.await {
-                    Ok(list) => view! { <MemberGroups list ask page managing/> }.into_any(),
-                    Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
-                }
+            {awaiting(move || async move {
+                let list = members.await?;
+                Ok(view! { <MemberGroups list ask page managing/> }.into_any())
             })}
         </Transition>
         <ConfirmDialog open=confirmation.open on_confirm=confirm pending=action.pending() error=confirmation.refusal fallback_focus="member-notice">

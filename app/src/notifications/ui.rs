@@ -114,16 +114,16 @@ pub fn NotificationsLink() -> impl IntoView {
     let attention = use_attention();
     view! {
         <Transition fallback=|| view! { <a href="/notifications">"Notifications"</a> }>
-            {move || Suspend::new(async move {
+            {awaiting(move || async move {
                 let unread = attention.await.map(|a| a.unread_notifications).unwrap_or(0);
-                view! {
+                Ok(view! {
                     <a href="/notifications" class="notifications-link">
                         "Notifications"
                         {(unread > 0).then(|| view! {
                             <span class="count-badge">{unread}<span class="visually-hidden">" unread"</span></span>
                         })}
                     </a>
-                }
+                }.into_any())
             })}
         </Transition>
     }
@@ -145,10 +145,10 @@ fn NotificationList() -> impl IntoView {
     view! {
         <section class="card">
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match notifications.await {
-                        Ok(list) if list.is_empty() => view! { <p>"You have no notifications."</p> }.into_any(),
-                        Ok(list) => {
+                {awaiting(move || async move {
+                    Ok(match notifications.await? {
+                        list if list.is_empty() => view! { <p>"You have no notifications."</p> }.into_any(),
+                        list => {
                             let any_unread = list.iter().any(|n| n.unread);
                             view! {
                                 {any_unread.then(|| view! {
@@ -167,8 +167,7 @@ fn NotificationList() -> impl IntoView {
                                 </ul>
                             }.into_any()
                         }
-                        Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
-                    }
+                    })
                 })}
             </Transition>
         </section>

@@ -22,8 +22,8 @@ pub fn RequirementsNote() -> impl IntoView {
     reload_on_live_updates(requirements);
     view! {
         <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                requirements.await.ok().map(|requirements| view! {
+            {awaiting(move || async move {
+                Ok(requirements.await.ok().map(|requirements| view! {
                     {match requirements.course.completed_on {
                         Some(date) => view! {
                             <p class="course-status">"Privacy & Security course: " <strong>{format!("completed on {date}")}</strong></p>
@@ -43,7 +43,7 @@ pub fn RequirementsNote() -> impl IntoView {
                                 " — " <a href="/hpcaa">"Read and sign the HPCAA"</a></p>
                         }.into_any(),
                     })}
-                })
+                }).into_any())
             })}
         </Transition>
     }
@@ -71,11 +71,9 @@ fn Agreement() -> impl IntoView {
             }).collect_view()}
         </article>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match requirements.await {
-                    Ok(requirements) => view! { <Signature hpcaa=requirements.hpcaa sign/> }.into_any(),
-                    Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
-                }
+            {awaiting(move || async move {
+                let requirements = requirements.await?;
+                Ok(view! { <Signature hpcaa=requirements.hpcaa sign/> }.into_any())
             })}
         </Transition>
     }
@@ -174,15 +172,13 @@ pub fn SiteDeclarationPanel(code: String) -> impl IntoView {
             {DECLARATION_STATEMENTS.iter().map(|statement| view! { <li>{*statement}</li> }).collect_view()}
         </ul>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || {
+            {awaiting(move || {
                 let code = code.clone();
-                Suspend::new(async move {
-                    match declaration.await {
-                        Ok(view) => view! { <DeclarationStatus view code sign/> }.into_any(),
-                        Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
-                    }
-                })
-            }}
+                async move {
+                    let view = declaration.await?;
+                    Ok(view! { <DeclarationStatus view code sign/> }.into_any())
+                }
+            })}
         </Transition>
     }
 }

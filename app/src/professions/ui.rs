@@ -23,8 +23,8 @@ pub fn ProfessionCataloguePage() -> impl IntoView {
         <StaffOnly>
             <section class="card">
                 <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                    {move || Suspend::new(async move {
-                        professions.await.map(|list| view! {
+                    {awaiting(move || async move {
+                        Ok(professions.await.map(|list| view! {
                             <table class="table professions">
                                 <thead><tr>
                                     <th scope="col">"Profession"</th>
@@ -48,7 +48,7 @@ pub fn ProfessionCataloguePage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                        })
+                        }).into_any())
                     })}
                 </Transition>
                 <a class="button button-primary" href="/staff/professions/new">"Add Profession"</a>
@@ -68,7 +68,7 @@ pub fn EditProfessionPage() -> impl IntoView {
         <StaffOnly>
             <section class="card">
                 <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                    {move || Suspend::new(async move {
+                    {awaiting(move || async move {
                         let list = professions.await?;
                         let wanted = id.get();
                         let current = list.into_iter().find(|p| p.id.to_string() == wanted);

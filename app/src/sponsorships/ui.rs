@@ -64,11 +64,10 @@ pub fn SponsorshipPanel(code: String, tab: SponsorshipTab) -> impl IntoView {
         }}</h2>
         {move || confirmation.done.get().map(|message| view! { <Notice>{message}</Notice> })}
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match sponsorships.await {
-                    Ok(sponsorships) => {
-                        let code = code.get_value();
-                        match (tab, sponsorships.viewer_user_type) {
+            {awaiting(move || async move {
+                let sponsorships = sponsorships.await?;
+                let code = code.get_value();
+                Ok(match (tab, sponsorships.viewer_user_type) {
                             (SponsorshipTab::Sponsorships, UserType::Authorizer) => view! {
                                 <p>"On-Behalf-Of users of this worksite (e.g. MOAs) ask you to sponsor their CareConnect access: once you accept, they see CareConnect as you would."</p>
                                 <h3>"Sponsorship Requests"</h3>
@@ -118,10 +117,7 @@ pub fn SponsorshipPanel(code: String, tab: SponsorshipTab) -> impl IntoView {
                                 </ActionForm>
                             }.into_any(),
                             _ => view! { <p>"This tab is for a different user type."</p> }.into_any(),
-                        }
-                    }
-                    Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
-                }
+                })
             })}
         </Transition>
         <ConfirmDialog open=confirmation.open on_confirm=confirm pending=change.pending() error=confirmation.refusal fallback_focus="sponsorship-heading">

@@ -1,3 +1,4 @@
+use super::awaiting::awaiting;
 use super::user::AfterHydration;
 use super::user::{reload_to, use_session};
 use crate::accounts::{api::SignOut, types::SessionInfo};
@@ -43,8 +44,8 @@ fn AccountMenu() -> impl IntoView {
     view! {
         <nav class="account-menu" aria-label="Account">
             <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match session.await {
+                {awaiting(move || async move {
+                    Ok(match session.await {
                         Ok(SessionInfo { user: Some(user), .. }) => view! {
                             <span class="account-name">{user.full_name}</span>
                             <AfterHydration><NotificationsLink/></AfterHydration>
@@ -58,7 +59,7 @@ fn AccountMenu() -> impl IntoView {
                         }
                         .into_any(),
                         _ => view! { <a href="/sign-in">"Sign in"</a> }.into_any(),
-                    }
+                    })
                 })}
             </Transition>
         </nav>
@@ -70,8 +71,8 @@ fn DevelopmentBanner() -> impl IntoView {
     let session = use_session();
     view! {
         <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                session
+            {awaiting(move || async move {
+                Ok(session
                     .await
                     .ok()
                     .filter(|info| info.development)
@@ -83,6 +84,7 @@ fn DevelopmentBanner() -> impl IntoView {
                             <a href="/dev/mailbox">"development mailbox"</a> "."
                         </aside>
                     })
+                    .into_any())
             })}
         </Transition>
     }

@@ -1,6 +1,7 @@
 //! Building blocks every page uses: the page frame, form fields that show their own errors,
 //! notices, and access to the signed-in user.
 
+mod awaiting;
 mod debounce;
 mod dialog;
 mod fields;
@@ -8,6 +9,7 @@ mod frame;
 mod resource;
 mod user;
 
+pub use awaiting::*;
 pub use debounce::*;
 pub use dialog::*;
 pub use fields::*;

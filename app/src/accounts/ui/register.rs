@@ -22,10 +22,10 @@ pub fn RegisterPage() -> impl IntoView {
     view! {
         <PageTitle title="Register your account" lead="Your identity is validated. Tell us how to reach you and choose how you will sign in."/>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {awaiting(move || async move {
                 let start = start.await;
                 let professions = professions.await;
-                match (start, professions) {
+                Ok(match (start, professions) {
                     (Ok(Some(start)), Ok(professions)) => {
                         view! { <RegistrationForm start professions/> }.into_any()
                     }
@@ -42,7 +42,7 @@ pub fn RegisterPage() -> impl IntoView {
                         <p class="alert alert-error" role="alert">{error.to_string()}</p>
                     }
                     .into_any(),
-                }
+                })
             })}
         </Suspense>
     }

@@ -18,7 +18,7 @@ pub fn StaffUsersPage() -> impl IntoView {
             <section class="card">
                 <SearchBox action="/staff/users" label="Name, username or email" button="Find People" typed/>
                 <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                    {move || Suspend::new(async move {
+                    {awaiting(move || async move {
                         let found = found.await?;
                         let asked = !typed.get_untracked().trim().is_empty();
                         Ok::<_, crate::error::AppError>(if found.is_empty() {
@@ -56,11 +56,9 @@ pub fn StaffUserPage() -> impl IntoView {
         <PageTitle title="User Record"/>
         <StaffOnly>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match record.await {
-                        Ok(record) => view! { <Record record/> }.into_any(),
-                        Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
-                    }
+                {awaiting(move || async move {
+                    let record = record.await?;
+                    Ok(view! { <Record record/> }.into_any())
                 })}
             </Transition>
             <a class="button" href="/staff/users">"Back to User Lookup"</a>

@@ -37,13 +37,13 @@ fn MyWorksites() -> impl IntoView {
         <section class="card" aria-labelledby="my-worksites-heading">
             <h2 id="my-worksites-heading">"My Worksites"</h2>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {awaiting(move || async move {
                     let waiting = attention.await.map(|a| a.waiting_requests).unwrap_or_default();
-                match worksites.await {
-                        Ok(list) if list.is_empty() => view! {
+                Ok(match worksites.await? {
+                        list if list.is_empty() => view! {
                             <p>"You are not a member of any worksite yet. Join one with its Worksite ID or address, or register your clinic."</p>
                         }.into_any(),
-                        Ok(list) => view! {
+                        list => view! {
                             <ul class="worksite-list">
                                 {list.into_iter().map(|mine| {
                                     let href = format!("/worksites/{}", mine.worksite.code);
@@ -69,8 +69,7 @@ fn MyWorksites() -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                         }.into_any(),
-                        Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
-                    }
+                    })
                 })}
             </Suspense>
         </section>

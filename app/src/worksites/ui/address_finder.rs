@@ -1,4 +1,4 @@
-use crate::ui::{debounced_input, load};
+use crate::ui::{awaiting, debounced_input, load};
 use crate::worksites::{api::suggest_addresses, types::AddressSuggestion};
 use leptos::prelude::*;
 
@@ -34,8 +34,8 @@ pub fn AddressFinder() -> impl IntoView {
         </div>
         <div id="address-suggestions" aria-live="polite">
             <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    suggestions.await.ok().filter(|list| !list.is_empty()).map(|list| view! {
+                {awaiting(move || async move {
+                    Ok(suggestions.await.ok().filter(|list| !list.is_empty()).map(|list| view! {
                         <ul class="suggestions" aria-label="Suggested addresses">
                             {list.into_iter().map(|suggestion| {
                                 let label = suggestion.address().display();
@@ -47,7 +47,7 @@ pub fn AddressFinder() -> impl IntoView {
                                 }
                             }).collect_view()}
                         </ul>
-                    })
+                    }).into_any())
                 })}
             </Transition>
         </div>

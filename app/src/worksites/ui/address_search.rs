@@ -1,5 +1,5 @@
 use super::WorksiteCard;
-use crate::ui::{debounced_input, load};
+use crate::ui::{awaiting, debounced_input, load};
 use crate::worksites::api::search_worksites;
 use leptos::prelude::*;
 
@@ -27,13 +27,13 @@ pub fn AddressSearch() -> impl IntoView {
         </div>
         <div id="address-results" class="search-results" aria-live="polite">
             <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
+                {awaiting(move || async move {
                     let typed = query.get_untracked();
-                    match results.await {
-                        Ok(list) if list.is_empty() => (typed.trim().chars().count() >= 2).then(|| view! {
+                    Ok(match results.await? {
+                        list if list.is_empty() => (typed.trim().chars().count() >= 2).then(|| view! {
                             <p>"No registered worksite matches this address. You can register your worksite."</p>
                         }.into_any()),
-                        Ok(list) => Some(view! {
+                        list => Some(view! {
                             <p class="hint">{format!("{} matching worksite{}", list.len(), if list.len() == 1 { "" } else { "s" })}</p>
                             <ul class="worksite-list">
                                 {list.into_iter().map(|worksite| {
@@ -47,8 +47,7 @@ pub fn AddressSearch() -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                         }.into_any()),
-                        Err(error) => Some(view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any()),
-                    }
+                    }.into_any())
                 })}
             </Transition>
         </div>

@@ -39,8 +39,8 @@ fn WorksiteView() -> impl IntoView {
     );
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match details.await {
+            {awaiting(move || async move {
+                Ok(match details.await {
                     Ok(details) => {
                         let tabs = Tab::visible(&details);
                         let panel_details = StoredValue::new(details.clone());
@@ -65,7 +65,7 @@ fn WorksiteView() -> impl IntoView {
                         <p class="alert alert-error" role="alert">{error.to_string()}</p>
                         <a class="button" href="/worksites">"Back to Worksite Access"</a>
                     }.into_any(),
-                }
+                })
             })}
         </Transition>
     }

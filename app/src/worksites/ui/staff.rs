@@ -19,7 +19,7 @@ pub fn StaffWorksitesPage() -> impl IntoView {
             <section class="card">
                 <SearchBox action="/staff/worksites" label="Worksite ID, name or address" button="Find Worksites" typed/>
                 <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                    {move || Suspend::new(async move {
+                    {awaiting(move || async move {
                         let found = found.await?;
                         let asked = !typed.get_untracked().trim().is_empty();
                         Ok::<_, crate::error::AppError>(if found.is_empty() {
@@ -55,11 +55,9 @@ pub fn StaffWorksitePage() -> impl IntoView {
         <PageTitle title="Worksite"/>
         <StaffOnly>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match worksite.await {
-                        Ok(worksite) => view! { <StaffWorksiteView worksite update/> }.into_any(),
-                        Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
-                    }
+                {awaiting(move || async move {
+                    let worksite = worksite.await?;
+                    Ok(view! { <StaffWorksiteView worksite update/> }.into_any())
                 })}
             </Transition>
             <a class="button" href="/staff/worksites">"Back to Worksite Lookup"</a>

@@ -1,0 +1,37 @@
+//! What a `Suspense` or `Transition` shows once the resources it awaits have loaded.
+//!
+//! `{move || Suspend::new(async move { … })}` makes a new future type at every call site, and
+//! Leptos's suspense rendering (building, hydrating and rebuilding a `Suspend`, the render effect
+//! around it) is compiled once per future type. Here every call site's future is boxed into one
+//! type, so that machinery is in the browser bundle once; the error view is shared too.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+type ViewFuture = Pin<Box<dyn Future<Output = Result<AnyView, AppError>> + Send>>;
+type ViewFn = Arc<dyn Fn() -> ViewFuture + Send + Sync>;
+
+/// Renders the view `load` produces once the resources it awaits are ready (again whenever they
+/// reload); a refusal is shown as an alert in its place. Put it inside `Suspense`/`Transition`.
+pub fn awaiting<Fut>(load: impl Fn() -> Fut + Send + Sync + 'static) -> AnyView
+where
+    Fut: Future<Output = Result<AnyView, AppError>> + Send + 'static,
+{
+    awaiting_erased(Arc::new(move || Box::pin(load()) as ViewFuture))
+}
+
+fn awaiting_erased(load: ViewFn) -> AnyView {
+    (move || {
+        let loading = load();
+        Suspend::new(async move { loading.await.unwrap_or_else(|error| error_alert(&error)) })
+    })
+    .into_any()
+}
+
+/// A refusal or failure in place of what could not be shown.
+pub fn error_alert(error: &AppError) -> AnyView {
+    view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any()
+}
