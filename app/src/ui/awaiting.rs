@@ -16,19 +16,21 @@ type ViewFn = Arc<dyn Fn() -> ViewFuture + Send + Sync>;
 
 /// Renders the view `load` produces once the resources it awaits are ready (again whenever they
 /// reload); a refusal is shown as an alert in its place. Put it inside `Suspense`/`Transition`.
-pub fn awaiting<Fut>(load: impl Fn() -> Fut + Send + Sync + 'static) -> AnyView
+pub fn awaiting<Fut>(load: impl Fn() -> Fut + Send + Sync + 'static) -> impl IntoView
 where
     Fut: Future<Output = Result<AnyView, AppError>> + Send + 'static,
 {
     awaiting_erased(Arc::new(move || Box::pin(load()) as ViewFuture))
 }
 
-fn awaiting_erased(load: ViewFn) -> AnyView {
-    (move || {
+/// A function, not an `AnyView` of it: wrapped in `AnyView`, server and browser numbered the
+/// resources of a nested `Suspense` differently, and the browser read one resource's answer as
+/// another's (the worksite page's requests list got the worksite's details).
+fn awaiting_erased(load: ViewFn) -> impl Fn() -> Suspend<AnyView> + Send + Sync + 'static {
+    move || {
         let loading = load();
         Suspend::new(async move { loading.await.unwrap_or_else(|error| error_alert(&error)) })
-    })
-    .into_any()
+    }
 }
 
 /// A refusal or failure in place of what could not be shown.
