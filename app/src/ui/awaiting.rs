@@ -23,9 +23,11 @@ where
     awaiting_erased(Arc::new(move || Box::pin(load()) as ViewFuture))
 }
 
-/// A function, not an `AnyView` of it: wrapped in `AnyView`, server and browser numbered the
-/// resources of a nested `Suspense` differently, and the browser read one resource's answer as
-/// another's (the worksite page's requests list got the worksite's details).
+/// The render function itself, as the call sites wrote it, not an `AnyView` of it. Server and
+/// browser must create a page's resources in the same order, since the browser finds each one's
+/// answer by its number; with this wrapped in `AnyView`, and with `RequireUser`'s one-off
+/// `Suspend` turned into such a function, they did not (the worksite page's requests list read
+/// the worksite's details and hydration failed), so `RequireUser` keeps its plain `Suspend`.
 fn awaiting_erased(load: ViewFn) -> impl Fn() -> Suspend<AnyView> + Send + Sync + 'static {
     move || {
         let loading = load();

@@ -1,4 +1,4 @@
-use super::{awaiting, load, Loaded};
+use super::{load, Loaded};
 use crate::accounts::{
     api::load_session,
     types::{CurrentUser, SessionInfo},
@@ -38,15 +38,19 @@ where
     let session = use_session();
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {awaiting(move || {
+            {
                 let children = children.clone();
-                async move {
-                    Ok(match session.await? {
-                        SessionInfo { user: Some(user), .. } => children(user).into_any(),
-                        _ => view! { <SignInPrompt/> }.into_any(),
-                    })
-                }
-            })}
+                Suspend::new(async move {
+                    match session.await {
+                        Ok(SessionInfo { user: Some(user), .. }) => children(user).into_any(),
+                        Ok(_) => view! { <SignInPrompt/> }.into_any(),
+                        Err(error) => view! {
+                            <p class="alert alert-error" role="alert">{error.to_string()}</p>
+                        }
+                        .into_any(),
+                    }
+                })
+            }
         </Suspense>
     }
 }
