@@ -1,9 +1,10 @@
 //! What a `Suspense` or `Transition` shows once the resources it awaits have loaded.
 //!
-//! `{move || Suspend::new(async move { … })}` makes a new future type at every call site, and
-//! Leptos's suspense rendering (building, hydrating and rebuilding a `Suspend`, the render effect
-//! around it) is compiled once per future type. Here every call site's future is boxed into one
-//! type, so that machinery is in the browser bundle once; the error view is shared too.
+//! `{move || Suspend::new(async move { … })}` makes a new render function type at every call
+//! site, and Leptos compiles the rendering of each (its render effect; building, hydrating and
+//! rebuilding the `Suspend` and what it returns) once per type. Here every call site's future is
+//! boxed and every answer is an `AnyView`, so that code is in the browser bundle once; the error
+//! view is shared too.
 
 use crate::error::AppError;
 use leptos::prelude::*;
