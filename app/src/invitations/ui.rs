@@ -53,7 +53,7 @@ pub fn InviteMembers(code: String) -> impl IntoView {
         </ActionForm>
         <h3>"Invites Awaiting Response"</h3>
         <div aria-live="assertive">
-            {move || row_error.get().map(|error| view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> })}
+            {move || row_error.get().map(|error| error_alert(&error))}
         </div>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {awaiting(move || {

@@ -1,3 +1,4 @@
+use super::awaiting::error_alert;
 use crate::error::AppError;
 use leptos::prelude::*;
 use server_fn::ServerFn;
@@ -264,7 +265,7 @@ pub fn FormError(errors: Signal<Option<AppError>>) -> impl IntoView {
                 errors
                     .get()
                     .filter(|error| error.field_errors().is_none())
-                    .map(|error| view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> })
+                    .map(|error| error_alert(&error))
             }}
         </div>
     }

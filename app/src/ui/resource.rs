@@ -177,11 +177,6 @@ impl<T> Clone for Loaded<T> {
 impl<T> Copy for Loaded<T> {}
 
 impl<T> Loaded<T> {
-    /// Loads again with the current source.
-    pub fn refetch(&self) {
-        self.resource.refetch();
-    }
-
     /// What loads it again, whatever it holds: for code that need not know.
     pub fn reloader(&self) -> Reloader {
         Reloader(self.resource)

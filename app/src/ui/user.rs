@@ -1,4 +1,4 @@
-use super::{load, Loaded};
+use super::{error_alert, load, Loaded};
 use crate::accounts::{
     api::load_session,
     types::{CurrentUser, SessionInfo},
@@ -44,10 +44,7 @@ where
                     match session.await {
                         Ok(SessionInfo { user: Some(user), .. }) => children(user).into_any(),
                         Ok(_) => view! { <SignInPrompt/> }.into_any(),
-                        Err(error) => view! {
-                            <p class="alert alert-error" role="alert">{error.to_string()}</p>
-                        }
-                        .into_any(),
+                        Err(error) => error_alert(&error),
                     }
                 })
             }
