@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
-exec cargo leptos serve "$@"
+exec cargo leptos serve --split "$@"

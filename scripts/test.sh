@@ -49,8 +49,8 @@ psql "$PG_ADMIN_URL" -qAt -c "SELECT datname FROM pg_database WHERE datname LIKE
   while read -r db; do psql "$PG_ADMIN_URL" -q -c "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
 TEST_DATABASE_URL="$PG_ADMIN_URL" tests_within_limit -p app --features test-support -p server --tests
 
-say "building the portal (cargo leptos build)"
-cargo leptos build
+say "building the portal (cargo leptos build --split)"
+cargo leptos build --split
 
 say "end-to-end tests in Chromium"
 (cd end2end && PORTAL_BIN="$TARGET_DIR/debug/portal" npx playwright test)

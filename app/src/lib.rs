@@ -25,4 +25,6 @@ pub mod testing;
 pub mod ui;
 pub mod worksites;
 
+#[cfg(feature = "hydrate")]
+pub use shell::hydrate;
 pub use shell::{shell, App};

@@ -12,6 +12,8 @@ use crate::mail::mailbox::MailboxPage;
 use crate::notifications::ui::{provide_live_updates, NotificationsPage};
 use crate::privacy::ui::{HpcaaPage, ImportCompletionsPage};
 use crate::professions::ui::{EditProfessionPage, ProfessionCataloguePage};
+#[cfg(feature = "hydrate")]
+use crate::ui::Hydrated;
 use crate::ui::{provide_session, Frame, PageTitle};
 use crate::worksites::ui::{
     RegisterWorksitePage, StaffWorksitePage, StaffWorksitesPage, WorksiteAccessPage, WorksitePage,
@@ -20,8 +22,63 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    lazy_route, path, Lazy, LazyRoute,
 };
+
+/// Every page is its own chunk of the browser bundle (cargo-leptos `--split`), fetched when the
+/// page is first shown: a first visit downloads the shared part and its own page, not the whole
+/// portal. On the server the route renders as any other; the server names the page's chunk in a
+/// preload link, so the browser fetches it beside the main bundle.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:ident,)*) => {$(
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                $page().into_any()
+            }
+        }
+    )*};
+}
+
+lazy_pages! {
+    HomeRoute => HomePage,
+    SignInRoute => SignInPage,
+    RegisterRoute => RegisterPage,
+    ManageAccountRoute => ManageAccountPage,
+    VerifyEmailRoute => VerifyEmailPage,
+    ResetPasswordRoute => ResetPasswordPage,
+    LookUpUsernameRoute => LookUpUsernamePage,
+    WorksiteAccessRoute => WorksiteAccessPage,
+    RegisterWorksiteRoute => RegisterWorksitePage,
+    WorksiteRoute => WorksitePage,
+    JoinWorksiteRoute => JoinWorksitePage,
+    ApproveRequestRoute => ApproveRequestPage,
+    AcceptInvitationRoute => AcceptInvitationPage,
+    NotificationsRoute => NotificationsPage,
+    ApplicationsRoute => ApplicationsPage,
+    EnrolmentFormRoute => EnrolmentFormPage,
+    BackOfficeRoute => BackOfficePage,
+    ApplicationQueueRoute => ApplicationQueuePage,
+    ApplicationReviewRoute => ApplicationReviewPage,
+    StaffWorksitesRoute => StaffWorksitesPage,
+    StaffWorksiteRoute => StaffWorksitePage,
+    StaffUsersRoute => StaffUsersPage,
+    StaffUserRoute => StaffUserPage,
+    AuditLogRoute => AuditLogPage,
+    ProfessionCatalogueRoute => ProfessionCataloguePage,
+    EditProfessionRoute => EditProfessionPage,
+    ImportCompletionsRoute => ImportCompletionsPage,
+    HpcaaRoute => HpcaaPage,
+    DevIdentityProviderRoute => DevIdentityProviderPage,
+    MailboxRoute => MailboxPage,
+    CareConnectStandInRoute => CareConnectStandInPage,
+}
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -43,59 +100,69 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Hydrates the server-rendered page. Hydration waits for the current page's chunk; once all of
+/// it is alive, [`Hydrated`] is set (for what must wait for it) and so is `data-hydrated` on
+/// `<body>` (the end-to-end tests and the benchmark wait for that).
+#[cfg(feature = "hydrate")]
+pub fn hydrate() {
+    wasm_bindgen_futures::spawn_local(async {
+        let body = leptos::tachys::dom::body();
+        let hydrated = Hydrated::new();
+        let app = move || {
+            hydrated.provide();
+            App()
+        };
+        leptos::mount::hydrate_from_async(body.clone(), app)
+            .await
+            .forget();
+        hydrated.finish();
+        let _ = body.set_attribute("data-hydrated", "true");
+    });
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_session();
     provide_live_updates();
-    // Lets end-to-end tests (and people debugging) see when the page has come alive.
-    Effect::new(|_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(body) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.body())
-        {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Stylesheet id="portal" href="/pkg/portal.css"/>
         <Title text="my.CareConnect Enrolment Portal"/>
         <Router>
             <Frame>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/sign-in") view=SignInPage/>
-                    <Route path=path!("/register") view=RegisterPage/>
-                    <Route path=path!("/account") view=ManageAccountPage/>
-                    <Route path=path!("/account/verify-email") view=VerifyEmailPage/>
-                    <Route path=path!("/account/reset-password") view=ResetPasswordPage/>
-                    <Route path=path!("/account/lookup-username") view=LookUpUsernamePage/>
-                    <Route path=path!("/worksites") view=WorksiteAccessPage/>
-                    <Route path=path!("/worksites/register") view=RegisterWorksitePage/>
+                    <Route path=path!("/") view={Lazy::<HomeRoute>::new()}/>
+                    <Route path=path!("/sign-in") view={Lazy::<SignInRoute>::new()}/>
+                    <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()}/>
+                    <Route path=path!("/account") view={Lazy::<ManageAccountRoute>::new()}/>
+                    <Route path=path!("/account/verify-email") view={Lazy::<VerifyEmailRoute>::new()}/>
+                    <Route path=path!("/account/reset-password") view={Lazy::<ResetPasswordRoute>::new()}/>
+                    <Route path=path!("/account/lookup-username") view={Lazy::<LookUpUsernameRoute>::new()}/>
+                    <Route path=path!("/worksites") view={Lazy::<WorksiteAccessRoute>::new()}/>
+                    <Route path=path!("/worksites/register") view={Lazy::<RegisterWorksiteRoute>::new()}/>
                     // One route for every tab, so moving between tabs keeps the page mounted.
-                    <Route path=path!("/worksites/:code/:tab?") view=WorksitePage/>
-                    <Route path=path!("/join/:code") view=JoinWorksitePage/>
-                    <Route path=path!("/join-requests/approve") view=ApproveRequestPage/>
-                    <Route path=path!("/invitations/accept") view=AcceptInvitationPage/>
-                    <Route path=path!("/notifications") view=NotificationsPage/>
-                    <Route path=path!("/applications") view=ApplicationsPage/>
-                    <Route path=path!("/applications/careconnect") view=EnrolmentFormPage/>
-                    <Route path=path!("/staff") view=BackOfficePage/>
-                    <Route path=path!("/staff/applications") view=ApplicationQueuePage/>
-                    <Route path=path!("/staff/applications/:id") view=ApplicationReviewPage/>
-                    <Route path=path!("/staff/worksites") view=StaffWorksitesPage/>
-                    <Route path=path!("/staff/worksites/:code") view=StaffWorksitePage/>
-                    <Route path=path!("/staff/users") view=StaffUsersPage/>
-                    <Route path=path!("/staff/users/:id") view=StaffUserPage/>
-                    <Route path=path!("/staff/audit") view=AuditLogPage/>
-                    <Route path=path!("/staff/professions") view=ProfessionCataloguePage/>
-                    <Route path=path!("/staff/professions/:id") view=EditProfessionPage/>
-                    <Route path=path!("/staff/course-completions") view=ImportCompletionsPage/>
-                    <Route path=path!("/hpcaa") view=HpcaaPage/>
-                    <Route path=path!("/dev/idp") view=DevIdentityProviderPage/>
-                    <Route path=path!("/dev/mailbox") view=MailboxPage/>
-                    <Route path=path!("/dev/careconnect") view=CareConnectStandInPage/>
+                    <Route path=path!("/worksites/:code/:tab?") view={Lazy::<WorksiteRoute>::new()}/>
+                    <Route path=path!("/join/:code") view={Lazy::<JoinWorksiteRoute>::new()}/>
+                    <Route path=path!("/join-requests/approve") view={Lazy::<ApproveRequestRoute>::new()}/>
+                    <Route path=path!("/invitations/accept") view={Lazy::<AcceptInvitationRoute>::new()}/>
+                    <Route path=path!("/notifications") view={Lazy::<NotificationsRoute>::new()}/>
+                    <Route path=path!("/applications") view={Lazy::<ApplicationsRoute>::new()}/>
+                    <Route path=path!("/applications/careconnect") view={Lazy::<EnrolmentFormRoute>::new()}/>
+                    <Route path=path!("/staff") view={Lazy::<BackOfficeRoute>::new()}/>
+                    <Route path=path!("/staff/applications") view={Lazy::<ApplicationQueueRoute>::new()}/>
+                    <Route path=path!("/staff/applications/:id") view={Lazy::<ApplicationReviewRoute>::new()}/>
+                    <Route path=path!("/staff/worksites") view={Lazy::<StaffWorksitesRoute>::new()}/>
+                    <Route path=path!("/staff/worksites/:code") view={Lazy::<StaffWorksiteRoute>::new()}/>
+                    <Route path=path!("/staff/users") view={Lazy::<StaffUsersRoute>::new()}/>
+                    <Route path=path!("/staff/users/:id") view={Lazy::<StaffUserRoute>::new()}/>
+                    <Route path=path!("/staff/audit") view={Lazy::<AuditLogRoute>::new()}/>
+                    <Route path=path!("/staff/professions") view={Lazy::<ProfessionCatalogueRoute>::new()}/>
+                    <Route path=path!("/staff/professions/:id") view={Lazy::<EditProfessionRoute>::new()}/>
+                    <Route path=path!("/staff/course-completions") view={Lazy::<ImportCompletionsRoute>::new()}/>
+                    <Route path=path!("/hpcaa") view={Lazy::<HpcaaRoute>::new()}/>
+                    <Route path=path!("/dev/idp") view={Lazy::<DevIdentityProviderRoute>::new()}/>
+                    <Route path=path!("/dev/mailbox") view={Lazy::<MailboxRoute>::new()}/>
+                    <Route path=path!("/dev/careconnect") view={Lazy::<CareConnectStandInRoute>::new()}/>
                 </Routes>
             </Frame>
         </Router>

@@ -64,8 +64,8 @@ pub fn LiveConnection() -> impl IntoView {
     let session = crate::ui::use_session();
     // Only a signed-in page listens; the stream opens once.
     Effect::new(move |connected: Option<bool>| {
-        if connected == Some(true) {
-            return true;
+        if connected == Some(true) || !crate::ui::page_hydrated() {
+            return connected.unwrap_or(false);
         }
         let signed_in = session
             .get()

@@ -1,5 +1,5 @@
 use super::awaiting::awaiting;
-use super::user::AfterHydration;
+use super::hydration::AfterHydration;
 use super::user::{reload_to, use_session};
 use crate::accounts::{api::SignOut, types::SessionInfo};
 use crate::notifications::ui::{LiveConnection, NotificationsLink};

@@ -6,6 +6,7 @@ mod debounce;
 mod dialog;
 mod fields;
 mod frame;
+mod hydration;
 mod resource;
 mod user;
 
@@ -14,5 +15,6 @@ pub use debounce::*;
 pub use dialog::*;
 pub use fields::*;
 pub use frame::*;
+pub use hydration::*;
 pub use resource::*;
 pub use user::*;

@@ -62,15 +62,6 @@ fn SignInPrompt() -> impl IntoView {
     }
 }
 
-/// Renders `children` only once the page has hydrated, so server and browser never disagree
-/// about them: for parts whose data the browser loads itself.
-#[component]
-pub fn AfterHydration(children: ChildrenFn) -> impl IntoView {
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
-    view! { <Show when=move || hydrated.get()>{children()}</Show> }
-}
-
 /// Staff only; everyone else is told so (the server refuses their changes anyway).
 #[component]
 pub fn StaffOnly(children: ChildrenFn) -> impl IntoView {
