@@ -22,62 +22,111 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    lazy_route, path, Lazy, LazyRoute,
+    path, Lazy, LazyRoute,
 };
 
-/// Every page is its own chunk of the browser bundle (cargo-leptos `--split`), fetched when the
-/// page is first shown: a first visit downloads the shared part and its own page, not the whole
-/// portal. On the server the route renders as any other; the server names the page's chunk in a
-/// preload link, so the browser fetches it beside the main bundle.
+/// The home page and the worksite page, where people spend their days, are in the main browser
+/// bundle; the other pages come in four chunks (cargo-leptos `--split`), each fetched when one of
+/// its pages is first shown, so a first visit does not download the back office, the development
+/// tools or the one-off flows. The server names a lazily loaded page's chunk in a preload link,
+/// so the browser fetches it beside the main bundle.
+///
+/// Measured with `bench/client.mjs` (the figures are in the commit that grouped the pages): a chunk per page made a first visit slower (the splitter shares
+/// code between pages through hundreds of small chunks, each its own request); splitting the home
+/// and worksite pages off too made the bundle they load larger than before.
 macro_rules! lazy_pages {
-    ($($route:ident => $page:ident,)*) => {$(
-        struct $route;
+    ($($chunk:ident { $($route:ident => $page:ident,)* })*) => {$(
+        /// The chunk's pages: in the browser, each loads the chunk before it renders. A page's
+        /// `load` shares its loader, so once it has run the page renders at once.
+        mod $chunk {
+            $(
+                #[allow(non_snake_case)]
+                pub mod $page {
+                    use leptos::prelude::{AnyView, IntoAny};
 
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
-            }
-
-            fn view(_this: Self) -> AnyView {
-                $page().into_any()
-            }
+                    #[cfg_attr(
+                        feature = "hydrate",
+                        leptos::wasm_split::wasm_split(
+                            $chunk,
+                            wasm_split_path = ::leptos::wasm_split,
+                            preload(load)
+                        )
+                    )]
+                    pub fn $page() -> AnyView {
+                        super::super::$page().into_any()
+                    }
+                }
+            )*
         }
+
+        $(
+            struct $route;
+
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+
+                async fn view(_this: Self) -> AnyView {
+                    #[cfg(feature = "hydrate")]
+                    let page = $chunk::$page::$page().await;
+                    #[cfg(not(feature = "hydrate"))]
+                    let page = {
+                        leptos::prefetch_lazy_fn_on_server(stringify!($chunk));
+                        $chunk::$page::$page()
+                    };
+                    page
+                }
+
+                // The router loads the chunk before it hydrates or shows the page, which must then
+                // render at once: hydration cannot wait in the middle of a page.
+                async fn preload() {
+                    #[cfg(feature = "hydrate")]
+                    $chunk::$page::load().await;
+                }
+            }
+        )*
     )*};
 }
 
 lazy_pages! {
-    HomeRoute => HomePage,
-    SignInRoute => SignInPage,
-    RegisterRoute => RegisterPage,
-    ManageAccountRoute => ManageAccountPage,
-    VerifyEmailRoute => VerifyEmailPage,
-    ResetPasswordRoute => ResetPasswordPage,
-    LookUpUsernameRoute => LookUpUsernamePage,
-    WorksiteAccessRoute => WorksiteAccessPage,
-    RegisterWorksiteRoute => RegisterWorksitePage,
-    WorksiteRoute => WorksitePage,
-    JoinWorksiteRoute => JoinWorksitePage,
-    ApproveRequestRoute => ApproveRequestPage,
-    AcceptInvitationRoute => AcceptInvitationPage,
-    NotificationsRoute => NotificationsPage,
-    ApplicationsRoute => ApplicationsPage,
-    EnrolmentFormRoute => EnrolmentFormPage,
-    BackOfficeRoute => BackOfficePage,
-    ApplicationQueueRoute => ApplicationQueuePage,
-    ApplicationReviewRoute => ApplicationReviewPage,
-    StaffWorksitesRoute => StaffWorksitesPage,
-    StaffWorksiteRoute => StaffWorksitePage,
-    StaffUsersRoute => StaffUsersPage,
-    StaffUserRoute => StaffUserPage,
-    AuditLogRoute => AuditLogPage,
-    ProfessionCatalogueRoute => ProfessionCataloguePage,
-    EditProfessionRoute => EditProfessionPage,
-    ImportCompletionsRoute => ImportCompletionsPage,
-    HpcaaRoute => HpcaaPage,
-    DevIdentityProviderRoute => DevIdentityProviderPage,
-    MailboxRoute => MailboxPage,
-    CareConnectStandInRoute => CareConnectStandInPage,
+    member_pages {
+        WorksiteAccessRoute => WorksiteAccessPage,
+        RegisterWorksiteRoute => RegisterWorksitePage,
+        JoinWorksiteRoute => JoinWorksitePage,
+        ApproveRequestRoute => ApproveRequestPage,
+        AcceptInvitationRoute => AcceptInvitationPage,
+        NotificationsRoute => NotificationsPage,
+        ApplicationsRoute => ApplicationsPage,
+        EnrolmentFormRoute => EnrolmentFormPage,
+        HpcaaRoute => HpcaaPage,
+        ManageAccountRoute => ManageAccountPage,
+    }
+    sign_in_pages {
+        SignInRoute => SignInPage,
+        RegisterRoute => RegisterPage,
+        VerifyEmailRoute => VerifyEmailPage,
+        ResetPasswordRoute => ResetPasswordPage,
+        LookUpUsernameRoute => LookUpUsernamePage,
+    }
+    staff_pages {
+        BackOfficeRoute => BackOfficePage,
+        ApplicationQueueRoute => ApplicationQueuePage,
+        ApplicationReviewRoute => ApplicationReviewPage,
+        StaffWorksitesRoute => StaffWorksitesPage,
+        StaffWorksiteRoute => StaffWorksitePage,
+        StaffUsersRoute => StaffUsersPage,
+        StaffUserRoute => StaffUserPage,
+        AuditLogRoute => AuditLogPage,
+        ProfessionCatalogueRoute => ProfessionCataloguePage,
+        EditProfessionRoute => EditProfessionPage,
+        ImportCompletionsRoute => ImportCompletionsPage,
+    }
+    development_pages {
+        DevIdentityProviderRoute => DevIdentityProviderPage,
+        MailboxRoute => MailboxPage,
+        CareConnectStandInRoute => CareConnectStandInPage,
+    }
 }
 
 /// The HTML document the server renders around the app.
@@ -131,7 +180,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Frame>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view={Lazy::<HomeRoute>::new()}/>
+                    <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/sign-in") view={Lazy::<SignInRoute>::new()}/>
                     <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()}/>
                     <Route path=path!("/account") view={Lazy::<ManageAccountRoute>::new()}/>
@@ -141,7 +190,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/worksites") view={Lazy::<WorksiteAccessRoute>::new()}/>
                     <Route path=path!("/worksites/register") view={Lazy::<RegisterWorksiteRoute>::new()}/>
                     // One route for every tab, so moving between tabs keeps the page mounted.
-                    <Route path=path!("/worksites/:code/:tab?") view={Lazy::<WorksiteRoute>::new()}/>
+                    <Route path=path!("/worksites/:code/:tab?") view=WorksitePage/>
                     <Route path=path!("/join/:code") view={Lazy::<JoinWorksiteRoute>::new()}/>
                     <Route path=path!("/join-requests/approve") view={Lazy::<ApproveRequestRoute>::new()}/>
                     <Route path=path!("/invitations/accept") view={Lazy::<AcceptInvitationRoute>::new()}/>
