@@ -72,6 +72,7 @@ macro_rules! lazy_pages {
                     let page = $chunk::$page::$page().await;
                     #[cfg(not(feature = "hydrate"))]
                     let page = {
+                        // As `#[lazy]` does on the server: the page's chunk gets a preload link.
                         leptos::prefetch_lazy_fn_on_server(stringify!($chunk));
                         $chunk::$page::$page()
                     };
