@@ -31,9 +31,10 @@ use leptos_router::{
 /// tools or the one-off flows. The server names a lazily loaded page's chunk in a preload link,
 /// so the browser fetches it beside the main bundle.
 ///
-/// Measured with `bench/client.mjs` (the figures are in the commit that grouped the pages): a chunk per page made a first visit slower (the splitter shares
-/// code between pages through hundreds of small chunks, each its own request); splitting the home
-/// and worksite pages off too made the bundle they load larger than before.
+/// Measured with `bench/client.mjs` (the figures are in the commit that grouped the pages): a
+/// chunk per page made a first visit slower (the splitter shares code between pages through
+/// hundreds of small chunks, each its own request); splitting the home and worksite pages off too
+/// made the bundle they load larger than before.
 macro_rules! lazy_pages {
     ($($chunk:ident { $($route:ident => $page:ident,)* })*) => {$(
         /// The chunk's pages: in the browser, each loads the chunk before it renders. A page's

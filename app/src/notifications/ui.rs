@@ -64,8 +64,11 @@ pub fn LiveConnection() -> impl IntoView {
     let session = crate::ui::use_session();
     // Only a signed-in page listens; the stream opens once.
     Effect::new(move |connected: Option<bool>| {
-        if connected == Some(true) || !crate::ui::page_hydrated() {
-            return connected.unwrap_or(false);
+        if connected == Some(true) {
+            return true;
+        }
+        if !crate::ui::page_hydrated() {
+            return false;
         }
         let signed_in = session
             .get()
