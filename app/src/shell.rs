@@ -131,6 +131,25 @@ lazy_pages! {
     }
 }
 
+/// The worksite page is in the main bundle, but its tabs other than the member lists are in a
+/// chunk of their own, which must be here before the page is shown on one of them.
+struct WorksiteRoute;
+
+impl LazyRoute for WorksiteRoute {
+    fn data() -> Self {
+        WorksiteRoute
+    }
+
+    async fn view(_this: Self) -> AnyView {
+        WorksitePage().into_any()
+    }
+
+    async fn preload() {
+        #[cfg(feature = "hydrate")]
+        crate::worksites::ui::load_for_tab_in_url().await;
+    }
+}
+
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -192,7 +211,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/worksites") view={Lazy::<WorksiteAccessRoute>::new()}/>
                     <Route path=path!("/worksites/register") view={Lazy::<RegisterWorksiteRoute>::new()}/>
                     // One route for every tab, so moving between tabs keeps the page mounted.
-                    <Route path=path!("/worksites/:code/:tab?") view=WorksitePage/>
+                    <Route path=path!("/worksites/:code/:tab?") view={Lazy::<WorksiteRoute>::new()}/>
                     <Route path=path!("/join/:code") view={Lazy::<JoinWorksiteRoute>::new()}/>
                     <Route path=path!("/join-requests/approve") view={Lazy::<ApproveRequestRoute>::new()}/>
                     <Route path=path!("/invitations/accept") view={Lazy::<AcceptInvitationRoute>::new()}/>

@@ -77,6 +77,21 @@ test('register a worksite, find it by Id and by address, edit it; a non-administ
   await admin.goBack();
   await expect(admin.getByRole('tab', { name: 'Inactive Members' })).toHaveAttribute('aria-selected', 'true');
 
+  // The page opens on Active Members without the other tabs' code, which comes when one is shown.
+  const bundleFiles: string[] = [];
+  admin.on('request', (request) => {
+    const file = new URL(request.url()).pathname.match(/^\/pkg\/(.+)$/);
+    if (file) bundleFiles.push(file[1]);
+  });
+  await visit(admin, `/worksites/${worksiteId}`);
+  await expect(admin.getByRole('tabpanel')).toContainText('Group / Site Administrator');
+  expect(bundleFiles).toContain('portal.wasm');
+  expect(bundleFiles).not.toContain('split_worksite_tabs.wasm');
+  await admin.getByRole('tab', { name: 'Worksite Help' }).click();
+  await expect(admin.getByRole('tabpanel')).toContainText('Team members can also ask to join with the Worksite Id shown above.');
+  expect(bundleFiles).toContain('split_worksite_tabs.wasm');
+  admin.removeAllListeners('request');
+
   // Edit Worksite.
   await visit(admin, `/worksites/${worksiteId}/edit`);
   await expect(admin.getByText('To change the worksite address, Selected EMR or Clinic Type')).toBeVisible();

@@ -3,12 +3,15 @@
 mod access;
 mod address_finder;
 mod address_search;
+mod other_tabs;
 mod page;
 mod register;
 mod staff;
 mod tabs;
 
 pub use access::WorksiteAccessPage;
+#[cfg(feature = "hydrate")]
+pub use other_tabs::load_for_tab_in_url;
 pub use page::WorksitePage;
 pub use register::RegisterWorksitePage;
 pub use staff::{StaffWorksitePage, StaffWorksitesPage};

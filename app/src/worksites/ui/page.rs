@@ -1,11 +1,9 @@
+use super::other_tabs;
 use super::tabs::{Tab, TabBar};
 use super::EligibilityNote;
 use crate::accounts::types::CurrentUser;
-use crate::invitations::ui::InviteMembers;
 use crate::join_requests::ui::UsersRequestingAccess;
 use crate::memberships::ui::MemberList;
-use crate::privacy::ui::SiteDeclarationPanel;
-use crate::sponsorships::ui::{SponsorshipPanel, SponsorshipTab};
 use crate::ui::*;
 use crate::worksites::api::{load_worksite, UpdateWorksite};
 use crate::worksites::types::WorksiteDetails;
@@ -94,75 +92,14 @@ fn TabPanel(
     details: WorksiteDetails,
     edit: ServerAction<UpdateWorksite>,
 ) -> impl IntoView {
-    match tab {
-        Tab::ActiveMembers => view! { <MemberList code=details.code active=true/> }.into_any(),
-        Tab::InactiveMembers => view! { <MemberList code=details.code active=false/> }.into_any(),
-        Tab::Invite => view! { <InviteMembers code=details.code/> }.into_any(),
-        Tab::Help => view! { <WorksiteHelp/> }.into_any(),
-        Tab::Edit => view! { <EditWorksite details action=edit/> }.into_any(),
-        Tab::Sponsorships => {
-            view! { <SponsorshipPanel code=details.code tab=SponsorshipTab::Sponsorships/> }
-                .into_any()
-        }
-        Tab::MySponsors => {
-            view! { <SponsorshipPanel code=details.code tab=SponsorshipTab::MySponsors/> }
-                .into_any()
-        }
-        Tab::MyOnBehalfOfUsers => {
-            view! { <SponsorshipPanel code=details.code tab=SponsorshipTab::MyOnBehalfOfUsers/> }
-                .into_any()
-        }
-        Tab::Declaration => view! { <SiteDeclarationPanel code=details.code/> }.into_any(),
+    if tab.is_member_list() {
+        member_list(tab, details.code)
+    } else {
+        Suspend::new(other_tabs::panel(tab, details, edit)).into_any()
     }
 }
 
-#[component]
-fn EditWorksite(details: WorksiteDetails, action: ServerAction<UpdateWorksite>) -> impl IntoView {
-    let errors = action_error(action);
-    view! {
-        <h2>"Edit Worksite"</h2>
-        <ActionForm action=action attr:novalidate=true>
-            <FormError errors/>
-            <input type="hidden" name="code" value=details.code.clone()/>
-            <Field label="Worksite Name" name="form[name]" field="name" errors value=details.name.clone() required=true/>
-            <Field label="Worksite Phone Number" name="form[phone]" field="phone" errors input_type="tel" value=details.phone.clone() required=true/>
-            <Field label="Phone Extension" name="form[phone_extension]" field="phone_extension" errors value=details.phone_extension.clone().unwrap_or_default()/>
-            <Field label="Worksite Email Address" name="form[email]" field="email" errors input_type="email" value=details.email.clone() required=true/>
-            <dl class="facts">
-                <dt>"Worksite Address"</dt><dd>{details.address.display()}</dd>
-                <dt>"Selected EMR"</dt><dd>{details.emr.clone()}</dd>
-                <dt>"Clinic Type"</dt><dd>{details.clinic_type.clone()}</dd>
-            </dl>
-            <p class="hint">"To change the worksite address, Selected EMR or Clinic Type, contact the CareConnect team at "
-                <a href="mailto:private.careconnect@phsa.ca">"private.careconnect@phsa.ca"</a> "."</p>
-            <SubmitButton label="Update Worksite" pending=action.pending()/>
-        </ActionForm>
-        <Show when=move || action_succeeded(action).get()>
-            <Notice>"The worksite information is updated."</Notice>
-        </Show>
-    }
-}
-
-#[component]
-fn WorksiteHelp() -> impl IntoView {
-    view! {
-        <h2>"Worksite Help"</h2>
-        <dl class="help-list">
-            <dt>"Active Members"</dt>
-            <dd>"Everyone who may access CareConnect from this worksite, grouped as Authorizers, On-behalf-Of Users and Independent Users. Group / Site Administrators manage them here."</dd>
-            <dt>"Inactive Members"</dt>
-            <dd>"Former members. Administrators can set them active again."</dd>
-            <dt>"Edit Worksite"</dt>
-            <dd>"Administrators change the worksite's name, phone number, extension and email address."</dd>
-            <dt>"Invite Members"</dt>
-            <dd>"Administrators invite team members by email and follow the invitations awaiting a response."</dd>
-            <dt>"Sponsorships, My Sponsors, My On-behalf-Of Users"</dt>
-            <dd>"Physicians and nurse practitioners (Authorizers) sponsor support staff (On-Behalf-Of users), who then see CareConnect as their Authorizer would."</dd>
-            <dt>"P&S Declaration"</dt>
-            <dd>"The worksite's site-level Privacy & Security declaration, signed once by a Group / Site Administrator with signing authority. CareConnect applications from the worksite are approved only once it is signed."</dd>
-        </dl>
-        <p>"Team members can also ask to join with the Worksite Id shown above."</p>
-        <p>"Need help? Contact the CareConnect team at " <a href="mailto:CareConnect@phsa.ca">"CareConnect@phsa.ca"</a>
-            ". To change the address, EMR or clinic type, email " <a href="mailto:private.careconnect@phsa.ca">"private.careconnect@phsa.ca"</a> "."</p>
-    }
+/// The Active or Inactive Members tab: in the main bundle, since the page opens on it.
+pub(super) fn member_list(tab: Tab, code: String) -> AnyView {
+    view! { <MemberList code active=tab == Tab::ActiveMembers/> }.into_any()
 }

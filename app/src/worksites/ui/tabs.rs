@@ -60,6 +60,12 @@ impl Tab {
         }
     }
 
+    /// The member lists, which the page opens on, are in the main browser bundle; the other
+    /// tabs are in a chunk of their own.
+    pub fn is_member_list(self) -> bool {
+        matches!(self, Tab::ActiveMembers | Tab::InactiveMembers)
+    }
+
     pub fn from_slug(slug: &str) -> Option<Tab> {
         Self::ALL.into_iter().find(|tab| tab.slug() == slug)
     }
