@@ -29,8 +29,8 @@ if ! command -v wrk >/dev/null; then
   apt-get install -y -qq wrk >/dev/null
 fi
 
-say "building the release portal (cargo leptos build --release --split)"
-cargo leptos build --release --split
+say "building the release portal (scripts/build-release.sh)"
+scripts/build-release.sh
 BIN="$TARGET_DIR/release/portal"
 # cargo-leptos writes the site under the project, wherever CARGO_TARGET_DIR puts the binaries.
 SITE="$PWD/target/site"
