@@ -1,3 +1,4 @@
+import type { Request } from '@playwright/test';
 import {
   expect, expectAccessible, hydrated, test, verifiedUser, visit, waitForMail,
 } from '../support/helpers';
@@ -79,10 +80,11 @@ test('register a worksite, find it by Id and by address, edit it; a non-administ
 
   // The page opens on Active Members without the other tabs' code, which comes when one is shown.
   const bundleFiles: string[] = [];
-  admin.on('request', (request) => {
+  const recordBundleFile = (request: Request) => {
     const file = new URL(request.url()).pathname.match(/^\/pkg\/(.+)$/);
     if (file) bundleFiles.push(file[1]);
-  });
+  };
+  admin.on('request', recordBundleFile);
   await visit(admin, `/worksites/${worksiteId}`);
   await expect(admin.getByRole('tabpanel')).toContainText('Group / Site Administrator');
   expect(bundleFiles).toContain('portal.wasm');
@@ -90,7 +92,7 @@ test('register a worksite, find it by Id and by address, edit it; a non-administ
   await admin.getByRole('tab', { name: 'Worksite Help' }).click();
   await expect(admin.getByRole('tabpanel')).toContainText('Team members can also ask to join with the Worksite Id shown above.');
   expect(bundleFiles).toContain('split_worksite_tabs.wasm');
-  admin.removeAllListeners('request');
+  admin.off('request', recordBundleFile);
 
   // Edit Worksite.
   await visit(admin, `/worksites/${worksiteId}/edit`);
