@@ -14,5 +14,5 @@ scripts/setup.sh
 source scripts/env.sh
 export RUSTC_BOOTSTRAP=1
 # Replaces .cargo/config.toml's [build] rustflags for the browser build, so it repeats them.
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none"
 exec cargo leptos build --release --split --lib-cargo-args="-Zbuild-std=std,panic_abort" "$@"

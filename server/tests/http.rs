@@ -710,8 +710,8 @@ async fn applications_and_the_back_office_are_authorized_on_every_request() {
         .to_string();
     let review = form_of(&[
         ("id", &id),
-        ("decision", "StartReview"),
-        ("seen", "Submitted"),
+        ("decision", "start_review"),
+        ("seen", "submitted"),
         ("message", ""),
     ]);
     for cookie in [&pia_cookie, &olive_cookie] {

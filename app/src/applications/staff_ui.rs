@@ -209,8 +209,8 @@ fn Review(detail: ApplicationDetail, decide: ServerAction<DecideApplication>) ->
                         .map(|d| view! {
                             <ActionForm action=decide attr:class="inline-form">
                                 <input type="hidden" name="id" value=id/>
-                                <input type="hidden" name="seen" value=format!("{status:?}")/>
-                                <input type="hidden" name="decision" value=format!("{d:?}")/>
+                                <input type="hidden" name="seen" value=status.code()/>
+                                <input type="hidden" name="decision" value=d.code()/>
                                 <input type="hidden" name="message" value=""/>
                                 <button type="submit" class="button button-primary">{d.label()}</button>
                             </ActionForm>
@@ -218,14 +218,14 @@ fn Review(detail: ApplicationDetail, decide: ServerAction<DecideApplication>) ->
                 </div>
                 <ActionForm action=decide>
                     <input type="hidden" name="id" value=id/>
-                    <input type="hidden" name="seen" value=format!("{status:?}")/>
+                    <input type="hidden" name="seen" value=status.code()/>
                     <TextAreaField label="Message to the applicant" name="message" field="message" errors rows=3 maxlength=1000
                         hint="Required to deny (the reason) or to return for information (what is needed)."/>
                     {(status != ApplicationStatus::Returned).then(|| view! {
-                        <button type="submit" class="button" name="decision" value="ReturnForInformation">"Return for Information"</button>
+                        <button type="submit" class="button" name="decision" value=Decision::ReturnForInformation.code()>{Decision::ReturnForInformation.label()}</button>
                     })}
                     " "
-                    <button type="submit" class="button button-danger" name="decision" value="Deny">"Deny"</button>
+                    <button type="submit" class="button button-danger" name="decision" value=Decision::Deny.code()>{Decision::Deny.label()}</button>
                 </ActionForm>
             </section>
         })}

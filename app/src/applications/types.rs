@@ -3,8 +3,9 @@
 use crate::worksites::types::{WorksiteSummary, WorksiteType};
 use serde::{Deserialize, Serialize};
 
-/// Where an application stands.
+/// Where an application stands. Serde names it by its `code`, as the staff's forms send it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ApplicationStatus {
     Submitted,
     InReview,
@@ -124,8 +125,10 @@ pub struct MyApplications {
     pub applications: Vec<ApplicationView>,
 }
 
-/// The CareConnect team's decision on an application.
+/// The CareConnect team's decision on an application. Serde names it by its `code`, as the
+/// decision form's buttons send it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Decision {
     StartReview,
     Approve,
@@ -134,6 +137,15 @@ pub enum Decision {
 }
 
 impl Decision {
+    pub fn code(self) -> &'static str {
+        match self {
+            Decision::StartReview => "start_review",
+            Decision::Approve => "approve",
+            Decision::Deny => "deny",
+            Decision::ReturnForInformation => "return_for_information",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Decision::StartReview => "Start Review",
