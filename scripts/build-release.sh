@@ -8,6 +8,10 @@
 # are unstable options of the stable toolchain, enabled by RUSTC_BOOTSTRAP=1 for this build
 # only; they need the rust-src component (scripts/setup.sh adds it). A panic in the browser then
 # stops the page without a message; the debug build (scripts/run.sh) keeps the messages.
+#
+# `-Zfmt-debug=none` and `-Zlocation-detail=none` leave out `Debug` formatting (`{:?}` prints
+# nothing) and the file and line of panics: the main bundle is 3.5% smaller again (279.3 against
+# 289.4 KB brotli). Nothing the browser shows may therefore come from `Debug`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh

@@ -3,8 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 use server_fn::{
-    codec::JsonEncoding,
+    codec::PostcardEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
+    Decodes,
 };
 
 /// Messages for individual form fields, keyed by the field's name.
@@ -97,8 +98,15 @@ impl AppError {
     }
 }
 
+impl AppError {
+    /// The error a failed server function's answer carries, decoded as the browser decodes it.
+    pub fn from_answer(answer: server_fn::Bytes) -> Option<Self> {
+        <Self as FromServerFnError>::Encoder::decode(answer).ok()
+    }
+}
+
 impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
+    type Encoder = PostcardEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         AppError::Transport(value.to_string())

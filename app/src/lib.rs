@@ -1,6 +1,10 @@
 //! The my.CareConnect Enrolment Portal: pages, shared types and server functions, compiled for
 //! the browser (`hydrate`) and the server (`ssr`). Server-only code sits behind `ssr`.
 
+// The release browser bundle has no `Debug` formatting (scripts/build-release.sh): `{:?}` would
+// show nothing there.
+#![cfg_attr(not(test), deny(clippy::use_debug))]
+
 pub mod access;
 pub mod accounts;
 pub mod applications;

@@ -43,7 +43,7 @@ async fn server_fn_error_status(request: Request<Body>, next: Next) -> Response 
     let Ok(bytes) = axum::body::to_bytes(body, ERROR_BODY_LIMIT).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+    if let Some(error) = AppError::from_answer(bytes.clone()) {
         parts.status =
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }

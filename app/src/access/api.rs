@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use {super::service, crate::platform::RequestContext};
 
 /// The signed-in person's CareConnect access, or the Authorizers they see it through.
-#[server(prefix = "/api", endpoint = "my_careconnect_access")]
+#[server(prefix = "/api", endpoint = "my_careconnect_access", output = server_fn::codec::Postcard)]
 pub async fn my_careconnect_access() -> Result<AccessOverview, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
@@ -16,7 +16,7 @@ pub async fn my_careconnect_access() -> Result<AccessOverview, AppError> {
 
 /// "Open CareConnect", as oneself or on behalf of the Authorizer of `sponsorship_id`; answers
 /// with the viewer's address.
-#[server(prefix = "/api", endpoint = "open_careconnect")]
+#[server(prefix = "/api", endpoint = "open_careconnect", output = server_fn::codec::Postcard)]
 pub async fn open_careconnect(
     code: String,
     sponsorship_id: Option<i64>,

@@ -12,7 +12,7 @@ use {
 /// The development identity provider's issuer, distinct from any real provider's.
 pub const DEVELOPMENT_ISSUER: &str = "urn:my-careconnect:development-identity-provider";
 
-#[server(prefix = "/api", endpoint = "load_session")]
+#[server(prefix = "/api", endpoint = "load_session", output = server_fn::codec::Postcard)]
 pub async fn load_session() -> Result<SessionInfo, AppError> {
     let ctx = RequestContext::load().await?;
     let user = match ctx.account_id().await? {
@@ -25,7 +25,7 @@ pub async fn load_session() -> Result<SessionInfo, AppError> {
     })
 }
 
-#[server(prefix = "/api", endpoint = "sign_in")]
+#[server(prefix = "/api", endpoint = "sign_in", output = server_fn::codec::Postcard)]
 pub async fn sign_in(username: String, password: String) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
     let limits = &ctx.state.limits;
@@ -49,7 +49,7 @@ pub async fn sign_in(username: String, password: String) -> Result<(), AppError>
     sessions::sign_in(&ctx.session, account_id).await
 }
 
-#[server(prefix = "/api", endpoint = "sign_out")]
+#[server(prefix = "/api", endpoint = "sign_out", output = server_fn::codec::Postcard)]
 pub async fn sign_out() -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
     if let Some(account_id) = ctx.account_id().await? {
@@ -59,7 +59,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 }
 
 /// The identity waiting to register, if the session holds one.
-#[server(prefix = "/api", endpoint = "load_registration")]
+#[server(prefix = "/api", endpoint = "load_registration", output = server_fn::codec::Postcard)]
 pub async fn load_registration() -> Result<Option<RegistrationStart>, AppError> {
     let ctx = RequestContext::load().await?;
     Ok(sessions::pending_identity(&ctx.session)
@@ -70,7 +70,7 @@ pub async fn load_registration() -> Result<Option<RegistrationStart>, AppError> 
         }))
 }
 
-#[server(prefix = "/api", endpoint = "register")]
+#[server(prefix = "/api", endpoint = "register", output = server_fn::codec::Postcard)]
 pub async fn register(form: RegistrationForm) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
     ctx.state
@@ -89,13 +89,13 @@ pub async fn register(form: RegistrationForm) -> Result<(), AppError> {
     sessions::sign_in(&ctx.session, account_id).await
 }
 
-#[server(prefix = "/api", endpoint = "verify_email")]
+#[server(prefix = "/api", endpoint = "verify_email", output = server_fn::codec::Postcard)]
 pub async fn verify_email(token: String) -> Result<String, AppError> {
     let ctx = RequestContext::load().await?;
     service::verify_email(&ctx.state, &token, ctx.client_addr.as_deref()).await
 }
 
-#[server(prefix = "/api", endpoint = "request_password_reset")]
+#[server(prefix = "/api", endpoint = "request_password_reset", output = server_fn::codec::Postcard)]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
     ctx.state
@@ -104,7 +104,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     service::request_password_reset(&ctx.state, &email, ctx.client_addr.as_deref()).await
 }
 
-#[server(prefix = "/api", endpoint = "reset_password")]
+#[server(prefix = "/api", endpoint = "reset_password", output = server_fn::codec::Postcard)]
 pub async fn reset_password(
     token: String,
     password: String,
@@ -124,7 +124,7 @@ pub async fn reset_password(
     .await
 }
 
-#[server(prefix = "/api", endpoint = "look_up_username")]
+#[server(prefix = "/api", endpoint = "look_up_username", output = server_fn::codec::Postcard)]
 pub async fn look_up_username(email: String) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
     ctx.state
@@ -134,7 +134,7 @@ pub async fn look_up_username(email: String) -> Result<(), AppError> {
 }
 
 /// Returns the address now waiting for verification, if the email changed.
-#[server(prefix = "/api", endpoint = "update_contact")]
+#[server(prefix = "/api", endpoint = "update_contact", output = server_fn::codec::Postcard)]
 pub async fn update_contact(form: ContactForm) -> Result<Option<String>, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
@@ -145,7 +145,7 @@ pub async fn update_contact(form: ContactForm) -> Result<Option<String>, AppErro
     }
 }
 
-#[server(prefix = "/api", endpoint = "change_password")]
+#[server(prefix = "/api", endpoint = "change_password", output = server_fn::codec::Postcard)]
 pub async fn change_password(form: PasswordChangeForm) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
@@ -181,7 +181,7 @@ impl IdentityOutcome {
 
 /// The development identity provider: vouches for whatever identity is typed in. Refused in
 /// production, where only the configured OpenID Connect provider may validate identities.
-#[server(prefix = "/api", endpoint = "dev_identity_sign_in")]
+#[server(prefix = "/api", endpoint = "dev_identity_sign_in", output = server_fn::codec::Postcard)]
 pub async fn dev_identity_sign_in(form: DevIdentityForm) -> Result<IdentityOutcome, AppError> {
     let ctx = RequestContext::load().await?;
     if !ctx.state.config.development_tools_enabled() {
@@ -224,7 +224,7 @@ pub async fn dev_identity_sign_in(form: DevIdentityForm) -> Result<IdentityOutco
 }
 
 /// The CareConnect team's user lookup: name, username or email.
-#[server(prefix = "/api", endpoint = "staff_find_people")]
+#[server(prefix = "/api", endpoint = "staff_find_people", output = server_fn::codec::Postcard)]
 pub async fn staff_find_people(query: String) -> Result<Vec<PersonSummary>, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
@@ -232,7 +232,7 @@ pub async fn staff_find_people(query: String) -> Result<Vec<PersonSummary>, AppE
 }
 
 /// One person's record, for the CareConnect team.
-#[server(prefix = "/api", endpoint = "staff_person")]
+#[server(prefix = "/api", endpoint = "staff_person", output = server_fn::codec::Postcard)]
 pub async fn staff_person(id: i64) -> Result<PersonRecord, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use {super::service, crate::platform::RequestContext};
 
 /// The "CareConnect" module of "View Application".
-#[server(prefix = "/api", endpoint = "load_my_applications")]
+#[server(prefix = "/api", endpoint = "load_my_applications", output = server_fn::codec::Postcard)]
 pub async fn load_my_applications() -> Result<MyApplications, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
@@ -15,7 +15,7 @@ pub async fn load_my_applications() -> Result<MyApplications, AppError> {
 }
 
 /// "Submit" on the CareConnect Enrolment Form; `resubmit` names a returned application.
-#[server(prefix = "/api", endpoint = "submit_application")]
+#[server(prefix = "/api", endpoint = "submit_application", output = server_fn::codec::Postcard)]
 pub async fn submit_application(
     form: EnrolmentForm,
     resubmit: Option<i64>,
@@ -33,7 +33,7 @@ pub async fn submit_application(
 }
 
 /// The CareConnect team's application queue.
-#[server(prefix = "/api", endpoint = "application_queue")]
+#[server(prefix = "/api", endpoint = "application_queue", output = server_fn::codec::Postcard)]
 pub async fn application_queue(filter: QueueFilter) -> Result<QueuePage, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
@@ -41,7 +41,7 @@ pub async fn application_queue(filter: QueueFilter) -> Result<QueuePage, AppErro
 }
 
 /// One application with its applicant's checklist, for the CareConnect team.
-#[server(prefix = "/api", endpoint = "load_application_detail")]
+#[server(prefix = "/api", endpoint = "load_application_detail", output = server_fn::codec::Postcard)]
 pub async fn load_application_detail(id: i64) -> Result<ApplicationDetail, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
@@ -50,7 +50,7 @@ pub async fn load_application_detail(id: i64) -> Result<ApplicationDetail, AppEr
 
 /// A staff decision on an application as it stood when they saw it (`seen`); `message` is the
 /// denial's reason or what is needed.
-#[server(prefix = "/api", endpoint = "decide_application")]
+#[server(prefix = "/api", endpoint = "decide_application", output = server_fn::codec::Postcard)]
 pub async fn decide_application(
     id: i64,
     decision: Decision,

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use {super::service, crate::platform::RequestContext};
 
 /// "Invite User"; answers with the address the invitation went to.
-#[server(prefix = "/api", endpoint = "invite_member")]
+#[server(prefix = "/api", endpoint = "invite_member", output = server_fn::codec::Postcard)]
 pub async fn invite_member(code: String, email: String) -> Result<String, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
@@ -22,14 +22,14 @@ pub async fn invite_member(code: String, email: String) -> Result<String, AppErr
     .await
 }
 
-#[server(prefix = "/api", endpoint = "awaiting_invitations")]
+#[server(prefix = "/api", endpoint = "awaiting_invitations", output = server_fn::codec::Postcard)]
 pub async fn awaiting_invitations(code: String) -> Result<Vec<AwaitingInvitation>, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
     service::awaiting(ctx.db(), account_id, &code).await
 }
 
-#[server(prefix = "/api", endpoint = "resend_invitation")]
+#[server(prefix = "/api", endpoint = "resend_invitation", output = server_fn::codec::Postcard)]
 pub async fn resend_invitation(
     code: String,
     invitation_id: i64,
@@ -48,7 +48,7 @@ pub async fn resend_invitation(
     .await
 }
 
-#[server(prefix = "/api", endpoint = "revoke_invitation")]
+#[server(prefix = "/api", endpoint = "revoke_invitation", output = server_fn::codec::Postcard)]
 pub async fn revoke_invitation(code: String, invitation_id: i64) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
@@ -63,14 +63,14 @@ pub async fn revoke_invitation(code: String, invitation_id: i64) -> Result<(), A
 }
 
 /// What the emailed link shows; changes nothing.
-#[server(prefix = "/api", endpoint = "invitation_standing")]
+#[server(prefix = "/api", endpoint = "invitation_standing", output = server_fn::codec::Postcard)]
 pub async fn load_invitation_standing(token: String) -> Result<InvitationStanding, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.account_id().await?;
     service::standing(ctx.db(), account_id, &token).await
 }
 
-#[server(prefix = "/api", endpoint = "accept_invitation")]
+#[server(prefix = "/api", endpoint = "accept_invitation", output = server_fn::codec::Postcard)]
 pub async fn accept_invitation(token: String) -> Result<WorksiteSummary, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
@@ -84,14 +84,14 @@ pub async fn accept_invitation(token: String) -> Result<WorksiteSummary, AppErro
 }
 
 /// The invitations waiting for the signed-in person's verified address.
-#[server(prefix = "/api", endpoint = "my_invitations")]
+#[server(prefix = "/api", endpoint = "my_invitations", output = server_fn::codec::Postcard)]
 pub async fn my_invitations() -> Result<Vec<InvitationView>, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
     service::for_invitee(ctx.db(), account_id).await
 }
 
-#[server(prefix = "/api", endpoint = "accept_my_invitation")]
+#[server(prefix = "/api", endpoint = "accept_my_invitation", output = server_fn::codec::Postcard)]
 pub async fn accept_my_invitation(invitation_id: i64) -> Result<WorksiteSummary, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;

@@ -8,21 +8,21 @@ use leptos::prelude::*;
 use {super::service, crate::platform::RequestContext};
 
 /// "Request Access" on the Worksite Access Form.
-#[server(prefix = "/api", endpoint = "request_access")]
+#[server(prefix = "/api", endpoint = "request_access", output = server_fn::codec::Postcard)]
 pub async fn request_access(form: AccessRequestForm) -> Result<WorksiteSummary, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
     service::request(&ctx.state, account_id, &form, ctx.client_addr.as_deref()).await
 }
 
-#[server(prefix = "/api", endpoint = "my_join_requests")]
+#[server(prefix = "/api", endpoint = "my_join_requests", output = server_fn::codec::Postcard)]
 pub async fn my_join_requests() -> Result<Vec<MyRequest>, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
     service::mine(ctx.db(), account_id).await
 }
 
-#[server(prefix = "/api", endpoint = "withdraw_join_request")]
+#[server(prefix = "/api", endpoint = "withdraw_join_request", output = server_fn::codec::Postcard)]
 pub async fn withdraw_join_request(request_id: i64) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
@@ -36,14 +36,14 @@ pub async fn withdraw_join_request(request_id: i64) -> Result<(), AppError> {
 }
 
 /// "Users Requesting Access" of a worksite; administrators only.
-#[server(prefix = "/api", endpoint = "waiting_join_requests")]
+#[server(prefix = "/api", endpoint = "waiting_join_requests", output = server_fn::codec::Postcard)]
 pub async fn waiting_join_requests(code: String) -> Result<Vec<WaitingRequest>, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
     service::waiting(ctx.db(), account_id, &code).await
 }
 
-#[server(prefix = "/api", endpoint = "decide_join_request")]
+#[server(prefix = "/api", endpoint = "decide_join_request", output = server_fn::codec::Postcard)]
 pub async fn decide_join_request(
     code: String,
     request_id: i64,
@@ -63,14 +63,14 @@ pub async fn decide_join_request(
 }
 
 /// What the emailed approval link is about; changes nothing.
-#[server(prefix = "/api", endpoint = "approval_preview")]
+#[server(prefix = "/api", endpoint = "approval_preview", output = server_fn::codec::Postcard)]
 pub async fn load_approval_preview(token: String) -> Result<ApprovalPreview, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
     service::preview(ctx.db(), account_id, &token).await
 }
 
-#[server(prefix = "/api", endpoint = "approve_by_link")]
+#[server(prefix = "/api", endpoint = "approve_by_link", output = server_fn::codec::Postcard)]
 pub async fn approve_by_link(token: String) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;

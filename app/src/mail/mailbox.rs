@@ -18,7 +18,7 @@ pub struct MailboxMessage {
 
 pub const MAILBOX_PAGE_SIZE: u64 = 50;
 
-#[server(prefix = "/api", endpoint = "mailbox_messages")]
+#[server(prefix = "/api", endpoint = "mailbox_messages", output = server_fn::codec::Postcard)]
 pub async fn mailbox_messages(page: u64) -> Result<Vec<MailboxMessage>, AppError> {
     use crate::entities::outbound_email;
     use sea_orm::{EntityTrait, QueryOrder, QuerySelect};

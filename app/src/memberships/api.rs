@@ -6,7 +6,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {super::service, crate::platform::RequestContext};
 
-#[server(prefix = "/api", endpoint = "worksite_members")]
+#[server(prefix = "/api", endpoint = "worksite_members", output = server_fn::codec::Postcard)]
 pub async fn worksite_members(
     code: String,
     active: bool,
@@ -18,7 +18,7 @@ pub async fn worksite_members(
     service::list(ctx.db(), account_id, &code, active, &search, cursor).await
 }
 
-#[server(prefix = "/api", endpoint = "change_member")]
+#[server(prefix = "/api", endpoint = "change_member", output = server_fn::codec::Postcard)]
 pub async fn change_member(
     code: String,
     membership_id: i64,

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use {super::service, crate::platform::RequestContext};
 
 /// What needs the signed-in person's attention (nothing for a visitor).
-#[server(prefix = "/api", endpoint = "attention")]
+#[server(prefix = "/api", endpoint = "attention", output = server_fn::codec::Postcard)]
 pub async fn load_attention() -> Result<Attention, AppError> {
     let ctx = RequestContext::load().await?;
     match ctx.account_id().await? {
@@ -16,14 +16,14 @@ pub async fn load_attention() -> Result<Attention, AppError> {
     }
 }
 
-#[server(prefix = "/api", endpoint = "notifications")]
+#[server(prefix = "/api", endpoint = "notifications", output = server_fn::codec::Postcard)]
 pub async fn my_notifications() -> Result<Vec<NotificationItem>, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
     Ok(service::list(ctx.db(), account_id).await?)
 }
 
-#[server(prefix = "/api", endpoint = "mark_notifications_read")]
+#[server(prefix = "/api", endpoint = "mark_notifications_read", output = server_fn::codec::Postcard)]
 pub async fn mark_notifications_read() -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use {super::service, crate::platform::RequestContext};
 
 /// CareConnect staff import course completions as CSV.
-#[server(prefix = "/api", endpoint = "import_course_completions")]
+#[server(prefix = "/api", endpoint = "import_course_completions", output = server_fn::codec::Postcard)]
 pub async fn import_course_completions(csv: String) -> Result<ImportReport, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
@@ -18,7 +18,7 @@ pub async fn import_course_completions(csv: String) -> Result<ImportReport, AppE
 }
 
 /// The signed-in person's Privacy & Security requirements: the course and the HPCAA.
-#[server(prefix = "/api", endpoint = "my_privacy_requirements")]
+#[server(prefix = "/api", endpoint = "my_privacy_requirements", output = server_fn::codec::Postcard)]
 pub async fn my_privacy_requirements() -> Result<Requirements, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
@@ -29,7 +29,7 @@ pub async fn my_privacy_requirements() -> Result<Requirements, AppError> {
 }
 
 /// "Sign Agreement".
-#[server(prefix = "/api", endpoint = "sign_hpcaa")]
+#[server(prefix = "/api", endpoint = "sign_hpcaa", output = server_fn::codec::Postcard)]
 pub async fn sign_hpcaa(form: HpcaaSigning) -> Result<SignedAgreement, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
@@ -37,7 +37,7 @@ pub async fn sign_hpcaa(form: HpcaaSigning) -> Result<SignedAgreement, AppError>
 }
 
 /// The worksite's site-level Privacy & Security declaration, for one of its members.
-#[server(prefix = "/api", endpoint = "site_declaration")]
+#[server(prefix = "/api", endpoint = "site_declaration", output = server_fn::codec::Postcard)]
 pub async fn site_declaration(code: String) -> Result<DeclarationView, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
@@ -45,7 +45,7 @@ pub async fn site_declaration(code: String) -> Result<DeclarationView, AppError>
 }
 
 /// "Sign Declaration", by an administrator with signing authority.
-#[server(prefix = "/api", endpoint = "sign_site_declaration")]
+#[server(prefix = "/api", endpoint = "sign_site_declaration", output = server_fn::codec::Postcard)]
 pub async fn sign_site_declaration(
     code: String,
     form: DeclarationSigning,

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use {super::service, crate::platform::RequestContext};
 
 /// The viewer's own sponsorships at the worksite.
-#[server(prefix = "/api", endpoint = "load_sponsorships")]
+#[server(prefix = "/api", endpoint = "load_sponsorships", output = server_fn::codec::Postcard)]
 pub async fn load_sponsorships(code: String) -> Result<SponsorshipsView, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
@@ -15,7 +15,7 @@ pub async fn load_sponsorships(code: String) -> Result<SponsorshipsView, AppErro
 }
 
 /// An On-Behalf-Of user asks an Authorizer of the worksite for sponsorship.
-#[server(prefix = "/api", endpoint = "request_sponsorship")]
+#[server(prefix = "/api", endpoint = "request_sponsorship", output = server_fn::codec::Postcard)]
 pub async fn request_sponsorship(code: String, membership_id: String) -> Result<String, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
@@ -31,7 +31,7 @@ pub async fn request_sponsorship(code: String, membership_id: String) -> Result<
 }
 
 /// An Authorizer sponsors an On-Behalf-Of member of the worksite directly.
-#[server(prefix = "/api", endpoint = "authorize_on_behalf_of_user")]
+#[server(prefix = "/api", endpoint = "authorize_on_behalf_of_user", output = server_fn::codec::Postcard)]
 pub async fn authorize_on_behalf_of_user(
     code: String,
     membership_id: String,
@@ -49,7 +49,7 @@ pub async fn authorize_on_behalf_of_user(
     .await
 }
 
-#[server(prefix = "/api", endpoint = "change_sponsorship")]
+#[server(prefix = "/api", endpoint = "change_sponsorship", output = server_fn::codec::Postcard)]
 pub async fn change_sponsorship(
     code: String,
     sponsorship_id: i64,

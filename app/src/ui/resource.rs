@@ -18,7 +18,7 @@ use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 
 /// What a resource can hold: a server function's answer, which the server renders into the page
-/// as JSON and the browser reads back.
+/// (postcard, as server functions answer) and the browser reads back.
 pub trait Answer: Wire + DeserializeOwned + Clone + Send + Sync + 'static {
     /// Stands in for an answer the browser could not read: a page rendered by a server of
     /// another release, or resources numbered differently by server and browser (a bug).
@@ -44,7 +44,7 @@ impl<T> Wire for T {}
 
 type Boxed = Box<dyn Any + Send + Sync>;
 
-/// An answer of any type: the value itself once loaded, or the JSON the server wrote into the
+/// An answer of any type: the value itself once loaded, or the bytes the server wrote into the
 /// page (decoded on first read).
 #[derive(Clone)]
 pub struct Erased(Arc<Held>);
@@ -53,10 +53,10 @@ enum Held {
     Value {
         value: Boxed,
         #[cfg(feature = "ssr")]
-        to_json: fn(&Boxed) -> Option<String>,
+        encode: fn(&Boxed) -> Option<Vec<u8>>,
     },
-    Json {
-        text: String,
+    Encoded {
+        bytes: Vec<u8>,
         decoded: OnceLock<Boxed>,
     },
 }
@@ -66,10 +66,10 @@ impl Erased {
         Self(Arc::new(Held::Value {
             value: Box::new(value),
             #[cfg(feature = "ssr")]
-            to_json: |value| {
+            encode: |value| {
                 value
                     .downcast_ref::<T>()
-                    .and_then(|v| serde_json::to_string(v).ok())
+                    .and_then(|v| postcard::to_allocvec(v).ok())
             },
         }))
     }
@@ -77,11 +77,8 @@ impl Erased {
     fn read<T: Answer>(&self) -> T {
         let value = match &*self.0 {
             Held::Value { value, .. } => value,
-            Held::Json { text, decoded } => decoded.get_or_init(|| {
-                Box::new(
-                    serde_json::from_slice::<T>(text.as_bytes())
-                        .unwrap_or_else(|_| T::unreadable()),
-                )
+            Held::Encoded { bytes, decoded } => decoded.get_or_init(|| {
+                Box::new(postcard::from_bytes::<T>(bytes).unwrap_or_else(|_| T::unreadable()))
             }),
         };
         value
@@ -90,40 +87,41 @@ impl Erased {
             .unwrap_or_else(T::unreadable)
     }
 
-    fn to_json(&self) -> Option<String> {
+    fn encode(&self) -> Option<Vec<u8>> {
         match &*self.0 {
             #[cfg(feature = "ssr")]
-            Held::Value { value, to_json } => to_json(value),
+            Held::Value { value, encode } => encode(value),
             #[cfg(not(feature = "ssr"))]
             Held::Value { .. } => None,
-            Held::Json { text, .. } => Some(text.clone()),
+            Held::Encoded { bytes, .. } => Some(bytes.clone()),
         }
     }
 }
 
-/// The codec the server writes answers into the page with, and the browser reads them by.
-pub struct AnswerJson;
+/// The codec the server writes answers into the page with, and the browser reads them by:
+/// postcard (base64 in the page, as Leptos writes bytes).
+pub struct AnswerCodec;
 
 /// An answer only the browser holds was asked to be written into a page.
 #[derive(Debug)]
 pub struct NotRenderable;
 
-impl Encoder<Erased> for AnswerJson {
+impl Encoder<Erased> for AnswerCodec {
     type Error = NotRenderable;
-    type Encoded = String;
+    type Encoded = Vec<u8>;
 
-    fn encode(answer: &Erased) -> Result<String, NotRenderable> {
-        answer.to_json().ok_or(NotRenderable)
+    fn encode(answer: &Erased) -> Result<Vec<u8>, NotRenderable> {
+        answer.encode().ok_or(NotRenderable)
     }
 }
 
-impl Decoder<Erased> for AnswerJson {
+impl Decoder<Erased> for AnswerCodec {
     type Error = std::convert::Infallible;
-    type Encoded = str;
+    type Encoded = [u8];
 
-    fn decode(text: &str) -> Result<Erased, Self::Error> {
-        Ok(Erased(Arc::new(Held::Json {
-            text: text.to_owned(),
+    fn decode(bytes: &[u8]) -> Result<Erased, Self::Error> {
+        Ok(Erased(Arc::new(Held::Encoded {
+            bytes: bytes.to_owned(),
             decoded: OnceLock::new(),
         })))
     }
@@ -158,13 +156,13 @@ type Track = Arc<dyn Fn() -> Source + Send + Sync>;
 type Fetch = Arc<dyn Fn(Source) -> Pin<Box<dyn Future<Output = Erased> + Send>> + Send + Sync>;
 
 /// The one resource type every page's resources are. Not generic, so compiled once.
-fn erased_resource(track: Track, fetch: Fetch) -> Resource<Erased, AnswerJson> {
+fn erased_resource(track: Track, fetch: Fetch) -> Resource<Erased, AnswerCodec> {
     Resource::new_with_options(move || track(), move |source| fetch(source), false)
 }
 
 /// A resource loaded by a server function; `.await` it (inside `Suspend`) for the answer.
 pub struct Loaded<T> {
-    resource: Resource<Erased, AnswerJson>,
+    resource: Resource<Erased, AnswerCodec>,
     answer: PhantomData<fn() -> T>,
 }
 
@@ -185,7 +183,7 @@ impl<T> Loaded<T> {
 
 /// Loads a resource again; the same type for every resource.
 #[derive(Clone, Copy)]
-pub struct Reloader(Resource<Erased, AnswerJson>);
+pub struct Reloader(Resource<Erased, AnswerCodec>);
 
 impl Reloader {
     pub fn reload(&self) {
@@ -246,17 +244,17 @@ mod tests {
     #[test]
     fn an_answer_is_written_into_the_page_and_read_back_as_its_type() {
         let answer: Answered = Ok(vec!["S000001".into()]);
-        let written = AnswerJson::encode(&Erased::new(answer.clone())).expect("renderable");
-        let read = AnswerJson::decode(&written).expect("decodes");
+        let written = AnswerCodec::encode(&Erased::new(answer.clone())).expect("renderable");
+        let read = AnswerCodec::decode(&written).expect("decodes");
         assert_eq!(read.read::<Answered>(), answer);
         // Read twice: the second read is the decoded value kept from the first.
         assert_eq!(read.read::<Answered>(), answer);
-        assert_eq!(AnswerJson::encode(&read).expect("kept"), written);
+        assert_eq!(AnswerCodec::encode(&read).expect("kept"), written);
     }
 
     #[test]
     fn an_unreadable_answer_reads_as_an_error_not_a_panic() {
-        let garbled = AnswerJson::decode("{\"Ok\": 7}").expect("decodes lazily");
+        let garbled = AnswerCodec::decode(&[0, 9, 9]).expect("decodes lazily");
         assert_eq!(garbled.read::<Answered>(), Err(AppError::Internal));
         let other_type = Erased::new::<Result<u32, AppError>>(Ok(7));
         assert_eq!(other_type.read::<Answered>(), Err(AppError::Internal));

@@ -6,42 +6,42 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {super::service, crate::platform::RequestContext};
 
-#[server(prefix = "/api", endpoint = "register_worksite")]
+#[server(prefix = "/api", endpoint = "register_worksite", output = server_fn::codec::Postcard)]
 pub async fn register_worksite(form: WorksiteForm) -> Result<RegistrationOutcome, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
     service::register(&ctx.state, account_id, &form, ctx.client_addr.as_deref()).await
 }
 
-#[server(prefix = "/api", endpoint = "find_worksite")]
+#[server(prefix = "/api", endpoint = "find_worksite", output = server_fn::codec::Postcard)]
 pub async fn find_worksite(worksite_id: String) -> Result<WorksiteSummary, AppError> {
     let ctx = RequestContext::load().await?;
     ctx.require_account().await?;
     service::look_up(ctx.db(), &worksite_id).await
 }
 
-#[server(prefix = "/api", endpoint = "search_worksites")]
+#[server(prefix = "/api", endpoint = "search_worksites", output = server_fn::codec::Postcard)]
 pub async fn search_worksites(query: String) -> Result<Vec<WorksiteSummary>, AppError> {
     let ctx = RequestContext::load().await?;
     ctx.require_account().await?;
     Ok(service::search::search(ctx.db(), &query).await?)
 }
 
-#[server(prefix = "/api", endpoint = "my_worksites")]
+#[server(prefix = "/api", endpoint = "my_worksites", output = server_fn::codec::Postcard)]
 pub async fn my_worksites() -> Result<Vec<MyWorksite>, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
     service::my_worksites(ctx.db(), account_id).await
 }
 
-#[server(prefix = "/api", endpoint = "load_worksite")]
+#[server(prefix = "/api", endpoint = "load_worksite", output = server_fn::codec::Postcard)]
 pub async fn load_worksite(code: String) -> Result<WorksiteDetails, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
     service::details(ctx.db(), account_id, &code).await
 }
 
-#[server(prefix = "/api", endpoint = "update_worksite")]
+#[server(prefix = "/api", endpoint = "update_worksite", output = server_fn::codec::Postcard)]
 pub async fn update_worksite(code: String, form: WorksiteEditForm) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
@@ -56,7 +56,7 @@ pub async fn update_worksite(code: String, form: WorksiteEditForm) -> Result<(),
 }
 
 /// Addresses to choose from while registering a worksite.
-#[server(prefix = "/api", endpoint = "suggest_addresses")]
+#[server(prefix = "/api", endpoint = "suggest_addresses", output = server_fn::codec::Postcard)]
 pub async fn suggest_addresses(query: String) -> Result<Vec<AddressSuggestion>, AppError> {
     let ctx = RequestContext::load().await?;
     ctx.require_account().await?;
@@ -64,7 +64,7 @@ pub async fn suggest_addresses(query: String) -> Result<Vec<AddressSuggestion>, 
 }
 
 /// The CareConnect team's worksite lookup: a Worksite ID, or words of the name and address.
-#[server(prefix = "/api", endpoint = "staff_find_worksites")]
+#[server(prefix = "/api", endpoint = "staff_find_worksites", output = server_fn::codec::Postcard)]
 pub async fn staff_find_worksites(query: String) -> Result<Vec<WorksiteSummary>, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
@@ -72,7 +72,7 @@ pub async fn staff_find_worksites(query: String) -> Result<Vec<WorksiteSummary>,
 }
 
 /// One worksite, for the CareConnect team.
-#[server(prefix = "/api", endpoint = "load_staff_worksite")]
+#[server(prefix = "/api", endpoint = "load_staff_worksite", output = server_fn::codec::Postcard)]
 pub async fn load_staff_worksite(code: String) -> Result<StaffWorksite, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
@@ -80,7 +80,7 @@ pub async fn load_staff_worksite(code: String) -> Result<StaffWorksite, AppError
 }
 
 /// The CareConnect team changes the address, EMR or clinic type.
-#[server(prefix = "/api", endpoint = "update_locked_fields")]
+#[server(prefix = "/api", endpoint = "update_locked_fields", output = server_fn::codec::Postcard)]
 pub async fn update_locked_fields(code: String, form: LockedFieldsForm) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
