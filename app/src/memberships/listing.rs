@@ -36,6 +36,8 @@ struct MemberRow {
     profession: String,
     user_type: String,
     is_admin: bool,
+    /// The list's count (`Listing::count`), the same on every row.
+    total: i64,
 }
 
 /// What a member list holds: a worksite's active (or inactive) members, narrowed by the words
@@ -164,7 +166,7 @@ impl Listing {
 
     /// The members the list counts, at most `MEMBER_COUNT_LIMIT + 1` of them; for a search, its
     /// prefix rows alone (they hold all the count needs).
-    pub fn count_query(&self) -> SelectStatement {
+    fn count_query(&self) -> SelectStatement {
         let Some((leading, others)) = self.words.split_first() else {
             return self
                 .members()
@@ -218,6 +220,17 @@ impl Listing {
             page = page.order_by(column, order.clone());
         }
         page.limit(MEMBERS_PER_PAGE + 1)
+    }
+
+    /// The page, each row carrying the list's count as `total`: one statement instead of two,
+    /// the count computed once (an uncorrelated subquery) on SQLite and PostgreSQL alike.
+    pub fn page_with_count_select(
+        &self,
+        from: Option<ListKey>,
+        backwards: bool,
+    ) -> Select<membership::Entity> {
+        let count = Expr::SubQuery(None, Box::new(count_of(self.count_query()).into()));
+        self.page_select(from, backwards).expr_as(count, "total")
     }
 }
 
@@ -275,10 +288,15 @@ pub async fn list(
     };
     let backwards = matches!(cursor, MemberCursor::Before(_)) && from.is_some();
     let mut rows = listing
-        .page_select(from.clone(), backwards)
+        .page_with_count_select(from.clone(), backwards)
         .into_model::<MemberRow>()
         .all(conn)
         .await?;
+    // A page past the list's end has no row to carry the count.
+    let total = match rows.first() {
+        Some(row) => row.total.unsigned_abs(),
+        None => listing.count(conn).await?,
+    };
     let more = rows.len() as u64 > MEMBERS_PER_PAGE;
     rows.truncate(MEMBERS_PER_PAGE as usize);
     if backwards {
@@ -289,7 +307,6 @@ pub async fn list(
         (Some(_), false) => (true, more),
         (Some(_), true) => (more, true),
     };
-    let total = listing.count(conn).await?;
     Ok(MemberPage {
         members: rows
             .into_iter()
