@@ -22,7 +22,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, Lazy, LazyRoute,
+    path, ChooseView, Lazy, LazyRoute,
 };
 
 /// The home page and the worksite page, where people spend their days, are in the main browser
@@ -36,98 +36,109 @@ use leptos_router::{
 /// hundreds of small chunks, each its own request); splitting the home and worksite pages off too
 /// made the bundle they load larger than before.
 macro_rules! lazy_pages {
-    ($($chunk:ident { $($route:ident => $page:ident,)* })*) => {$(
-        /// The chunk's pages: in the browser, each loads the chunk before it renders. A page's
-        /// `load` shares its loader, so once it has run the page renders at once.
-        mod $chunk {
-            $(
-                #[allow(non_snake_case)]
-                pub mod $page {
-                    use leptos::prelude::{AnyView, IntoAny};
-
-                    #[cfg_attr(
-                        feature = "hydrate",
-                        leptos::wasm_split::wasm_split(
-                            $chunk,
-                            wasm_split_path = ::leptos::wasm_split,
-                            preload(load)
-                        )
-                    )]
-                    pub fn $page() -> AnyView {
-                        super::super::$page().into_any()
-                    }
-                }
-            )*
-        }
-
+    ($($chunk:ident { $($variant:ident => $page:ident,)* })*) => {
         $(
-            struct $route;
+            /// The chunk's pages: in the browser, each loads the chunk before it renders. A
+            /// page's `load` shares its loader, so once it has run the page renders at once.
+            mod $chunk {
+                $(
+                    #[allow(non_snake_case)]
+                    pub mod $page {
+                        use leptos::prelude::{AnyView, IntoAny};
 
-            impl LazyRoute for $route {
-                fn data() -> Self {
-                    $route
-                }
-
-                async fn view(_this: Self) -> AnyView {
-                    #[cfg(feature = "hydrate")]
-                    let page = $chunk::$page::$page().await;
-                    #[cfg(not(feature = "hydrate"))]
-                    let page = {
-                        // As `#[lazy]` does on the server: the page's chunk gets a preload link.
-                        leptos::prefetch_lazy_fn_on_server(stringify!($chunk));
-                        $chunk::$page::$page()
-                    };
-                    page
-                }
-
-                // The router loads the chunk before it hydrates or shows the page, which must then
-                // render at once: hydration cannot wait in the middle of a page.
-                async fn preload() {
-                    #[cfg(feature = "hydrate")]
-                    $chunk::$page::load().await;
-                }
+                        #[cfg_attr(
+                            feature = "hydrate",
+                            leptos::wasm_split::wasm_split(
+                                $chunk,
+                                wasm_split_path = ::leptos::wasm_split,
+                                preload(load)
+                            )
+                        )]
+                        pub fn $page() -> AnyView {
+                            super::super::$page().into_any()
+                        }
+                    }
+                )*
             }
         )*
-    )*};
+
+        /// Every lazily loaded page, as a route's view. One type for them all: the router's code
+        /// is generic over a route's view, so a type per page (`Lazy<PageRoute>`) compiled it
+        /// once per page into the main bundle.
+        #[derive(Clone, Copy)]
+        enum LazyPage {
+            $($($variant,)*)*
+        }
+
+        impl ChooseView for LazyPage {
+            async fn choose(self) -> AnyView {
+                match self {
+                    $($(
+                        LazyPage::$variant => {
+                            #[cfg(feature = "hydrate")]
+                            let page = $chunk::$page::$page().await;
+                            #[cfg(not(feature = "hydrate"))]
+                            let page = {
+                                // As `#[lazy]` does on the server: the page's chunk gets a
+                                // preload link.
+                                leptos::prefetch_lazy_fn_on_server(stringify!($chunk));
+                                $chunk::$page::$page()
+                            };
+                            page
+                        }
+                    )*)*
+                }
+            }
+
+            // The router loads the chunk before it hydrates or shows the page, which must then
+            // render at once: hydration cannot wait in the middle of a page.
+            async fn preload(&self) {
+                #[cfg(feature = "hydrate")]
+                match self {
+                    $($(LazyPage::$variant => $chunk::$page::load().await,)*)*
+                }
+            }
+        }
+    };
 }
 
 lazy_pages! {
     member_pages {
-        WorksiteAccessRoute => WorksiteAccessPage,
-        RegisterWorksiteRoute => RegisterWorksitePage,
-        JoinWorksiteRoute => JoinWorksitePage,
-        ApproveRequestRoute => ApproveRequestPage,
-        AcceptInvitationRoute => AcceptInvitationPage,
-        NotificationsRoute => NotificationsPage,
-        ApplicationsRoute => ApplicationsPage,
-        EnrolmentFormRoute => EnrolmentFormPage,
-        HpcaaRoute => HpcaaPage,
-        ManageAccountRoute => ManageAccountPage,
+        WorksiteAccess => WorksiteAccessPage,
+        RegisterWorksite => RegisterWorksitePage,
+        JoinWorksite => JoinWorksitePage,
+        ApproveRequest => ApproveRequestPage,
+        AcceptInvitation => AcceptInvitationPage,
+        Notifications => NotificationsPage,
+        Applications => ApplicationsPage,
+        EnrolmentForm => EnrolmentFormPage,
+        Hpcaa => HpcaaPage,
+        ManageAccount => ManageAccountPage,
     }
     sign_in_pages {
-        SignInRoute => SignInPage,
-        RegisterRoute => RegisterPage,
-        VerifyEmailRoute => VerifyEmailPage,
-        ResetPasswordRoute => ResetPasswordPage,
-        LookUpUsernameRoute => LookUpUsernamePage,
+        SignIn => SignInPage,
+        Register => RegisterPage,
+        VerifyEmail => VerifyEmailPage,
+        ResetPassword => ResetPasswordPage,
+        LookUpUsername => LookUpUsernamePage,
     }
     staff_pages {
-        BackOfficeRoute => BackOfficePage,
-        ApplicationQueueRoute => ApplicationQueuePage,
-        ApplicationReviewRoute => ApplicationReviewPage,
-        StaffWorksitesRoute => StaffWorksitesPage,
-        StaffWorksiteRoute => StaffWorksitePage,
-        StaffUsersRoute => StaffUsersPage,
-        StaffUserRoute => StaffUserPage,
-        AuditLogRoute => AuditLogPage,
-        ProfessionCatalogueRoute => ProfessionCataloguePage,
-        EditProfessionRoute => EditProfessionPage,
-        ImportCompletionsRoute => ImportCompletionsPage,
+        BackOffice => BackOfficePage,
+        ApplicationQueue => ApplicationQueuePage,
+        ApplicationReview => ApplicationReviewPage,
+        StaffWorksites => StaffWorksitesPage,
+        StaffWorksite => StaffWorksitePage,
+        StaffUsers => StaffUsersPage,
+        StaffUser => StaffUserPage,
+        AuditLog => AuditLogPage,
+        ProfessionCatalogue => ProfessionCataloguePage,
+        EditProfession => EditProfessionPage,
+        ImportCompletions => ImportCompletionsPage,
     }
     development_pages {
-        DevIdentityProviderRoute => DevIdentityProviderPage,
-        MailboxRoute => MailboxPage,
-        CareConnectStandInRoute => CareConnectStandInPage,
+        DevIdentityProvider => DevIdentityProviderPage,
+        Mailbox => MailboxPage,
+        CareConnectStandIn => CareConnectStandInPage,
     }
 }
 
@@ -202,37 +213,37 @@ pub fn App() -> impl IntoView {
             <Frame>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/sign-in") view={Lazy::<SignInRoute>::new()}/>
-                    <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()}/>
-                    <Route path=path!("/account") view={Lazy::<ManageAccountRoute>::new()}/>
-                    <Route path=path!("/account/verify-email") view={Lazy::<VerifyEmailRoute>::new()}/>
-                    <Route path=path!("/account/reset-password") view={Lazy::<ResetPasswordRoute>::new()}/>
-                    <Route path=path!("/account/lookup-username") view={Lazy::<LookUpUsernameRoute>::new()}/>
-                    <Route path=path!("/worksites") view={Lazy::<WorksiteAccessRoute>::new()}/>
-                    <Route path=path!("/worksites/register") view={Lazy::<RegisterWorksiteRoute>::new()}/>
+                    <Route path=path!("/sign-in") view=LazyPage::SignIn/>
+                    <Route path=path!("/register") view=LazyPage::Register/>
+                    <Route path=path!("/account") view=LazyPage::ManageAccount/>
+                    <Route path=path!("/account/verify-email") view=LazyPage::VerifyEmail/>
+                    <Route path=path!("/account/reset-password") view=LazyPage::ResetPassword/>
+                    <Route path=path!("/account/lookup-username") view=LazyPage::LookUpUsername/>
+                    <Route path=path!("/worksites") view=LazyPage::WorksiteAccess/>
+                    <Route path=path!("/worksites/register") view=LazyPage::RegisterWorksite/>
                     // One route for every tab, so moving between tabs keeps the page mounted.
                     <Route path=path!("/worksites/:code/:tab?") view={Lazy::<WorksiteRoute>::new()}/>
-                    <Route path=path!("/join/:code") view={Lazy::<JoinWorksiteRoute>::new()}/>
-                    <Route path=path!("/join-requests/approve") view={Lazy::<ApproveRequestRoute>::new()}/>
-                    <Route path=path!("/invitations/accept") view={Lazy::<AcceptInvitationRoute>::new()}/>
-                    <Route path=path!("/notifications") view={Lazy::<NotificationsRoute>::new()}/>
-                    <Route path=path!("/applications") view={Lazy::<ApplicationsRoute>::new()}/>
-                    <Route path=path!("/applications/careconnect") view={Lazy::<EnrolmentFormRoute>::new()}/>
-                    <Route path=path!("/staff") view={Lazy::<BackOfficeRoute>::new()}/>
-                    <Route path=path!("/staff/applications") view={Lazy::<ApplicationQueueRoute>::new()}/>
-                    <Route path=path!("/staff/applications/:id") view={Lazy::<ApplicationReviewRoute>::new()}/>
-                    <Route path=path!("/staff/worksites") view={Lazy::<StaffWorksitesRoute>::new()}/>
-                    <Route path=path!("/staff/worksites/:code") view={Lazy::<StaffWorksiteRoute>::new()}/>
-                    <Route path=path!("/staff/users") view={Lazy::<StaffUsersRoute>::new()}/>
-                    <Route path=path!("/staff/users/:id") view={Lazy::<StaffUserRoute>::new()}/>
-                    <Route path=path!("/staff/audit") view={Lazy::<AuditLogRoute>::new()}/>
-                    <Route path=path!("/staff/professions") view={Lazy::<ProfessionCatalogueRoute>::new()}/>
-                    <Route path=path!("/staff/professions/:id") view={Lazy::<EditProfessionRoute>::new()}/>
-                    <Route path=path!("/staff/course-completions") view={Lazy::<ImportCompletionsRoute>::new()}/>
-                    <Route path=path!("/hpcaa") view={Lazy::<HpcaaRoute>::new()}/>
-                    <Route path=path!("/dev/idp") view={Lazy::<DevIdentityProviderRoute>::new()}/>
-                    <Route path=path!("/dev/mailbox") view={Lazy::<MailboxRoute>::new()}/>
-                    <Route path=path!("/dev/careconnect") view={Lazy::<CareConnectStandInRoute>::new()}/>
+                    <Route path=path!("/join/:code") view=LazyPage::JoinWorksite/>
+                    <Route path=path!("/join-requests/approve") view=LazyPage::ApproveRequest/>
+                    <Route path=path!("/invitations/accept") view=LazyPage::AcceptInvitation/>
+                    <Route path=path!("/notifications") view=LazyPage::Notifications/>
+                    <Route path=path!("/applications") view=LazyPage::Applications/>
+                    <Route path=path!("/applications/careconnect") view=LazyPage::EnrolmentForm/>
+                    <Route path=path!("/staff") view=LazyPage::BackOffice/>
+                    <Route path=path!("/staff/applications") view=LazyPage::ApplicationQueue/>
+                    <Route path=path!("/staff/applications/:id") view=LazyPage::ApplicationReview/>
+                    <Route path=path!("/staff/worksites") view=LazyPage::StaffWorksites/>
+                    <Route path=path!("/staff/worksites/:code") view=LazyPage::StaffWorksite/>
+                    <Route path=path!("/staff/users") view=LazyPage::StaffUsers/>
+                    <Route path=path!("/staff/users/:id") view=LazyPage::StaffUser/>
+                    <Route path=path!("/staff/audit") view=LazyPage::AuditLog/>
+                    <Route path=path!("/staff/professions") view=LazyPage::ProfessionCatalogue/>
+                    <Route path=path!("/staff/professions/:id") view=LazyPage::EditProfession/>
+                    <Route path=path!("/staff/course-completions") view=LazyPage::ImportCompletions/>
+                    <Route path=path!("/hpcaa") view=LazyPage::Hpcaa/>
+                    <Route path=path!("/dev/idp") view=LazyPage::DevIdentityProvider/>
+                    <Route path=path!("/dev/mailbox") view=LazyPage::Mailbox/>
+                    <Route path=path!("/dev/careconnect") view=LazyPage::CareConnectStandIn/>
                 </Routes>
             </Frame>
         </Router>
