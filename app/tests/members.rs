@@ -117,7 +117,9 @@ async fn a_request_reaches_every_administrator_and_approval_admits_the_requester
         .unwrap();
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0].name, "Gregory Nineteen");
+    assert_eq!(waiting[0].email, "greg@clinic.example");
     assert_eq!(waiting[0].profession, "Medical Office Assistant");
+    assert_eq!(waiting[0].comment.as_deref(), Some("I am the new MOA."));
     assert!(!is_active_member(state, &kingsgate.code, greg).await);
 
     join_requests::decide(

@@ -4,7 +4,7 @@ use super::emails;
 use super::types::*;
 use crate::accounts::service::links::{LINK_EXPIRED, LINK_INVALID};
 use crate::audit::{self, AuditAction, AuditEntry};
-use crate::entities::{account, join_request, worksite};
+use crate::entities::{account, join_request, profession, worksite};
 use crate::error::AppError;
 use crate::mail::outbox;
 use crate::memberships::service::{
@@ -21,7 +21,8 @@ use crate::worksites::service::{find_by_code, summary_of, verified_account};
 use crate::worksites::types::WorksiteSummary;
 use chrono::{Duration, Utc};
 use sea_orm::{
-    sea_query::Expr, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    sea_query::Expr, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
 };
 use serde_json::json;
 
@@ -162,7 +163,21 @@ async fn waiting_request(
     })
 }
 
+/// A pending request with its requester and their profession, read in one statement.
+#[derive(FromQueryResult)]
+struct WaitingRow {
+    id: i64,
+    given_name: String,
+    family_name: String,
+    email: Option<String>,
+    profession: Option<String>,
+    comment: Option<String>,
+    requested_at: chrono::DateTime<Utc>,
+}
+
 /// "Users Requesting Access": the worksite's pending requests, oldest first; administrators only.
+/// One statement for them all (a query per request for its requester and their profession made
+/// a worksite with many people waiting slow to show).
 pub async fn waiting(
     conn: &impl ConnectionTrait,
     viewer: i64,
@@ -170,17 +185,40 @@ pub async fn waiting(
 ) -> Result<Vec<WaitingRequest>, AppError> {
     let worksite = as_admin(conn, viewer, code).await?;
     let rows = join_request::Entity::find()
+        .select_only()
+        .column(join_request::Column::Id)
+        .column(account::Column::GivenName)
+        .column(account::Column::FamilyName)
+        .column(account::Column::Email)
+        .column_as(profession::Column::Name, "profession")
+        .column(join_request::Column::Comment)
+        .column(join_request::Column::RequestedAt)
+        .join(JoinType::InnerJoin, join_request::Relation::Account.def())
+        .join(
+            JoinType::LeftJoin,
+            account::Entity::belongs_to(profession::Entity)
+                .from(account::Column::ProfessionId)
+                .to(profession::Column::Id)
+                .into(),
+        )
         .filter(join_request::Column::WorksiteId.eq(worksite.id))
         .filter(join_request::Column::Status.eq(PENDING))
         .order_by_asc(join_request::Column::RequestedAt)
         .order_by_asc(join_request::Column::Id)
+        .into_model::<WaitingRow>()
         .all(conn)
         .await?;
-    let mut waiting = Vec::with_capacity(rows.len());
-    for row in &rows {
-        waiting.push(waiting_request(conn, row).await?);
-    }
-    Ok(waiting)
+    Ok(rows
+        .into_iter()
+        .map(|row| WaitingRequest {
+            id: row.id,
+            name: format!("{} {}", row.given_name, row.family_name),
+            email: row.email.unwrap_or_default(),
+            profession: row.profession.unwrap_or_default(),
+            comment: row.comment,
+            requested: display_time(row.requested_at),
+        })
+        .collect())
 }
 
 /// "Accept Request" / "Reject Request": decided once, by an administrator of that worksite;
