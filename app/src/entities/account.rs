@@ -32,6 +32,14 @@ impl Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// The account's profession, for lists that show what someone is.
+    #[sea_orm(
+        belongs_to = "super::profession::Entity",
+        from = "Column::ProfessionId",
+        to = "super::profession::Column::Id"
+    )]
+    Profession,
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -194,13 +194,7 @@ pub async fn waiting(
         .column(join_request::Column::Comment)
         .column(join_request::Column::RequestedAt)
         .join(JoinType::InnerJoin, join_request::Relation::Account.def())
-        .join(
-            JoinType::LeftJoin,
-            account::Entity::belongs_to(profession::Entity)
-                .from(account::Column::ProfessionId)
-                .to(profession::Column::Id)
-                .into(),
-        )
+        .join(JoinType::LeftJoin, account::Relation::Profession.def())
         .filter(join_request::Column::WorksiteId.eq(worksite.id))
         .filter(join_request::Column::Status.eq(PENDING))
         .order_by_asc(join_request::Column::RequestedAt)

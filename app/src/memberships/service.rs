@@ -179,13 +179,7 @@ pub fn joined_with_professions(
 ) -> sea_orm::Select<membership::Entity> {
     memberships
         .join(JoinType::InnerJoin, membership::Relation::Account.def())
-        .join(
-            JoinType::InnerJoin,
-            account::Entity::belongs_to(profession::Entity)
-                .from(account::Column::ProfessionId)
-                .to(profession::Column::Id)
-                .into(),
-        )
+        .join(JoinType::InnerJoin, account::Relation::Profession.def())
 }
 
 /// A membership's place in the member lists (`membership::Model::list_group`, `list_name`).
