@@ -96,9 +96,7 @@ impl AppError {
         errors.add(field, message);
         AppError::Invalid(errors)
     }
-}
 
-impl AppError {
     /// The error a failed server function's answer carries, decoded as the browser decodes it.
     pub fn from_answer(answer: server_fn::Bytes) -> Option<Self> {
         <Self as FromServerFnError>::Encoder::decode(answer).ok()

@@ -141,29 +141,7 @@ pub async fn request(
     Ok(summary_of(&worksite))
 }
 
-async fn waiting_request(
-    conn: &impl ConnectionTrait,
-    request: &join_request::Model,
-) -> Result<WaitingRequest, AppError> {
-    let requester = account::Entity::find_by_id(request.account_id)
-        .one(conn)
-        .await?
-        .ok_or(AppError::Internal)?;
-    let profession = crate::professions::service::find(conn, requester.profession_id)
-        .await?
-        .map(|p| p.name)
-        .unwrap_or_default();
-    Ok(WaitingRequest {
-        id: request.id,
-        name: requester.full_name(),
-        email: requester.email.unwrap_or_default(),
-        profession,
-        comment: request.comment.clone(),
-        requested: display_time(request.requested_at),
-    })
-}
-
-/// A pending request with its requester and their profession, read in one statement.
+/// A request with its requester and their profession, read in one statement.
 #[derive(FromQueryResult)]
 struct WaitingRow {
     id: i64,
@@ -175,16 +153,24 @@ struct WaitingRow {
     requested_at: chrono::DateTime<Utc>,
 }
 
-/// "Users Requesting Access": the worksite's pending requests, oldest first; administrators only.
-/// One statement for them all (a query per request for its requester and their profession made
-/// a worksite with many people waiting slow to show).
-pub async fn waiting(
-    conn: &impl ConnectionTrait,
-    viewer: i64,
-    code: &str,
-) -> Result<Vec<WaitingRequest>, AppError> {
-    let worksite = as_admin(conn, viewer, code).await?;
-    let rows = join_request::Entity::find()
+impl From<WaitingRow> for WaitingRequest {
+    fn from(row: WaitingRow) -> Self {
+        WaitingRequest {
+            id: row.id,
+            name: format!("{} {}", row.given_name, row.family_name),
+            email: row.email.unwrap_or_default(),
+            profession: row.profession.unwrap_or_default(),
+            comment: row.comment,
+            requested: display_time(row.requested_at),
+        }
+    }
+}
+
+/// Requests as administrators see them: each with its requester and their profession, joined
+/// in the statement (a query per request for them made a worksite with many people waiting slow
+/// to show).
+fn waiting_requests() -> sea_orm::Select<join_request::Entity> {
+    join_request::Entity::find()
         .select_only()
         .column(join_request::Column::Id)
         .column(account::Column::GivenName)
@@ -195,6 +181,29 @@ pub async fn waiting(
         .column(join_request::Column::RequestedAt)
         .join(JoinType::InnerJoin, join_request::Relation::Account.def())
         .join(JoinType::LeftJoin, account::Relation::Profession.def())
+}
+
+async fn waiting_request(
+    conn: &impl ConnectionTrait,
+    request: &join_request::Model,
+) -> Result<WaitingRequest, AppError> {
+    let row = waiting_requests()
+        .filter(join_request::Column::Id.eq(request.id))
+        .into_model::<WaitingRow>()
+        .one(conn)
+        .await?
+        .ok_or(AppError::Internal)?;
+    Ok(row.into())
+}
+
+/// "Users Requesting Access": the worksite's pending requests, oldest first; administrators only.
+pub async fn waiting(
+    conn: &impl ConnectionTrait,
+    viewer: i64,
+    code: &str,
+) -> Result<Vec<WaitingRequest>, AppError> {
+    let worksite = as_admin(conn, viewer, code).await?;
+    let rows = waiting_requests()
         .filter(join_request::Column::WorksiteId.eq(worksite.id))
         .filter(join_request::Column::Status.eq(PENDING))
         .order_by_asc(join_request::Column::RequestedAt)
@@ -202,17 +211,7 @@ pub async fn waiting(
         .into_model::<WaitingRow>()
         .all(conn)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| WaitingRequest {
-            id: row.id,
-            name: format!("{} {}", row.given_name, row.family_name),
-            email: row.email.unwrap_or_default(),
-            profession: row.profession.unwrap_or_default(),
-            comment: row.comment,
-            requested: display_time(row.requested_at),
-        })
-        .collect())
+    Ok(rows.into_iter().map(WaitingRequest::from).collect())
 }
 
 /// "Accept Request" / "Reject Request": decided once, by an administrator of that worksite;
