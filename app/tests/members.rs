@@ -112,9 +112,10 @@ async fn a_request_reaches_every_administrator_and_approval_admits_the_requester
         matches!(ask(state, greg, &kingsgate.code, &"x".repeat(1001)).await, Err(AppError::Invalid(e)) if e.get("comment").is_some())
     );
 
-    let waiting = join_requests::waiting(&state.db, dalia, &kingsgate.code)
+    let waiting = join_requests::waiting(&state.db, dalia, &kingsgate.code, 0)
         .await
-        .unwrap();
+        .unwrap()
+        .requests;
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0].name, "Gregory Nineteen");
     assert_eq!(waiting[0].email, "greg@clinic.example");
@@ -169,6 +170,63 @@ async fn a_request_reaches_every_administrator_and_approval_admits_the_requester
             .count(),
         1
     );
+}
+
+#[tokio::test]
+async fn users_requesting_access_pages_ten_at_a_time_oldest_first() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let dalia = person(state, "dalia", "Dalia", "Eighteen", "physician").await;
+    let barclay = clinic(state, dalia, "Barclay Street Clinic").await;
+    let mut asked = Vec::new();
+    for n in 0..23 {
+        let name = format!("Requester{n:02}");
+        let id = quick_account(state, &name.to_lowercase(), &name, "Waiting", "moa").await;
+        ask(state, id, &barclay.code, "").await.unwrap();
+        asked.push(format!("{name} Waiting"));
+    }
+    let names = |page: &WaitingPage| -> Vec<String> {
+        page.requests.iter().map(|r| r.name.clone()).collect()
+    };
+
+    let first = join_requests::waiting(&state.db, dalia, &barclay.code, 0)
+        .await
+        .unwrap();
+    assert_eq!((first.total, first.page, first.page_count()), (23, 0, 3));
+    assert_eq!(names(&first), asked[..10]);
+    assert!(!first.has_previous() && first.has_next());
+    assert_eq!(first.position(), "Page 1 of 3 (23 people waiting)");
+    let last = join_requests::waiting(&state.db, dalia, &barclay.code, 2)
+        .await
+        .unwrap();
+    assert_eq!(names(&last), asked[20..]);
+    assert!(last.has_previous() && !last.has_next());
+
+    // Past the end, as when the last page's requests were just decided: the last page.
+    assert_eq!(
+        join_requests::waiting(&state.db, dalia, &barclay.code, 9)
+            .await
+            .unwrap(),
+        last
+    );
+    for request in &last.requests {
+        join_requests::decide(
+            state,
+            dalia,
+            &barclay.code,
+            request.id,
+            Decision::Reject,
+            None,
+        )
+        .await
+        .unwrap();
+    }
+    let now_last = join_requests::waiting(&state.db, dalia, &barclay.code, 2)
+        .await
+        .unwrap();
+    assert_eq!((now_last.total, now_last.page), (20, 1));
+    assert_eq!(names(&now_last), asked[10..20]);
+    assert!(!now_last.has_next());
 }
 
 #[tokio::test]
@@ -256,9 +314,10 @@ async fn concurrent_decisions_on_one_request_have_one_outcome() {
     let barclay = clinic(state, dalia, "Barclay Clinic").await;
     add_member(state, &barclay.code, wade, true).await;
     ask(state, greg, &barclay.code, "").await.unwrap();
-    let id = join_requests::waiting(&state.db, dalia, &barclay.code)
+    let id = join_requests::waiting(&state.db, dalia, &barclay.code, 0)
         .await
-        .unwrap()[0]
+        .unwrap()
+        .requests[0]
         .id;
 
     let attempts = [
@@ -901,9 +960,10 @@ async fn only_administrators_of_this_worksite_administer_it() {
     invitations::invite(state, dalia, &barclay.code, "invited@clinic.example", None)
         .await
         .unwrap();
-    let request_id = join_requests::waiting(&state.db, dalia, &barclay.code)
+    let request_id = join_requests::waiting(&state.db, dalia, &barclay.code, 0)
         .await
-        .unwrap()[0]
+        .unwrap()
+        .requests[0]
         .id;
     let invitation_id = invitations::awaiting(&state.db, dalia, &barclay.code)
         .await
@@ -943,7 +1003,7 @@ async fn only_administrators_of_this_worksite_administer_it() {
             ),
             (
                 "waiting requests",
-                join_requests::waiting(&state.db, who, code)
+                join_requests::waiting(&state.db, who, code, 0)
                     .await
                     .map(|_| ()),
             ),
@@ -1040,10 +1100,10 @@ async fn only_administrators_of_this_worksite_administer_it() {
         notes_before
     );
     assert_eq!(
-        join_requests::waiting(&state.db, dalia, &barclay.code)
+        join_requests::waiting(&state.db, dalia, &barclay.code, 0)
             .await
             .unwrap()
-            .len(),
+            .total,
         1
     );
     assert_eq!(

@@ -273,3 +273,40 @@ test('a large worksite: the Active Members tab pages with Next and Previous, and
   await expect(members).not.toHaveCount(25);
   await expect(pager).toBeHidden();
 });
+
+test('Users Requesting Access shows ten requests a page, oldest first, with Next and Previous', async ({ page }) => {
+  // Twelve generated people waiting at the first generated worksite (`portal seed`).
+  const seeded = portalCommand('seed', '--users', '1200', '--worksites', '5', '--largest-worksite', '60', '--seed', '12');
+  const anchor = seeded.match(/^anchor (\S+) 60 (\S+)$/m);
+  expect(anchor, seeded).not.toBeNull();
+  const [, worksiteId, admin] = anchor!;
+  await signInWithPassword(page, admin, 'seeded password for benchmarks');
+  await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();
+  await visit(page, `/worksites/${worksiteId}`);
+
+  const requests = page.locator('#requests');
+  const pager = requests.getByRole('navigation', { name: 'Request pages' });
+  const names = requests.locator('.request-name');
+  await expect(pager).toContainText(/^Previous\s*Page 1 of 2 \(12 people waiting\)\s*Next$/);
+  await expect(names).toHaveCount(10);
+  await expect(pager.getByRole('button', { name: 'Previous' })).toBeDisabled();
+  const firstPage = await names.allTextContents();
+
+  await pager.getByRole('button', { name: 'Next' }).click();
+  await expect(pager).toContainText('Page 2 of 2 (12 people waiting)');
+  await expect(names).toHaveCount(2);
+  await expect(pager.getByRole('button', { name: 'Next' })).toBeDisabled();
+  await expectAccessible(page);
+  const accepted = await names.first().textContent();
+  await requests.getByRole('button', { name: 'Accept Request' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'Confirmation' });
+  await expect(dialog).toContainText(`ACCEPT ${accepted}'s request`);
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await expect(requests).toContainText(`${accepted} is now a member of this worksite.`);
+  await expect(pager).toContainText('Page 2 of 2 (11 people waiting)');
+  await expect(names).toHaveCount(1);
+
+  await pager.getByRole('button', { name: 'Previous' }).click();
+  await expect(pager).toContainText('Page 1 of 2 (11 people waiting)');
+  await expect(names).toHaveText(firstPage);
+});

@@ -35,12 +35,12 @@ pub async fn withdraw_join_request(request_id: i64) -> Result<(), AppError> {
     .await
 }
 
-/// "Users Requesting Access" of a worksite; administrators only.
+/// A page (zero-based) of "Users Requesting Access" of a worksite; administrators only.
 #[server(prefix = "/api", endpoint = "waiting_join_requests", output = server_fn::codec::Postcard)]
-pub async fn waiting_join_requests(code: String) -> Result<Vec<WaitingRequest>, AppError> {
+pub async fn waiting_join_requests(code: String, page: u64) -> Result<WaitingPage, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
-    service::waiting(ctx.db(), account_id, &code).await
+    service::waiting(ctx.db(), account_id, &code, page).await
 }
 
 #[server(prefix = "/api", endpoint = "decide_join_request", output = server_fn::codec::Postcard)]

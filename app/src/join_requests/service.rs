@@ -22,7 +22,7 @@ use crate::worksites::types::WorksiteSummary;
 use chrono::{Duration, Utc};
 use sea_orm::{
     sea_query::Expr, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
 };
 use serde_json::json;
 
@@ -196,22 +196,36 @@ async fn waiting_request(
     Ok(row.into())
 }
 
-/// "Users Requesting Access": the worksite's pending requests, oldest first; administrators only.
+/// "Users Requesting Access": a page of the worksite's pending requests, oldest first;
+/// administrators only. A page past the end is the last one.
 pub async fn waiting(
     conn: &impl ConnectionTrait,
     viewer: i64,
     code: &str,
-) -> Result<Vec<WaitingRequest>, AppError> {
+    page: u64,
+) -> Result<WaitingPage, AppError> {
     let worksite = as_admin(conn, viewer, code).await?;
+    let total = join_request::Entity::find()
+        .filter(join_request::Column::WorksiteId.eq(worksite.id))
+        .filter(join_request::Column::Status.eq(PENDING))
+        .count(conn)
+        .await?;
+    let page = page.min(total.saturating_sub(1) / REQUESTS_PER_PAGE);
     let rows = waiting_requests()
         .filter(join_request::Column::WorksiteId.eq(worksite.id))
         .filter(join_request::Column::Status.eq(PENDING))
         .order_by_asc(join_request::Column::RequestedAt)
         .order_by_asc(join_request::Column::Id)
+        .offset(page * REQUESTS_PER_PAGE)
+        .limit(REQUESTS_PER_PAGE)
         .into_model::<WaitingRow>()
         .all(conn)
         .await?;
-    Ok(rows.into_iter().map(WaitingRequest::from).collect())
+    Ok(WaitingPage {
+        requests: rows.into_iter().map(WaitingRequest::from).collect(),
+        total,
+        page,
+    })
 }
 
 /// "Accept Request" / "Reject Request": decided once, by an administrator of that worksite;

@@ -2,7 +2,7 @@
 //! person's own pending requests.
 
 use super::api::*;
-use super::types::{Decision, WaitingRequest};
+use super::types::{Decision, WaitingPage, WaitingRequest};
 use crate::accounts::types::CurrentUser;
 use crate::notifications::ui::reload_on_live_updates;
 use crate::ui::*;
@@ -79,11 +79,13 @@ fn AccessForm() -> impl IntoView {
 #[component]
 pub fn UsersRequestingAccess(code: String, worksite_name: String) -> impl IntoView {
     let action = ServerAction::<DecideJoinRequest>::new();
+    // The page asked for (zero-based); the server answers with the last one if it is past the end.
+    let page = RwSignal::new(0u64);
     let requests = {
         let code = code.clone();
         load(
-            move || (code.clone(), action.version().get()),
-            |(code, _)| waiting_join_requests(code),
+            move || (code.clone(), page.get(), action.version().get()),
+            |(code, page, _)| waiting_join_requests(code, page),
         )
     };
     reload_on_live_updates(requests);
@@ -91,8 +93,7 @@ pub fn UsersRequestingAccess(code: String, worksite_name: String) -> impl IntoVi
         action,
         |(request, decision): &(WaitingRequest, Decision)| decision.done(&request.name),
     );
-    let ask =
-        move |request: WaitingRequest, decision: Decision| confirmation.ask((request, decision));
+    let ask = Callback::new(move |asked: (WaitingRequest, Decision)| confirmation.ask(asked));
     let confirm = Callback::new(move |()| {
         if let Some((request, decision)) = confirmation.subject.get_untracked() {
             action.dispatch(DecideJoinRequest {
@@ -108,27 +109,8 @@ pub fn UsersRequestingAccess(code: String, worksite_name: String) -> impl IntoVi
             {move || confirmation.done.get().map(|message| view! { <Notice>{message}</Notice> })}
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {awaiting(move || async move {
-                    Ok(match requests.await? {
-                        list if list.is_empty() => view! { <p>"No one is waiting to join this worksite."</p> }.into_any(),
-                        list => view! {
-                            <ul class="request-list">
-                                {list.into_iter().map(|request| {
-                                    let (accept, reject) = (request.clone(), request.clone());
-                                    view! {
-                                        <li class="request">
-                                            <p class="request-name">{request.name.clone()}</p>
-                                            <p class="request-meta">{format!("{} · {} · asked {}", request.profession, request.email, request.requested)}</p>
-                                            {request.comment.clone().map(|comment| view! { <blockquote class="request-comment">{comment}</blockquote> })}
-                                            <div class="request-actions">
-                                                <button type="button" class="button button-primary" on:click=move |_| ask(accept.clone(), Decision::Accept)>"Accept Request"</button>
-                                                <button type="button" class="button" on:click=move |_| ask(reject.clone(), Decision::Reject)>"Reject Request"</button>
-                                            </div>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                    })
+                    let list = requests.await?;
+                    Ok(view! { <WaitingList list page ask/> }.into_any())
                 })}
             </Transition>
             <ConfirmDialog open=confirmation.open on_confirm=confirm pending=action.pending() error=confirmation.refusal fallback_focus="requests">
@@ -138,6 +120,46 @@ pub fn UsersRequestingAccess(code: String, worksite_name: String) -> impl IntoVi
             </ConfirmDialog>
         </section>
     }
+}
+
+/// A page of waiting requests, each with "Accept Request" and "Reject Request", and its pager.
+#[component]
+fn WaitingList(
+    list: WaitingPage,
+    page: RwSignal<u64>,
+    ask: Callback<(WaitingRequest, Decision)>,
+) -> impl IntoView {
+    if list.requests.is_empty() {
+        return view! { <p>"No one is waiting to join this worksite."</p> }.into_any();
+    }
+    let current = list.page;
+    let pager = (list.page_count() > 1).then(|| {
+        view! {
+            <PagerButtons label="Request pages" position=list.position()
+                previous=list.has_previous().then(|| Callback::new(move |()| page.set(current - 1)))
+                next=list.has_next().then(|| Callback::new(move |()| page.set(current + 1)))/>
+        }
+    });
+    view! {
+        <ul class="request-list">
+            {list.requests.into_iter().map(|request| {
+                let (accept, reject) = (request.clone(), request.clone());
+                view! {
+                    <li class="request">
+                        <p class="request-name">{request.name.clone()}</p>
+                        <p class="request-meta">{format!("{} · {} · asked {}", request.profession, request.email, request.requested)}</p>
+                        {request.comment.clone().map(|comment| view! { <blockquote class="request-comment">{comment}</blockquote> })}
+                        <div class="request-actions">
+                            <button type="button" class="button button-primary" on:click=move |_| ask.run((accept.clone(), Decision::Accept))>"Accept Request"</button>
+                            <button type="button" class="button" on:click=move |_| ask.run((reject.clone(), Decision::Reject))>"Reject Request"</button>
+                        </div>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        {pager}
+    }
+    .into_any()
 }
 
 /// The page the administrators' "Click Here to approve" link opens. Only its button approves.

@@ -128,13 +128,9 @@ fn MemberGroups(
             })
         }).collect_view()}
         {(list.has_previous || list.has_next).then(|| view! {
-            <nav class="pager" aria-label="Member pages">
-                <button type="button" class="button" disabled=!list.has_previous
-                    on:click=move |_| page.set((current.saturating_sub(1).max(1), previous))>"Previous"</button>
-                <span>{position}</span>
-                <button type="button" class="button" disabled=!list.has_next
-                    on:click=move |_| page.set((current + 1, next))>"Next"</button>
-            </nav>
+            <PagerButtons label="Member pages" position
+                previous=list.has_previous.then(|| Callback::new(move |()| page.set((current.saturating_sub(1).max(1), previous))))
+                next=list.has_next.then(|| Callback::new(move |()| page.set((current + 1, next))))/>
         })}
     }
     .into_any()

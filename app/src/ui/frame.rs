@@ -129,6 +129,30 @@ pub fn Pager(
     })
 }
 
+/// "Previous", where the reader is, "Next": the pager of a list that pages in place. A missing
+/// callback leaves its button disabled.
+#[component]
+pub fn PagerButtons(
+    label: &'static str,
+    position: String,
+    previous: Option<Callback<()>>,
+    next: Option<Callback<()>>,
+) -> impl IntoView {
+    let button = move |text: &'static str, go: Option<Callback<()>>| {
+        view! {
+            <button type="button" class="button" disabled=go.is_none()
+                on:click=move |_| if let Some(go) = go { go.run(()) }>{text}</button>
+        }
+    };
+    view! {
+        <nav class="pager" aria-label=label>
+            {button("Previous", previous)}
+            <span>{position}</span>
+            {button("Next", next)}
+        </nav>
+    }
+}
+
 /// `key=value&…` for the non-empty values, percent-encoded: the links of filtered lists.
 pub fn query_string(pairs: &[(&str, &str)]) -> String {
     pairs
