@@ -656,6 +656,34 @@ async fn clinic_with_gregory(state: &AppState) -> (i64, String, i64) {
     )
 }
 
+/// Sets the member inactive, then admits them anew (an approved request or accepted invitation):
+/// the worksite's id and the member's account.
+async fn readmit(state: &AppState, admin: i64, code: &str, membership_id: i64) -> (i64, i64) {
+    memberships::change(
+        state,
+        admin,
+        code,
+        membership_id,
+        MemberChange::SetInactive,
+        None,
+    )
+    .await
+    .unwrap();
+    let (worksite, _) = memberships::as_member(&state.db, admin, code)
+        .await
+        .unwrap();
+    let member = membership::Entity::find_by_id(membership_id)
+        .one(&state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .account_id;
+    memberships::admit(&state.db, worksite.id, member)
+        .await
+        .unwrap();
+    (worksite.id, member)
+}
+
 /// The names on the first page of a search of the worksite's active (or inactive) members.
 async fn names_found(
     state: &AppState,
@@ -687,22 +715,73 @@ async fn a_search_follows_members_between_the_active_and_inactive_lists() {
     assert_eq!(found(false).await, ["Gregory Six"]);
     set(MemberChange::SetActive).await.unwrap();
     assert_eq!(found(true).await, ["Gregory Six"]);
-    // Set inactive again, then admitted anew (an approved request or accepted invitation).
-    set(MemberChange::SetInactive).await.unwrap();
-    let (worksite, _) = memberships::as_member(&state.db, dalia, &code)
-        .await
-        .unwrap();
-    let greg = membership::Entity::find_by_id(greg_m)
-        .one(&state.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .account_id;
-    memberships::admit(&state.db, worksite.id, greg)
-        .await
-        .unwrap();
+    readmit(state, dalia, &code, greg_m).await;
     assert_eq!(found(true).await, ["Gregory Six"]);
     assert!(found(false).await.is_empty());
+}
+
+/// The worksite's counts of active and inactive members, as its row keeps them, and as the
+/// whole member lists report them.
+async fn member_counts(state: &AppState, viewer: i64, code: &str) -> (i64, i64) {
+    let (worksite, _) = memberships::as_member(&state.db, viewer, code)
+        .await
+        .unwrap();
+    for (active, kept) in [
+        (true, worksite.active_members),
+        (false, worksite.inactive_members),
+    ] {
+        let page = memberships::list(&state.db, viewer, code, active, "", MemberCursor::First)
+            .await
+            .unwrap();
+        assert_eq!(page.total, kept.unsigned_abs());
+        assert!(page.total_is_exact);
+    }
+    (worksite.active_members, worksite.inactive_members)
+}
+
+#[tokio::test]
+async fn the_worksite_counts_its_members_through_every_change() {
+    use migrations::{Migrator, MigratorTrait};
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let (dalia, code, greg_m) = clinic_with_gregory(state).await;
+    let set = |change| memberships::change(state, dalia, &code, greg_m, change, None);
+    assert_eq!(member_counts(state, dalia, &code).await, (2, 0));
+    set(MemberChange::SetInactive).await.unwrap();
+    assert_eq!(member_counts(state, dalia, &code).await, (1, 1));
+    set(MemberChange::SetActive).await.unwrap();
+    assert_eq!(member_counts(state, dalia, &code).await, (2, 0));
+    // A change that moves nobody between the lists counts nothing.
+    set(MemberChange::PromoteToAdmin).await.unwrap();
+    set(MemberChange::RemoveAdmin).await.unwrap();
+    assert_eq!(member_counts(state, dalia, &code).await, (2, 0));
+    let (worksite_id, greg) = readmit(state, dalia, &code, greg_m).await;
+    assert_eq!(member_counts(state, dalia, &code).await, (2, 0));
+    // A membership deleted (as a cascade would) is counted out.
+    set(MemberChange::SetInactive).await.unwrap();
+    membership::Entity::delete_by_id(greg_m)
+        .exec(&state.db)
+        .await
+        .unwrap();
+    assert_eq!(member_counts(state, dalia, &code).await, (1, 0));
+    // Another worksite's members are its own.
+    let olga = person(state, "olga", "Olga", "Other", "physician").await;
+    let other = clinic(state, olga, "Other Clinic").await;
+    add_member(state, &other.code, dalia, false).await;
+    assert_eq!(member_counts(state, olga, &other.code).await, (2, 0));
+    assert_eq!(member_counts(state, dalia, &code).await, (1, 0));
+    // The migration counts the members already there, and the triggers count on from there.
+    Migrator::down(&state.db, Some(1)).await.unwrap();
+    memberships::insert_membership(&state.db, worksite_id, greg, false)
+        .await
+        .unwrap();
+    Migrator::up(&state.db, None).await.unwrap();
+    assert_eq!(member_counts(state, dalia, &code).await, (2, 0));
+    let again = membership_rows(state, greg).await[0].id;
+    memberships::change(state, dalia, &code, again, MemberChange::SetInactive, None)
+        .await
+        .unwrap();
+    assert_eq!(member_counts(state, dalia, &code).await, (1, 1));
 }
 
 #[tokio::test]
@@ -714,8 +793,9 @@ async fn the_name_prefixes_of_existing_members_are_written_by_the_migration() {
     memberships::change(state, dalia, &code, greg_m, MemberChange::SetInactive, None)
         .await
         .unwrap();
-    // Back to the word index the portal had before, and forward again over the same members.
-    Migrator::down(&state.db, Some(1)).await.unwrap();
+    // Back to the word index the portal had before (undoing the member counts after it), and
+    // forward again over the same members.
+    Migrator::down(&state.db, Some(2)).await.unwrap();
     Migrator::up(&state.db, None).await.unwrap();
     let found = |active, search| names_found(state, dalia, &code, active, search);
     assert_eq!(found(true, "da phys").await, ["Dalia Physician"]);

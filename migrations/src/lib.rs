@@ -13,6 +13,7 @@ mod m20261127_000006_hpcaa;
 mod m20261128_000007_applications;
 mod m20261129_000008_member_list_keys;
 mod m20261130_000009_member_name_prefixes;
+mod m20261201_000010_member_counts;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000007_applications::Migration),
             Box::new(m20261129_000008_member_list_keys::Migration),
             Box::new(m20261130_000009_member_name_prefixes::Migration),
+            Box::new(m20261201_000010_member_counts::Migration),
         ]
     }
 }

@@ -1,8 +1,8 @@
 //! `portal explain`: the database's query plans for the member lists, as the portal builds them,
 //! so the benchmark report (and a test) can show each page is read along an index.
 
-use app::entities::membership;
-use app::memberships::listing::Listing;
+use app::entities::{membership, worksite};
+use app::memberships::listing::{ListedWorksite, Listing};
 use sea_orm::{
     sea_query::SelectStatement, ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait,
     QueryFilter, QueryOrder, QueryTrait, Statement,
@@ -13,8 +13,9 @@ const ONE_WORD: &str = "smi";
 const TWO_WORDS: &str = "smi an";
 
 /// The plans of a member list of the worksite with this database id: its first page, a page
-/// after a member part-way through, and a search of one word and of two. Each page's statement
-/// also counts the list (a subquery the plan shows once).
+/// after a member part-way through, and a search of one word and of two. A search's statement
+/// also counts its matches (a subquery the plan shows once); a whole list's count is the
+/// worksite's own.
 pub async fn member_list_plans(
     db: &impl ConnectionTrait,
     worksite_id: i64,
@@ -26,9 +27,14 @@ pub async fn member_list_plans(
         .one(db)
         .await?
         .map(|m| (m.list_group, m.list_name, m.id));
-    let whole = Listing::led_by_first_word(worksite_id, true, "");
-    let one_word = Listing::led_by_first_word(worksite_id, true, ONE_WORD);
-    let two_words = Listing::led_by_first_word(worksite_id, true, TWO_WORDS);
+    let worksite = worksite::Entity::find_by_id(worksite_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("worksite {worksite_id}")))?;
+    let worksite = ListedWorksite::from(&worksite);
+    let whole = Listing::led_by_first_word(worksite, true, "");
+    let one_word = Listing::led_by_first_word(worksite, true, ONE_WORD);
+    let two_words = Listing::led_by_first_word(worksite, true, TWO_WORDS);
     Ok(vec![
         (
             "first page",

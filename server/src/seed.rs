@@ -358,6 +358,9 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
             created_by: first_account,
             created_at: now - Duration::days(rng.random_range(1..900)),
             updated_at: now,
+            // The triggers on memberships count them in as they are inserted.
+            active_members: 0,
+            inactive_members: 0,
         };
         terms.extend(
             terms_of(&row)

@@ -25,6 +25,9 @@ pub struct Model {
     pub created_by: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Kept by triggers on `memberships` (migration `member_counts`); never written by the portal.
+    pub active_members: i64,
+    pub inactive_members: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

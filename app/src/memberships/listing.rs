@@ -7,11 +7,12 @@
 //! rarest word leads), and the count stops past `MEMBER_COUNT_LIMIT`.
 
 use super::name_index::name_words;
-use super::service::{as_member, joined_with_professions, ACTIVE, INACTIVE};
+use super::service::{joined_with_professions, not_a_member, ACTIVE, INACTIVE};
 use super::types::{MemberCursor, MemberListing, MemberPage, MEMBERS_PER_PAGE, MEMBER_COUNT_LIMIT};
-use crate::entities::{account, member_name_prefix, membership, profession};
+use crate::entities::{account, member_name_prefix, membership, profession, worksite};
 use crate::error::AppError;
 use crate::professions::types::UserType;
+use crate::worksites::types::normalize_worksite_id;
 use sea_orm::{
     sea_query::{Alias, Expr, ExprTrait, IntoIden, Query, SelectStatement},
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, Order,
@@ -40,6 +41,25 @@ struct MemberRow {
     total: i64,
 }
 
+/// A worksite as its member lists need it: its id and its counts of members, which triggers on
+/// `memberships` keep on its row (migration `member_counts`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FromQueryResult)]
+pub struct ListedWorksite {
+    pub worksite_id: i64,
+    pub active_members: i64,
+    pub inactive_members: i64,
+}
+
+impl From<&worksite::Model> for ListedWorksite {
+    fn from(worksite: &worksite::Model) -> Self {
+        Self {
+            worksite_id: worksite.id,
+            active_members: worksite.active_members,
+            inactive_members: worksite.inactive_members,
+        }
+    }
+}
+
 /// What a member list holds: a worksite's active (or inactive) members, narrowed by the words
 /// of a search.
 #[derive(Debug, Clone)]
@@ -48,17 +68,19 @@ pub struct Listing {
     active: bool,
     /// The search's words (each once), the one the search is read from first.
     words: Vec<String>,
+    /// How many members the whole list has, as the worksite's row counts them.
+    whole_count: i64,
 }
 
 impl Listing {
     /// The listing, its rarest word leading a search of several (their matches counted, capped).
     pub async fn new(
         conn: &impl ConnectionTrait,
-        worksite_id: i64,
+        worksite: ListedWorksite,
         active: bool,
         search: &str,
     ) -> Result<Self, DbErr> {
-        let mut listing = Self::led_by_first_word(worksite_id, active, search);
+        let mut listing = Self::led_by_first_word(worksite, active, search);
         if listing.words.len() > 1 {
             // Every word's matches in one statement: a query each would be a round trip each.
             let mut counting = Query::select();
@@ -88,11 +110,17 @@ impl Listing {
 
     /// The listing led by the search's first word in alphabetical order, whatever the words'
     /// counts: for tests and query plans.
-    pub fn led_by_first_word(worksite_id: i64, active: bool, search: &str) -> Self {
+    pub fn led_by_first_word(worksite: ListedWorksite, active: bool, search: &str) -> Self {
+        let whole_count = if active {
+            worksite.active_members
+        } else {
+            worksite.inactive_members
+        };
         Self {
-            worksite_id,
+            worksite_id: worksite.worksite_id,
             active,
             words: name_words(search, "").into_iter().take(MAX_WORDS).collect(),
+            whole_count,
         }
     }
 
@@ -164,29 +192,27 @@ impl Listing {
             })
     }
 
-    /// The members the list counts, at most `MEMBER_COUNT_LIMIT + 1` of them; for a search, its
-    /// prefix rows alone (they hold all the count needs).
-    fn count_query(&self) -> SelectStatement {
-        let Some((leading, others)) = self.words.split_first() else {
-            return self
-                .members()
-                .0
+    /// The matches of a search, at most `MEMBER_COUNT_LIMIT + 1` of them: its prefix rows alone
+    /// (they hold all the count needs). A whole list needs no counting.
+    fn count_query(&self) -> Option<SelectStatement> {
+        let (leading, others) = self.words.split_first()?;
+        Some(
+            member_name_prefix::Entity::find()
                 .select_only()
-                .column(membership::Column::Id)
+                .column(member_name_prefix::Column::MembershipId)
+                .filter(self.found_by(leading, others))
                 .limit(MEMBER_COUNT_LIMIT + 1)
-                .into_query();
-        };
-        member_name_prefix::Entity::find()
-            .select_only()
-            .column(member_name_prefix::Column::MembershipId)
-            .filter(self.found_by(leading, others))
-            .limit(MEMBER_COUNT_LIMIT + 1)
-            .into_query()
+                .into_query(),
+        )
     }
 
-    /// How many members the list has, up to `MEMBER_COUNT_LIMIT + 1`.
+    /// How many members the list has: exactly for a whole list, up to `MEMBER_COUNT_LIMIT + 1`
+    /// for a search.
     pub async fn count(&self, conn: &impl ConnectionTrait) -> Result<u64, DbErr> {
-        let counted: i64 = match conn.query_one(&count_of(self.count_query())).await? {
+        let Some(matches) = self.count_query() else {
+            return Ok(self.whole_count.unsigned_abs());
+        };
+        let counted: i64 = match conn.query_one(&count_of(matches)).await? {
             Some(row) => row.try_get_by_index(0)?,
             None => 0,
         };
@@ -222,16 +248,98 @@ impl Listing {
         page.limit(MEMBERS_PER_PAGE + 1)
     }
 
-    /// The page, each row carrying the list's count as `total`: one statement instead of two,
-    /// the count computed once (an uncorrelated subquery) on SQLite and PostgreSQL alike.
+    /// The page, each row carrying the list's count as `total`: for a search, one statement
+    /// instead of two, the count computed once (an uncorrelated subquery) on SQLite and
+    /// PostgreSQL alike; for a whole list, the worksite's count.
     pub fn page_with_count_select(
         &self,
         from: Option<ListKey>,
         backwards: bool,
     ) -> Select<membership::Entity> {
-        let count = Expr::SubQuery(None, Box::new(count_of(self.count_query()).into()));
+        let count = match self.count_query() {
+            Some(matches) => Expr::SubQuery(None, Box::new(count_of(matches).into())),
+            None => Expr::val(self.whole_count),
+        };
         self.page_select(from, backwards).expr_as(count, "total")
     }
+}
+
+/// What a page of a member list needs before it is read, in one statement: the worksite, that
+/// the viewer is one of its active members (and whether an administrator), and the key of the
+/// member the page starts from when that member belongs to the worksite.
+struct ListContext {
+    worksite: ListedWorksite,
+    viewer_is_admin: bool,
+    from: Option<ListKey>,
+}
+
+#[derive(FromQueryResult)]
+struct ListContextRow {
+    #[sea_orm(nested)]
+    worksite: ListedWorksite,
+    viewer_is_admin: bool,
+    from_group: Option<i16>,
+    from_name: Option<String>,
+    from_id: Option<i64>,
+}
+
+async fn list_context(
+    conn: &impl ConnectionTrait,
+    viewer: i64,
+    code: &str,
+    cursor: MemberCursor,
+) -> Result<ListContext, AppError> {
+    let Some(code) = normalize_worksite_id(code) else {
+        return Err(not_a_member());
+    };
+    let from_member = Alias::new("from_member");
+    let mut query = membership::Entity::find()
+        .select_only()
+        .column_as(worksite::Column::Id, "worksite_id")
+        .column(worksite::Column::ActiveMembers)
+        .column(worksite::Column::InactiveMembers)
+        .column_as(membership::Column::IsAdmin, "viewer_is_admin")
+        .join(JoinType::InnerJoin, membership::Relation::Worksite.def())
+        .filter(worksite::Column::Code.eq(code))
+        .filter(membership::Column::AccountId.eq(viewer))
+        .filter(membership::Column::Status.eq(ACTIVE));
+    for (column, name) in [
+        (membership::Column::ListGroup, "from_group"),
+        (membership::Column::ListName, "from_name"),
+        (membership::Column::Id, "from_id"),
+    ] {
+        query = query.column_as(Expr::col((from_member.clone(), column)), name);
+    }
+    let from_id = match cursor {
+        MemberCursor::First => None,
+        MemberCursor::After(id) | MemberCursor::Before(id) => Some(id),
+    };
+    // A member of another worksite is no place in this list: the page starts at the beginning.
+    QuerySelect::query(&mut query).join_as(
+        JoinType::LeftJoin,
+        membership::Entity,
+        from_member.clone(),
+        Condition::all()
+            .add(Expr::col((from_member.clone(), membership::Column::Id)).eq(from_id))
+            .add(
+                Expr::col((from_member, membership::Column::WorksiteId))
+                    .equals((worksite::Entity, worksite::Column::Id)),
+            ),
+    );
+    let row = query
+        .into_model::<ListContextRow>()
+        .one(conn)
+        .await?
+        .ok_or_else(not_a_member)?;
+    let from = match (row.from_group, row.from_name, row.from_id) {
+        (Some(group), Some(name), Some(id)) => Some((group, name, id)),
+        _ => None,
+    };
+    Ok(ListContext {
+        worksite: row.worksite,
+        viewer_is_admin: row.viewer_is_admin,
+        from,
+    })
 }
 
 /// How many rows `query` gives.
@@ -275,17 +383,9 @@ pub async fn list(
     search: &str,
     cursor: MemberCursor,
 ) -> Result<MemberPage, AppError> {
-    let (worksite, viewer_membership) = as_member(conn, viewer, code).await?;
-    let listing = Listing::new(conn, worksite.id, active, search).await?;
-    // The cursor member's key, if it belongs to this worksite; otherwise the first page.
-    let from = match cursor {
-        MemberCursor::First => None,
-        MemberCursor::After(id) | MemberCursor::Before(id) => membership::Entity::find_by_id(id)
-            .filter(membership::Column::WorksiteId.eq(worksite.id))
-            .one(conn)
-            .await?
-            .map(|at| (at.list_group, at.list_name, at.id)),
-    };
+    let context = list_context(conn, viewer, code, cursor).await?;
+    let listing = Listing::new(conn, context.worksite, active, search).await?;
+    let from = context.from;
     let backwards = matches!(cursor, MemberCursor::Before(_)) && from.is_some();
     let mut rows = listing
         .page_with_count_select(from.clone(), backwards)
@@ -321,8 +421,9 @@ pub async fn list(
             })
             .collect(),
         total,
+        total_is_exact: listing.words.is_empty() || total <= MEMBER_COUNT_LIMIT,
         has_previous,
         has_next,
-        viewer_is_admin: viewer_membership.is_admin,
+        viewer_is_admin: context.viewer_is_admin,
     })
 }

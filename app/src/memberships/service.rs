@@ -41,6 +41,11 @@ pub async fn membership_of(
         .await
 }
 
+/// Refuses anyone but an active member alike, whether or not the worksite exists.
+pub fn not_a_member() -> AppError {
+    AppError::NotFound("You are not a member of this worksite, or it does not exist.".to_owned())
+}
+
 /// The worksite and the viewer's active membership of it; anyone else is refused alike,
 /// whether or not the worksite exists.
 pub async fn as_member(
@@ -48,13 +53,8 @@ pub async fn as_member(
     account_id: i64,
     code: &str,
 ) -> Result<(worksite::Model, membership::Model), AppError> {
-    let refused = || {
-        AppError::NotFound(
-            "You are not a member of this worksite, or it does not exist.".to_owned(),
-        )
-    };
     let Some(code) = normalize_worksite_id(code) else {
-        return Err(refused());
+        return Err(not_a_member());
     };
     // One query (both rows are read on nearly every worksite request): the worksite by its code,
     // the viewer's membership by (worksite, account).
@@ -66,8 +66,8 @@ pub async fn as_member(
         .filter(membership::Column::Status.eq(ACTIVE))
         .one(conn)
         .await?
-        .ok_or_else(refused)?;
-    let worksite = worksite.ok_or_else(refused)?;
+        .ok_or_else(not_a_member)?;
+    let worksite = worksite.ok_or_else(not_a_member)?;
     Ok((worksite, membership))
 }
 

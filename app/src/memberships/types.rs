@@ -18,8 +18,9 @@ pub struct MemberListing {
     pub is_viewer: bool,
 }
 
-/// Members counted exactly, up to this many; a larger list says "more than" it. Counting every
-/// member of a very large worksite would cost more than the page itself.
+/// A search's matches are counted exactly up to this many; more say "more than" it. Counting
+/// every match in a very large worksite would cost more than the page itself. (A whole list is
+/// counted exactly at any size: the worksite's row keeps its count.)
 pub const MEMBER_COUNT_LIMIT: u64 = 1000;
 
 /// Where a page of a member list starts: the first page, or next to a member already shown
@@ -36,28 +37,32 @@ pub enum MemberCursor {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberPage {
     pub members: Vec<MemberListing>,
-    /// Members matching the search, counted up to `MEMBER_COUNT_LIMIT + 1`.
+    /// The list's members: all of them, or a search's matches counted up to
+    /// `MEMBER_COUNT_LIMIT + 1`.
     pub total: u64,
+    /// `total` is every member listed (not a search's count stopped at the limit).
+    pub total_is_exact: bool,
     pub has_previous: bool,
     pub has_next: bool,
     pub viewer_is_admin: bool,
 }
 
 impl MemberPage {
-    /// "1 member", "25 members", "more than 1000 members".
+    /// "1 member", "25 members", "12,500 members", "more than 1,000 members".
     pub fn count_label(&self) -> String {
         match self.total {
-            1 => "1 member".to_owned(),
-            total if total > MEMBER_COUNT_LIMIT => {
-                format!("more than {MEMBER_COUNT_LIMIT} members")
+            _ if !self.total_is_exact => {
+                format!("more than {} members", grouped(MEMBER_COUNT_LIMIT))
             }
-            total => format!("{total} members"),
+            1 => "1 member".to_owned(),
+            total => format!("{} members", grouped(total)),
         }
     }
 
     /// The pages, while the count is exact.
     pub fn page_count(&self) -> Option<u64> {
-        (self.total <= MEMBER_COUNT_LIMIT).then(|| self.total.div_ceil(MEMBERS_PER_PAGE).max(1))
+        self.total_is_exact
+            .then(|| self.total.div_ceil(MEMBERS_PER_PAGE).max(1))
     }
 
     /// The cursors of the pages before and after this one.
@@ -72,6 +77,19 @@ impl MemberPage {
             MemberCursor::After(m.membership_id)
         })
     }
+}
+
+/// `n` with its thousands separated by commas, as Canadian English writes them.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 /// The changes "Manage User" offers an administrator.
@@ -158,19 +176,24 @@ mod tests {
 
     #[test]
     fn pages_are_counted_while_the_count_is_exact() {
-        let page = |total| MemberPage {
+        let page = |total, total_is_exact| MemberPage {
             members: vec![],
             total,
+            total_is_exact,
             has_previous: false,
             has_next: false,
             viewer_is_admin: false,
         };
-        assert_eq!(page(0).page_count(), Some(1));
-        assert_eq!(page(25).page_count(), Some(1));
-        assert_eq!(page(26).page_count(), Some(2));
-        assert_eq!(page(1000).page_count(), Some(40));
-        assert_eq!(page(1001).page_count(), None);
-        assert_eq!(page(1).count_label(), "1 member");
-        assert_eq!(page(1001).count_label(), "more than 1000 members");
+        assert_eq!(page(0, true).page_count(), Some(1));
+        assert_eq!(page(25, true).page_count(), Some(1));
+        assert_eq!(page(26, true).page_count(), Some(2));
+        assert_eq!(page(1000, true).page_count(), Some(40));
+        assert_eq!(page(100_000, true).page_count(), Some(4000));
+        assert_eq!(page(1001, false).page_count(), None);
+        assert_eq!(page(1, true).count_label(), "1 member");
+        assert_eq!(page(999, true).count_label(), "999 members");
+        assert_eq!(page(1045, true).count_label(), "1,045 members");
+        assert_eq!(page(100_000, true).count_label(), "100,000 members");
+        assert_eq!(page(1001, false).count_label(), "more than 1,000 members");
     }
 }
