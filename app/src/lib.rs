@@ -18,6 +18,7 @@ pub mod join_requests;
 pub mod mail;
 pub mod memberships;
 pub mod notifications;
+pub mod paging;
 #[cfg(feature = "ssr")]
 pub mod platform;
 pub mod privacy;

@@ -115,7 +115,7 @@ async fn a_request_reaches_every_administrator_and_approval_admits_the_requester
     let waiting = join_requests::waiting(&state.db, dalia, &kingsgate.code, 0)
         .await
         .unwrap()
-        .requests;
+        .items;
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0].name, "Gregory Nineteen");
     assert_eq!(waiting[0].email, "greg@clinic.example");
@@ -185,9 +185,8 @@ async fn users_requesting_access_pages_ten_at_a_time_oldest_first() {
         ask(state, id, &barclay.code, "").await.unwrap();
         asked.push(format!("{name} Waiting"));
     }
-    let names = |page: &WaitingPage| -> Vec<String> {
-        page.requests.iter().map(|r| r.name.clone()).collect()
-    };
+    let names =
+        |page: &WaitingPage| -> Vec<String> { page.items.iter().map(|r| r.name.clone()).collect() };
 
     let first = join_requests::waiting(&state.db, dalia, &barclay.code, 0)
         .await
@@ -195,7 +194,10 @@ async fn users_requesting_access_pages_ten_at_a_time_oldest_first() {
     assert_eq!((first.total, first.page, first.page_count()), (23, 0, 3));
     assert_eq!(names(&first), asked[..10]);
     assert!(!first.has_previous() && first.has_next());
-    assert_eq!(first.position(), "Page 1 of 3 (23 people waiting)");
+    assert_eq!(
+        first.position("person waiting", "people waiting"),
+        "Page 1 of 3 (23 people waiting)"
+    );
     let last = join_requests::waiting(&state.db, dalia, &barclay.code, 2)
         .await
         .unwrap();
@@ -209,7 +211,7 @@ async fn users_requesting_access_pages_ten_at_a_time_oldest_first() {
             .unwrap(),
         last
     );
-    for request in &last.requests {
+    for request in &last.items {
         join_requests::decide(
             state,
             dalia,
@@ -227,6 +229,45 @@ async fn users_requesting_access_pages_ten_at_a_time_oldest_first() {
     assert_eq!((now_last.total, now_last.page), (20, 1));
     assert_eq!(names(&now_last), asked[10..20]);
     assert!(!now_last.has_next());
+}
+
+#[tokio::test]
+async fn invites_awaiting_response_page_ten_at_a_time_newest_first() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let dalia = person(state, "dalia", "Dalia", "Eighteen", "physician").await;
+    let barclay = clinic(state, dalia, "Barclay Street Clinic").await;
+    let mut invited = Vec::new();
+    for n in 0..23 {
+        let email = email_of(&format!("invitee{n:02}"));
+        invitations::invite(state, dalia, &barclay.code, &email, None)
+            .await
+            .unwrap();
+        invited.push(email);
+    }
+    invited.reverse();
+    let page = |n| invitations::awaiting(&state.db, dalia, &barclay.code, n);
+    let emails = |page: &app::paging::NumberedPage<app::invitations::types::AwaitingInvitation>| {
+        page.items
+            .iter()
+            .map(|i| i.email.clone())
+            .collect::<Vec<_>>()
+    };
+    let first = page(0).await.unwrap();
+    assert_eq!((first.total, first.page, first.page_count()), (23, 0, 3));
+    assert_eq!(emails(&first), invited[..10]);
+    assert!(!first.has_previous() && first.has_next());
+    let last = page(2).await.unwrap();
+    assert_eq!(emails(&last), invited[20..]);
+    assert!(last.has_previous() && !last.has_next());
+    assert_eq!(page(7).await.unwrap(), last, "past the end: the last page");
+    // Another worksite's administrator sees none of them.
+    let olga = person(state, "olga", "Olga", "Other", "physician").await;
+    clinic(state, olga, "Other Clinic").await;
+    assert!(matches!(
+        invitations::awaiting(&state.db, olga, &barclay.code, 0).await,
+        Err(AppError::NotFound(_))
+    ));
 }
 
 #[tokio::test]
@@ -317,7 +358,7 @@ async fn concurrent_decisions_on_one_request_have_one_outcome() {
     let id = join_requests::waiting(&state.db, dalia, &barclay.code, 0)
         .await
         .unwrap()
-        .requests[0]
+        .items[0]
         .id;
 
     let attempts = [
@@ -399,16 +440,19 @@ async fn invitations_are_sent_resent_revoked_and_accepted_once_by_the_invited_ad
         matches!(invitations::invite(state, dalia, &barclay.code, &email_of("dalia"), None).await, Err(AppError::Invalid(e)) if e.get("email").unwrap().contains("already belongs"))
     );
 
-    let listed = invitations::awaiting(&state.db, dalia, &barclay.code)
+    let listed = invitations::awaiting(&state.db, dalia, &barclay.code, 0)
         .await
         .unwrap();
-    assert_eq!(listed.len(), 1);
-    assert_eq!((listed[0].emails_sent, listed[0].expired), (1, false));
+    assert_eq!(listed.items.len(), 1);
+    assert_eq!(
+        (listed.items[0].emails_sent, listed.items[0].expired),
+        (1, false)
+    );
 
     // A double click on Resend: both carry the count they saw; one email goes out.
     let both = tokio::join!(
-        invitations::resend(state, dalia, &barclay.code, listed[0].id, 1, None),
-        invitations::resend(state, dalia, &barclay.code, listed[0].id, 1, None),
+        invitations::resend(state, dalia, &barclay.code, listed.items[0].id, 1, None),
+        invitations::resend(state, dalia, &barclay.code, listed.items[0].id, 1, None),
     );
     assert_eq!(
         [&both.0, &both.1].iter().filter(|r| r.is_ok()).count(),
@@ -416,9 +460,10 @@ async fn invitations_are_sent_resent_revoked_and_accepted_once_by_the_invited_ad
         "{both:?}"
     );
     assert_eq!(
-        invitations::awaiting(&state.db, dalia, &barclay.code)
+        invitations::awaiting(&state.db, dalia, &barclay.code, 0)
             .await
-            .unwrap()[0]
+            .unwrap()
+            .items[0]
             .emails_sent,
         2
     );
@@ -482,9 +527,10 @@ async fn invitations_are_sent_resent_revoked_and_accepted_once_by_the_invited_ad
     assert!(inviter_notes
         .iter()
         .any(|n| n.text.contains("accepted your invitation")));
-    assert!(invitations::awaiting(&state.db, dalia, &barclay.code)
+    assert!(invitations::awaiting(&state.db, dalia, &barclay.code, 0)
         .await
         .unwrap()
+        .items
         .is_empty());
 
     // Revoked and expired invitations cannot be accepted; expired ones can be resent.
@@ -496,9 +542,10 @@ async fn invitations_are_sent_resent_revoked_and_accepted_once_by_the_invited_ad
         &last_email_to(&state.db, &email_of("tom")).await,
         "/invitations/accept",
     );
-    let id = invitations::awaiting(&state.db, dalia, &barclay.code)
+    let id = invitations::awaiting(&state.db, dalia, &barclay.code, 0)
         .await
-        .unwrap()[0]
+        .unwrap()
+        .items[0]
         .id;
     invitations::revoke(state, dalia, &barclay.code, id, None)
         .await
@@ -528,9 +575,10 @@ async fn invitations_are_sent_resent_revoked_and_accepted_once_by_the_invited_ad
     stale.expires_at = Set(chrono::Utc::now() - chrono::Duration::minutes(1));
     stale.update(&state.db).await.unwrap();
     assert!(
-        invitations::awaiting(&state.db, dalia, &barclay.code)
+        invitations::awaiting(&state.db, dalia, &barclay.code, 0)
             .await
-            .unwrap()[0]
+            .unwrap()
+            .items[0]
             .expired
     );
     assert!(
@@ -959,9 +1007,10 @@ async fn promotion_demotion_and_deactivation_keep_an_administrator_and_end_acces
         Err(AppError::NotFound(_))
     ));
     assert!(
-        invitations::awaiting(&state.db, admin, &barclay.code)
+        invitations::awaiting(&state.db, admin, &barclay.code, 0)
             .await
             .unwrap()
+            .items
             .is_empty(),
         "their invitation is revoked"
     );
@@ -1043,11 +1092,12 @@ async fn only_administrators_of_this_worksite_administer_it() {
     let request_id = join_requests::waiting(&state.db, dalia, &barclay.code, 0)
         .await
         .unwrap()
-        .requests[0]
+        .items[0]
         .id;
-    let invitation_id = invitations::awaiting(&state.db, dalia, &barclay.code)
+    let invitation_id = invitations::awaiting(&state.db, dalia, &barclay.code, 0)
         .await
-        .unwrap()[0]
+        .unwrap()
+        .items[0]
         .id;
     let audit_before = audit_event::Entity::find().count(&state.db).await.unwrap();
     let notes_before = notification::Entity::find().count(&state.db).await.unwrap();
@@ -1069,7 +1119,7 @@ async fn only_administrators_of_this_worksite_administer_it() {
             ),
             (
                 "list invitations",
-                invitations::awaiting(&state.db, who, code)
+                invitations::awaiting(&state.db, who, code, 0)
                     .await
                     .map(|_| ()),
             ),
@@ -1187,9 +1237,10 @@ async fn only_administrators_of_this_worksite_administer_it() {
         1
     );
     assert_eq!(
-        invitations::awaiting(&state.db, dalia, &barclay.code)
+        invitations::awaiting(&state.db, dalia, &barclay.code, 0)
             .await
-            .unwrap()[0]
+            .unwrap()
+            .items[0]
             .emails_sent,
         1
     );

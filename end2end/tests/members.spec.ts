@@ -231,6 +231,38 @@ test('members: deactivate and reactivate with the Confirmation dialog; the last 
   await greg.context.close();
 });
 
+test('Invites Awaiting Response shows ten invitations a page, newest first, with Next and Previous', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const dalia = await person(browser, 'dalia', 'physician');
+  const worksiteId = await registerWorksite(dalia.page, 'Paging Clinic', uniqueStreet('Burrard St'));
+  await visit(dalia.page, `/worksites/${worksiteId}/invite`);
+  const addresses = Array.from({ length: 11 }, (_, n) => `invitee${String(n).padStart(2, '0')}.${worksiteId.toLowerCase()}@clinic.example`);
+  for (const address of addresses) {
+    await dalia.page.getByLabel('Email Address').fill(address);
+    await dalia.page.getByRole('button', { name: 'Invite User' }).click();
+    await expect(dalia.page.getByRole('status')).toContainText(`Invite sent to: ${address}`);
+  }
+  const table = dalia.page.locator('table.invitations');
+  const rows = table.locator('tbody tr');
+  const pager = dalia.page.getByRole('navigation', { name: 'Invitation pages' });
+  await expect(pager).toContainText(/^Previous\s*Page 1 of 2 \(11 invitations awaiting a response\)\s*Next$/);
+  await expect(rows).toHaveCount(10);
+  await expect(rows.first()).toContainText(addresses[10]);
+  await expect(pager.getByRole('button', { name: 'Previous' })).toBeDisabled();
+
+  await pager.getByRole('button', { name: 'Next' }).click();
+  await expect(pager).toContainText('Page 2 of 2');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText(addresses[0]);
+  await expectAccessible(dalia.page);
+  // The last page's only invitation revoked: the page before it, now the only one.
+  await dalia.page.getByRole('button', { name: `Revoke the invitation to ${addresses[0]}` }).click();
+  await expect(rows).toHaveCount(10);
+  await expect(pager).toBeHidden();
+  await expect(rows.first()).toContainText(addresses[10]);
+  await dalia.context.close();
+});
+
 test('a large worksite: the Active Members tab pages with Next and Previous, and the search finds anyone', async ({ page }) => {
   // Sixty generated members (`portal seed`, as the benchmarks use), the first worksite's
   // administrator signed in with the generated password.

@@ -2,6 +2,7 @@
 
 use super::types::*;
 use crate::error::AppError;
+use crate::paging::NumberedPage;
 use crate::worksites::types::WorksiteSummary;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -23,10 +24,13 @@ pub async fn invite_member(code: String, email: String) -> Result<String, AppErr
 }
 
 #[server(prefix = "/api", endpoint = "awaiting_invitations", output = server_fn::codec::Postcard)]
-pub async fn awaiting_invitations(code: String) -> Result<Vec<AwaitingInvitation>, AppError> {
+pub async fn awaiting_invitations(
+    code: String,
+    page: u64,
+) -> Result<NumberedPage<AwaitingInvitation>, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
-    service::awaiting(ctx.db(), account_id, &code).await
+    service::awaiting(ctx.db(), account_id, &code, page).await
 }
 
 #[server(prefix = "/api", endpoint = "resend_invitation", output = server_fn::codec::Postcard)]

@@ -12,6 +12,7 @@ use crate::memberships::service::{
     active_admins, admit, as_admin, lock_by_code, lock_worksite, ACTIVE, ALREADY_HANDLED,
 };
 use crate::notifications::{service::notify, types::NotificationKind};
+use crate::paging::{read_page, NumberedPage};
 use crate::platform::{
     db::{begin_write, insert_unique},
     time::display_time,
@@ -30,9 +31,6 @@ use serde_json::json;
 pub const PENDING: &str = "pending";
 pub const ACCEPTED: &str = "accepted";
 pub const REVOKED: &str = "revoked";
-
-/// How many invitations "Invites Awaiting Response" shows, newest first.
-const AWAITING_LIMIT: u64 = 200;
 
 fn awaiting_already(email: &str) -> AppError {
     AppError::invalid(
@@ -142,24 +140,23 @@ pub async fn invite(
     Ok(email)
 }
 
-/// "Invites Awaiting Response", newest first; administrators only.
+/// "Invites Awaiting Response": a page of the worksite's pending invitations, newest first;
+/// administrators only. A page past the end is the last one.
 pub async fn awaiting(
     conn: &impl ConnectionTrait,
     viewer: i64,
     code: &str,
-) -> Result<Vec<AwaitingInvitation>, AppError> {
+    page: u64,
+) -> Result<NumberedPage<AwaitingInvitation>, AppError> {
     let worksite = as_admin(conn, viewer, code).await?;
     let now = Utc::now();
-    let rows = invitation::Entity::find()
+    let pending = invitation::Entity::find()
         .filter(invitation::Column::WorksiteId.eq(worksite.id))
         .filter(invitation::Column::Status.eq(PENDING))
         .order_by_desc(invitation::Column::InvitedAt)
-        .order_by_desc(invitation::Column::Id)
-        .limit(AWAITING_LIMIT)
-        .all(conn)
-        .await?;
-    Ok(rows
-        .into_iter()
+        .order_by_desc(invitation::Column::Id);
+    Ok(read_page(conn, pending, page, INVITATIONS_PER_PAGE)
+        .await?
         .map(|row| AwaitingInvitation {
             id: row.id,
             email: row.email,
@@ -167,8 +164,7 @@ pub async fn awaiting(
             emails_sent: row.emails_sent,
             expires: display_time(row.expires_at),
             expired: row.expires_at <= now,
-        })
-        .collect())
+        }))
 }
 
 async fn pending_at(

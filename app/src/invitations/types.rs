@@ -1,6 +1,9 @@
 use crate::worksites::types::WorksiteSummary;
 use serde::{Deserialize, Serialize};
 
+/// Invitations shown per page of "Invites Awaiting Response".
+pub const INVITATIONS_PER_PAGE: u64 = 10;
+
 /// A row of "Invites Awaiting Response".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AwaitingInvitation {

@@ -17,18 +17,30 @@ pub fn InviteMembers(code: String) -> impl IntoView {
     let resend = ServerAction::<ResendInvitation>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();
     let errors = action_error(invite);
+    // Zero-based; a new invitation is shown on the first page, where the newest are.
+    let page = RwSignal::new(0u64);
+    Effect::watch(
+        move || invite.version().get(),
+        move |_, _, _| {
+            if page.get_untracked() != 0 {
+                page.set(0);
+            }
+        },
+        false,
+    );
     let invitations = {
         let code = code.clone();
         load(
             move || {
                 (
                     code.clone(),
+                    page.get(),
                     invite.version().get(),
                     resend.version().get(),
                     revoke.version().get(),
                 )
             },
-            |(code, _, _, _)| awaiting_invitations(code),
+            |(code, page, _, _, _)| awaiting_invitations(code, page),
         )
     };
     let row_error = Signal::derive(move || {
@@ -59,9 +71,17 @@ pub fn InviteMembers(code: String) -> impl IntoView {
             {awaiting(move || {
                 let code = code_for_rows.clone();
                 async move {
-                Ok(match invitations.await? {
-                    list if list.is_empty() => view! { <p>"No invitations are awaiting a response."</p> }.into_any(),
-                    list => view! {
+                let list = invitations.await?;
+                if list.items.is_empty() {
+                    return Ok(view! { <p>"No invitations are awaiting a response."</p> }.into_any());
+                }
+                let current = list.page;
+                let pager = (list.page_count() > 1).then(|| view! {
+                    <PagerButtons label="Invitation pages" position=list.position("invitation awaiting a response", "invitations awaiting a response")
+                        previous=list.has_previous().then(|| Callback::new(move |()| page.set(current - 1)))
+                        next=list.has_next().then(|| Callback::new(move |()| page.set(current + 1)))/>
+                });
+                Ok(view! {
                         <table class="table invitations">
                             <thead><tr>
                                 <th scope="col">"Email Address Used"</th>
@@ -71,7 +91,7 @@ pub fn InviteMembers(code: String) -> impl IntoView {
                                 <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                             </tr></thead>
                             <tbody>
-                                {list.into_iter().map(|row| {
+                                {list.items.into_iter().map(|row| {
                                     let (resend_code, revoke_code) = (code.clone(), code.clone());
                                     let (id, sent) = (row.id, row.emails_sent);
                                     let resend_label = format!("Resend the invitation to {}", row.email);
@@ -101,8 +121,8 @@ pub fn InviteMembers(code: String) -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    }.into_any(),
-                })
+                        {pager}
+                }.into_any())
             }})}
         </Transition>
     }

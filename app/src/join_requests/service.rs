@@ -11,6 +11,7 @@ use crate::memberships::service::{
     active_admins, admit, as_admin, lock_by_code, membership_of, ACTIVE, ALREADY_HANDLED,
 };
 use crate::notifications::{service::notify, types::NotificationKind};
+use crate::paging::read_page;
 use crate::platform::{
     db::{begin_write, insert_unique},
     time::display_time,
@@ -22,7 +23,7 @@ use crate::worksites::types::WorksiteSummary;
 use chrono::{Duration, Utc};
 use sea_orm::{
     sea_query::Expr, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
 };
 use serde_json::json;
 
@@ -205,27 +206,15 @@ pub async fn waiting(
     page: u64,
 ) -> Result<WaitingPage, AppError> {
     let worksite = as_admin(conn, viewer, code).await?;
-    let total = join_request::Entity::find()
-        .filter(join_request::Column::WorksiteId.eq(worksite.id))
-        .filter(join_request::Column::Status.eq(PENDING))
-        .count(conn)
-        .await?;
-    let page = page.min(total.saturating_sub(1) / REQUESTS_PER_PAGE);
-    let rows = waiting_requests()
+    let waiting = waiting_requests()
         .filter(join_request::Column::WorksiteId.eq(worksite.id))
         .filter(join_request::Column::Status.eq(PENDING))
         .order_by_asc(join_request::Column::RequestedAt)
         .order_by_asc(join_request::Column::Id)
-        .offset(page * REQUESTS_PER_PAGE)
-        .limit(REQUESTS_PER_PAGE)
-        .into_model::<WaitingRow>()
-        .all(conn)
-        .await?;
-    Ok(WaitingPage {
-        requests: rows.into_iter().map(WaitingRequest::from).collect(),
-        total,
-        page,
-    })
+        .into_model::<WaitingRow>();
+    Ok(read_page(conn, waiting, page, REQUESTS_PER_PAGE)
+        .await?
+        .map(WaitingRequest::from))
 }
 
 /// "Accept Request" / "Reject Request": decided once, by an administrator of that worksite;

@@ -1,3 +1,4 @@
+use crate::paging::NumberedPage;
 use crate::worksites::types::WorksiteSummary;
 use serde::{Deserialize, Serialize};
 
@@ -27,38 +28,7 @@ pub struct WaitingRequest {
 pub const REQUESTS_PER_PAGE: u64 = 10;
 
 /// One page of "Users Requesting Access", oldest first.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WaitingPage {
-    pub requests: Vec<WaitingRequest>,
-    /// Every pending request of the worksite.
-    pub total: u64,
-    /// Zero-based; the last page when the one asked for is past the end (its last request was
-    /// just decided).
-    pub page: u64,
-}
-
-impl WaitingPage {
-    pub fn page_count(&self) -> u64 {
-        self.total.div_ceil(REQUESTS_PER_PAGE).max(1)
-    }
-
-    pub fn has_previous(&self) -> bool {
-        self.page > 0
-    }
-
-    pub fn has_next(&self) -> bool {
-        self.page + 1 < self.page_count()
-    }
-
-    /// "Page 2 of 3 (23 people waiting)".
-    pub fn position(&self) -> String {
-        let people = match self.total {
-            1 => "1 person waiting".to_owned(),
-            total => format!("{total} people waiting"),
-        };
-        format!("Page {} of {} ({people})", self.page + 1, self.page_count())
-    }
-}
+pub type WaitingPage = NumberedPage<WaitingRequest>;
 
 /// A request the person made, as their Worksite Access page lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

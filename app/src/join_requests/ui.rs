@@ -129,20 +129,20 @@ fn WaitingList(
     page: RwSignal<u64>,
     ask: Callback<(WaitingRequest, Decision)>,
 ) -> impl IntoView {
-    if list.requests.is_empty() {
+    if list.items.is_empty() {
         return view! { <p>"No one is waiting to join this worksite."</p> }.into_any();
     }
     let current = list.page;
     let pager = (list.page_count() > 1).then(|| {
         view! {
-            <PagerButtons label="Request pages" position=list.position()
+            <PagerButtons label="Request pages" position=list.position("person waiting", "people waiting")
                 previous=list.has_previous().then(|| Callback::new(move |()| page.set(current - 1)))
                 next=list.has_next().then(|| Callback::new(move |()| page.set(current + 1)))/>
         }
     });
     view! {
         <ul class="request-list">
-            {list.requests.into_iter().map(|request| {
+            {list.items.into_iter().map(|request| {
                 let (accept, reject) = (request.clone(), request.clone());
                 view! {
                     <li class="request">
