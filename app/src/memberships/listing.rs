@@ -7,12 +7,13 @@
 //! rarest word leads), and the count stops past `MEMBER_COUNT_LIMIT`.
 
 use super::name_index::name_words;
-use super::service::{joined_with_professions, not_a_member, ACTIVE, INACTIVE};
+use super::service::{
+    active_membership_at, joined_with_professions, not_a_member, ACTIVE, INACTIVE,
+};
 use super::types::{MemberCursor, MemberListing, MemberPage, MEMBERS_PER_PAGE, MEMBER_COUNT_LIMIT};
 use crate::entities::{account, member_name_prefix, membership, profession, worksite};
 use crate::error::AppError;
 use crate::professions::types::UserType;
-use crate::worksites::types::normalize_worksite_id;
 use sea_orm::{
     sea_query::{Alias, Expr, ExprTrait, IntoIden, Query, SelectStatement},
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, Order,
@@ -289,20 +290,13 @@ async fn list_context(
     code: &str,
     cursor: MemberCursor,
 ) -> Result<ListContext, AppError> {
-    let Some(code) = normalize_worksite_id(code) else {
-        return Err(not_a_member());
-    };
     let from_member = Alias::new("from_member");
-    let mut query = membership::Entity::find()
+    let mut query = active_membership_at(viewer, code)?
         .select_only()
         .column_as(worksite::Column::Id, "worksite_id")
         .column(worksite::Column::ActiveMembers)
         .column(worksite::Column::InactiveMembers)
-        .column_as(membership::Column::IsAdmin, "viewer_is_admin")
-        .join(JoinType::InnerJoin, membership::Relation::Worksite.def())
-        .filter(worksite::Column::Code.eq(code))
-        .filter(membership::Column::AccountId.eq(viewer))
-        .filter(membership::Column::Status.eq(ACTIVE));
+        .column_as(membership::Column::IsAdmin, "viewer_is_admin");
     for (column, name) in [
         (membership::Column::ListGroup, "from_group"),
         (membership::Column::ListName, "from_name"),

@@ -17,7 +17,7 @@ use chrono::Utc;
 use sea_orm::{
     sea_query::{Expr, Query},
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QuerySelect,
-    RelationTrait, Set, UpdateMany,
+    RelationTrait, Select, Set, UpdateMany,
 };
 use serde_json::json;
 
@@ -46,6 +46,21 @@ pub fn not_a_member() -> AppError {
     AppError::NotFound("You are not a member of this worksite, or it does not exist.".to_owned())
 }
 
+/// The viewer's active membership of the worksite with this Worksite ID, joined with the
+/// worksite: the rule every worksite request is authorized by. A malformed ID is refused as a
+/// worksite the viewer is not a member of.
+pub fn active_membership_at(
+    account_id: i64,
+    code: &str,
+) -> Result<Select<membership::Entity>, AppError> {
+    let code = normalize_worksite_id(code).ok_or_else(not_a_member)?;
+    Ok(membership::Entity::find()
+        .join(JoinType::InnerJoin, membership::Relation::Worksite.def())
+        .filter(worksite::Column::Code.eq(code))
+        .filter(membership::Column::AccountId.eq(account_id))
+        .filter(membership::Column::Status.eq(ACTIVE)))
+}
+
 /// The worksite and the viewer's active membership of it; anyone else is refused alike,
 /// whether or not the worksite exists.
 pub async fn as_member(
@@ -53,17 +68,10 @@ pub async fn as_member(
     account_id: i64,
     code: &str,
 ) -> Result<(worksite::Model, membership::Model), AppError> {
-    let Some(code) = normalize_worksite_id(code) else {
-        return Err(not_a_member());
-    };
     // One query (both rows are read on nearly every worksite request): the worksite by its code,
     // the viewer's membership by (worksite, account).
-    let (membership, worksite) = membership::Entity::find()
+    let (membership, worksite) = active_membership_at(account_id, code)?
         .select_also(worksite::Entity)
-        .join(JoinType::InnerJoin, membership::Relation::Worksite.def())
-        .filter(worksite::Column::Code.eq(code))
-        .filter(membership::Column::AccountId.eq(account_id))
-        .filter(membership::Column::Status.eq(ACTIVE))
         .one(conn)
         .await?
         .ok_or_else(not_a_member)?;

@@ -50,12 +50,12 @@ pub struct MemberPage {
 impl MemberPage {
     /// "1 member", "25 members", "12,500 members", "more than 1,000 members".
     pub fn count_label(&self) -> String {
-        match self.total {
-            _ if !self.total_is_exact => {
-                format!("more than {} members", grouped(MEMBER_COUNT_LIMIT))
-            }
-            1 => "1 member".to_owned(),
-            total => format!("{} members", grouped(total)),
+        if !self.total_is_exact {
+            format!("more than {} members", grouped(MEMBER_COUNT_LIMIT))
+        } else if self.total == 1 {
+            "1 member".to_owned()
+        } else {
+            format!("{} members", grouped(self.total))
         }
     }
 
