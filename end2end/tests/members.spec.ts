@@ -169,6 +169,33 @@ test('invitations: invite, resend, register with the invited address and accept;
   await stephContext.close();
 });
 
+test('someone who already has an account accepts an invitation from their home page', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const dalia = await person(browser, 'dalia', 'carrall');
+  const worksiteId = await registerWorksite(dalia.page, 'Carrall Clinic', uniqueStreet('Carrall St'));
+  const sam = await person(browser, 'sam', 'carrall', 'Medical Office Assistant (On-Behalf-Of User)');
+  await visit(dalia.page, `/worksites/${worksiteId}/invite`);
+  await dalia.page.getByLabel('Email Address').fill(sam.email);
+  await dalia.page.getByRole('button', { name: 'Invite User' }).click();
+  await expect(dalia.page.getByRole('status')).toContainText(`Invite sent to: ${sam.email}`);
+
+  await visit(sam.page, '/');
+  const invitations = sam.page.locator('section', { has: sam.page.getByRole('heading', { name: 'Worksite Invitations' }) });
+  await expect(invitations).toContainText('has invited you to join this worksite.');
+  // The form posts on its own before the page is hydrated.
+  const form = invitations.locator('form');
+  await expect(form).toHaveAttribute('action', '/api/accept_my_invitation');
+  await expect(form).toHaveAttribute('method', 'post');
+  await invitations.getByRole('button', { name: 'Accept Invitation' }).click();
+  await expect(sam.page.getByRole('status')).toContainText('You are now a member of Carrall Clinic.');
+  await expect(sam.page.getByRole('heading', { name: 'Worksite Invitations' })).toHaveCount(0);
+  await visit(sam.page, `/worksites/${worksiteId}`);
+  await expect(sam.page.getByRole('heading', { name: 'CARRALL CLINIC' })).toBeVisible();
+
+  await dalia.context.close();
+  await sam.context.close();
+});
+
 test('members: deactivate and reactivate with the Confirmation dialog; the last administrator stays', async ({ browser }) => {
   test.setTimeout(180_000);
   const dalia = await person(browser, 'dalia', 'admin');

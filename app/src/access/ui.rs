@@ -94,11 +94,12 @@ fn OpenButton(
     label: String,
 ) -> impl IntoView {
     view! {
-        <ActionForm action=open attr:class="inline-form">
+        <PostForm action=open attr:class="inline-form"
+            input=|fields| OpenCareconnect { code: fields.text("code"), sponsorship_id: fields.number("sponsorship_id") }>
             <input type="hidden" name="code" value=code/>
             {sponsorship_id.map(|id| view! { <input type="hidden" name="sponsorship_id" value=id/> })}
             <button type="submit" class="button button-primary" aria-label=label>"Open CareConnect"</button>
-        </ActionForm>
+        </PostForm>
     }
 }
 

@@ -226,10 +226,11 @@ pub fn MyInvitations() -> impl IntoView {
                                     <li>
                                         <WorksiteCard worksite=invitation.worksite.clone()>
                                             <p>{format!("{} has invited you to join this worksite.", invitation.inviter)}</p>
-                                            <ActionForm action=accept attr:class="inline-form">
+                                            <PostForm action=accept attr:class="inline-form"
+                                                input=|fields| AcceptMyInvitation { invitation_id: fields.number("invitation_id").unwrap_or_default() }>
                                                 <input type="hidden" name="invitation_id" value=invitation.id/>
                                                 <button type="submit" class="button button-primary">"Accept Invitation"</button>
-                                            </ActionForm>
+                                            </PostForm>
                                         </WorksiteCard>
                                     </li>
                                 }).collect_view()}

@@ -1,5 +1,6 @@
 use super::awaiting::awaiting;
 use super::hydration::AfterHydration;
+use super::post_form::PostForm;
 use super::user::{reload_to, use_session};
 use crate::accounts::{api::SignOut, types::SessionInfo};
 use crate::notifications::ui::{LiveConnection, NotificationsLink};
@@ -53,9 +54,9 @@ fn AccountMenu() -> impl IntoView {
                                 <a href="/staff">"Back Office"</a>
                             })}
                             <a href="/account">"Manage My Account"</a>
-                            <ActionForm action=sign_out attr:class="inline-form">
+                            <PostForm action=sign_out input=|_| SignOut {} attr:class="inline-form">
                                 <button type="submit" class="button button-link">"Sign out"</button>
-                            </ActionForm>
+                            </PostForm>
                         }
                         .into_any(),
                         _ => view! { <a href="/sign-in">"Sign in"</a> }.into_any(),

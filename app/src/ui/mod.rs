@@ -7,6 +7,7 @@ mod dialog;
 mod fields;
 mod frame;
 mod hydration;
+mod post_form;
 mod resource;
 mod user;
 
@@ -16,5 +17,6 @@ pub use dialog::*;
 pub use fields::*;
 pub use frame::*;
 pub use hydration::*;
+pub use post_form::*;
 pub use resource::*;
 pub use user::*;

@@ -42,12 +42,13 @@ pub fn SignInPanel() -> impl IntoView {
             </section>
             <section class="card" aria-labelledby="password-heading">
                 <h2 id="password-heading">"Sign in with your username"</h2>
-                <ActionForm action=action attr:novalidate=true>
+                <PostForm action=action attr:novalidate=true
+                    input=|fields| SignIn { username: fields.text("username"), password: fields.text("password") }>
                     <FormError errors/>
                     <Field label="Username" name="username" field="username" errors autocomplete="username" required=true/>
                     <Field label="Password" name="password" field="password" errors input_type="password" autocomplete="current-password" required=true/>
                     <SubmitButton label="Sign in" pending=action.pending()/>
-                </ActionForm>
+                </PostForm>
                 <ul class="link-list">
                     <li><a href="/account/reset-password">"Reset My Password"</a></li>
                     <li><a href="/account/lookup-username">"Look Up My Username"</a></li>
