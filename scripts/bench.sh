@@ -29,6 +29,9 @@ if ! command -v wrk >/dev/null; then
   apt-get install -y -qq wrk >/dev/null
 fi
 
+# What is measured is the working tree as built, which may differ from its commit.
+MEASURED="$(git rev-parse --short HEAD)"
+git diff --quiet HEAD -- . ':!bench/RESULTS.md' || MEASURED="$MEASURED, with uncommitted changes"
 say "building the release portal (scripts/build-release.sh)"
 scripts/build-release.sh
 BIN="$TARGET_DIR/release/portal"
@@ -37,6 +40,7 @@ SITE="$PWD/target/site"
 
 rm -rf "$STATE"
 mkdir -p "$STATE"
+echo "$MEASURED" >"$STATE/measured.txt"
 FIGURES="$STATE/figures.tsv"
 : >"$FIGURES"
 
