@@ -30,8 +30,11 @@ if ! command -v wrk >/dev/null; then
 fi
 
 # What is measured is the working tree as built, which may differ from its commit.
-MEASURED="$(git rev-parse --short HEAD)"
-git diff --quiet HEAD -- . ':!bench/RESULTS.md' || MEASURED="$MEASURED, with uncommitted changes"
+# Outside a git checkout it is unknown; new files that are not ignored count as changes.
+MEASURED="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [ "$MEASURED" != unknown ] && [ -n "$(git status --porcelain -- . ':!bench/RESULTS.md')" ]; then
+  MEASURED="$MEASURED, with uncommitted changes"
+fi
 say "building the release portal (scripts/build-release.sh)"
 scripts/build-release.sh
 BIN="$TARGET_DIR/release/portal"

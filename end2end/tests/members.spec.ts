@@ -182,7 +182,7 @@ test('someone who already has an account accepts an invitation from their home p
   await visit(sam.page, '/');
   const invitations = sam.page.locator('section', { has: sam.page.getByRole('heading', { name: 'Worksite Invitations' }) });
   await expect(invitations).toContainText('has invited you to join this worksite.');
-  // The form posts on its own before the page is hydrated.
+  // Its action and method let the browser post it before the page is hydrated.
   const form = invitations.locator('form');
   await expect(form).toHaveAttribute('action', '/api/accept_my_invitation');
   await expect(form).toHaveAttribute('method', 'post');
