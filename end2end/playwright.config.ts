@@ -1,13 +1,12 @@
 import { defineConfig } from '@playwright/test';
-import path from 'node:path';
+import {
+  DEV_PORTAL, DEV_STATE, OIDC_ISSUER, PORTAL, PORTAL_BIN, PROXY_STATE, SMTP_API, STATE, developmentEnv, productionEnv,
+} from './support/portal';
 
-// Everything runs on this machine: the portal as the README builds it, a real SMTP sink and a
-// real OpenID Connect provider. Chromium is Debian's; Playwright downloads nothing.
-const root = path.resolve(import.meta.dirname, '..');
-const state = path.join(import.meta.dirname, '.state');
-const PORTAL = 'http://127.0.0.1:3000';
-const SMTP_API = 'http://127.0.0.1:2580';
-
+// Everything runs on this machine, as in production: the portal in production mode behind a real
+// TLS proxy (nginx), a real SMTP sink and a real OpenID Connect provider; beside it a second
+// portal in development mode for the development tools. Chromium is Debian's; Playwright
+// downloads nothing.
 export default defineConfig({
   testDir: './tests',
   fullyParallel: false,
@@ -18,6 +17,8 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL: PORTAL,
+    // The proxy's certificate is self-signed for 127.0.0.1.
+    ignoreHTTPSErrors: true,
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -40,28 +41,29 @@ export default defineConfig({
     },
     {
       command: 'node support/oidc-provider.mjs',
-      url: 'http://127.0.0.1:4000/.well-known/openid-configuration',
+      url: `${OIDC_ISSUER}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      env: { PORTAL_URL: PORTAL },
+    },
+    {
+      command: `rm -rf ${STATE} && mkdir -p ${STATE} && ${PORTAL_BIN} serve`,
+      url: `http://${productionEnv.LEPTOS_SITE_ADDR}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: productionEnv,
+    },
+    {
+      command: `bash support/tls-proxy.sh ${PROXY_STATE}`,
+      url: `${PORTAL}/healthz`,
+      ignoreHTTPSErrors: true,
       reuseExistingServer: false,
     },
     {
-      command: `rm -rf ${state} && mkdir -p ${state} && ${process.env.PORTAL_BIN ?? `${root}/target/debug/portal`} serve`,
-      url: `${PORTAL}/healthz`,
+      command: `rm -rf ${DEV_STATE} && mkdir -p ${DEV_STATE} && ${PORTAL_BIN} serve`,
+      url: `${DEV_PORTAL}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,
-      env: {
-        DATABASE_URL: `sqlite://${state}/portal.db?mode=rwc`,
-        PORTAL_PUBLIC_URL: PORTAL,
-        SMTP_URL: 'smtp://127.0.0.1:2525',
-        MAIL_FROM: 'my.CareConnect <no-reply@careconnect.test>',
-        OIDC_ISSUER_URL: 'http://127.0.0.1:4000',
-        OIDC_CLIENT_ID: 'portal',
-        OIDC_CLIENT_SECRET: 'portal-test-secret',
-        LEPTOS_SITE_ROOT: `${root}/target/site`,
-        LEPTOS_SITE_ADDR: '127.0.0.1:3000',
-        ADDRESS_FILE: path.join(import.meta.dirname, 'support', 'addresses.csv'),
-        COURSE_CALLBACK_SECRET: 'end-to-end-learning-hub-shared-secret',
-        RUST_LOG: 'info',
-      },
+      env: developmentEnv,
     },
   ],
 });

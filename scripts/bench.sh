@@ -58,12 +58,13 @@ trap cleanup EXIT
 SMTP_SINK_PORT=2625 SMTP_SINK_HTTP_PORT=2680 node end2end/support/smtp-sink.mjs >"$STATE/sink.log" 2>&1 &
 SINK_PID=$!
 
+# Development mode (seeding is refused in production), except where a real SMTP server is set.
 portal() {
-  DATABASE_URL="$DB_URL" PORTAL_PUBLIC_URL="$ORIGIN" RUST_LOG=warn "$BIN" "$@"
+  PORTAL_ENV=development DATABASE_URL="$DB_URL" PORTAL_PUBLIC_URL="$ORIGIN" RUST_LOG=warn "$BIN" "$@"
 }
 
 start_portal() {
-  env DATABASE_URL="$DB_URL" PORTAL_PUBLIC_URL="$ORIGIN" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
+  env PORTAL_ENV=development DATABASE_URL="$DB_URL" PORTAL_PUBLIC_URL="$ORIGIN" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
     LEPTOS_SITE_ROOT="$SITE" RUST_LOG=warn SIGN_INS_PER_ADDRESS_PER_MINUTE=1000000 "$@" \
     "$BIN" serve >>"$STATE/portal-$BACKEND.log" 2>&1 &
   PORTAL_PID=$!
@@ -178,7 +179,10 @@ for BACKEND in sqlite postgres; do
   before=$(curl -sf http://127.0.0.1:2680/stats | sed 's/.*"total":\([0-9]*\).*/\1/')
   portal seed --emails "$EMAILS" >/dev/null
   started=$(date +%s.%N)
-  start_portal SMTP_URL=smtp://127.0.0.1:2625
+  # Mail goes out in production mode only, which needs an identity provider (fetched only when
+  # someone signs in) and an https public URL (only written into the emails' links).
+  start_portal PORTAL_ENV=production SMTP_URL=smtp://127.0.0.1:2625 PORTAL_PUBLIC_URL=https://portal.bench.invalid \
+    OIDC_ISSUER_URL=https://idp.bench.invalid OIDC_CLIENT_ID=bench OIDC_CLIENT_SECRET=bench
   while :; do
     total=$(curl -sf http://127.0.0.1:2680/stats | sed 's/.*"total":\([0-9]*\).*/\1/')
     [ $((total - before)) -ge "$EMAILS" ] && break

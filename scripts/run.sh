@@ -6,4 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
+# Development mode is chosen here, explicitly: the portal refuses it beside a real identity
+# provider, SMTP server or https public URL, and runs in production mode when it is not chosen.
+export PORTAL_ENV=development
 exec cargo leptos serve --split "$@"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs whatever is missing to build and run the portal on a fresh machine (Debian, Rust via
-# rustup, Node.js + npm). With --for-tests it also installs Chromium for the end-to-end tests.
+# rustup, Node.js + npm). With --for-tests it also installs Chromium, nginx and openssl for the
+# end-to-end tests.
 # Safe to run again: each step checks first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,8 +42,10 @@ if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ end2end/package-lock.json -n
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 fi
 
-if $for_tests && [ ! -x /usr/bin/chromium ]; then
-  say "installing Debian's Chromium for the end-to-end tests"
+# The end-to-end tests drive Debian's Chromium against the portal behind a real TLS proxy
+# (nginx, with a certificate openssl makes for the run).
+if $for_tests && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/sbin/nginx ] || [ ! -x /usr/bin/openssl ]; }; then
+  say "installing Debian's Chromium, nginx and openssl for the end-to-end tests"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver nginx-light openssl
 fi

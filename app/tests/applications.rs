@@ -12,7 +12,6 @@ use app::error::AppError;
 use app::platform::AppState;
 use app::privacy::{
     declaration, hpcaa,
-    service::{record, Completion, FROM_CALLBACK},
     types::{DeclarationSigning, HpcaaSigning},
 };
 use app::testing::*;
@@ -114,19 +113,6 @@ fn field_error(result: Result<impl std::fmt::Debug, AppError>, field: &str) -> S
             .to_owned(),
         other => panic!("expected invalid {field}, got {other:?}"),
     }
-}
-
-async fn complete_course(state: &AppState, email: &str) {
-    let completion = Completion {
-        email: email.to_owned(),
-        completed_on: "2026-11-02".to_owned(),
-        reference: format!("LH-{email}"),
-    }
-    .validate()
-    .unwrap();
-    record(&state.db, &completion, FROM_CALLBACK, None)
-        .await
-        .unwrap();
 }
 
 async fn sign_hpcaa(state: &AppState, account: i64, name: &str) {
@@ -885,4 +871,49 @@ async fn staff_look_people_and_worksites_up_and_change_the_locked_fields() {
         .await
         .unwrap()
         .is_empty());
+}
+
+#[tokio::test]
+async fn an_identity_from_the_development_provider_never_counts_as_validated() {
+    use app::accounts::types::{ValidatedIdentity, DEVELOPMENT_ISSUER};
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let p = pharmacy(state).await;
+    let form = registration(&state.db, "devon", "devon@clinic.example").await;
+    let typed_in = ValidatedIdentity {
+        issuer: DEVELOPMENT_ISSUER.to_owned(),
+        ..identity("devon")
+    };
+    let devon = app::accounts::service::register(state, &typed_in, &form, None)
+        .await
+        .unwrap();
+    add_member(state, &p.site.code, devon, false).await;
+
+    let site = app::worksites::service::find_by_code(&state.db, &p.site.code)
+        .await
+        .unwrap()
+        .unwrap();
+    let identity_requirement = |account: i64| {
+        let site = site.clone();
+        async move {
+            let who = app::professions::service::person(&state.db, account)
+                .await
+                .unwrap()
+                .unwrap();
+            applications::checklist(&state.db, &who, &site)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|r| r.label == "Identity validated")
+                .expect("the identity requirement")
+        }
+    };
+    let validated = identity_requirement(p.pia).await;
+    assert!(validated.met, "{}", validated.detail);
+    let typed = identity_requirement(devon).await;
+    assert!(!typed.met, "{}", typed.detail);
+    let record = people_lookup::record(&state.db, p.sam, devon)
+        .await
+        .unwrap();
+    assert!(!record.identity_validated);
 }

@@ -1,11 +1,10 @@
 import { expect, test as base, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
+import { DEV_PORTAL, LEARNING_HUB_SECRET, PORTAL, PORTAL_BIN, SMTP_API, productionEnv } from './portal';
 
-export const SMTP_API = 'http://127.0.0.1:2580';
-export const PORTAL = 'http://127.0.0.1:3000';
+export { CARECONNECT_VIEWER, DEV_PORTAL, PORTAL, SMTP_API } from './portal';
 
 export interface Mail {
   to: string;
@@ -19,11 +18,11 @@ export const test = base.extend<{ consoleErrors: string[] }>({
   consoleErrors: [
     async ({ page }, use) => {
       const errors: string[] = [];
-      // Only the portal's own pages count: the test identity provider's pages are not ours.
-      const onPortal = () => page.url().startsWith(PORTAL);
+      // Only the portals' own pages count: the test identity provider's pages are not ours.
+      const onPortal = () => page.url().startsWith(PORTAL) || page.url().startsWith(DEV_PORTAL);
       // A refused server-function call (4xx) is an answer the page shows, not a failure.
       const refusedCall = (text: string, url: string) =>
-        /status of 4\d\d/.test(text) && new URL(url, PORTAL).pathname.startsWith('/api/');
+        /status of 4\d\d/.test(text) && new URL(url, page.url()).pathname.startsWith('/api/');
       page.on('console', (message) => {
         if (message.type() !== 'error' || !onPortal()) return;
         if (refusedCall(message.text(), message.location().url)) return;
@@ -207,12 +206,11 @@ export async function person(browser: Browser, given: string, family: string, pr
   return { ...who, page, context };
 }
 
-/** Runs an operator command of the portal binary against the end-to-end database. */
+/** Runs an operator command of the portal binary as an operator would: with the production
+ * portal's own settings, against its database. */
 export function portalCommand(...args: string[]): string {
-  const root = path.resolve(import.meta.dirname, '..', '..');
-  const state = path.join(import.meta.dirname, '..', '.state');
-  return execFileSync(process.env.PORTAL_BIN ?? `${root}/target/debug/portal`, args, {
-    env: { ...process.env, DATABASE_URL: `sqlite://${state}/portal.db?mode=rwc`, PORTAL_PUBLIC_URL: PORTAL, RUST_LOG: 'warn' },
+  return execFileSync(PORTAL_BIN, args, {
+    env: { ...process.env, ...productionEnv, RUST_LOG: 'warn' },
     encoding: 'utf8',
   });
 }
@@ -232,8 +230,6 @@ export async function join(admin: Page, member: Page, worksiteId: string) {
   await admin.locator('#requests').getByRole('button', { name: 'Accept Request' }).click();
   await confirm(admin, /ACCEPT/);
 }
-
-export const LEARNING_HUB_SECRET = 'end-to-end-learning-hub-shared-secret';
 
 /** Posts a completion as the Learning Hub does: HMAC-SHA256 of "TIMESTAMP.BODY". */
 export async function reportCompletion(request: APIRequestContext, body: string, timestamp = Math.floor(Date.now() / 1000)) {

@@ -1,6 +1,6 @@
 import {
-  confirm, expect, expectAccessible, linkIn, manage, person, portalCommand, registerWorksite, requestAccess, test,
-  uniqueStreet, visit, waitForMail,
+  CARECONNECT_VIEWER, confirm, expect, expectAccessible, linkIn, manage, person, portalCommand, registerWorksite,
+  requestAccess, test, uniqueStreet, visit, waitForMail,
 } from '../support/helpers';
 import type { Page } from '@playwright/test';
 
@@ -67,7 +67,8 @@ test('an MOA asks a physician for sponsorship, sees CareConnect on her behalf, a
   await expect(card).toContainText(/CareConnect access granted .* you see CareConnect as Dalia/, { timeout: 15_000 });
   await expectAccessible(greg.page);
   await card.getByRole('button', { name: /Open CareConnect on behalf of Dalia/ }).click();
-  await expect(greg.page.getByRole('heading', { name: 'CareConnect (development stand-in)' })).toBeVisible();
+  await greg.page.waitForURL(CARECONNECT_VIEWER);
+  await expect(greg.page.getByRole('heading', { name: 'CareConnect viewer (test stand-in)' })).toBeVisible();
 
   // Dalia revokes on My On-behalf-Of Users; Greg is told.
   await visit(dalia.page, `/worksites/${worksiteId}/my-on-behalf-of-users`);

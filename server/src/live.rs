@@ -6,6 +6,7 @@ use crate::router::ServerState;
 use app::notifications::live::LiveEvent;
 use axum::{
     extract::State,
+    http::{HeaderName, HeaderValue},
     response::{
         sse::{Event, KeepAlive, Sse},
         IntoResponse, Response,
@@ -39,7 +40,14 @@ pub async fn events(State(state): State<ServerState>, session: Session) -> Respo
             receiver,
         ))
     });
-    Sse::new(changes)
+    let mut response = Sse::new(changes)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
-        .into_response()
+        .into_response();
+    // A buffering reverse proxy (nginx by default) would hold the events back until its buffer
+    // fills: this header asks it to pass them on at once.
+    response.headers_mut().insert(
+        HeaderName::from_static("x-accel-buffering"),
+        HeaderValue::from_static("no"),
+    );
+    response
 }

@@ -63,6 +63,15 @@ fn is_cross_site(request: &Request, public_origin: &str) -> bool {
     false
 }
 
+/// The development tools' pages and server functions: in production they do not exist (404),
+/// whatever their own checks would answer.
+fn is_development_tool(path: &str) -> bool {
+    use leptos::server_fn::ServerFn;
+    path.starts_with("/dev/")
+        || path == app::accounts::api::DevIdentitySignIn::PATH
+        || path == app::mail::mailbox::MailboxMessages::PATH
+}
+
 pub async fn guard(State(policy): State<Policy>, request: Request, next: Next) -> Response {
     let safe_method = matches!(
         *request.method(),
@@ -76,7 +85,7 @@ pub async fn guard(State(policy): State<Policy>, request: Request, next: Next) -
         )
             .into_response();
     }
-    if policy.production && request.uri().path().starts_with("/dev/") {
+    if policy.production && is_development_tool(request.uri().path()) {
         return (StatusCode::NOT_FOUND, "Not found").into_response();
     }
     let mut response = next.run(request).await;
@@ -220,6 +229,21 @@ mod tests {
             origin
         ));
         assert!(!is_cross_site(&post(&[]), origin));
+    }
+
+    #[test]
+    fn development_tools_are_recognised_by_path() {
+        for path in [
+            "/dev/mailbox",
+            "/dev/idp",
+            "/api/dev_identity_sign_in",
+            "/api/mailbox_messages",
+        ] {
+            assert!(is_development_tool(path), "{path}");
+        }
+        for path in ["/", "/api/sign_in", "/developers", "/api/mailbox"] {
+            assert!(!is_development_tool(path), "{path}");
+        }
     }
 
     #[test]

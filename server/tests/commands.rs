@@ -7,7 +7,7 @@ fn portal(database_url: &str, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_portal"))
         .args(args)
         .env("DATABASE_URL", database_url)
-        .env_remove("PORTAL_ENV")
+        .env("PORTAL_ENV", "development")
         .output()
         .expect("portal runs")
 }
@@ -52,4 +52,71 @@ fn production_mode_refuses_to_start_without_its_settings() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr)
         .contains("production mode requires OIDC_ISSUER_URL"));
+}
+
+/// `portal migrate` with these variables (and no other portal setting): its refusal, if any.
+fn refusal_with(vars: &[(&str, &str)]) -> Option<String> {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_portal"));
+    command.arg("migrate");
+    for name in [
+        "PORTAL_ENV",
+        "OIDC_ISSUER_URL",
+        "OIDC_CLIENT_ID",
+        "OIDC_CLIENT_SECRET",
+        "SMTP_URL",
+        "PORTAL_PUBLIC_URL",
+    ] {
+        command.env_remove(name);
+    }
+    command.env("DATABASE_URL", "sqlite::memory:");
+    for (name, value) in vars {
+        command.env(name, value);
+    }
+    let output = command.output().expect("portal runs");
+    (!output.status.success()).then(|| String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+#[test]
+fn the_portal_never_fails_open_into_development_mode() {
+    let oidc = [
+        ("OIDC_ISSUER_URL", "https://id.example"),
+        ("OIDC_CLIENT_ID", "portal"),
+        ("OIDC_CLIENT_SECRET", "secret"),
+    ];
+    // Unset PORTAL_ENV is production: a real SMTP server alone does not make it development.
+    let unset = refusal_with(&[("SMTP_URL", "smtp://127.0.0.1:2525")]).expect("refused");
+    assert!(
+        unset.contains("production mode requires OIDC_ISSUER_URL"),
+        "{unset}"
+    );
+    let nothing = refusal_with(&[]).expect("refused");
+    assert!(
+        nothing.contains("production mode requires OIDC_ISSUER_URL"),
+        "{nothing}"
+    );
+
+    // Development, chosen explicitly, is refused beside anything real, naming what to fix.
+    let mut with_oidc = vec![("PORTAL_ENV", "development")];
+    with_oidc.extend(oidc);
+    let with_smtp = [
+        ("PORTAL_ENV", "development"),
+        ("SMTP_URL", "smtp://127.0.0.1:2525"),
+    ];
+    let with_https = [
+        ("PORTAL_ENV", "development"),
+        ("PORTAL_PUBLIC_URL", "https://portal.example"),
+    ];
+    for (vars, variable) in [
+        (&with_oidc[..], "OIDC_ISSUER_URL"),
+        (&with_smtp[..], "SMTP_URL"),
+        (&with_https[..], "PORTAL_PUBLIC_URL"),
+    ] {
+        let refusal = refusal_with(vars).expect("refused");
+        assert!(refusal.contains("development mode is refused"), "{refusal}");
+        assert!(refusal.contains(variable), "{refusal}");
+        assert_eq!(refusal.trim_end().lines().count(), 1, "one line: {refusal}");
+    }
+
+    // Chosen development with nothing real configured runs.
+    assert_eq!(refusal_with(&[("PORTAL_ENV", "development")]), None);
 }

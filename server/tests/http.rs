@@ -306,20 +306,33 @@ async fn production_hides_development_tools_and_secures_the_cookie() {
     );
     let router = router(&state);
 
-    for page in ["/dev/idp", "/dev/mailbox"] {
+    for page in ["/dev/idp", "/dev/mailbox", "/dev/careconnect"] {
         let answer = send(&router, Request::get(page).body(Body::empty()).unwrap()).await;
         assert_eq!(answer.status, StatusCode::NOT_FOUND, "{page}");
     }
-    let request = Request::post("/api/dev_identity_sign_in")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ORIGIN, "https://portal.example")
-        .body(Body::from(form_of(&[
-            ("form[subject]", "x"),
-            ("form[given_name]", "X"),
-            ("form[family_name]", "Y"),
-        ])))
-        .unwrap();
-    assert_eq!(send(&router, request).await.status, StatusCode::FORBIDDEN);
+    // The development server functions do not exist either.
+    for (function, fields) in [
+        (
+            "/api/dev_identity_sign_in",
+            &[
+                ("form[subject]", "x"),
+                ("form[given_name]", "X"),
+                ("form[family_name]", "Y"),
+            ][..],
+        ),
+        ("/api/mailbox_messages", &[("page", "0")][..]),
+    ] {
+        let request = Request::post(function)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ORIGIN, "https://portal.example")
+            .body(Body::from(form_of(fields)))
+            .unwrap();
+        assert_eq!(
+            send(&router, request).await.status,
+            StatusCode::NOT_FOUND,
+            "{function}"
+        );
+    }
 
     let request = Request::post("/api/sign_in")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")

@@ -9,9 +9,6 @@ use {
     crate::platform::{rate_limit::Limited, sessions, RequestContext},
 };
 
-/// The development identity provider's issuer, distinct from any real provider's.
-pub const DEVELOPMENT_ISSUER: &str = "urn:my-careconnect:development-identity-provider";
-
 #[server(prefix = "/api", endpoint = "load_session", output = server_fn::codec::Postcard)]
 pub async fn load_session() -> Result<SessionInfo, AppError> {
     let ctx = RequestContext::load().await?;

@@ -4,6 +4,10 @@ use crate::error::FieldErrors;
 use crate::professions::types::UserType;
 use serde::{Deserialize, Serialize};
 
+/// The development identity provider's issuer, distinct from any real provider's. An identity it
+/// vouched for signs in, but never counts as validated for CareConnect.
+pub const DEVELOPMENT_ISSUER: &str = "urn:my-careconnect:development-identity-provider";
+
 /// An identity the identity provider vouched for (BC Services Card or the development provider).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValidatedIdentity {

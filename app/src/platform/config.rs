@@ -44,8 +44,12 @@ pub struct PortalConfig {
 pub enum ConfigError {
     #[error("PORTAL_ENV must be `development` or `production`, not `{0}`")]
     UnknownEnvironment(String),
-    #[error("production mode requires {0} to be set")]
+    #[error("production mode requires {0} to be set (PORTAL_ENV is `production` unless set to `development` for a local trial)")]
     MissingInProduction(&'static str),
+    #[error("development mode is refused while {0} is set: unset {0}, or unset PORTAL_ENV to run in production mode")]
+    DevelopmentWithRealService(&'static str),
+    #[error("development mode is refused with an https:// PORTAL_PUBLIC_URL: use http://, or unset PORTAL_ENV to run in production mode")]
+    DevelopmentWithHttps,
     #[error("OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together")]
     PartialOidc,
     #[error("PORTAL_PUBLIC_URL must start with http:// or https://")]
@@ -90,9 +94,11 @@ impl PortalConfig {
     /// Builds the configuration from any variable source, so tests need not touch the process
     /// environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        // Production unless the operator chose development: a forgotten variable must never
+        // switch the development tools on (DESIGN §6).
         let production = match lookup("PORTAL_ENV").as_deref() {
-            None | Some("development") => false,
-            Some("production") => true,
+            None | Some("production") => true,
+            Some("development") => false,
             Some(other) => return Err(ConfigError::UnknownEnvironment(other.to_owned())),
         };
         let public_url = lookup("PORTAL_PUBLIC_URL")
@@ -116,6 +122,19 @@ impl PortalConfig {
             _ => return Err(ConfigError::PartialOidc),
         };
         let smtp_url = lookup("SMTP_URL");
+        if !production {
+            // Development tools vouch for any identity and show every email: they may exist
+            // only where nothing real is configured.
+            if oidc.is_some() {
+                return Err(ConfigError::DevelopmentWithRealService("OIDC_ISSUER_URL"));
+            }
+            if smtp_url.is_some() {
+                return Err(ConfigError::DevelopmentWithRealService("SMTP_URL"));
+            }
+            if public_url.starts_with("https://") {
+                return Err(ConfigError::DevelopmentWithHttps);
+            }
+        }
         if production {
             if oidc.is_none() {
                 return Err(ConfigError::MissingInProduction("OIDC_ISSUER_URL"));
@@ -177,7 +196,8 @@ impl PortalConfig {
         })
     }
 
-    /// The development identity provider and mailbox exist only outside production.
+    /// The development identity provider, mailbox and CareConnect stand-in exist only in the
+    /// development mode chosen explicitly (`from_lookup` refuses it beside anything real).
     pub fn development_tools_enabled(&self) -> bool {
         !self.production
     }
@@ -226,9 +246,61 @@ mod tests {
         PortalConfig::from_lookup(|name| vars.get(name).cloned())
     }
 
+    const DEVELOPMENT: (&str, &str) = ("PORTAL_ENV", "development");
+
     #[test]
-    fn defaults_are_the_embedded_development_setup() {
-        let config = config(&[]).unwrap();
+    fn without_portal_env_the_portal_is_in_production_mode() {
+        assert_eq!(
+            config(&[]).unwrap_err(),
+            ConfigError::MissingInProduction("OIDC_ISSUER_URL")
+        );
+        let configured = config(&[
+            ("OIDC_ISSUER_URL", "https://id.example"),
+            ("OIDC_CLIENT_ID", "portal"),
+            ("OIDC_CLIENT_SECRET", "secret"),
+            ("SMTP_URL", "smtps://mail.example"),
+            ("PORTAL_PUBLIC_URL", "https://portal.example"),
+        ])
+        .unwrap();
+        assert!(configured.production);
+        assert!(!configured.development_tools_enabled());
+        assert_eq!(configured.careconnect_entry(), None);
+    }
+
+    #[test]
+    fn development_is_refused_beside_a_real_identity_provider_smtp_server_or_https() {
+        let oidc = [
+            DEVELOPMENT,
+            ("OIDC_ISSUER_URL", "https://id.example"),
+            ("OIDC_CLIENT_ID", "portal"),
+            ("OIDC_CLIENT_SECRET", "secret"),
+        ];
+        assert_eq!(
+            config(&oidc).unwrap_err(),
+            ConfigError::DevelopmentWithRealService("OIDC_ISSUER_URL")
+        );
+        assert_eq!(
+            config(&[DEVELOPMENT, ("SMTP_URL", "smtp://127.0.0.1:2525")]).unwrap_err(),
+            ConfigError::DevelopmentWithRealService("SMTP_URL")
+        );
+        assert_eq!(
+            config(&[DEVELOPMENT, ("PORTAL_PUBLIC_URL", "https://portal.example")]).unwrap_err(),
+            ConfigError::DevelopmentWithHttps
+        );
+        for refusal in [
+            ConfigError::DevelopmentWithRealService("SMTP_URL"),
+            ConfigError::DevelopmentWithHttps,
+            ConfigError::MissingInProduction("SMTP_URL"),
+        ] {
+            let line = refusal.to_string();
+            assert!(!line.contains('\n'), "{line}");
+            assert!(line.contains("PORTAL_ENV"), "{line}");
+        }
+    }
+
+    #[test]
+    fn chosen_development_is_the_embedded_setup() {
+        let config = config(&[DEVELOPMENT]).unwrap();
         assert!(!config.production);
         assert_eq!(config.public_url, "http://127.0.0.1:3000");
         assert_eq!(config.database_url, "sqlite://data/portal.db?mode=rwc");
@@ -266,12 +338,12 @@ mod tests {
 
     #[test]
     fn the_database_pool_size_is_a_bounded_number() {
-        assert_eq!(config(&[]).unwrap().database_max_connections, 16);
-        let four = config(&[("DATABASE_MAX_CONNECTIONS", " 4 ")]).unwrap();
+        assert_eq!(config(&[DEVELOPMENT]).unwrap().database_max_connections, 16);
+        let four = config(&[DEVELOPMENT, ("DATABASE_MAX_CONNECTIONS", " 4 ")]).unwrap();
         assert_eq!(four.database_max_connections, 4);
         for bad in ["0", "many", "-1", "1001"] {
             assert_eq!(
-                config(&[("DATABASE_MAX_CONNECTIONS", bad)]).unwrap_err(),
+                config(&[DEVELOPMENT, ("DATABASE_MAX_CONNECTIONS", bad)]).unwrap_err(),
                 ConfigError::BadDatabaseConnections
             );
         }
@@ -279,16 +351,16 @@ mod tests {
 
     #[test]
     fn invitation_expiry_is_a_number_of_days() {
-        assert_eq!(config(&[]).unwrap().invitation_days, 14);
+        assert_eq!(config(&[DEVELOPMENT]).unwrap().invitation_days, 14);
         assert_eq!(
-            config(&[("INVITATION_EXPIRY_DAYS", "30")])
+            config(&[DEVELOPMENT, ("INVITATION_EXPIRY_DAYS", "30")])
                 .unwrap()
                 .invitation_days,
             30
         );
         for bad in ["0", "two", "-3", "1000"] {
             assert_eq!(
-                config(&[("INVITATION_EXPIRY_DAYS", bad)]).unwrap_err(),
+                config(&[DEVELOPMENT, ("INVITATION_EXPIRY_DAYS", bad)]).unwrap_err(),
                 ConfigError::BadInvitationExpiry
             );
         }
@@ -297,30 +369,34 @@ mod tests {
     #[test]
     fn careconnect_opens_the_configured_viewer_or_the_development_stand_in() {
         assert_eq!(
-            config(&[]).unwrap().careconnect_entry().as_deref(),
+            config(&[DEVELOPMENT])
+                .unwrap()
+                .careconnect_entry()
+                .as_deref(),
             Some("http://127.0.0.1:3000/dev/careconnect")
         );
-        let configured = config(&[("CARECONNECT_URL", "https://viewer.example/")]).unwrap();
+        let configured =
+            config(&[DEVELOPMENT, ("CARECONNECT_URL", "https://viewer.example/")]).unwrap();
         assert_eq!(
             configured.careconnect_entry().as_deref(),
             Some("https://viewer.example/")
         );
         assert_eq!(
-            config(&[("CARECONNECT_URL", "viewer.example")]).unwrap_err(),
+            config(&[DEVELOPMENT, ("CARECONNECT_URL", "viewer.example")]).unwrap_err(),
             ConfigError::BadCareConnectUrl
         );
     }
 
     #[test]
     fn the_course_callback_secret_is_long_or_absent() {
-        assert_eq!(config(&[]).unwrap().course_callback_secret, None);
+        assert_eq!(config(&[DEVELOPMENT]).unwrap().course_callback_secret, None);
         assert_eq!(
-            config(&[("COURSE_CALLBACK_SECRET", "short")]).unwrap_err(),
+            config(&[DEVELOPMENT, ("COURSE_CALLBACK_SECRET", "short")]).unwrap_err(),
             ConfigError::WeakCallbackSecret
         );
         let secret = "a".repeat(32);
         assert_eq!(
-            config(&[("COURSE_CALLBACK_SECRET", &secret)])
+            config(&[DEVELOPMENT, ("COURSE_CALLBACK_SECRET", &secret)])
                 .unwrap()
                 .course_callback_secret,
             Some(secret)

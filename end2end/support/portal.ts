@@ -1,0 +1,57 @@
+// Where the end-to-end portals run and how they are configured: shared by the Playwright
+// configuration (which starts them) and the helpers (which run operator commands against them).
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+export const PORTAL_BIN = process.env.PORTAL_BIN ?? `${ROOT}/target/debug/portal`;
+
+/** The portal as people reach it: production mode behind the TLS proxy (support/tls-proxy.sh). */
+export const PORTAL = 'https://127.0.0.1:3443';
+/** The portal's own listener, which only the proxy talks to. */
+export const PORTAL_LISTENER = '127.0.0.1:3000';
+/** Where "Open CareConnect" leads: the proxy's stand-in for the CareConnect viewer. */
+export const CARECONNECT_VIEWER = 'https://127.0.0.1:3444/viewer';
+/** A second portal in development mode, the only place its development tools exist. */
+export const DEV_PORTAL = 'http://127.0.0.1:3100';
+
+export const SMTP_API = 'http://127.0.0.1:2580';
+export const OIDC_ISSUER = 'http://127.0.0.1:4000';
+export const LEARNING_HUB_SECRET = 'end-to-end-learning-hub-shared-secret';
+
+export const STATE = path.join(ROOT, 'end2end', '.state');
+export const DEV_STATE = path.join(ROOT, 'end2end', '.state-dev');
+export const PROXY_STATE = path.join(ROOT, 'end2end', '.state-proxy');
+
+/** The production portal's settings: a real identity provider, SMTP server and https URL. */
+export const productionEnv: Record<string, string> = {
+  PORTAL_ENV: 'production',
+  DATABASE_URL: `sqlite://${STATE}/portal.db?mode=rwc`,
+  PORTAL_PUBLIC_URL: PORTAL,
+  SMTP_URL: 'smtp://127.0.0.1:2525',
+  MAIL_FROM: 'my.CareConnect <no-reply@careconnect.test>',
+  OIDC_ISSUER_URL: OIDC_ISSUER,
+  OIDC_CLIENT_ID: 'portal',
+  OIDC_CLIENT_SECRET: 'portal-test-secret',
+  CARECONNECT_URL: CARECONNECT_VIEWER,
+  LEPTOS_SITE_ROOT: `${ROOT}/target/site`,
+  LEPTOS_SITE_ADDR: PORTAL_LISTENER,
+  ADDRESS_FILE: path.join(ROOT, 'end2end', 'support', 'addresses.csv'),
+  COURSE_CALLBACK_SECRET: LEARNING_HUB_SECRET,
+  RUST_LOG: 'info',
+};
+
+/** The development portal's settings: chosen explicitly, with nothing real configured (empty
+ * values count as unset, so nothing leaks in from the environment the tests run in). */
+export const developmentEnv: Record<string, string> = {
+  PORTAL_ENV: 'development',
+  DATABASE_URL: `sqlite://${DEV_STATE}/portal.db?mode=rwc`,
+  PORTAL_PUBLIC_URL: DEV_PORTAL,
+  SMTP_URL: '',
+  OIDC_ISSUER_URL: '',
+  OIDC_CLIENT_ID: '',
+  OIDC_CLIENT_SECRET: '',
+  CARECONNECT_URL: '',
+  LEPTOS_SITE_ROOT: `${ROOT}/target/site`,
+  LEPTOS_SITE_ADDR: new URL(DEV_PORTAL).host,
+  RUST_LOG: 'warn',
+};

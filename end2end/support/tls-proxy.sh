@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# A real TLS-terminating reverse proxy (Debian's nginx) in front of the portal, as production
+# runs it: https://127.0.0.1:3443 forwards to the portal on 127.0.0.1:3000. It also serves
+# https://127.0.0.1:3444/viewer, standing in for the CareConnect viewer that "Open CareConnect"
+# leads to (an external system the portal only links to).
+# Usage: tls-proxy.sh STATE_DIR   (runs in the foreground until stopped)
+set -euo pipefail
+state="${1:?usage: tls-proxy.sh STATE_DIR}"
+dir="$state/nginx"
+rm -rf "$dir"
+mkdir -p "$dir/temp"
+# Workers may run as another user than the master (nobody, when started as root).
+chmod 1777 "$dir/temp"
+
+# A self-signed certificate for 127.0.0.1, valid for the run; the browser is told to accept it.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
+  -addext "subjectAltName=IP:127.0.0.1" \
+  -keyout "$dir/key.pem" -out "$dir/cert.pem" 2>/dev/null
+
+cat >"$dir/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $dir/nginx.pid;
+error_log stderr warn;
+events { worker_connections 512; }
+http {
+  access_log off;
+  client_body_temp_path $dir/temp/body;
+  proxy_temp_path $dir/temp/proxy;
+  fastcgi_temp_path $dir/temp/fastcgi;
+  uwsgi_temp_path $dir/temp/uwsgi;
+  scgi_temp_path $dir/temp/scgi;
+  ssl_certificate $dir/cert.pem;
+  ssl_certificate_key $dir/key.pem;
+  ssl_protocols TLSv1.2 TLSv1.3;
+  client_max_body_size 8m;
+
+  server {
+    listen 127.0.0.1:3443 ssl http2;
+    location / {
+      proxy_pass http://127.0.0.1:3000;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$http_host;
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto \$scheme;
+      proxy_read_timeout 1h;
+    }
+  }
+
+  server {
+    listen 127.0.0.1:3444 ssl;
+    location /viewer {
+      default_type text/html;
+      return 200 '<!doctype html><html lang="en"><title>CareConnect viewer</title><h1>CareConnect viewer (test stand-in)</h1></html>';
+    }
+  }
+}
+EOF
+
+exec nginx -e stderr -p "$dir" -c "$dir/nginx.conf"
