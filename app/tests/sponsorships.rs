@@ -182,8 +182,10 @@ async fn an_obo_user_asks_an_authorizer_who_accepts_and_is_then_seen_on_behalf_o
         1
     );
 
-    // Opening CareConnect on her behalf is recorded with both of them.
+    // Opening CareConnect on her behalf is recorded with both of them, once he has completed
+    // the P&S course.
     let sponsorship_id = overview.on_behalf_of[0].sponsorship_id;
+    complete_course(state, &email("greg")).await;
     let url = access::open(state, c.greg, code, Some(sponsorship_id), None)
         .await
         .unwrap();
@@ -209,6 +211,78 @@ async fn an_obo_user_asks_an_authorizer_who_accepts_and_is_then_seen_on_behalf_o
     for action in ["sponsorship_requested", "sponsorship_accepted"] {
         assert_eq!(count_audit(state, action).await, 1, "{action}");
     }
+}
+
+#[tokio::test]
+async fn an_obo_user_without_the_course_cannot_open_careconnect_on_behalf_of_anyone() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let c = clinic(state).await;
+    let code = &c.site.code;
+    authorize(state, c.dalia, code, c.greg).await.unwrap();
+    access::grant(state, c.dalia, code, None).await.unwrap();
+
+    let overview = access::overview(&state.db, c.greg).await.unwrap();
+    assert!(overview.on_behalf_of[0].access_since.is_some());
+    assert_eq!(
+        overview.on_behalf_refusal.as_deref(),
+        Some(app::access::types::COURSE_NEEDED_FOR_ON_BEHALF_ACCESS)
+    );
+    let sponsorship_id = overview.on_behalf_of[0].sponsorship_id;
+    match access::open(state, c.greg, code, Some(sponsorship_id), None).await {
+        Err(AppError::Refused(reason)) => {
+            assert_eq!(
+                reason,
+                app::access::types::COURSE_NEEDED_FOR_ON_BEHALF_ACCESS
+            )
+        }
+        other => panic!("expected the course refusal, got {other:?}"),
+    }
+    assert_eq!(count_audit(state, "careconnect_opened").await, 0);
+
+    complete_course(state, &email("greg")).await;
+    let overview = access::overview(&state.db, c.greg).await.unwrap();
+    assert_eq!(overview.on_behalf_refusal, None);
+    access::open(state, c.greg, code, Some(sponsorship_id), None)
+        .await
+        .unwrap();
+    assert_eq!(count_audit(state, "careconnect_opened").await, 1);
+}
+
+#[tokio::test]
+async fn an_obo_user_whose_profession_lost_its_designation_cannot_open_on_behalf() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let c = clinic(state).await;
+    let code = &c.site.code;
+    authorize(state, c.dalia, code, c.greg).await.unwrap();
+    access::grant(state, c.dalia, code, None).await.unwrap();
+    complete_course(state, &email("greg")).await;
+    let sponsorship_id = access::overview(&state.db, c.greg)
+        .await
+        .unwrap()
+        .on_behalf_of[0]
+        .sponsorship_id;
+
+    // The MOA profession loses its Designation Order; the sponsorship itself stays.
+    let staff = quick_account(state, "sam", "Sam", "Staff", "counsellor").await;
+    app::accounts::service::grant_staff(state, &email("sam"))
+        .await
+        .unwrap();
+    let undesignated = ProfessionForm {
+        id: profession_id(&state.db, "moa").await.to_string(),
+        name: "Medical Office Assistant".to_owned(),
+        user_type: "on_behalf_of".to_owned(),
+        designation_order: None,
+        requires_licence: None,
+        requires_hpcaa: None,
+    };
+    professions::save(state, staff, &undesignated, None)
+        .await
+        .unwrap();
+    assert_eq!(open_rows(state).await.len(), 1);
+    refused(access::open(state, c.greg, code, Some(sponsorship_id), None).await);
+    assert_eq!(count_audit(state, "careconnect_opened").await, 0);
 }
 
 #[tokio::test]

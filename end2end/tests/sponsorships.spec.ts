@@ -1,6 +1,6 @@
 import {
   CARECONNECT_VIEWER, confirm, expect, expectAccessible, linkIn, manage, person, portalCommand, registerWorksite,
-  requestAccess, test, uniqueStreet, visit, waitForMail,
+  reportCompletion, requestAccess, test, uniqueStreet, visit, waitForMail,
 } from '../support/helpers';
 import type { Page } from '@playwright/test';
 
@@ -11,7 +11,7 @@ async function choose(page: Page, label: string, who: RegExp) {
   await select.selectOption(value!);
 }
 
-test('an MOA asks a physician for sponsorship, sees CareConnect on her behalf, and loses it when revoked or set inactive', async ({ browser }) => {
+test('an MOA asks a physician for sponsorship, sees CareConnect on her behalf, and loses it when revoked or set inactive', async ({ browser, request }) => {
   test.setTimeout(240_000);
   const dalia = await person(browser, 'dalia', 'sponsor');
   const worksiteId = await registerWorksite(dalia.page, 'Sponsor Street Clinic', uniqueStreet('Sponsor St'));
@@ -65,7 +65,14 @@ test('an MOA asks a physician for sponsorship, sees CareConnect on her behalf, a
   portalCommand('access', 'grant', dalia.email, worksiteId);
   await visit(greg.page, '/');
   await expect(card).toContainText(/CareConnect access granted .* you see CareConnect as Dalia/, { timeout: 15_000 });
+  // Guide 000 §1B: an On-Behalf-Of user must complete the P&S course before using that access.
+  await expect(card.locator('.access-refused')).toHaveText('Complete the Privacy & Security course to use this access.');
+  await expect(card.getByRole('button', { name: /Open CareConnect/ })).toHaveCount(0);
   await expectAccessible(greg.page);
+  const completion = JSON.stringify({ email: greg.email, completed_on: '2026-11-02', reference: `LH-OBO-${Date.now()}` });
+  expect((await reportCompletion(request, completion)).status()).toBe(201);
+  await visit(greg.page, '/');
+  await expect(card.locator('.access-refused')).toHaveCount(0);
   await card.getByRole('button', { name: /Open CareConnect on behalf of Dalia/ }).click();
   await greg.page.waitForURL(CARECONNECT_VIEWER);
   await expect(greg.page.getByRole('heading', { name: 'CareConnect viewer (test stand-in)' })).toBeVisible();

@@ -11,6 +11,7 @@ use crate::platform::{
     time::display_time,
     AppState,
 };
+use crate::privacy::service::course_status;
 use crate::professions::{
     service::{person, Person},
     types::UserType,
@@ -40,6 +41,29 @@ pub fn profession_refusal(who: &Person) -> Option<String> {
         return Some(undesignated_notice(&who.profession.name));
     }
     (who.user_type() == UserType::OnBehalfOf).then(|| format!("{} is an On-Behalf-Of user: they see CareConnect through the Authorizers who sponsor them.", who.name()))
+}
+
+/// Why an On-Behalf-Of user cannot use the access of the Authorizers who sponsor them, or `None`.
+/// Guide 000 §1B: they must complete the P&S course (they do not sign the HPCAA), and their own
+/// profession must have a Designation Order.
+pub async fn on_behalf_refusal(
+    conn: &impl ConnectionTrait,
+    who: &Person,
+) -> Result<Option<String>, AppError> {
+    if !who.profession.designation_order {
+        return Ok(Some(undesignated_notice(&who.profession.name)));
+    }
+    if who.user_type() != UserType::OnBehalfOf {
+        return Ok(Some(format!(
+            "{} is not an On-Behalf-Of user: they cannot see CareConnect on someone's behalf.",
+            who.name()
+        )));
+    }
+    let course = course_status(conn, who.account.id).await?;
+    Ok(course
+        .completed_on
+        .is_none()
+        .then(|| COURSE_NEEDED_FOR_ON_BEHALF_ACCESS.to_owned()))
 }
 
 /// Why access cannot come from this worksite, for this person, or `None`. A Home Office is for
@@ -272,8 +296,10 @@ pub async fn overview(
         designated: me.profession.designation_order,
         own: Vec::new(),
         on_behalf_of: Vec::new(),
+        on_behalf_refusal: None,
     };
     if me.user_type() == UserType::OnBehalfOf {
+        overview.on_behalf_refusal = on_behalf_refusal(conn, &me).await?;
         let sponsors = sponsors_of(conn, account_id).await?;
         let authorizer_ids: Vec<i64> = sponsors.iter().map(|s| s.authorizer_id).collect();
         let grants = current_grants(conn, &authorizer_ids).await?;
@@ -350,6 +376,12 @@ pub async fn open(
                 .one(&state.db)
                 .await?
                 .ok_or_else(|| AppError::NotFound("This sponsorship does not exist.".to_owned()))?;
+            let me = person(&state.db, account_id)
+                .await?
+                .ok_or(AppError::Unauthenticated)?;
+            if let Some(reason) = on_behalf_refusal(&state.db, &me).await? {
+                return Err(AppError::Refused(reason));
+            }
             entry = entry.on_behalf_of(sponsorship.authorizer_id);
             sponsorship.authorizer_id
         }

@@ -31,7 +31,14 @@ pub struct AccessOverview {
     pub own: Vec<AccessGrant>,
     /// On-Behalf-Of users: the Authorizers they act for.
     pub on_behalf_of: Vec<ActingFor>,
+    /// On-Behalf-Of users: why they cannot use that access yet (e.g. the course), if so.
+    pub on_behalf_refusal: Option<String>,
 }
+
+/// What an On-Behalf-Of user without the Privacy & Security course reads where their sponsors'
+/// access would open.
+pub const COURSE_NEEDED_FOR_ON_BEHALF_ACCESS: &str =
+    "Complete the Privacy & Security course to use this access.";
 
 /// The sentence an undesignated profession reads wherever CareConnect access is offered.
 pub fn undesignated_notice(profession: &str) -> String {

@@ -46,18 +46,26 @@ fn AccessSummary(overview: AccessOverview, open: ServerAction<OpenCareconnect>) 
                     <strong>"My Sponsors"</strong> " tab of your worksite."</p>
             }.into_any();
         }
+        let refusal = overview.on_behalf_refusal;
         return view! {
             <ul class="access-list">
                 {overview.on_behalf_of.into_iter().map(|acting| {
                     let label = format!("on behalf of {}", acting.authorizer);
+                    // The server refuses to open it too; the card says why before anyone tries.
+                    let usable = match refusal.clone() {
+                        None => view! {
+                            <OpenButton open code=acting.worksite.code.clone() sponsorship_id=Some(acting.sponsorship_id)
+                                label=format!("Open CareConnect on behalf of {}", acting.authorizer)/>
+                        }.into_any(),
+                        Some(reason) => view! { <p class="alert alert-warning access-refused">{reason}</p> }.into_any(),
+                    };
                     view! {
                         <li>
                             <p><strong>{acting.worksite.name.clone()}</strong> " — " <span class="on-behalf-of">{label}</span></p>
                             {match acting.access_since {
                                 Some(since) => view! {
                                     <p class="access-granted">{format!("CareConnect access granted (since {since}): you see CareConnect as {} would.", acting.authorizer)}</p>
-                                    <OpenButton open code=acting.worksite.code.clone() sponsorship_id=Some(acting.sponsorship_id)
-                                        label=format!("Open CareConnect on behalf of {}", acting.authorizer)/>
+                                    {usable}
                                 }.into_any(),
                                 None => view! { <p class="hint">{format!("{} does not have CareConnect access from {} yet. You will see CareConnect on their behalf once they do.", acting.authorizer, acting.worksite.name)}</p> }.into_any(),
                             }}
