@@ -11,7 +11,7 @@ async function choose(page: Page, label: string, who: RegExp) {
   await select.selectOption(value!);
 }
 
-test('an MOA asks a physician for sponsorship, sees CareConnect on her behalf, and loses it when revoked or set inactive', async ({ browser, request }) => {
+test('an MOA asks a physician for sponsorship, sees CareConnect on her behalf, and loses it when revoked or set inactive', async ({ browser, request: api }) => {
   test.setTimeout(240_000);
   const dalia = await person(browser, 'dalia', 'sponsor');
   const worksiteId = await registerWorksite(dalia.page, 'Sponsor Street Clinic', uniqueStreet('Sponsor St'));
@@ -70,7 +70,7 @@ test('an MOA asks a physician for sponsorship, sees CareConnect on her behalf, a
   await expect(card.getByRole('button', { name: /Open CareConnect/ })).toHaveCount(0);
   await expectAccessible(greg.page);
   const completion = JSON.stringify({ email: greg.email, completed_on: '2026-11-02', reference: `LH-OBO-${Date.now()}` });
-  expect((await reportCompletion(request, completion)).status()).toBe(201);
+  expect((await reportCompletion(api, completion)).status()).toBe(201);
   await visit(greg.page, '/');
   await expect(card.locator('.access-refused')).toHaveCount(0);
   await card.getByRole('button', { name: /Open CareConnect on behalf of Dalia/ }).click();
