@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import {
   DEV_PORTAL, DEV_STATE, OIDC_ISSUER, PORTAL, PORTAL_BIN, PROXY_STATE, SMTP_API, STATE, developmentEnv, productionEnv,
+  proxyCertificate,
 } from './support/portal';
 
 // Everything runs on this machine, as in production: the portal in production mode behind a real
@@ -17,7 +18,8 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL: PORTAL,
-    // The proxy's certificate is self-signed for 127.0.0.1.
+    // The proxy's certificate is self-signed: Chromium trusts it by its key (below); the API
+    // requests of the tests, made from Node, skip the check.
     ignoreHTTPSErrors: true,
     trace: 'retain-on-failure',
     launchOptions: {
@@ -30,6 +32,7 @@ export default defineConfig({
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
+        `--ignore-certificate-errors-spki-list=${proxyCertificate()}`,
       ],
     },
   },

@@ -2,7 +2,9 @@ import { expect, test as base, type APIRequestContext, type Browser, type Page }
 import { createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
-import { DEV_PORTAL, LEARNING_HUB_SECRET, PORTAL, PORTAL_BIN, SMTP_API, productionEnv } from './portal';
+import {
+  DEV_PORTAL, LEARNING_HUB_SECRET, PORTAL, PORTAL_BIN, SMTP_API, developmentEnv, productionEnv,
+} from './portal';
 
 export { CARECONNECT_VIEWER, DEV_PORTAL, PORTAL, SMTP_API } from './portal';
 
@@ -142,8 +144,9 @@ export async function signOut(page: Page) {
   await expect(page.getByRole('link', { name: 'Sign in', exact: true })).toBeVisible();
 }
 
-export async function signInWithPassword(page: Page, username: string, password = PASSWORD) {
-  await visit(page, '/sign-in');
+/** Signs in with a password on the portal at `origin` (the production one unless named). */
+export async function signInWithPassword(page: Page, username: string, password = PASSWORD, origin = PORTAL) {
+  await visit(page, `${origin}/sign-in`);
   await page.getByRole('textbox', { name: 'Username', exact: true }).fill(username);
   await page.getByLabel(/^Password/).fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -206,13 +209,22 @@ export async function person(browser: Browser, given: string, family: string, pr
   return { ...who, page, context };
 }
 
+function runPortal(settings: Record<string, string>, args: string[]): string {
+  return execFileSync(PORTAL_BIN, args, {
+    env: { ...process.env, ...settings, RUST_LOG: 'warn' },
+    encoding: 'utf8',
+  });
+}
+
 /** Runs an operator command of the portal binary as an operator would: with the production
  * portal's own settings, against its database. */
 export function portalCommand(...args: string[]): string {
-  return execFileSync(PORTAL_BIN, args, {
-    env: { ...process.env, ...productionEnv, RUST_LOG: 'warn' },
-    encoding: 'utf8',
-  });
+  return runPortal(productionEnv, args);
+}
+
+/** The same against the development portal (`portal seed` exists only there). */
+export function devPortalCommand(...args: string[]): string {
+  return runPortal(developmentEnv, args);
 }
 
 /** Confirms the change in the Confirmation dialog the button opened. */

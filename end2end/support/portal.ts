@@ -1,5 +1,7 @@
 // Where the end-to-end portals run and how they are configured: shared by the Playwright
 // configuration (which starts them) and the helpers (which run operator commands against them).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -55,3 +57,32 @@ export const developmentEnv: Record<string, string> = {
   LEPTOS_SITE_ADDR: new URL(DEV_PORTAL).host,
   RUST_LOG: 'warn',
 };
+
+/** The proxy's certificate for 127.0.0.1 (made here when missing or expiring within a day), and
+ * the base64 SHA-256 of its public key, with which Chromium is told to trust it
+ * (`--ignore-certificate-errors-spki-list`). A trusted certificate, not ignored errors: Chromium
+ * caches nothing from a site whose certificate it does not trust, and every page would download
+ * the whole bundle again. */
+export function proxyCertificate(): string {
+  const tls = path.join(PROXY_STATE, 'tls');
+  const cert = path.join(tls, 'cert.pem');
+  const key = path.join(tls, 'key.pem');
+  const fresh = () => {
+    try {
+      execFileSync('openssl', ['x509', '-in', cert, '-checkend', '86400', '-noout']);
+      return existsSync(key);
+    } catch {
+      return false;
+    }
+  };
+  if (!fresh()) {
+    mkdirSync(tls, { recursive: true });
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert,
+    ], { stdio: 'ignore' });
+  }
+  const publicKey = execFileSync('openssl', ['x509', '-in', cert, '-pubkey', '-noout']);
+  const der = execFileSync('openssl', ['pkey', '-pubin', '-outform', 'der'], { input: publicKey });
+  return execFileSync('openssl', ['dgst', '-sha256', '-binary'], { input: der }).toString('base64');
+}

@@ -4,18 +4,20 @@
 # https://127.0.0.1:3444/viewer, standing in for the CareConnect viewer that "Open CareConnect"
 # leads to (an external system the portal only links to).
 # Usage: tls-proxy.sh STATE_DIR   (runs in the foreground until stopped)
+# The certificate is STATE_DIR/tls/{cert,key}.pem: the Playwright configuration makes it (and has
+# the browser trust it) before the servers start; run alone, the script makes one itself.
 set -euo pipefail
 state="${1:?usage: tls-proxy.sh STATE_DIR}"
 dir="$state/nginx"
+tls="$state/tls"
 rm -rf "$dir"
-mkdir -p "$dir/temp"
+mkdir -p "$dir/temp" "$tls"
 # Workers may run as another user than the master (nobody, when started as root).
 chmod 1777 "$dir/temp"
-
-# A self-signed certificate for 127.0.0.1, valid for the run; the browser is told to accept it.
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
-  -addext "subjectAltName=IP:127.0.0.1" \
-  -keyout "$dir/key.pem" -out "$dir/cert.pem" 2>/dev/null
+if [ ! -s "$tls/cert.pem" ] || [ ! -s "$tls/key.pem" ]; then
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=127.0.0.1" \
+    -addext "subjectAltName=IP:127.0.0.1" -keyout "$tls/key.pem" -out "$tls/cert.pem" 2>/dev/null
+fi
 
 cat >"$dir/nginx.conf" <<EOF
 worker_processes 1;
@@ -30,8 +32,8 @@ http {
   fastcgi_temp_path $dir/temp/fastcgi;
   uwsgi_temp_path $dir/temp/uwsgi;
   scgi_temp_path $dir/temp/scgi;
-  ssl_certificate $dir/cert.pem;
-  ssl_certificate_key $dir/key.pem;
+  ssl_certificate $tls/cert.pem;
+  ssl_certificate_key $tls/key.pem;
   ssl_protocols TLSv1.2 TLSv1.3;
   client_max_body_size 8m;
 
@@ -50,6 +52,7 @@ http {
 
   server {
     listen 127.0.0.1:3444 ssl;
+    location = /favicon.ico { return 204; }
     location /viewer {
       default_type text/html;
       return 200 '<!doctype html><html lang="en"><title>CareConnect viewer</title><h1>CareConnect viewer (test stand-in)</h1></html>';

@@ -1,6 +1,7 @@
 import {
-  expect, expectAccessible, hydrated, linkIn, mailsTo, manage, person, portalCommand, register, registerWorksite,
-  requestAccess, signInWithPassword, test, uniqueLogin, uniqueStreet, validateIdentity, verifiedUser, visit, waitForMail,
+  DEV_PORTAL, devPortalCommand, expect, expectAccessible, hydrated, linkIn, mailsTo, manage, person, register,
+  registerWorksite, requestAccess, signInWithPassword, test, uniqueLogin, uniqueStreet, validateIdentity, verifiedUser,
+  visit, waitForMail,
 } from '../support/helpers';
 
 test('join requests: live arrival, approval in the portal and by the email link, the popup, rejection', async ({ browser }) => {
@@ -291,15 +292,15 @@ test('Invites Awaiting Response shows ten invitations a page, newest first, with
 });
 
 test('a large worksite: the Active Members tab pages with Next and Previous, and the search finds anyone', async ({ page }) => {
-  // Sixty generated members (`portal seed`, as the benchmarks use), the first worksite's
-  // administrator signed in with the generated password.
-  const seeded = portalCommand('seed', '--users', '80', '--worksites', '3', '--largest-worksite', '60', '--seed', '11');
+  // Sixty generated members (`portal seed`, as the benchmarks use: development mode only), the
+  // first worksite's administrator signed in with the generated password.
+  const seeded = devPortalCommand('seed', '--users', '80', '--worksites', '3', '--largest-worksite', '60', '--seed', '11');
   const anchor = seeded.match(/^anchor (\S+) 60 (\S+)$/m);
   expect(anchor, seeded).not.toBeNull();
   const [, worksiteId, admin] = anchor!;
-  await signInWithPassword(page, admin, 'seeded password for benchmarks');
+  await signInWithPassword(page, admin, 'seeded password for benchmarks', DEV_PORTAL);
   await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();
-  await visit(page, `/worksites/${worksiteId}/active-members`);
+  await visit(page, `${DEV_PORTAL}/worksites/${worksiteId}/active-members`);
 
   const pager = page.getByRole('navigation', { name: 'Member pages' });
   const members = page.locator('.member-list .member-name');
@@ -334,14 +335,15 @@ test('a large worksite: the Active Members tab pages with Next and Previous, and
 });
 
 test('Users Requesting Access shows ten requests a page, oldest first, with Next and Previous', async ({ page }) => {
-  // Twelve generated people waiting at the first generated worksite (`portal seed`).
-  const seeded = portalCommand('seed', '--users', '1200', '--worksites', '5', '--largest-worksite', '60', '--seed', '12');
+  // Twelve generated people waiting at the first generated worksite (`portal seed`, on the
+  // development portal).
+  const seeded = devPortalCommand('seed', '--users', '1200', '--worksites', '5', '--largest-worksite', '60', '--seed', '12');
   const anchor = seeded.match(/^anchor (\S+) 60 (\S+)$/m);
   expect(anchor, seeded).not.toBeNull();
   const [, worksiteId, admin] = anchor!;
-  await signInWithPassword(page, admin, 'seeded password for benchmarks');
+  await signInWithPassword(page, admin, 'seeded password for benchmarks', DEV_PORTAL);
   await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();
-  await visit(page, `/worksites/${worksiteId}`);
+  await visit(page, `${DEV_PORTAL}/worksites/${worksiteId}`);
 
   const requests = page.locator('#requests');
   const pager = requests.getByRole('navigation', { name: 'Request pages' });

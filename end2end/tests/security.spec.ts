@@ -24,11 +24,15 @@ test('pages carry a nonce-based Content-Security-Policy and the app still hydrat
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
 });
 
-test('the session cookie is HttpOnly and SameSite=Lax', async ({ page, context }) => {
+test('the session cookie is HttpOnly, Secure, host-only and SameSite=Lax', async ({ page, context }) => {
   await validateIdentity(page, uniqueLogin('cookie', 'check'));
-  const session = (await context.cookies()).find((c) => c.name === 'portal_session');
+  // Production mode: the __Host- prefix makes the browser refuse it without Secure, with a
+  // Domain or with a path other than /.
+  const session = (await context.cookies()).find((c) => c.name === '__Host-portal_session');
   expect(session, 'session cookie').toBeDefined();
   expect(session!.httpOnly).toBe(true);
+  expect(session!.secure).toBe(true);
+  expect(session!.path).toBe('/');
   expect(session!.sameSite).toBe('Lax');
 });
 

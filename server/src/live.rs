@@ -12,10 +12,13 @@ use axum::{
         IntoResponse, Response,
     },
 };
-use futures_util::stream;
+use futures_util::{stream, StreamExt};
 use std::{convert::Infallible, time::Duration};
 use tokio::sync::broadcast::error::RecvError;
 use tower_sessions::Session;
+
+/// How long a browser waits before it reconnects a lost stream.
+const RECONNECT_AFTER: Duration = Duration::from_secs(3);
 
 pub async fn events(State(state): State<ServerState>, session: Session) -> Response {
     let account_id = match crate::security::signed_in(&session).await {
@@ -23,6 +26,12 @@ pub async fn events(State(state): State<ServerState>, session: Session) -> Respo
         Err(refusal) => return refusal,
     };
     let receiver = state.app.live.subscribe();
+    // The first event says how soon to reconnect; it also makes a proxy that holds a response
+    // until its body starts (nginx over HTTP/2 does) pass the stream's headers on at once, so
+    // the page knows it is connected.
+    let opening = stream::once(async {
+        Ok::<_, Infallible>(Event::default().retry(RECONNECT_AFTER))
+    });
     let changes = stream::unfold(receiver, move |mut receiver| async move {
         loop {
             match receiver.recv().await {
@@ -40,7 +49,7 @@ pub async fn events(State(state): State<ServerState>, session: Session) -> Respo
             receiver,
         ))
     });
-    let mut response = Sse::new(changes)
+    let mut response = Sse::new(opening.chain(changes))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
         .into_response();
     // A buffering reverse proxy (nginx by default) would hold the events back until its buffer

@@ -402,6 +402,16 @@ async fn open_pages_hear_of_changes_over_server_sent_events() {
         "compression would hold events back"
     );
     let mut stream = response.into_body().into_data_stream();
+    // The stream opens at once with its reconnection delay, which also gets it past proxies
+    // that hold a response until its body starts.
+    let opening = tokio::time::timeout(std::time::Duration::from_secs(5), stream.next())
+        .await
+        .expect("the opening frame at once")
+        .expect("a frame")
+        .expect("bytes");
+    let opening = String::from_utf8_lossy(&opening);
+    assert!(opening.starts_with("retry:"), "{opening}");
+    assert!(!opening.contains("event: changed"), "{opening}");
     test.state.live.announce([jane + 1000, jane]);
     let frame = tokio::time::timeout(std::time::Duration::from_secs(5), stream.next())
         .await
