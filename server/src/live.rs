@@ -29,9 +29,8 @@ pub async fn events(State(state): State<ServerState>, session: Session) -> Respo
     // The first event says how soon to reconnect; it also makes a proxy that holds a response
     // until its body starts (nginx over HTTP/2 does) pass the stream's headers on at once, so
     // the page knows it is connected.
-    let opening = stream::once(async {
-        Ok::<_, Infallible>(Event::default().retry(RECONNECT_AFTER))
-    });
+    let opening =
+        stream::once(async { Ok::<_, Infallible>(Event::default().retry(RECONNECT_AFTER)) });
     let changes = stream::unfold(receiver, move |mut receiver| async move {
         loop {
             match receiver.recv().await {
