@@ -5,7 +5,7 @@
 
 use crate::accounts::types::{RegistrationForm, ValidatedIdentity};
 use crate::entities::{outbound_email, profession};
-use crate::platform::{config::DEFAULT_DATABASE_CONNECTIONS, db, AppState, PortalConfig};
+use crate::platform::{config::DEFAULT_DATABASE_CONNECTIONS, db, Actor, AppState, PortalConfig};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter,
@@ -119,7 +119,7 @@ pub async fn registration(
 /// Registers `subject` with username `subject` and email `subject@clinic.example`; returns the id.
 pub async fn registered(state: &AppState, subject: &str) -> i64 {
     let form = registration(&state.db, subject, &format!("{subject}@clinic.example")).await;
-    crate::accounts::service::register(state, &identity(subject), &form, None)
+    crate::accounts::service::register(state, Actor::system(), &identity(subject), &form)
         .await
         .expect("registration")
 }
@@ -132,9 +132,11 @@ pub async fn verified(state: &AppState, subject: &str) -> i64 {
         &last_email_to(&state.db, &email).await,
         "/account/verify-email",
     );
-    crate::accounts::service::verify_email(state, &token, None)
-        .await
-        .expect("verification");
+    as_operator(state, async |change| {
+        crate::accounts::service::verify_email(change, &token).await
+    })
+    .await
+    .expect("verification");
     id
 }
 
@@ -225,9 +227,11 @@ pub async fn register_worksite(
     form: &crate::worksites::types::WorksiteForm,
 ) -> crate::worksites::types::WorksiteSummary {
     use crate::worksites::types::RegistrationOutcome;
-    match crate::worksites::service::register(state, account_id, form, None)
-        .await
-        .expect("worksite registration")
+    match as_account(state, account_id, async |change| {
+        crate::worksites::service::register(change, form).await
+    })
+    .await
+    .expect("worksite registration")
     {
         RegistrationOutcome::Registered(summary) => summary,
         other => panic!("expected a registration, got {other:?}"),
@@ -304,7 +308,26 @@ pub async fn complete_course(state: &AppState, email: &str) {
     }
     .validate()
     .expect("a valid completion");
-    record(&state.db, &completion, FROM_CALLBACK, None)
-        .await
-        .expect("recorded");
+    as_operator(state, async |change| {
+        record(change, &completion, FROM_CALLBACK).await
+    })
+    .await
+    .expect("recorded");
+}
+
+/// Runs one write as the account, as its server function does.
+pub async fn as_account<T>(
+    state: &AppState,
+    account_id: i64,
+    work: impl AsyncFnOnce(&mut crate::platform::Change<'_>) -> Result<T, crate::error::AppError>,
+) -> Result<T, crate::error::AppError> {
+    state.write(Actor::account(account_id), work).await
+}
+
+/// Runs one write as an operator command does (no account, no address).
+pub async fn as_operator<T>(
+    state: &AppState,
+    work: impl AsyncFnOnce(&mut crate::platform::Change<'_>) -> Result<T, crate::error::AppError>,
+) -> Result<T, crate::error::AppError> {
+    state.write(Actor::system(), work).await
 }

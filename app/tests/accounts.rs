@@ -4,6 +4,7 @@
 use app::accounts::{service, types::*};
 use app::entities::{account, audit_event, one_time_token};
 use app::error::AppError;
+use app::platform::Actor;
 use app::testing::*;
 use chrono::{Duration, Utc};
 use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -43,7 +44,14 @@ async fn an_unknown_identity_must_register_and_registration_queues_a_verificatio
     let state = &test.state;
     let who = identity("jane");
     assert_eq!(
-        service::identity_signed_in(state, &who, Some("10.0.0.1"))
+        state
+            .write(
+                Actor {
+                    account: None,
+                    addr: Some("10.0.0.1".to_owned())
+                },
+                async |ch| service::identity_signed_in(ch, &who).await
+            )
             .await
             .unwrap(),
         None
@@ -82,9 +90,10 @@ async fn an_unknown_identity_must_register_and_registration_queues_a_verificatio
     assert_eq!(stored.token_hash, app::platform::tokens::hash_token(&token));
 
     assert_eq!(
-        service::identity_signed_in(state, &who, None)
-            .await
-            .unwrap(),
+        as_operator(state, async |ch| service::identity_signed_in(ch, &who)
+            .await)
+        .await
+        .unwrap(),
         Some(id)
     );
     let actions = audit_actions(test.db()).await;
@@ -162,7 +171,7 @@ async fn invalid_registrations_say_what_is_wrong_and_write_nothing() {
     ];
     for (field, form) in cases {
         field_error(
-            service::register(state, &identity("jane"), &form, None).await,
+            service::register(state, Actor::system(), &identity("jane"), &form).await,
             field,
         );
     }
@@ -175,7 +184,7 @@ async fn invalid_registrations_say_what_is_wrong_and_write_nothing() {
         licence_number: String::new(),
         ..good
     };
-    service::register(state, &identity("jane"), &moa, None)
+    service::register(state, Actor::system(), &identity("jane"), &moa)
         .await
         .unwrap();
 }
@@ -187,14 +196,14 @@ async fn usernames_are_unique_ignoring_case_and_an_identity_registers_once() {
     registered(state, "jane").await;
     let form = registration(test.db(), "JANE", "other@clinic.example").await;
     let message = field_error(
-        service::register(state, &identity("other"), &form, None).await,
+        service::register(state, Actor::system(), &identity("other"), &form).await,
         "username",
     );
     assert!(message.contains("not available"));
 
     let again = registration(test.db(), "jane2", "jane2@clinic.example").await;
     refused_with(
-        service::register(state, &identity("jane"), &again, None).await,
+        service::register(state, Actor::system(), &identity("jane"), &again).await,
         "already has an account",
     );
 }
@@ -210,11 +219,16 @@ async fn email_verification_links_work_once_and_expire() {
     );
 
     refused_with(
-        service::verify_email(state, "not-a-token", None).await,
+        as_operator(state, async |ch| {
+            service::verify_email(ch, "not-a-token").await
+        })
+        .await,
         "not valid",
     );
     assert_eq!(
-        service::verify_email(state, &token, None).await.unwrap(),
+        as_operator(state, async |ch| service::verify_email(ch, &token).await)
+            .await
+            .unwrap(),
         "jane@clinic.example"
     );
     let row = account::Entity::find_by_id(id)
@@ -226,7 +240,7 @@ async fn email_verification_links_work_once_and_expire() {
     assert!(row.email_verified_at.is_some());
     assert_eq!(row.pending_email, None);
     refused_with(
-        service::verify_email(state, &token, None).await,
+        as_operator(state, async |ch| service::verify_email(ch, &token).await).await,
         "already been used",
     );
 
@@ -235,9 +249,11 @@ async fn email_verification_links_work_once_and_expire() {
         email: "jane.new@clinic.example".into(),
         phone: "604 555 0199".into(),
     };
-    service::update_contact(state, id, &form, None)
-        .await
-        .unwrap();
+    as_account(state, id, async |ch| {
+        service::update_contact(ch, &form).await
+    })
+    .await
+    .unwrap();
     let token = token_in(
         &last_email_to(test.db(), "jane.new@clinic.example").await,
         "/account/verify-email",
@@ -250,7 +266,10 @@ async fn email_verification_links_work_once_and_expire() {
         .exec(test.db())
         .await
         .unwrap();
-    refused_with(service::verify_email(state, &token, None).await, "expired");
+    refused_with(
+        as_operator(state, async |ch| service::verify_email(ch, &token).await).await,
+        "expired",
+    );
 }
 
 #[tokio::test]
@@ -259,7 +278,7 @@ async fn an_address_verified_by_one_account_cannot_be_verified_by_another() {
     let state = &test.state;
     verified(state, "jane").await;
     let form = registration(test.db(), "mallory", "jane@clinic.example").await;
-    service::register(state, &identity("mallory"), &form, None)
+    service::register(state, Actor::system(), &identity("mallory"), &form)
         .await
         .unwrap();
     let token = token_in(
@@ -267,7 +286,7 @@ async fn an_address_verified_by_one_account_cannot_be_verified_by_another() {
         "/account/verify-email",
     );
     refused_with(
-        service::verify_email(state, &token, None).await,
+        as_operator(state, async |ch| service::verify_email(ch, &token).await).await,
         "already used by another account",
     );
 }
@@ -278,13 +297,14 @@ async fn password_sign_in_gives_one_answer_for_unknown_users_and_wrong_passwords
     let state = &test.state;
     let id = registered(state, "jane").await;
     assert_eq!(
-        service::sign_in_with_password(state, "JANE", PASSWORD, None)
+        service::sign_in_with_password(state, Actor::system(), "JANE", PASSWORD)
             .await
             .unwrap(),
         id
     );
-    let wrong = service::sign_in_with_password(state, "jane", "wrong password here", None).await;
-    let unknown = service::sign_in_with_password(state, "nobody", PASSWORD, None).await;
+    let wrong =
+        service::sign_in_with_password(state, Actor::system(), "jane", "wrong password here").await;
+    let unknown = service::sign_in_with_password(state, Actor::system(), "nobody", PASSWORD).await;
     assert_eq!(
         wrong,
         Err(AppError::Refused(service::WRONG_CREDENTIALS.into()))
@@ -304,50 +324,59 @@ async fn password_reset_is_silent_for_unknown_addresses_and_single_use() {
     let state = &test.state;
     verified(state, "jane").await;
 
-    service::request_password_reset(state, "nobody@clinic.example", None)
-        .await
-        .unwrap();
+    as_operator(state, async |ch| {
+        service::request_password_reset(ch, "nobody@clinic.example").await
+    })
+    .await
+    .unwrap();
     assert!(emails_to(test.db(), "nobody@clinic.example")
         .await
         .is_empty());
     field_error(
-        service::request_password_reset(state, "not an email", None).await,
+        as_operator(state, async |ch| {
+            service::request_password_reset(ch, "not an email").await
+        })
+        .await,
         "email",
     );
 
-    service::request_password_reset(state, "Jane@Clinic.example", None)
-        .await
-        .unwrap();
+    as_operator(state, async |ch| {
+        service::request_password_reset(ch, "Jane@Clinic.example").await
+    })
+    .await
+    .unwrap();
     let email = last_email_to(test.db(), "jane@clinic.example").await;
     assert!(email.subject.contains("Reset your my.CareConnect password"));
     let token = token_in(&email, "/account/reset-password");
 
     // Bad input does not use the link up.
     field_error(
-        service::reset_password(state, &token, "short", "short", None).await,
+        service::reset_password(state, Actor::system(), &token, "short", "short").await,
         "password",
     );
     let new_password = "a brand new passphrase";
-    service::reset_password(state, &token, new_password, new_password, None)
+    service::reset_password(state, Actor::system(), &token, new_password, new_password)
         .await
         .unwrap();
     refused_with(
-        service::reset_password(state, &token, new_password, new_password, None).await,
+        service::reset_password(state, Actor::system(), &token, new_password, new_password).await,
         "already been used",
     );
     assert!(
-        service::sign_in_with_password(state, "jane", PASSWORD, None)
+        service::sign_in_with_password(state, Actor::system(), "jane", PASSWORD)
             .await
             .is_err()
     );
-    service::sign_in_with_password(state, "jane", new_password, None)
+    service::sign_in_with_password(state, Actor::system(), "jane", new_password)
         .await
         .unwrap();
 
     // Reset links last an hour.
-    service::request_password_reset(state, "jane@clinic.example", None)
-        .await
-        .unwrap();
+    as_operator(state, async |ch| {
+        service::request_password_reset(ch, "jane@clinic.example").await
+    })
+    .await
+    .unwrap();
     let token = token_in(
         &last_email_to(test.db(), "jane@clinic.example").await,
         "/account/reset-password",
@@ -370,7 +399,7 @@ async fn password_reset_is_silent_for_unknown_addresses_and_single_use() {
         .await
         .unwrap();
     refused_with(
-        service::reset_password(state, &token, new_password, new_password, None).await,
+        service::reset_password(state, Actor::system(), &token, new_password, new_password).await,
         "expired",
     );
 }
@@ -380,9 +409,11 @@ async fn concurrent_uses_of_one_reset_link_succeed_exactly_once() {
     let test = TestDb::new().await;
     let state = &test.state;
     verified(state, "jane").await;
-    service::request_password_reset(state, "jane@clinic.example", None)
-        .await
-        .unwrap();
+    as_operator(state, async |ch| {
+        service::request_password_reset(ch, "jane@clinic.example").await
+    })
+    .await
+    .unwrap();
     let token = token_in(
         &last_email_to(test.db(), "jane@clinic.example").await,
         "/account/reset-password",
@@ -392,7 +423,7 @@ async fn concurrent_uses_of_one_reset_link_succeed_exactly_once() {
         let token = token.clone();
         tokio::spawn(async move {
             let password = format!("concurrent passphrase {i}");
-            service::reset_password(&state, &token, &password, &password, None).await
+            service::reset_password(&state, Actor::system(), &token, &password, &password).await
         })
     });
     let results = futures_join(attempts).await;
@@ -424,15 +455,19 @@ async fn username_lookup_emails_only_known_addresses() {
     let test = TestDb::new().await;
     let state = &test.state;
     verified(state, "jane").await;
-    service::look_up_username(state, "nobody@clinic.example", None)
-        .await
-        .unwrap();
+    as_operator(state, async |ch| {
+        service::look_up_username(ch, "nobody@clinic.example").await
+    })
+    .await
+    .unwrap();
     assert!(emails_to(test.db(), "nobody@clinic.example")
         .await
         .is_empty());
-    service::look_up_username(state, "jane@clinic.example", None)
-        .await
-        .unwrap();
+    as_operator(state, async |ch| {
+        service::look_up_username(ch, "jane@clinic.example").await
+    })
+    .await
+    .unwrap();
     let email = last_email_to(test.db(), "jane@clinic.example").await;
     assert!(email.body_text.contains("Your username is: jane"));
 }
@@ -448,16 +483,20 @@ async fn contact_updates_reverify_a_new_email_and_password_changes_need_the_curr
         phone: "(250) 555-0101".into(),
     };
     assert_eq!(
-        service::update_contact(state, id, &same, None)
-            .await
-            .unwrap(),
+        as_account(state, id, async |ch| service::update_contact(ch, &same)
+            .await)
+        .await
+        .unwrap(),
         service::EmailChange::Unchanged
     );
     let bad = ContactForm {
         email: "nope".into(),
         phone: "1".into(),
     };
-    let result = service::update_contact(state, id, &bad, None).await;
+    let result = as_account(state, id, async |ch| {
+        service::update_contact(ch, &bad).await
+    })
+    .await;
     field_error(result.clone(), "email");
     field_error(result, "phone");
 
@@ -466,9 +505,10 @@ async fn contact_updates_reverify_a_new_email_and_password_changes_need_the_curr
         phone: "250-555-0101".into(),
     };
     assert_eq!(
-        service::update_contact(state, id, &moved, None)
-            .await
-            .unwrap(),
+        as_account(state, id, async |ch| service::update_contact(ch, &moved)
+            .await)
+        .await
+        .unwrap(),
         service::EmailChange::VerificationSent("jane@newclinic.example".into())
     );
     let row = account::Entity::find_by_id(id)
@@ -490,17 +530,17 @@ async fn contact_updates_reverify_a_new_email_and_password_changes_need_the_curr
         password_confirmation: "a better passphrase".into(),
     };
     field_error(
-        service::change_password(state, id, &wrong, None).await,
+        service::change_password(state, Actor::account(id), &wrong).await,
         "current_password",
     );
     let right = PasswordChangeForm {
         current_password: PASSWORD.into(),
         ..wrong
     };
-    service::change_password(state, id, &right, None)
+    service::change_password(state, Actor::account(id), &right)
         .await
         .unwrap();
-    service::sign_in_with_password(state, "jane", "a better passphrase", None)
+    service::sign_in_with_password(state, Actor::system(), "jane", "a better passphrase")
         .await
         .unwrap();
 }
@@ -511,14 +551,23 @@ async fn staff_is_granted_only_to_a_verified_address() {
     let state = &test.state;
     registered(state, "pending").await;
     assert!(matches!(
-        service::grant_staff(state, "pending@clinic.example").await,
+        as_operator(state, async |ch| service::grant_staff(
+            ch,
+            "pending@clinic.example"
+        )
+        .await)
+        .await,
         Err(AppError::NotFound(_))
     ));
     let id = verified(state, "jane").await;
     assert_eq!(
-        service::grant_staff(state, "jane@clinic.example")
-            .await
-            .unwrap(),
+        as_operator(state, async |ch| service::grant_staff(
+            ch,
+            "jane@clinic.example"
+        )
+        .await)
+        .await
+        .unwrap(),
         id
     );
     let user = service::current_user(test.db(), id).await.unwrap().unwrap();

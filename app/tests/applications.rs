@@ -9,7 +9,7 @@ use app::applications::{service as applications, types::*};
 use app::audit::{search as audit_search, types::AuditQuery};
 use app::entities::{careconnect_access, careconnect_application, notification};
 use app::error::AppError;
-use app::platform::AppState;
+use app::platform::{Actor, AppState};
 use app::privacy::{
     declaration, hpcaa,
     types::{DeclarationSigning, HpcaaSigning},
@@ -44,7 +44,11 @@ async fn pharmacy(state: &AppState) -> Pharmacy {
     let greg = quick_account(state, "greg", "Gregory", "Nineteen", "moa").await;
     let phil = quick_account(state, "phil", "Phil", "Physio", "physiotherapist").await;
     let sam = quick_account(state, "sam", "Sam", "Staff", "physician").await;
-    grant_staff(state, "sam@clinic.example").await.unwrap();
+    as_operator(state, async |ch| {
+        grant_staff(ch, "sam@clinic.example").await
+    })
+    .await
+    .unwrap();
     let site = register_worksite(
         state,
         owner,
@@ -75,7 +79,10 @@ fn enrolment(code: &str) -> EnrolmentForm {
 }
 
 async fn submit(state: &AppState, account: i64, form: &EnrolmentForm) -> Result<String, AppError> {
-    applications::submit(state, account, form, None, None).await
+    as_account(state, account, async |ch| {
+        applications::submit(ch, form, None).await
+    })
+    .await
 }
 
 async fn only_application(state: &AppState, account: i64) -> careconnect_application::Model {
@@ -102,7 +109,10 @@ async fn decide(
         .unwrap()
         .and_then(|row| ApplicationStatus::from_code(&row.status))
         .unwrap();
-    applications::decide(state, staff, id, decision, seen, message, None).await
+    as_account(state, staff, async |ch| {
+        applications::decide(ch, id, decision, seen, message).await
+    })
+    .await
 }
 
 fn field_error(result: Result<impl std::fmt::Debug, AppError>, field: &str) -> String {
@@ -116,15 +126,16 @@ fn field_error(result: Result<impl std::fmt::Debug, AppError>, field: &str) -> S
 }
 
 async fn sign_hpcaa(state: &AppState, account: i64, name: &str) {
-    hpcaa::sign(
-        state,
-        account,
-        &HpcaaSigning {
-            full_name: name.to_owned(),
-            agree: Some("on".to_owned()),
-        },
-        None,
-    )
+    as_account(state, account, async |ch| {
+        hpcaa::sign(
+            ch,
+            &HpcaaSigning {
+                full_name: name.to_owned(),
+                agree: Some("on".to_owned()),
+            },
+        )
+        .await
+    })
     .await
     .unwrap();
 }
@@ -202,7 +213,13 @@ async fn a_pharmacist_goes_from_the_enrolment_form_to_access() {
     sign_hpcaa(state, p.pia, "Pia Pharm").await;
     // Only an administrator signs the declaration, and only with signing authority.
     assert!(matches!(
-        declaration::sign(state, p.pia, &p.site.code, &declaring("Pia Pharm"), None).await,
+        as_account(state, p.pia, async |ch| declaration::sign(
+            ch,
+            &p.site.code,
+            &declaring("Pia Pharm")
+        )
+        .await)
+        .await,
         Err(AppError::Forbidden)
     ));
     let without_authority = DeclarationSigning {
@@ -210,26 +227,24 @@ async fn a_pharmacist_goes_from_the_enrolment_form_to_access() {
         ..declaring("Olive Owner")
     };
     field_error(
-        declaration::sign(state, p.owner, &p.site.code, &without_authority, None).await,
+        as_account(state, p.owner, async |ch| {
+            declaration::sign(ch, &p.site.code, &without_authority).await
+        })
+        .await,
         "signing_authority",
     );
-    declaration::sign(
-        state,
-        p.owner,
-        &p.site.code,
-        &declaring("Olive Owner"),
-        None,
-    )
+    as_account(state, p.owner, async |ch| {
+        declaration::sign(ch, &p.site.code, &declaring("Olive Owner")).await
+    })
     .await
     .unwrap();
     assert!(matches!(
-        declaration::sign(
-            state,
-            p.owner,
+        as_account(state, p.owner, async |ch| declaration::sign(
+            ch,
             &p.site.code,
-            &declaring("Olive Owner"),
-            None
+            &declaring("Olive Owner")
         )
+        .await)
         .await,
         Err(AppError::Conflict(_))
     ));
@@ -271,15 +286,14 @@ async fn a_pharmacist_goes_from_the_enrolment_form_to_access() {
         Err(AppError::Conflict(_))
     ));
     assert!(matches!(
-        applications::decide(
-            state,
-            p.sam,
+        as_account(state, p.sam, async |ch| applications::decide(
+            ch,
             application.id,
             Decision::Deny,
             ApplicationStatus::InReview,
-            "stale page",
-            None
+            "stale page"
         )
+        .await)
         .await,
         Err(AppError::Conflict(_))
     ));
@@ -429,12 +443,20 @@ async fn returned_requests_are_resubmitted_and_denials_give_their_reason() {
         ..enrolment(&p.site.code)
     };
     assert!(matches!(
-        applications::submit(state, p.owner, &updated, Some(id), None).await,
+        as_account(state, p.owner, async |ch| applications::submit(
+            ch,
+            &updated,
+            Some(id)
+        )
+        .await)
+        .await,
         Err(AppError::Conflict(_))
     ));
-    applications::submit(state, p.pia, &updated, Some(id), None)
-        .await
-        .unwrap();
+    as_account(state, p.pia, async |ch| {
+        applications::submit(ch, &updated, Some(id)).await
+    })
+    .await
+    .unwrap();
     let row = only_application(state, p.pia).await;
     assert_eq!(
         (row.status.as_str(), row.licence_number.as_str()),
@@ -442,7 +464,13 @@ async fn returned_requests_are_resubmitted_and_denials_give_their_reason() {
     );
     assert!(row.staff_message.is_none());
     assert!(matches!(
-        applications::submit(state, p.pia, &updated, Some(id), None).await,
+        as_account(state, p.pia, async |ch| applications::submit(
+            ch,
+            &updated,
+            Some(id)
+        )
+        .await)
+        .await,
         Err(AppError::Conflict(_))
     ));
 
@@ -516,7 +544,10 @@ async fn only_staff_work_the_queue_and_concurrent_decisions_yield_one_outcome() 
             let (state, sam) = (state.clone(), p.sam);
             tokio::spawn(async move {
                 let seen = ApplicationStatus::Submitted;
-                applications::decide(&state, sam, id, decision, seen, message, None).await
+                as_account(&state, sam, async |ch| {
+                    applications::decide(ch, id, decision, seen, message).await
+                })
+                .await
             })
         })
         .collect();
@@ -661,9 +692,11 @@ async fn home_office_access_follows_access_from_a_physical_worksite() {
         &worksite_form("Barclay Clinic", "1234 Barclay St", "V6E 1H4"),
     )
     .await;
-    app::access::service::grant(state, dalia, &clinic.code, None)
-        .await
-        .unwrap();
+    as_operator(state, async |ch| {
+        app::access::service::grant(ch, dalia, &clinic.code).await
+    })
+    .await
+    .unwrap();
     submit(state, dalia, &enrolment(&home.code)).await.unwrap();
 }
 
@@ -830,26 +863,35 @@ async fn staff_look_people_and_worksites_up_and_change_the_locked_fields() {
         clinic_type: "Pharmacy".to_owned(),
     };
     assert!(matches!(
-        worksite_staff::update_locked(state, p.owner, &p.site.code, &moved, None).await,
+        as_account(state, p.owner, async |ch| worksite_staff::update_locked(
+            ch,
+            &p.site.code,
+            &moved
+        )
+        .await)
+        .await,
         Err(AppError::Forbidden)
     ));
     field_error(
-        worksite_staff::update_locked(
-            state,
-            p.sam,
-            &p.site.code,
-            &LockedFieldsForm {
-                postal_code: "12345".to_owned(),
-                ..moved.clone()
-            },
-            None,
-        )
+        as_account(state, p.sam, async |ch| {
+            worksite_staff::update_locked(
+                ch,
+                &p.site.code,
+                &LockedFieldsForm {
+                    postal_code: "12345".to_owned(),
+                    ..moved.clone()
+                },
+            )
+            .await
+        })
         .await,
         "postal_code",
     );
-    worksite_staff::update_locked(state, p.sam, &p.site.code, &moved, None)
-        .await
-        .unwrap();
+    as_account(state, p.sam, async |ch| {
+        worksite_staff::update_locked(ch, &p.site.code, &moved).await
+    })
+    .await
+    .unwrap();
     let view = worksite_staff::view(&state.db, p.sam, &p.site.code)
         .await
         .unwrap();
@@ -884,7 +926,7 @@ async fn an_identity_from_the_development_provider_never_counts_as_validated() {
         issuer: DEVELOPMENT_ISSUER.to_owned(),
         ..identity("devon")
     };
-    let devon = app::accounts::service::register(state, &typed_in, &form, None)
+    let devon = app::accounts::service::register(state, Actor::system(), &typed_in, &form)
         .await
         .unwrap();
     add_member(state, &p.site.code, devon, false).await;

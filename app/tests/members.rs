@@ -10,7 +10,7 @@ use app::memberships::{
     service as memberships,
     types::{MemberChange, MemberCursor},
 };
-use app::platform::AppState;
+use app::platform::{Actor, AppState};
 use app::testing::*;
 use app::worksites::types::WorksiteSummary;
 use sea_orm::{
@@ -36,7 +36,10 @@ async fn ask(
         code: code.to_owned(),
         comment: comment.to_owned(),
     };
-    join_requests::request(state, account, &form, None).await
+    as_account(state, account, async |ch| {
+        join_requests::request(ch, &form).await
+    })
+    .await
 }
 
 async fn count_audit(state: &AppState, action: &str) -> u64 {
@@ -123,16 +126,18 @@ async fn a_request_reaches_every_administrator_and_approval_admits_the_requester
     assert_eq!(waiting[0].comment.as_deref(), Some("I am the new MOA."));
     assert!(!is_active_member(state, &kingsgate.code, greg).await);
 
-    join_requests::decide(
-        state,
-        wade,
-        &kingsgate.code,
-        waiting[0].id,
-        Decision::Accept,
-        Some("10.0.0.9"),
-    )
-    .await
-    .unwrap();
+    state
+        .write(
+            Actor {
+                account: Some(wade),
+                addr: Some("10.0.0.9".to_owned()),
+            },
+            async |ch| {
+                join_requests::decide(ch, &kingsgate.code, waiting[0].id, Decision::Accept).await
+            },
+        )
+        .await
+        .unwrap();
     assert!(is_active_member(state, &kingsgate.code, greg).await);
     let told = last_email_to(&state.db, &email_of("greg")).await;
     assert_eq!(
@@ -151,14 +156,13 @@ async fn a_request_reaches_every_administrator_and_approval_admits_the_requester
     assert!(greg_notes[0].text.contains("was approved"));
 
     assert_eq!(
-        join_requests::decide(
-            state,
-            dalia,
+        as_account(state, dalia, async |ch| join_requests::decide(
+            ch,
             &kingsgate.code,
             waiting[0].id,
-            Decision::Reject,
-            None
+            Decision::Reject
         )
+        .await)
         .await,
         Err(AppError::Conflict(memberships::ALREADY_HANDLED.to_owned()))
     );
@@ -212,14 +216,9 @@ async fn users_requesting_access_pages_ten_at_a_time_oldest_first() {
         last
     );
     for request in &last.items {
-        join_requests::decide(
-            state,
-            dalia,
-            &barclay.code,
-            request.id,
-            Decision::Reject,
-            None,
-        )
+        as_account(state, dalia, async |ch| {
+            join_requests::decide(ch, &barclay.code, request.id, Decision::Reject).await
+        })
         .await
         .unwrap();
     }
@@ -240,9 +239,11 @@ async fn invites_awaiting_response_page_ten_at_a_time_newest_first() {
     let mut invited = Vec::new();
     for n in 0..23 {
         let email = email_of(&format!("invitee{n:02}"));
-        invitations::invite(state, dalia, &barclay.code, &email, None)
-            .await
-            .unwrap();
+        as_account(state, dalia, async |ch| {
+            invitations::invite(ch, &barclay.code, &email).await
+        })
+        .await
+        .unwrap();
         invited.push(email);
     }
     invited.reverse();
@@ -308,9 +309,12 @@ async fn the_emailed_link_shows_the_request_and_only_its_button_approves() {
             Err(AppError::NotFound(_))
         ));
         assert!(
-            join_requests::approve_by_link(state, outsider, &token, None)
-                .await
-                .is_err()
+            as_account(state, outsider, async |ch| join_requests::approve_by_link(
+                ch, &token
+            )
+            .await)
+            .await
+            .is_err()
         );
     }
     assert!(matches!(
@@ -319,12 +323,18 @@ async fn the_emailed_link_shows_the_request_and_only_its_button_approves() {
     ));
     assert!(!is_active_member(state, &barclay.code, greg).await);
 
-    join_requests::approve_by_link(state, dalia, &token, None)
-        .await
-        .unwrap();
+    as_account(state, dalia, async |ch| {
+        join_requests::approve_by_link(ch, &token).await
+    })
+    .await
+    .unwrap();
     assert!(is_active_member(state, &barclay.code, greg).await);
     assert!(matches!(
-        join_requests::approve_by_link(state, dalia, &token, None).await,
+        as_account(state, dalia, async |ch| join_requests::approve_by_link(
+            ch, &token
+        )
+        .await)
+        .await,
         Err(AppError::Conflict(_))
     ));
     let preview = join_requests::preview(&state.db, dalia, &token)
@@ -373,7 +383,10 @@ async fn concurrent_decisions_on_one_request_have_one_outcome() {
             let state = state.clone();
             let code = barclay.code.clone();
             tokio::spawn(async move {
-                join_requests::decide(&state, admin, &code, id, decision, None).await
+                as_account(&state, admin, async |ch| {
+                    join_requests::decide(ch, &code, id, decision).await
+                })
+                .await
             })
         })
         .collect();
@@ -411,15 +424,11 @@ async fn invitations_are_sent_resent_revoked_and_accepted_once_by_the_invited_ad
     let stephanie = email_of("stephanie");
 
     assert!(
-        matches!(invitations::invite(state, dalia, &barclay.code, "nope", None).await, Err(AppError::Invalid(e)) if e.get("email").is_some())
+        matches!(as_account(state, dalia, async |ch| invitations::invite(ch, &barclay.code, "nope").await).await, Err(AppError::Invalid(e)) if e.get("email").is_some())
     );
-    let sent = invitations::invite(
-        state,
-        dalia,
-        &barclay.code,
-        " Stephanie@Clinic.example ",
-        None,
-    )
+    let sent = as_account(state, dalia, async |ch| {
+        invitations::invite(ch, &barclay.code, " Stephanie@Clinic.example ").await
+    })
     .await
     .unwrap();
     assert_eq!(sent, stephanie);
@@ -434,10 +443,10 @@ async fn invitations_are_sent_resent_revoked_and_accepted_once_by_the_invited_ad
         .contains(&format!("Invited address: {stephanie}")));
     let first_token = token_in(&email, "/invitations/accept");
     assert!(
-        matches!(invitations::invite(state, dalia, &barclay.code, &stephanie, None).await, Err(AppError::Invalid(e)) if e.get("email").unwrap().contains("already awaiting"))
+        matches!(as_account(state, dalia, async |ch| invitations::invite(ch, &barclay.code, &stephanie).await).await, Err(AppError::Invalid(e)) if e.get("email").unwrap().contains("already awaiting"))
     );
     assert!(
-        matches!(invitations::invite(state, dalia, &barclay.code, &email_of("dalia"), None).await, Err(AppError::Invalid(e)) if e.get("email").unwrap().contains("already belongs"))
+        matches!(as_account(state, dalia, async |ch| invitations::invite(ch, &barclay.code, &email_of("dalia")).await).await, Err(AppError::Invalid(e)) if e.get("email").unwrap().contains("already belongs"))
     );
 
     let listed = invitations::awaiting(&state.db, dalia, &barclay.code, 0)
@@ -451,8 +460,20 @@ async fn invitations_are_sent_resent_revoked_and_accepted_once_by_the_invited_ad
 
     // A double click on Resend: both carry the count they saw; one email goes out.
     let both = tokio::join!(
-        invitations::resend(state, dalia, &barclay.code, listed.items[0].id, 1, None),
-        invitations::resend(state, dalia, &barclay.code, listed.items[0].id, 1, None),
+        as_account(state, dalia, async |ch| invitations::resend(
+            ch,
+            &barclay.code,
+            listed.items[0].id,
+            1
+        )
+        .await),
+        as_account(state, dalia, async |ch| invitations::resend(
+            ch,
+            &barclay.code,
+            listed.items[0].id,
+            1
+        )
+        .await),
     );
     assert_eq!(
         [&both.0, &both.1].iter().filter(|r| r.is_ok()).count(),
@@ -477,17 +498,26 @@ async fn invitations_are_sent_resent_revoked_and_accepted_once_by_the_invited_ad
     // Someone else, signed in, cannot use it; nor can Stephanie before verifying her address.
     let mallory = person(state, "mallory", "Mallory", "Moa", "moa").await;
     assert!(
-        matches!(invitations::accept(state, mallory, Accepting::Token(&second_token), None).await, Err(AppError::Refused(m)) if m.contains("was sent to"))
+        matches!(as_account(state, mallory, async |ch| invitations::accept(ch, Accepting::Token(&second_token)).await).await, Err(AppError::Refused(m)) if m.contains("was sent to"))
     );
     let unverified = registered(state, "stephanie").await;
     assert!(
-        invitations::accept(state, unverified, Accepting::Token(&second_token), None)
-            .await
-            .is_err()
+        as_account(state, unverified, async |ch| invitations::accept(
+            ch,
+            Accepting::Token(&second_token)
+        )
+        .await)
+        .await
+        .is_err()
     );
     assert!(
         matches!(
-            invitations::accept(state, unverified, Accepting::Token(&first_token), None).await,
+            as_account(state, unverified, async |ch| invitations::accept(
+                ch,
+                Accepting::Token(&first_token)
+            )
+            .await)
+            .await,
             Err(AppError::Refused(_))
         ),
         "the old link stopped working"
@@ -496,9 +526,11 @@ async fn invitations_are_sent_resent_revoked_and_accepted_once_by_the_invited_ad
         &last_email_to(&state.db, &stephanie).await,
         "/account/verify-email",
     );
-    app::accounts::service::verify_email(state, &verify, None)
-        .await
-        .unwrap();
+    as_operator(state, async |ch| {
+        app::accounts::service::verify_email(ch, &verify).await
+    })
+    .await
+    .unwrap();
     assert_eq!(
         invitations::for_invitee(&state.db, unverified)
             .await
@@ -510,8 +542,16 @@ async fn invitations_are_sent_resent_revoked_and_accepted_once_by_the_invited_ad
 
     // Two tabs accept at once: one membership, one "already".
     let tabs = tokio::join!(
-        invitations::accept(state, unverified, Accepting::Token(&second_token), None),
-        invitations::accept(state, unverified, Accepting::Token(&second_token), None),
+        as_account(state, unverified, async |ch| invitations::accept(
+            ch,
+            Accepting::Token(&second_token)
+        )
+        .await),
+        as_account(state, unverified, async |ch| invitations::accept(
+            ch,
+            Accepting::Token(&second_token)
+        )
+        .await),
     );
     assert_eq!(
         [&tabs.0, &tabs.1].iter().filter(|r| r.is_ok()).count(),
@@ -535,9 +575,11 @@ async fn invitations_are_sent_resent_revoked_and_accepted_once_by_the_invited_ad
 
     // Revoked and expired invitations cannot be accepted; expired ones can be resent.
     let tom = person(state, "tom", "Tom", "Tech", "pharmacy_technician").await;
-    invitations::invite(state, dalia, &barclay.code, &email_of("tom"), None)
-        .await
-        .unwrap();
+    as_account(state, dalia, async |ch| {
+        invitations::invite(ch, &barclay.code, &email_of("tom")).await
+    })
+    .await
+    .unwrap();
     let revoked_token = token_in(
         &last_email_to(&state.db, &email_of("tom")).await,
         "/invitations/accept",
@@ -547,20 +589,30 @@ async fn invitations_are_sent_resent_revoked_and_accepted_once_by_the_invited_ad
         .unwrap()
         .items[0]
         .id;
-    invitations::revoke(state, dalia, &barclay.code, id, None)
-        .await
-        .unwrap();
+    as_account(state, dalia, async |ch| {
+        invitations::revoke(ch, &barclay.code, id).await
+    })
+    .await
+    .unwrap();
     assert!(
-        matches!(invitations::accept(state, tom, Accepting::Token(&revoked_token), None).await, Err(AppError::Refused(m)) if m.contains("withdrawn"))
+        matches!(as_account(state, tom, async |ch| invitations::accept(ch, Accepting::Token(&revoked_token)).await).await, Err(AppError::Refused(m)) if m.contains("withdrawn"))
     );
     assert!(matches!(
-        invitations::revoke(state, dalia, &barclay.code, id, None).await,
+        as_account(state, dalia, async |ch| invitations::revoke(
+            ch,
+            &barclay.code,
+            id
+        )
+        .await)
+        .await,
         Err(AppError::Conflict(_))
     ));
 
-    invitations::invite(state, dalia, &barclay.code, &email_of("tom"), None)
-        .await
-        .unwrap();
+    as_account(state, dalia, async |ch| {
+        invitations::invite(ch, &barclay.code, &email_of("tom")).await
+    })
+    .await
+    .unwrap();
     let expiring = token_in(
         &last_email_to(&state.db, &email_of("tom")).await,
         "/invitations/accept",
@@ -582,18 +634,22 @@ async fn invitations_are_sent_resent_revoked_and_accepted_once_by_the_invited_ad
             .expired
     );
     assert!(
-        matches!(invitations::accept(state, tom, Accepting::Token(&expiring), None).await, Err(AppError::Refused(m)) if m.contains("expired"))
+        matches!(as_account(state, tom, async |ch| invitations::accept(ch, Accepting::Token(&expiring)).await).await, Err(AppError::Refused(m)) if m.contains("expired"))
     );
-    invitations::resend(state, dalia, &barclay.code, row.id, 1, None)
-        .await
-        .unwrap();
+    as_account(state, dalia, async |ch| {
+        invitations::resend(ch, &barclay.code, row.id, 1).await
+    })
+    .await
+    .unwrap();
     let renewed = token_in(
         &last_email_to(&state.db, &email_of("tom")).await,
         "/invitations/accept",
     );
-    invitations::accept(state, tom, Accepting::Token(&renewed), None)
-        .await
-        .unwrap();
+    as_account(state, tom, async |ch| {
+        invitations::accept(ch, Accepting::Token(&renewed)).await
+    })
+    .await
+    .unwrap();
     assert!(is_active_member(state, &barclay.code, tom).await);
 }
 
@@ -707,14 +763,9 @@ async fn clinic_with_gregory(state: &AppState) -> (i64, String, i64) {
 /// Sets the member inactive, then admits them anew (an approved request or accepted invitation):
 /// the worksite's id and the member's account.
 async fn readmit(state: &AppState, admin: i64, code: &str, membership_id: i64) -> (i64, i64) {
-    memberships::change(
-        state,
-        admin,
-        code,
-        membership_id,
-        MemberChange::SetInactive,
-        None,
-    )
+    as_account(state, admin, async |ch| {
+        memberships::change(ch, code, membership_id, MemberChange::SetInactive).await
+    })
     .await
     .unwrap();
     let (worksite, _) = memberships::as_member(&state.db, admin, code)
@@ -755,7 +806,12 @@ async fn a_search_follows_members_between_the_active_and_inactive_lists() {
     let state = &test.state;
     let (dalia, code, greg_m) = clinic_with_gregory(state).await;
     let found = |active| names_found(state, dalia, &code, active, "si gre");
-    let set = |change| memberships::change(state, dalia, &code, greg_m, change, None);
+    let set = |change| {
+        let code = &code;
+        as_account(state, dalia, async move |ch| {
+            memberships::change(ch, code, greg_m, change).await
+        })
+    };
     assert_eq!(found(true).await, ["Gregory Six"]);
     assert!(found(false).await.is_empty());
     set(MemberChange::SetInactive).await.unwrap();
@@ -793,7 +849,12 @@ async fn the_worksite_counts_its_members_through_every_change() {
     let test = TestDb::new().await;
     let state = &test.state;
     let (dalia, code, greg_m) = clinic_with_gregory(state).await;
-    let set = |change| memberships::change(state, dalia, &code, greg_m, change, None);
+    let set = |change| {
+        let code = &code;
+        as_account(state, dalia, async move |ch| {
+            memberships::change(ch, code, greg_m, change).await
+        })
+    };
     assert_eq!(member_counts(state, dalia, &code).await, (2, 0));
     set(MemberChange::SetInactive).await.unwrap();
     assert_eq!(member_counts(state, dalia, &code).await, (1, 1));
@@ -826,9 +887,11 @@ async fn the_worksite_counts_its_members_through_every_change() {
     Migrator::up(&state.db, None).await.unwrap();
     assert_eq!(member_counts(state, dalia, &code).await, (2, 0));
     let again = membership_rows(state, greg).await[0].id;
-    memberships::change(state, dalia, &code, again, MemberChange::SetInactive, None)
-        .await
-        .unwrap();
+    as_account(state, dalia, async |ch| {
+        memberships::change(ch, &code, again, MemberChange::SetInactive).await
+    })
+    .await
+    .unwrap();
     assert_eq!(member_counts(state, dalia, &code).await, (1, 1));
 }
 
@@ -838,9 +901,11 @@ async fn the_name_prefixes_of_existing_members_are_written_by_the_migration() {
     let test = TestDb::new().await;
     let state = &test.state;
     let (dalia, code, greg_m) = clinic_with_gregory(state).await;
-    memberships::change(state, dalia, &code, greg_m, MemberChange::SetInactive, None)
-        .await
-        .unwrap();
+    as_account(state, dalia, async |ch| {
+        memberships::change(ch, &code, greg_m, MemberChange::SetInactive).await
+    })
+    .await
+    .unwrap();
     // Back to the word index the portal had before (undoing the member counts after it), and
     // forward again over the same members.
     Migrator::down(&state.db, Some(2)).await.unwrap();
@@ -880,39 +945,32 @@ async fn promotion_demotion_and_deactivation_keep_an_administrator_and_end_acces
 
     for last_admin_change in [MemberChange::RemoveAdmin, MemberChange::SetInactive] {
         assert_eq!(
-            memberships::change(
-                state,
-                dalia,
+            as_account(state, dalia, async |ch| memberships::change(
+                ch,
                 &barclay.code,
                 dalia_m,
-                last_admin_change,
-                None
+                last_admin_change
             )
+            .await)
             .await,
             Err(AppError::Refused(
                 memberships::LAST_ADMINISTRATOR.to_owned()
             ))
         );
     }
-    memberships::change(
-        state,
-        dalia,
-        &barclay.code,
-        greg_m,
-        MemberChange::PromoteToAdmin,
-        None,
-    )
+    as_account(state, dalia, async |ch| {
+        memberships::change(ch, &barclay.code, greg_m, MemberChange::PromoteToAdmin).await
+    })
     .await
     .unwrap();
     assert!(matches!(
-        memberships::change(
-            state,
-            dalia,
+        as_account(state, dalia, async |ch| memberships::change(
+            ch,
             &barclay.code,
             greg_m,
-            MemberChange::PromoteToAdmin,
-            None
+            MemberChange::PromoteToAdmin
         )
+        .await)
         .await,
         Err(AppError::Conflict(_))
     ));
@@ -925,22 +983,20 @@ async fn promotion_demotion_and_deactivation_keep_an_administrator_and_end_acces
 
     // Two administrators demote each other at the same moment: one stays.
     let both = tokio::join!(
-        memberships::change(
-            state,
-            dalia,
+        as_account(state, dalia, async |ch| memberships::change(
+            ch,
             &barclay.code,
             greg_m,
-            MemberChange::RemoveAdmin,
-            None
-        ),
-        memberships::change(
-            state,
-            greg,
+            MemberChange::RemoveAdmin
+        )
+        .await),
+        as_account(state, greg, async |ch| memberships::change(
+            ch,
             &barclay.code,
             dalia_m,
-            MemberChange::RemoveAdmin,
-            None
-        ),
+            MemberChange::RemoveAdmin
+        )
+        .await),
     );
     assert_eq!(
         [&both.0, &both.1].iter().filter(|r| r.is_ok()).count(),
@@ -967,27 +1023,19 @@ async fn promotion_demotion_and_deactivation_keep_an_administrator_and_end_acces
     } else {
         (greg, dalia, dalia_m)
     };
-    memberships::change(
-        state,
-        admin,
-        &barclay.code,
-        other_m,
-        MemberChange::PromoteToAdmin,
-        None,
-    )
+    as_account(state, admin, async |ch| {
+        memberships::change(ch, &barclay.code, other_m, MemberChange::PromoteToAdmin).await
+    })
     .await
     .unwrap();
-    invitations::invite(state, other, &barclay.code, "friend@clinic.example", None)
-        .await
-        .unwrap();
-    memberships::change(
-        state,
-        admin,
-        &barclay.code,
-        other_m,
-        MemberChange::SetInactive,
-        None,
-    )
+    as_account(state, other, async |ch| {
+        invitations::invite(ch, &barclay.code, "friend@clinic.example").await
+    })
+    .await
+    .unwrap();
+    as_account(state, admin, async |ch| {
+        memberships::change(ch, &barclay.code, other_m, MemberChange::SetInactive).await
+    })
     .await
     .unwrap();
     assert!(matches!(
@@ -1003,7 +1051,13 @@ async fn promotion_demotion_and_deactivation_keep_an_administrator_and_end_acces
         Err(AppError::NotFound(_))
     ));
     assert!(matches!(
-        invitations::invite(state, other, &barclay.code, "x@clinic.example", None).await,
+        as_account(state, other, async |ch| invitations::invite(
+            ch,
+            &barclay.code,
+            "x@clinic.example"
+        )
+        .await)
+        .await,
         Err(AppError::NotFound(_))
     ));
     assert!(
@@ -1027,14 +1081,9 @@ async fn promotion_demotion_and_deactivation_keep_an_administrator_and_end_acces
     assert_eq!(inactive.members.len(), 1);
     assert!(!inactive.members[0].is_admin);
 
-    memberships::change(
-        state,
-        admin,
-        &barclay.code,
-        other_m,
-        MemberChange::SetActive,
-        None,
-    )
+    as_account(state, admin, async |ch| {
+        memberships::change(ch, &barclay.code, other_m, MemberChange::SetActive).await
+    })
     .await
     .unwrap();
     assert!(is_active_member(state, &barclay.code, other).await);
@@ -1075,20 +1124,17 @@ async fn only_administrators_of_this_worksite_administer_it() {
         membership_id(former).await,
         membership_id(dalia).await,
     );
-    memberships::change(
-        state,
-        dalia,
-        &barclay.code,
-        former_m,
-        MemberChange::SetInactive,
-        None,
-    )
+    as_account(state, dalia, async |ch| {
+        memberships::change(ch, &barclay.code, former_m, MemberChange::SetInactive).await
+    })
     .await
     .unwrap();
     ask(state, requester, &barclay.code, "").await.unwrap();
-    invitations::invite(state, dalia, &barclay.code, "invited@clinic.example", None)
-        .await
-        .unwrap();
+    as_account(state, dalia, async |ch| {
+        invitations::invite(ch, &barclay.code, "invited@clinic.example").await
+    })
+    .await
+    .unwrap();
     let request_id = join_requests::waiting(&state.db, dalia, &barclay.code, 0)
         .await
         .unwrap()
@@ -1113,9 +1159,11 @@ async fn only_administrators_of_this_worksite_administer_it() {
         let results: Vec<(&str, Result<(), AppError>)> = vec![
             (
                 "invite",
-                invitations::invite(state, who, code, "new@clinic.example", None)
-                    .await
-                    .map(|_| ()),
+                as_account(state, who, async |ch| {
+                    invitations::invite(ch, code, "new@clinic.example").await
+                })
+                .await
+                .map(|_| ()),
             ),
             (
                 "list invitations",
@@ -1125,11 +1173,17 @@ async fn only_administrators_of_this_worksite_administer_it() {
             ),
             (
                 "resend",
-                invitations::resend(state, who, code, invitation_id, 1, None).await,
+                as_account(state, who, async |ch| {
+                    invitations::resend(ch, code, invitation_id, 1).await
+                })
+                .await,
             ),
             (
                 "revoke",
-                invitations::revoke(state, who, code, invitation_id, None).await,
+                as_account(state, who, async |ch| {
+                    invitations::revoke(ch, code, invitation_id).await
+                })
+                .await,
             ),
             (
                 "waiting requests",
@@ -1139,38 +1193,45 @@ async fn only_administrators_of_this_worksite_administer_it() {
             ),
             (
                 "approve",
-                join_requests::decide(state, who, code, request_id, Decision::Accept, None).await,
+                as_account(state, who, async |ch| {
+                    join_requests::decide(ch, code, request_id, Decision::Accept).await
+                })
+                .await,
             ),
             (
                 "reject",
-                join_requests::decide(state, who, code, request_id, Decision::Reject, None).await,
+                as_account(state, who, async |ch| {
+                    join_requests::decide(ch, code, request_id, Decision::Reject).await
+                })
+                .await,
             ),
             (
                 "promote",
-                memberships::change(
-                    state,
-                    who,
-                    code,
-                    member_m,
-                    MemberChange::PromoteToAdmin,
-                    None,
-                )
+                as_account(state, who, async |ch| {
+                    memberships::change(ch, code, member_m, MemberChange::PromoteToAdmin).await
+                })
                 .await,
             ),
             (
                 "demote",
-                memberships::change(state, who, code, dalia_m, MemberChange::RemoveAdmin, None)
-                    .await,
+                as_account(state, who, async |ch| {
+                    memberships::change(ch, code, dalia_m, MemberChange::RemoveAdmin).await
+                })
+                .await,
             ),
             (
                 "deactivate",
-                memberships::change(state, who, code, member_m, MemberChange::SetInactive, None)
-                    .await,
+                as_account(state, who, async |ch| {
+                    memberships::change(ch, code, member_m, MemberChange::SetInactive).await
+                })
+                .await,
             ),
             (
                 "reactivate",
-                memberships::change(state, who, code, former_m, MemberChange::SetActive, None)
-                    .await,
+                as_account(state, who, async |ch| {
+                    memberships::change(ch, code, former_m, MemberChange::SetActive).await
+                })
+                .await,
             ),
         ];
         for (action, result) in results {
@@ -1192,31 +1253,35 @@ async fn only_administrators_of_this_worksite_administer_it() {
         .code
         .clone();
     assert!(matches!(
-        memberships::change(
-            state,
-            other_admin,
+        as_account(state, other_admin, async |ch| memberships::change(
+            ch,
             &other_code,
             member_m,
-            MemberChange::SetInactive,
-            None
+            MemberChange::SetInactive
         )
+        .await)
         .await,
         Err(AppError::NotFound(_))
     ));
     assert!(matches!(
-        join_requests::decide(
-            state,
-            other_admin,
+        as_account(state, other_admin, async |ch| join_requests::decide(
+            ch,
             &other_code,
             request_id,
-            Decision::Accept,
-            None
+            Decision::Accept
         )
+        .await)
         .await,
         Err(AppError::NotFound(_))
     ));
     assert!(matches!(
-        invitations::revoke(state, other_admin, &other_code, invitation_id, None).await,
+        as_account(state, other_admin, async |ch| invitations::revoke(
+            ch,
+            &other_code,
+            invitation_id
+        )
+        .await)
+        .await,
         Err(AppError::NotFound(_))
     ));
 

@@ -140,16 +140,25 @@ async fn staff_import_completions_from_csv_all_or_nothing() {
     let jane = quick_account(state, "jane", "Jane", "Doe", "pharmacist").await;
     // Not staff: refused.
     assert!(matches!(
-        privacy::import_csv(state, jane, "email,completed_on,reference\n").await,
+        as_account(state, jane, async |ch| privacy::import_csv(
+            ch,
+            "email,completed_on,reference\n"
+        )
+        .await)
+        .await,
         Err(AppError::Forbidden)
     ));
-    app::accounts::service::grant_staff(state, "sam@clinic.example")
-        .await
-        .unwrap();
+    as_operator(state, async |ch| {
+        app::accounts::service::grant_staff(ch, "sam@clinic.example").await
+    })
+    .await
+    .unwrap();
 
-    let wrong_header = privacy::import_csv(state, staff, "mail,date\nx,y\n")
-        .await
-        .unwrap();
+    let wrong_header = as_account(state, staff, async |ch| {
+        privacy::import_csv(ch, "mail,date\nx,y\n").await
+    })
+    .await
+    .unwrap();
     assert_eq!(wrong_header.errors.len(), 1);
     assert!(wrong_header.errors[0].starts_with("Line 1:"));
 
@@ -159,9 +168,11 @@ async fn staff_import_completions_from_csv_all_or_nothing() {
         bob@clinic.example,02/11/2026,LH-12\n\
         ann@clinic.example,2026-11-02\n\
         eve@clinic.example,2999-01-01,LH-14\n";
-    let report = privacy::import_csv(state, staff, with_errors)
-        .await
-        .unwrap();
+    let report = as_account(state, staff, async |ch| {
+        privacy::import_csv(ch, with_errors).await
+    })
+    .await
+    .unwrap();
     let lines: Vec<&str> = report
         .errors
         .iter()
@@ -179,10 +190,14 @@ async fn staff_import_completions_from_csv_all_or_nothing() {
     let good = "email,completed_on,reference\n\
         jane@clinic.example,2026-11-02,LH-10\n\
         bob@clinic.example, 2026-10-30 ,LH-12\n";
-    let report = privacy::import_csv(state, staff, good).await.unwrap();
+    let report = as_account(state, staff, async |ch| privacy::import_csv(ch, good).await)
+        .await
+        .unwrap();
     assert_eq!((report.imported, report.already_recorded), (2, 0));
     assert!(report.errors.is_empty());
-    let again = privacy::import_csv(state, staff, good).await.unwrap();
+    let again = as_account(state, staff, async |ch| privacy::import_csv(ch, good).await)
+        .await
+        .unwrap();
     assert_eq!((again.imported, again.already_recorded), (0, 2));
     assert_eq!(completions(state).await, 2);
     assert!(privacy::course_status(&state.db, jane)
@@ -190,9 +205,11 @@ async fn staff_import_completions_from_csv_all_or_nothing() {
         .unwrap()
         .completed_on
         .is_some());
-    let empty = privacy::import_csv(state, staff, "email,completed_on,reference\n")
-        .await
-        .unwrap();
+    let empty = as_account(state, staff, async |ch| {
+        privacy::import_csv(ch, "email,completed_on,reference\n").await
+    })
+    .await
+    .unwrap();
     assert_eq!(empty.errors.len(), 1);
 }
 
@@ -211,18 +228,27 @@ async fn authorizers_sign_the_hpcaa_once_with_their_own_name_and_obo_users_do_no
     assert_eq!(view.exemption, None);
     assert_eq!(view.signature, None);
 
-    let refused = hpcaa::sign(state, dalia, &form("Someone Else", false), None)
-        .await
-        .unwrap_err();
+    let refused = as_account(state, dalia, async |ch| {
+        hpcaa::sign(ch, &form("Someone Else", false)).await
+    })
+    .await
+    .unwrap_err();
     let fields = refused.field_errors().unwrap();
     assert!(fields.get("full_name").unwrap().contains("Dalia Eighteen"));
     assert!(fields.get("agree").is_some());
-    let signed = hpcaa::sign(state, dalia, &form("  dalia   EIGHTEEN ", true), None)
-        .await
-        .unwrap();
+    let signed = as_account(state, dalia, async |ch| {
+        hpcaa::sign(ch, &form("  dalia   EIGHTEEN ", true)).await
+    })
+    .await
+    .unwrap();
     assert_eq!(signed.name, "dalia EIGHTEEN");
     assert!(matches!(
-        hpcaa::sign(state, dalia, &form("Dalia Eighteen", true), None).await,
+        as_account(state, dalia, async |ch| hpcaa::sign(
+            ch,
+            &form("Dalia Eighteen", true)
+        )
+        .await)
+        .await,
         Err(AppError::Conflict(_))
     ));
     let copy = hpcaa::signature_of(&state.db, dalia)
@@ -236,7 +262,12 @@ async fn authorizers_sign_the_hpcaa_once_with_their_own_name_and_obo_users_do_no
     let greg_view = hpcaa::view(&state.db, greg).await.unwrap();
     assert!(greg_view.exemption.unwrap().contains("On-Behalf-Of"));
     assert!(matches!(
-        hpcaa::sign(state, greg, &form("Gregory Nineteen", true), None).await,
+        as_account(state, greg, async |ch| hpcaa::sign(
+            ch,
+            &form("Gregory Nineteen", true)
+        )
+        .await)
+        .await,
         Err(AppError::Refused(_))
     ));
     let signatures = audit_event::Entity::find()

@@ -67,7 +67,10 @@ async fn membership_id(state: &AppState, code: &str, account: i64) -> i64 {
 
 async fn ask(state: &AppState, obo: i64, code: &str, authorizer: i64) -> Result<String, AppError> {
     let target = membership_id(state, code, authorizer).await;
-    sponsorships::request(state, obo, code, target, None).await
+    as_account(state, obo, async |ch| {
+        sponsorships::request(ch, code, target).await
+    })
+    .await
 }
 
 async fn authorize(
@@ -77,7 +80,10 @@ async fn authorize(
     obo: i64,
 ) -> Result<String, AppError> {
     let target = membership_id(state, code, obo).await;
-    sponsorships::authorize(state, authorizer, code, target, None).await
+    as_account(state, authorizer, async |ch| {
+        sponsorships::authorize(ch, code, target).await
+    })
+    .await
 }
 
 async fn open_rows(state: &AppState) -> Vec<sponsorship::Model> {
@@ -153,9 +159,11 @@ async fn an_obo_user_asks_an_authorizer_who_accepts_and_is_then_seen_on_behalf_o
     );
 
     let id = dalia_view.pending[0].id;
-    sponsorships::change(state, c.dalia, code, id, SponsorshipChange::Accept, None)
-        .await
-        .unwrap();
+    as_account(state, c.dalia, async |ch| {
+        sponsorships::change(ch, code, id, SponsorshipChange::Accept).await
+    })
+    .await
+    .unwrap();
     let accepted = last_email_to(&state.db, &email("greg")).await;
     assert_eq!(
         accepted.subject,
@@ -170,7 +178,9 @@ async fn an_obo_user_asks_an_authorizer_who_accepts_and_is_then_seen_on_behalf_o
     assert_eq!(overview.on_behalf_of.len(), 1);
     assert_eq!(overview.on_behalf_of[0].authorizer, "Dalia Eighteen");
     assert_eq!(overview.on_behalf_of[0].access_since, None);
-    access::grant(state, c.dalia, code, None).await.unwrap();
+    as_operator(state, async |ch| access::grant(ch, c.dalia, code).await)
+        .await
+        .unwrap();
     let overview = access::overview(&state.db, c.greg).await.unwrap();
     assert!(overview.on_behalf_of[0].access_since.is_some());
     assert_eq!(
@@ -186,9 +196,11 @@ async fn an_obo_user_asks_an_authorizer_who_accepts_and_is_then_seen_on_behalf_o
     // the P&S course.
     let sponsorship_id = overview.on_behalf_of[0].sponsorship_id;
     complete_course(state, &email("greg")).await;
-    let url = access::open(state, c.greg, code, Some(sponsorship_id), None)
-        .await
-        .unwrap();
+    let url = as_account(state, c.greg, async |ch| {
+        access::open(ch, code, Some(sponsorship_id)).await
+    })
+    .await
+    .unwrap();
     assert!(url.ends_with("/dev/careconnect"));
     let opened = audit_event::Entity::find()
         .filter(audit_event::Column::Action.eq("careconnect_opened"))
@@ -199,14 +211,22 @@ async fn an_obo_user_asks_an_authorizer_who_accepts_and_is_then_seen_on_behalf_o
     assert_eq!(opened[0].actor_account_id, Some(c.greg));
     assert_eq!(opened[0].on_behalf_of_account_id, Some(c.dalia));
     // Not as himself (he has no access of his own), not through someone else's sponsorship.
-    refused(access::open(state, c.greg, code, None, None).await);
+    refused(as_account(state, c.greg, async |ch| access::open(ch, code, None).await).await);
     assert!(matches!(
-        access::open(state, c.lena, code, Some(sponsorship_id), None).await,
+        as_account(state, c.lena, async |ch| access::open(
+            ch,
+            code,
+            Some(sponsorship_id)
+        )
+        .await)
+        .await,
         Err(AppError::NotFound(_))
     ));
-    access::open(state, c.dalia, code, None, None)
-        .await
-        .unwrap();
+    as_account(state, c.dalia, async |ch| {
+        access::open(ch, code, None).await
+    })
+    .await
+    .unwrap();
     assert_eq!(count_audit(state, "careconnect_opened").await, 2);
     for action in ["sponsorship_requested", "sponsorship_accepted"] {
         assert_eq!(count_audit(state, action).await, 1, "{action}");
@@ -220,7 +240,9 @@ async fn an_obo_user_without_the_course_cannot_open_careconnect_on_behalf_of_any
     let c = clinic(state).await;
     let code = &c.site.code;
     authorize(state, c.dalia, code, c.greg).await.unwrap();
-    access::grant(state, c.dalia, code, None).await.unwrap();
+    as_operator(state, async |ch| access::grant(ch, c.dalia, code).await)
+        .await
+        .unwrap();
 
     let overview = access::overview(&state.db, c.greg).await.unwrap();
     assert!(overview.on_behalf_of[0].access_since.is_some());
@@ -229,7 +251,11 @@ async fn an_obo_user_without_the_course_cannot_open_careconnect_on_behalf_of_any
         Some(app::access::types::COURSE_NEEDED_FOR_ON_BEHALF_ACCESS)
     );
     let sponsorship_id = overview.on_behalf_of[0].sponsorship_id;
-    match access::open(state, c.greg, code, Some(sponsorship_id), None).await {
+    match as_account(state, c.greg, async |ch| {
+        access::open(ch, code, Some(sponsorship_id)).await
+    })
+    .await
+    {
         Err(AppError::Refused(reason)) => {
             assert_eq!(
                 reason,
@@ -243,9 +269,11 @@ async fn an_obo_user_without_the_course_cannot_open_careconnect_on_behalf_of_any
     complete_course(state, &email("greg")).await;
     let overview = access::overview(&state.db, c.greg).await.unwrap();
     assert_eq!(overview.on_behalf_refusal, None);
-    access::open(state, c.greg, code, Some(sponsorship_id), None)
-        .await
-        .unwrap();
+    as_account(state, c.greg, async |ch| {
+        access::open(ch, code, Some(sponsorship_id)).await
+    })
+    .await
+    .unwrap();
     assert_eq!(count_audit(state, "careconnect_opened").await, 1);
 }
 
@@ -256,7 +284,9 @@ async fn an_obo_user_whose_profession_lost_its_designation_cannot_open_on_behalf
     let c = clinic(state).await;
     let code = &c.site.code;
     authorize(state, c.dalia, code, c.greg).await.unwrap();
-    access::grant(state, c.dalia, code, None).await.unwrap();
+    as_operator(state, async |ch| access::grant(ch, c.dalia, code).await)
+        .await
+        .unwrap();
     complete_course(state, &email("greg")).await;
     let sponsorship_id = access::overview(&state.db, c.greg)
         .await
@@ -266,9 +296,11 @@ async fn an_obo_user_whose_profession_lost_its_designation_cannot_open_on_behalf
 
     // The MOA profession loses its Designation Order; the sponsorship itself stays.
     let staff = quick_account(state, "sam", "Sam", "Staff", "counsellor").await;
-    app::accounts::service::grant_staff(state, &email("sam"))
-        .await
-        .unwrap();
+    as_operator(state, async |ch| {
+        app::accounts::service::grant_staff(ch, &email("sam")).await
+    })
+    .await
+    .unwrap();
     let undesignated = ProfessionForm {
         id: profession_id(&state.db, "moa").await.to_string(),
         name: "Medical Office Assistant".to_owned(),
@@ -277,11 +309,18 @@ async fn an_obo_user_whose_profession_lost_its_designation_cannot_open_on_behalf
         requires_licence: None,
         requires_hpcaa: None,
     };
-    professions::save(state, staff, &undesignated, None)
-        .await
-        .unwrap();
+    as_account(state, staff, async |ch| {
+        professions::save(ch, &undesignated).await
+    })
+    .await
+    .unwrap();
     assert_eq!(open_rows(state).await.len(), 1);
-    refused(access::open(state, c.greg, code, Some(sponsorship_id), None).await);
+    refused(
+        as_account(state, c.greg, async |ch| {
+            access::open(ch, code, Some(sponsorship_id)).await
+        })
+        .await,
+    );
     assert_eq!(count_audit(state, "careconnect_opened").await, 0);
 }
 
@@ -345,14 +384,24 @@ async fn only_an_authorizer_and_an_obo_user_of_the_same_worksite_can_be_paired()
     .await;
     let foreign = membership_id(state, &other.code, other_doctor).await;
     assert!(matches!(
-        sponsorships::request(state, c.greg, code, foreign, None).await,
+        as_account(state, c.greg, async |ch| sponsorships::request(
+            ch, code, foreign
+        )
+        .await)
+        .await,
         Err(AppError::NotFound(_))
     ));
     // Nobody acts at a worksite they are not an active member of.
     let outsider = quick_account(state, "olga", "Olga", "Outside", "moa").await;
     let dalia_membership = membership_id(state, code, c.dalia).await;
     assert!(matches!(
-        sponsorships::request(state, outsider, code, dalia_membership, None).await,
+        as_account(state, outsider, async |ch| sponsorships::request(
+            ch,
+            code,
+            dalia_membership
+        )
+        .await)
+        .await,
         Err(AppError::NotFound(_))
     ));
     assert!(matches!(
@@ -380,7 +429,11 @@ async fn only_the_two_parties_see_or_change_a_sponsorship() {
     ] {
         assert!(
             matches!(
-                sponsorships::change(state, actor, code, id, change, None).await,
+                as_account(state, actor, async |ch| sponsorships::change(
+                    ch, code, id, change
+                )
+                .await)
+                .await,
                 Err(AppError::NotFound(_))
             ),
             "{actor} {change:?}"
@@ -393,21 +446,44 @@ async fn only_the_two_parties_see_or_change_a_sponsorship() {
         .is_empty());
     // Each party makes only their own side's changes.
     assert!(matches!(
-        sponsorships::change(state, c.greg, code, id, SponsorshipChange::Accept, None).await,
+        as_account(state, c.greg, async |ch| sponsorships::change(
+            ch,
+            code,
+            id,
+            SponsorshipChange::Accept
+        )
+        .await)
+        .await,
         Err(AppError::Forbidden)
     ));
     assert!(matches!(
-        sponsorships::change(state, c.nora, code, id, SponsorshipChange::Withdraw, None).await,
+        as_account(state, c.nora, async |ch| sponsorships::change(
+            ch,
+            code,
+            id,
+            SponsorshipChange::Withdraw
+        )
+        .await)
+        .await,
         Err(AppError::Forbidden)
     ));
     // Not yet active: nothing to revoke.
     assert!(matches!(
-        sponsorships::change(state, c.nora, code, id, SponsorshipChange::Revoke, None).await,
+        as_account(state, c.nora, async |ch| sponsorships::change(
+            ch,
+            code,
+            id,
+            SponsorshipChange::Revoke
+        )
+        .await)
+        .await,
         Err(AppError::Conflict(_))
     ));
-    sponsorships::change(state, c.greg, code, id, SponsorshipChange::Withdraw, None)
-        .await
-        .unwrap();
+    as_account(state, c.greg, async |ch| {
+        sponsorships::change(ch, code, id, SponsorshipChange::Withdraw).await
+    })
+    .await
+    .unwrap();
     assert!(open_rows(state).await.is_empty());
 }
 
@@ -430,7 +506,10 @@ async fn concurrent_accept_and_decline_have_one_outcome() {
         .map(|change| {
             let (state, code) = (state.clone(), code.clone());
             tokio::spawn(async move {
-                sponsorships::change(&state, c.dalia, &code, id, change, None).await
+                as_account(&state, c.dalia, async |ch| {
+                    sponsorships::change(ch, &code, id, change).await
+                })
+                .await
             })
         })
         .collect();
@@ -463,28 +542,18 @@ async fn either_party_ends_an_active_sponsorship_and_the_other_is_told() {
     authorize(state, c.dalia, code, c.lena).await.unwrap();
     let rows = open_rows(state).await;
     let with = |obo: i64| rows.iter().find(|r| r.obo_id == obo).unwrap().id;
-    sponsorships::change(
-        state,
-        c.dalia,
-        code,
-        with(c.greg),
-        SponsorshipChange::Revoke,
-        None,
-    )
+    as_account(state, c.dalia, async |ch| {
+        sponsorships::change(ch, code, with(c.greg), SponsorshipChange::Revoke).await
+    })
     .await
     .unwrap();
     assert!(last_email_to(&state.db, &email("greg"))
         .await
         .subject
         .starts_with("Sponsorship ended"));
-    sponsorships::change(
-        state,
-        c.lena,
-        code,
-        with(c.lena),
-        SponsorshipChange::End,
-        None,
-    )
+    as_account(state, c.lena, async |ch| {
+        sponsorships::change(ch, code, with(c.lena), SponsorshipChange::End).await
+    })
     .await
     .unwrap();
     assert!(last_email_to(&state.db, &email("dalia"))
@@ -494,14 +563,13 @@ async fn either_party_ends_an_active_sponsorship_and_the_other_is_told() {
     assert!(open_rows(state).await.is_empty());
     // A second revocation is already handled.
     assert!(matches!(
-        sponsorships::change(
-            state,
-            c.dalia,
+        as_account(state, c.dalia, async |ch| sponsorships::change(
+            ch,
             code,
             with(c.greg),
-            SponsorshipChange::Revoke,
-            None
+            SponsorshipChange::Revoke
         )
+        .await)
         .await,
         Err(AppError::Conflict(_))
     ));
@@ -518,18 +586,15 @@ async fn sponsorships_end_when_a_membership_becomes_inactive_and_both_are_told()
     authorize(state, c.nora, code, c.greg).await.unwrap();
     ask(state, c.lena, code, c.nora).await.unwrap();
     authorize(state, c.dalia, code, c.greg).await.unwrap();
-    access::grant(state, c.nora, code, None).await.unwrap();
+    as_operator(state, async |ch| access::grant(ch, c.nora, code).await)
+        .await
+        .unwrap();
     // The administrator sets Nora inactive: her sponsorship and the request to her end, and so
     // does her access from the worksite; Dr Eighteen's sponsorship of Greg stays.
     let nora_membership = membership_id(state, code, c.nora).await;
-    memberships::change(
-        state,
-        c.dalia,
-        code,
-        nora_membership,
-        MemberChange::SetInactive,
-        None,
-    )
+    as_account(state, c.dalia, async |ch| {
+        memberships::change(ch, code, nora_membership, MemberChange::SetInactive).await
+    })
     .await
     .unwrap();
     let open = open_rows(state).await;
@@ -558,14 +623,9 @@ async fn sponsorships_end_when_a_membership_becomes_inactive_and_both_are_told()
         .is_empty());
     // The OBO side too.
     let greg_membership = membership_id(state, code, c.greg).await;
-    memberships::change(
-        state,
-        c.dalia,
-        code,
-        greg_membership,
-        MemberChange::SetInactive,
-        None,
-    )
+    as_account(state, c.dalia, async |ch| {
+        memberships::change(ch, code, greg_membership, MemberChange::SetInactive).await
+    })
     .await
     .unwrap();
     assert!(open_rows(state).await.is_empty());
@@ -577,12 +637,16 @@ async fn sponsorships_end_when_the_authorizers_access_ends() {
     let state = &test.state;
     let c = clinic(state).await;
     let code = &c.site.code;
-    access::grant(state, c.dalia, code, None).await.unwrap();
-    authorize(state, c.dalia, code, c.greg).await.unwrap();
-    ask(state, c.lena, code, c.dalia).await.unwrap();
-    access::end(state, c.dalia, code, None, "ended_by_operator")
+    as_operator(state, async |ch| access::grant(ch, c.dalia, code).await)
         .await
         .unwrap();
+    authorize(state, c.dalia, code, c.greg).await.unwrap();
+    ask(state, c.lena, code, c.dalia).await.unwrap();
+    as_operator(state, async |ch| {
+        access::end(ch, c.dalia, code, "ended_by_operator").await
+    })
+    .await
+    .unwrap();
     let open = open_rows(state).await;
     assert_eq!(open.len(), 1, "the pending request stays");
     assert_eq!(open[0].status, "requested");
@@ -593,7 +657,9 @@ async fn sponsorships_end_when_the_authorizers_access_ends() {
             .contains("CareConnect access from Barclay Clinic ended"));
     }
     assert!(matches!(
-        access::end(state, c.dalia, code, None, "again").await,
+        as_operator(state, async |ch| access::end(ch, c.dalia, code, "again")
+            .await)
+        .await,
         Err(AppError::Conflict(_))
     ));
 }
@@ -605,7 +671,7 @@ async fn access_is_granted_only_when_every_rule_allows_it() {
     let c = clinic(state).await;
     let code = &c.site.code;
     // On-Behalf-Of users see CareConnect through their sponsors.
-    refused(access::grant(state, c.greg, code, None).await);
+    refused(as_operator(state, async |ch| access::grant(ch, c.greg, code).await).await);
     // Professions without a Designation Order may join and be listed, never granted access.
     let physio = quick_account(state, "phil", "Phil", "Physio", "physiotherapist").await;
     add_member(state, code, physio, false).await;
@@ -613,7 +679,7 @@ async fn access_is_granted_only_when_every_rule_allows_it() {
         .await
         .unwrap();
     assert_eq!(listed.members.len(), 1);
-    match access::grant(state, physio, code, None).await {
+    match as_operator(state, async |ch| access::grant(ch, physio, code).await).await {
         Err(AppError::Refused(message)) => assert!(message.contains("Designation Order")),
         other => panic!("{other:?}"),
     }
@@ -623,13 +689,15 @@ async fn access_is_granted_only_when_every_rule_allows_it() {
     let mut home_office = worksite_form("Home Office", "7 Home St", "V6E 1H4");
     home_office.worksite_type = app::worksites::types::WorksiteType::Other.code().to_owned();
     let home = register_worksite(state, c.pia, &home_office).await;
-    refused(access::grant(state, c.pia, &home.code, None).await);
+    refused(as_operator(state, async |ch| access::grant(ch, c.pia, &home.code).await).await);
     let outsider = quick_account(state, "ivan", "Ivan", "Inde", "pharmacist").await;
-    refused(access::grant(state, outsider, code, None).await);
+    refused(as_operator(state, async |ch| access::grant(ch, outsider, code).await).await);
     // Once, not twice.
-    access::grant(state, c.pia, code, None).await.unwrap();
+    as_operator(state, async |ch| access::grant(ch, c.pia, code).await)
+        .await
+        .unwrap();
     assert!(matches!(
-        access::grant(state, c.pia, code, None).await,
+        as_operator(state, async |ch| access::grant(ch, c.pia, code).await).await,
         Err(AppError::Conflict(_))
     ));
     assert_eq!(count_audit(state, "careconnect_access_granted").await, 1);
@@ -644,9 +712,11 @@ async fn staff_edit_the_catalogue_and_a_changed_user_type_ends_what_it_no_longer
     authorize(state, c.nora, code, c.lena).await.unwrap();
     authorize(state, c.dalia, code, c.greg).await.unwrap();
     let staff = quick_account(state, "sam", "Sam", "Staff", "counsellor").await;
-    app::accounts::service::grant_staff(state, &email("sam"))
-        .await
-        .unwrap();
+    as_operator(state, async |ch| {
+        app::accounts::service::grant_staff(ch, &email("sam")).await
+    })
+    .await
+    .unwrap();
     let lpn = profession_id(&state.db, "lpn").await;
     let form = |user_type: &str| ProfessionForm {
         id: lpn.to_string(),
@@ -658,12 +728,19 @@ async fn staff_edit_the_catalogue_and_a_changed_user_type_ends_what_it_no_longer
     };
     // Only staff.
     assert!(matches!(
-        professions::save(state, c.dalia, &form("independent"), None).await,
+        as_account(state, c.dalia, async |ch| professions::save(
+            ch,
+            &form("independent")
+        )
+        .await)
+        .await,
         Err(AppError::Forbidden)
     ));
-    let saved = professions::save(state, staff, &form("independent"), None)
-        .await
-        .unwrap();
+    let saved = as_account(state, staff, async |ch| {
+        professions::save(ch, &form("independent")).await
+    })
+    .await
+    .unwrap();
     assert_eq!(
         saved.user_type,
         app::professions::types::UserType::Independent
@@ -701,29 +778,31 @@ async fn staff_edit_the_catalogue_and_a_changed_user_type_ends_what_it_no_longer
         .subject
         .starts_with("Sponsorship ended"));
     // A new profession, and a name taken twice.
-    let added = professions::save(
-        state,
-        staff,
-        &ProfessionForm {
-            name: "Speech Language Pathologist".to_owned(),
-            user_type: "independent".to_owned(),
-            ..Default::default()
-        },
-        None,
-    )
+    let added = as_account(state, staff, async |ch| {
+        professions::save(
+            ch,
+            &ProfessionForm {
+                name: "Speech Language Pathologist".to_owned(),
+                user_type: "independent".to_owned(),
+                ..Default::default()
+            },
+        )
+        .await
+    })
     .await
     .unwrap();
     assert!(!added.designation_order);
-    let taken = professions::save(
-        state,
-        staff,
-        &ProfessionForm {
-            name: "speech language pathologist".to_owned(),
-            user_type: "independent".to_owned(),
-            ..Default::default()
-        },
-        None,
-    )
+    let taken = as_account(state, staff, async |ch| {
+        professions::save(
+            ch,
+            &ProfessionForm {
+                name: "speech language pathologist".to_owned(),
+                user_type: "independent".to_owned(),
+                ..Default::default()
+            },
+        )
+        .await
+    })
     .await
     .unwrap_err();
     assert!(taken.field_errors().and_then(|e| e.get("name")).is_some());

@@ -24,12 +24,9 @@ async fn registering_makes_the_registrant_administrator_and_emails_the_worksite_
     let test = TestDb::new().await;
     let state = &test.state;
     let unverified = registered(state, "pending").await;
-    let refused = service::register(
-        state,
-        unverified,
-        &form("Barclay Clinic", "1234 Barclay St", "V6E 1H4"),
-        None,
-    )
+    let refused = as_account(state, unverified, async |ch| {
+        service::register(ch, &form("Barclay Clinic", "1234 Barclay St", "V6E 1H4")).await
+    })
     .await;
     assert!(
         matches!(refused, Err(AppError::Refused(ref m)) if m.contains("verify your email")),
@@ -104,7 +101,11 @@ async fn invalid_worksites_say_what_is_wrong_and_write_nothing() {
         clinic_type: "".into(),
         ..form("x", "x", "x")
     };
-    match service::register(&test.state, dalia, &bad, None).await {
+    match as_account(&test.state, dalia, async |ch| {
+        service::register(ch, &bad).await
+    })
+    .await
+    {
         Err(AppError::Invalid(errors)) => {
             for field in [
                 "name",
@@ -138,7 +139,10 @@ async fn a_second_registration_at_the_same_address_offers_the_existing_worksite(
     )
     .await;
     let again = form("Barclay Medical", "1234  barclay st.", "v6e 1h4");
-    match service::register(state, dalia, &again, None).await.unwrap() {
+    match as_account(state, dalia, async |ch| service::register(ch, &again).await)
+        .await
+        .unwrap()
+    {
         RegistrationOutcome::AddressInUse(found) => assert_eq!(found, vec![first.clone()]),
         other => panic!("expected the existing worksite, got {other:?}"),
     }
@@ -308,11 +312,23 @@ async fn only_members_see_a_worksite_and_only_its_administrators_edit_it() {
         email: "hello@barclay.example".into(),
     };
     assert_eq!(
-        service::update(state, greg, &barclay.code, &edit, None).await,
+        as_account(state, greg, async |ch| service::update(
+            ch,
+            &barclay.code,
+            &edit
+        )
+        .await)
+        .await,
         Err(AppError::Forbidden)
     );
     assert!(matches!(
-        service::update(state, other_admin, &barclay.code, &edit, None).await,
+        as_account(state, other_admin, async |ch| service::update(
+            ch,
+            &barclay.code,
+            &edit
+        )
+        .await)
+        .await,
         Err(AppError::NotFound(_))
     ));
     assert_eq!(
@@ -330,13 +346,21 @@ async fn only_members_see_a_worksite_and_only_its_administrators_edit_it() {
         ..edit.clone()
     };
     assert!(matches!(
-        service::update(state, dalia, &barclay.code, &bad, None).await,
+        as_account(state, dalia, async |ch| service::update(
+            ch,
+            &barclay.code,
+            &bad
+        )
+        .await)
+        .await,
         Err(AppError::Invalid(_))
     ));
 
-    service::update(state, dalia, &barclay.code, &edit, None)
-        .await
-        .unwrap();
+    as_account(state, dalia, async |ch| {
+        service::update(ch, &barclay.code, &edit).await
+    })
+    .await
+    .unwrap();
     let details = service::details(test.db(), dalia, &barclay.code)
         .await
         .unwrap();

@@ -1,7 +1,7 @@
 //! Operator commands of the server binary.
 
 use crate::{open_database, StartError};
-use app::platform::{AppState, PortalConfig};
+use app::platform::{Actor, AppState, PortalConfig};
 
 pub async fn migrate() -> Result<(), StartError> {
     let config = PortalConfig::from_env()?;
@@ -13,7 +13,10 @@ pub async fn migrate() -> Result<(), StartError> {
 pub async fn grant_staff(email: &str) -> Result<(), StartError> {
     let config = PortalConfig::from_env()?;
     let state = AppState::new(open_database(&config).await?, config);
-    let account_id = app::accounts::service::grant_staff(&state, email)
+    let account_id = state
+        .write(Actor::system(), async |change| {
+            app::accounts::service::grant_staff(change, email).await
+        })
         .await
         .map_err(|error| StartError::Command(error.to_string()))?;
     println!("Account {account_id} ({email}) is now CareConnect staff.");
@@ -38,7 +41,10 @@ async fn state_and_account(email: &str) -> Result<(AppState, i64), StartError> {
 
 pub async fn grant_access(email: &str, worksite_id: &str) -> Result<(), StartError> {
     let (state, account_id) = state_and_account(email).await?;
-    app::access::service::grant(&state, account_id, worksite_id, None)
+    state
+        .write(Actor::system(), async |change| {
+            app::access::service::grant(change, account_id, worksite_id).await
+        })
         .await
         .map_err(|error| StartError::Command(error.to_string()))?;
     println!("{email} has CareConnect access from worksite {worksite_id}.");
@@ -47,7 +53,10 @@ pub async fn grant_access(email: &str, worksite_id: &str) -> Result<(), StartErr
 
 pub async fn end_access(email: &str, worksite_id: &str) -> Result<(), StartError> {
     let (state, account_id) = state_and_account(email).await?;
-    app::access::service::end(&state, account_id, worksite_id, None, "ended_by_operator")
+    state
+        .write(Actor::system(), async |change| {
+            app::access::service::end(change, account_id, worksite_id, "ended_by_operator").await
+        })
         .await
         .map_err(|error| StartError::Command(error.to_string()))?;
     println!("{email} no longer has CareConnect access from worksite {worksite_id}.");

@@ -4,7 +4,7 @@
 
 use crate::router::ServerState;
 use app::accounts::{identity, types::ValidatedIdentity};
-use app::platform::config::OidcSettings;
+use app::platform::{config::OidcSettings, Actor};
 use axum::{
     extract::{ConnectInfo, Query, State},
     http::StatusCode,
@@ -179,10 +179,13 @@ pub async fn callback(
     let Some(provider) = state.oidc.clone() else {
         return (StatusCode::NOT_FOUND, "No identity provider is configured.").into_response();
     };
-    let client_addr = connect_info.map(|Extension(ConnectInfo(addr))| addr.ip().to_string());
+    let actor = Actor {
+        account: None,
+        addr: connect_info.map(|Extension(ConnectInfo(addr))| addr.ip().to_string()),
+    };
     let outcome = async {
         let identity = finish(&provider, &session, params).await?;
-        identity::establish(&state.app, &session, &identity, client_addr.as_deref())
+        identity::establish(&state.app, &session, actor, &identity)
             .await
             .map_err(|e| FlowError::Session(e.to_string()))
     }

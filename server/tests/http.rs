@@ -3,7 +3,7 @@
 use app::accounts::{api::IdentityOutcome, types::SessionInfo};
 use app::error::AppError;
 use app::platform::{config::OidcSettings, AppState, PortalConfig};
-use app::testing::{registration, TestDb, PASSWORD};
+use app::testing::{as_account, as_operator, registration, TestDb, PASSWORD};
 use axum::{
     body::Body,
     http::{header, Request, StatusCode},
@@ -481,14 +481,15 @@ async fn member_actions_are_authorized_on_every_request() {
     assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
 
     // Set inactive while signed in: the very next request of the open session is refused.
-    memberships::change(
-        state,
-        dalia,
-        &barclay.code,
-        greg_membership,
-        MemberChange::SetInactive,
-        None,
-    )
+    as_account(state, dalia, async |ch| {
+        memberships::change(
+            ch,
+            &barclay.code,
+            greg_membership,
+            MemberChange::SetInactive,
+        )
+        .await
+    })
     .await
     .unwrap();
     let gone = call(&router, "worksite_members", &list, Some(&greg_cookie)).await;
@@ -655,7 +656,9 @@ async fn the_signed_hpcaa_downloads_as_a_pdf_for_its_signer_only() {
         full_name: "Dalia Eighteen".to_owned(),
         agree: Some("on".to_owned()),
     };
-    hpcaa::sign(state, dalia, &signing, None).await.unwrap();
+    as_account(state, dalia, async |ch| hpcaa::sign(ch, &signing).await)
+        .await
+        .unwrap();
     let router = router(state);
     let get = |cookie: Option<&str>| {
         let mut request = Request::get("/hpcaa/signed.pdf");
@@ -690,9 +693,11 @@ async fn applications_and_the_back_office_are_authorized_on_every_request() {
     let olive = person(state, "olive", "Olive", "Owner", "pharmacist").await;
     let pia = person(state, "pia", "Pia", "Pharm", "pharmacist").await;
     person(state, "sam", "Sam", "Staff", "physician").await;
-    app::accounts::service::grant_staff(state, "sam@clinic.example")
-        .await
-        .unwrap();
+    as_operator(state, async |ch| {
+        app::accounts::service::grant_staff(ch, "sam@clinic.example").await
+    })
+    .await
+    .unwrap();
     let site = register_worksite(
         state,
         olive,

@@ -5,6 +5,7 @@ use app::memberships::{
     listing::{ListedWorksite, Listing},
     types::MemberCursor,
 };
+use app::platform::Actor;
 use app::testing::TestDb;
 use sea_orm::QuerySelect;
 use server::seed::{seed, SeedPlan, SEED_PASSWORD};
@@ -35,7 +36,7 @@ async fn seeded_data_is_usable_by_the_portal() {
     // counted in full by the worksite's row.
     let (code, _, admin) = &report.anchors[0];
     let account_id =
-        app::accounts::service::sign_in_with_password(state, admin, SEED_PASSWORD, None)
+        app::accounts::service::sign_in_with_password(state, Actor::system(), admin, SEED_PASSWORD)
             .await
             .unwrap();
     let list =

@@ -22,13 +22,6 @@ pub async fn open_careconnect(
     sponsorship_id: Option<i64>,
 ) -> Result<String, AppError> {
     let ctx = RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    service::open(
-        &ctx.state,
-        account_id,
-        &code,
-        sponsorship_id,
-        ctx.client_addr.as_deref(),
-    )
-    .await
+    ctx.write(async |change| service::open(change, &code, sponsorship_id).await)
+        .await
 }

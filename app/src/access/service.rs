@@ -1,23 +1,19 @@
 //! Granting and ending CareConnect access, and what a person sees of it.
 
 use super::types::*;
-use crate::audit::{self, AuditAction, AuditEntry};
+use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{careconnect_access, worksite};
 use crate::error::AppError;
-use crate::memberships::service::{lock_worksite, membership_of, ACTIVE};
-use crate::notifications::{service::notify, types::NotificationKind};
-use crate::platform::{
-    db::{begin_write, insert_unique},
-    time::display_time,
-    AppState,
-};
+use crate::memberships::service::{find_locked, membership_of, ACTIVE};
+use crate::notifications::types::NotificationKind;
+use crate::platform::{db::insert_unique, time::display_time, Change};
 use crate::privacy::service::course_status;
 use crate::professions::{
     service::{person, Person},
     types::UserType,
 };
 use crate::sponsorships::service::{end_automatically, sponsors_of, Ending};
-use crate::worksites::service::{by_ids, find_by_code, summary_of};
+use crate::worksites::service::{by_ids, summary_of};
 use crate::worksites::types::WorksiteType;
 use chrono::Utc;
 use sea_orm::{
@@ -27,9 +23,9 @@ use sea_orm::{
 use serde_json::json;
 use std::collections::HashMap;
 
-/// The worksite a grant or its end is about, by its Worksite ID.
-async fn subject(conn: &impl ConnectionTrait, code: &str) -> Result<worksite::Model, AppError> {
-    find_by_code(conn, code)
+/// The worksite a grant or its end is about, by its Worksite ID, locked for the change.
+async fn subject(change: &Change<'_>, code: &str) -> Result<worksite::Model, AppError> {
+    find_locked(change, code)
         .await?
         .ok_or_else(|| AppError::NotFound("No worksite has this Worksite ID.".to_owned()))
 }
@@ -120,29 +116,18 @@ pub async fn membership_refusal(
 }
 
 /// Grants the person CareConnect access from the worksite, when every rule allows it.
-pub async fn grant(
-    state: &AppState,
-    account_id: i64,
-    code: &str,
-    granted_by: Option<i64>,
-) -> Result<(), AppError> {
-    let txn = begin_write(&state.db).await?;
-    let worksite = subject(&txn, code).await?;
-    lock_worksite(&txn, worksite.id).await?;
-    grant_in(&txn, account_id, &worksite, granted_by).await?;
-    txn.commit().await?;
-    state.live.announce(vec![account_id]);
-    Ok(())
+pub async fn grant(change: &mut Change<'_>, account_id: i64, code: &str) -> Result<(), AppError> {
+    let worksite = subject(change, code).await?;
+    grant_at(change, account_id, &worksite).await
 }
 
-/// [`grant`] inside the caller's transaction, which holds the worksite's lock; the caller
-/// commits and announces.
-pub async fn grant_in(
-    txn: &impl ConnectionTrait,
+/// [`grant`] from a worksite the change holds locked already (an approval).
+pub async fn grant_at(
+    change: &mut Change<'_>,
     account_id: i64,
     worksite: &worksite::Model,
-    granted_by: Option<i64>,
 ) -> Result<(), AppError> {
+    let txn = change.db();
     let who = person(txn, account_id)
         .await?
         .ok_or_else(|| AppError::NotFound("This account does not exist.".to_owned()))?;
@@ -161,7 +146,7 @@ pub async fn grant_in(
             account_id: Set(account_id),
             worksite_id: Set(worksite.id),
             granted_at: Set(Utc::now()),
-            granted_by: Set(granted_by),
+            granted_by: Set(change.actor().account),
             ended_at: Set(None),
             end_reason: Set(None),
             ..Default::default()
@@ -175,75 +160,59 @@ pub async fn grant_in(
         },
     )
     .await?;
-    notify(
-        txn,
+    change.notify(
         account_id,
         NotificationKind::AccessChanged,
         &format!("You have CareConnect access from {}.", worksite.name),
         "/",
-    )
-    .await?;
-    let mut entry = AuditEntry::new(
-        AuditAction::CareConnectAccessGranted,
-        format!("account:{account_id}"),
-    )
-    .at_worksite(worksite.id)
-    .with_details(json!({ "grant": row.id }));
-    if let Some(by) = granted_by {
-        entry = entry.by(by);
-    }
-    audit::record(txn, entry).await?;
+    );
+    change.audit(
+        AuditEntry::new(
+            AuditAction::CareConnectAccessGranted,
+            format!("account:{account_id}"),
+        )
+        .at_worksite(worksite.id)
+        .with_details(json!({ "grant": row.id })),
+    );
     Ok(())
 }
 
 /// Ends the person's access from the worksite, and with it the sponsorships the person gives
 /// there; everyone concerned is told.
 pub async fn end(
-    state: &AppState,
+    change: &mut Change<'_>,
     account_id: i64,
     code: &str,
-    ended_by: Option<i64>,
     reason: &str,
 ) -> Result<(), AppError> {
-    let txn = begin_write(&state.db).await?;
-    let worksite = subject(&txn, code).await?;
-    lock_worksite(&txn, worksite.id).await?;
-    if !end_current(&txn, worksite.id, account_id, reason).await? {
+    let worksite = subject(change, code).await?;
+    if !end_current(change.db(), worksite.id, account_id, reason).await? {
         return Err(AppError::Conflict(
             "This person has no CareConnect access from this worksite.".to_owned(),
         ));
     }
-    let mut told = end_automatically(
-        &txn,
+    end_automatically(
+        change,
         Ending::AuthorizerAccess {
             worksite_id: worksite.id,
             account_id,
         },
-        ended_by,
-        None,
     )
     .await?;
-    notify(
-        &txn,
+    change.notify(
         account_id,
         NotificationKind::AccessChanged,
         &format!("Your CareConnect access from {} has ended.", worksite.name),
         "/",
-    )
-    .await?;
-    let mut entry = AuditEntry::new(
-        AuditAction::CareConnectAccessEnded,
-        format!("account:{account_id}"),
-    )
-    .at_worksite(worksite.id)
-    .with_details(json!({ "reason": reason }));
-    if let Some(by) = ended_by {
-        entry = entry.by(by);
-    }
-    audit::record(&txn, entry).await?;
-    txn.commit().await?;
-    told.push(account_id);
-    state.live.announce(told);
+    );
+    change.audit(
+        AuditEntry::new(
+            AuditAction::CareConnectAccessEnded,
+            format!("account:{account_id}"),
+        )
+        .at_worksite(worksite.id)
+        .with_details(json!({ "reason": reason })),
+    );
     Ok(())
 }
 
@@ -343,26 +312,24 @@ pub async fn overview(
 /// themselves, or on behalf of the Authorizer of their active sponsorship), records it, and
 /// returns where the viewer is.
 pub async fn open(
-    state: &AppState,
-    account_id: i64,
+    change: &mut Change<'_>,
     code: &str,
     sponsorship_id: Option<i64>,
-    client_addr: Option<&str>,
 ) -> Result<String, AppError> {
-    let entry_url = state.config.careconnect_entry().ok_or_else(|| {
+    let account_id = change.account()?;
+    let db = change.db();
+    let entry_url = change.state().config.careconnect_entry().ok_or_else(|| {
         AppError::Refused(
             "CareConnect's address is not configured yet. Please contact the CareConnect team."
                 .to_owned(),
         )
     })?;
-    let (worksite, _) = crate::memberships::service::as_member(&state.db, account_id, code).await?;
+    let (worksite, _) = crate::memberships::service::as_member(db, account_id, code).await?;
     let mut entry = AuditEntry::new(
         AuditAction::CareConnectOpened,
         format!("worksite:{}", worksite.code),
     )
-    .by(account_id)
-    .at_worksite(worksite.id)
-    .from_addr(client_addr);
+    .at_worksite(worksite.id);
     let viewer = match sponsorship_id {
         None => account_id,
         Some(id) => {
@@ -373,20 +340,20 @@ pub async fn open(
                     crate::entities::sponsorship::Column::Status
                         .eq(crate::sponsorships::service::ACTIVE_SPONSORSHIP),
                 )
-                .one(&state.db)
+                .one(db)
                 .await?
                 .ok_or_else(|| AppError::NotFound("This sponsorship does not exist.".to_owned()))?;
-            let me = person(&state.db, account_id)
+            let me = person(db, account_id)
                 .await?
                 .ok_or(AppError::Unauthenticated)?;
-            if let Some(reason) = on_behalf_refusal(&state.db, &me).await? {
+            if let Some(reason) = on_behalf_refusal(db, &me).await? {
                 return Err(AppError::Refused(reason));
             }
             entry = entry.on_behalf_of(sponsorship.authorizer_id);
             sponsorship.authorizer_id
         }
     };
-    if !current_grants(&state.db, &[viewer])
+    if !current_grants(db, &[viewer])
         .await?
         .contains_key(&(viewer, worksite.id))
     {
@@ -395,6 +362,6 @@ pub async fn open(
             worksite.name
         )));
     }
-    audit::record(&state.db, entry).await?;
+    change.audit(entry);
     Ok(entry_url)
 }

@@ -36,21 +36,17 @@ pub async fn sign_in(username: String, password: String) -> Result<(), AppError>
         errors.add("password", "Enter your password.");
     }
     errors.into_result()?;
-    let account_id = service::sign_in_with_password(
-        &ctx.state,
-        &username,
-        &password,
-        ctx.client_addr.as_deref(),
-    )
-    .await?;
+    let account_id =
+        service::sign_in_with_password(&ctx.state, ctx.actor().await?, &username, &password)
+            .await?;
     sessions::sign_in(&ctx.session, account_id).await
 }
 
 #[server(prefix = "/api", endpoint = "sign_out", output = server_fn::codec::Postcard)]
 pub async fn sign_out() -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
-    if let Some(account_id) = ctx.account_id().await? {
-        service::record_sign_out(&ctx.state, account_id, ctx.client_addr.as_deref()).await?;
+    if ctx.account_id().await?.is_some() {
+        ctx.write(service::record_sign_out).await?;
     }
     sessions::sign_out(&ctx.session).await
 }
@@ -81,15 +77,19 @@ pub async fn register(form: RegistrationForm) -> Result<(), AppError> {
                     .to_owned(),
             )
         })?;
-    let account_id =
-        service::register(&ctx.state, &identity, &form, ctx.client_addr.as_deref()).await?;
+    let account_id = service::register(&ctx.state, ctx.actor().await?, &identity, &form).await?;
     sessions::sign_in(&ctx.session, account_id).await
 }
 
 #[server(prefix = "/api", endpoint = "verify_email", output = server_fn::codec::Postcard)]
 pub async fn verify_email(token: String) -> Result<String, AppError> {
     let ctx = RequestContext::load().await?;
-    service::verify_email(&ctx.state, &token, ctx.client_addr.as_deref()).await
+    let actor = ctx.actor().await?;
+    ctx.state
+        .write(actor, async |change| {
+            service::verify_email(change, &token).await
+        })
+        .await
 }
 
 #[server(prefix = "/api", endpoint = "request_password_reset", output = server_fn::codec::Postcard)]
@@ -98,7 +98,12 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     ctx.state
         .limits
         .check(Limited::Recovery, ctx.address_key())?;
-    service::request_password_reset(&ctx.state, &email, ctx.client_addr.as_deref()).await
+    let actor = ctx.actor().await?;
+    ctx.state
+        .write(actor, async |change| {
+            service::request_password_reset(change, &email).await
+        })
+        .await
 }
 
 #[server(prefix = "/api", endpoint = "reset_password", output = server_fn::codec::Postcard)]
@@ -113,10 +118,10 @@ pub async fn reset_password(
         .check(Limited::Recovery, ctx.address_key())?;
     service::reset_password(
         &ctx.state,
+        ctx.actor().await?,
         &token,
         &password,
         &password_confirmation,
-        ctx.client_addr.as_deref(),
     )
     .await
 }
@@ -127,15 +132,21 @@ pub async fn look_up_username(email: String) -> Result<(), AppError> {
     ctx.state
         .limits
         .check(Limited::Recovery, ctx.address_key())?;
-    service::look_up_username(&ctx.state, &email, ctx.client_addr.as_deref()).await
+    let actor = ctx.actor().await?;
+    ctx.state
+        .write(actor, async |change| {
+            service::look_up_username(change, &email).await
+        })
+        .await
 }
 
 /// Returns the address now waiting for verification, if the email changed.
 #[server(prefix = "/api", endpoint = "update_contact", output = server_fn::codec::Postcard)]
 pub async fn update_contact(form: ContactForm) -> Result<Option<String>, AppError> {
     let ctx = RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    match service::update_contact(&ctx.state, account_id, &form, ctx.client_addr.as_deref()).await?
+    match ctx
+        .write(async |change| service::update_contact(change, &form).await)
+        .await?
     {
         service::EmailChange::Unchanged => Ok(None),
         service::EmailChange::VerificationSent(email) => Ok(Some(email)),
@@ -145,8 +156,7 @@ pub async fn update_contact(form: ContactForm) -> Result<Option<String>, AppErro
 #[server(prefix = "/api", endpoint = "change_password", output = server_fn::codec::Postcard)]
 pub async fn change_password(form: PasswordChangeForm) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    service::change_password(&ctx.state, account_id, &form, ctx.client_addr.as_deref()).await
+    service::change_password(&ctx.state, ctx.actor().await?, &form).await
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -211,13 +221,7 @@ pub async fn dev_identity_sign_in(form: DevIdentityForm) -> Result<IdentityOutco
         birthdate: (!birthdate.is_empty()).then(|| birthdate.to_owned()),
         email: Some(form.email.trim().to_owned()).filter(|e| !e.is_empty()),
     };
-    super::identity::establish(
-        &ctx.state,
-        &ctx.session,
-        &identity,
-        ctx.client_addr.as_deref(),
-    )
-    .await
+    super::identity::establish(&ctx.state, &ctx.session, ctx.actor().await?, &identity).await
 }
 
 /// The CareConnect team's user lookup: name, username or email.

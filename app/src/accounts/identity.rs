@@ -2,7 +2,7 @@
 
 use super::{api::IdentityOutcome, service, types::ValidatedIdentity};
 use crate::error::AppError;
-use crate::platform::{sessions, AppState};
+use crate::platform::{sessions, Actor, AppState};
 use tower_sessions::Session;
 
 /// Signs the person in if their identity has an account, or holds the identity in the session
@@ -10,10 +10,15 @@ use tower_sessions::Session;
 pub async fn establish(
     state: &AppState,
     session: &Session,
+    actor: Actor,
     identity: &ValidatedIdentity,
-    client_addr: Option<&str>,
 ) -> Result<IdentityOutcome, AppError> {
-    match service::identity_signed_in(state, identity, client_addr).await? {
+    let known = state
+        .write(actor, async |change| {
+            service::identity_signed_in(change, identity).await
+        })
+        .await?;
+    match known {
         Some(account_id) => {
             sessions::sign_in(session, account_id).await?;
             Ok(IdentityOutcome::SignedIn)

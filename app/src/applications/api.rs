@@ -21,15 +21,8 @@ pub async fn submit_application(
     resubmit: Option<i64>,
 ) -> Result<String, AppError> {
     let ctx = RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    service::submit(
-        &ctx.state,
-        account_id,
-        &form,
-        resubmit,
-        ctx.client_addr.as_deref(),
-    )
-    .await
+    ctx.write(async |change| service::submit(change, &form, resubmit).await)
+        .await
 }
 
 /// The CareConnect team's application queue.
@@ -58,15 +51,6 @@ pub async fn decide_application(
     message: String,
 ) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    service::decide(
-        &ctx.state,
-        account_id,
-        id,
-        decision,
-        seen,
-        &message,
-        ctx.client_addr.as_deref(),
-    )
-    .await
+    ctx.write(async |change| service::decide(change, id, decision, seen, &message).await)
+        .await
 }

@@ -3,22 +3,18 @@
 
 use super::emails;
 use super::types::*;
-use crate::access::service::{grant_in, membership_refusal, profession_refusal, worksite_refusal};
+use crate::access::service::{grant_at, membership_refusal, profession_refusal, worksite_refusal};
 use crate::access::types::undesignated_notice;
 use crate::accounts::service::{identity_validated, require_staff};
-use crate::audit::{self, AuditAction, AuditEntry};
+use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{
     account, careconnect_access, careconnect_application as application, membership, worksite,
 };
 use crate::error::{AppError, FieldErrors};
-use crate::mail::outbox;
+use crate::mail::message::Email;
 use crate::memberships::service::{lock_worksite, ACTIVE};
-use crate::notifications::{service::notify, types::NotificationKind};
-use crate::platform::{
-    db::{begin_write, insert_unique},
-    time::display_time,
-    AppState,
-};
+use crate::notifications::types::NotificationKind;
+use crate::platform::{db::insert_unique, time::display_time, Change};
 use crate::privacy::{declaration::declaration_of, hpcaa, service::course_status};
 use crate::professions::{
     service::{people, person, Person},
@@ -280,27 +276,26 @@ fn validate(form: &EnrolmentForm, who: &Person, errors: &mut FieldErrors) -> Opt
 /// "Submit" on the CareConnect Enrolment Form: a new application, or (with `resubmit`) the
 /// applicant's returned one, updated.
 pub async fn submit(
-    state: &AppState,
-    account_id: i64,
+    change: &mut Change<'_>,
     form: &EnrolmentForm,
     resubmit: Option<i64>,
-    client_addr: Option<&str>,
 ) -> Result<String, AppError> {
-    let txn = begin_write(&state.db).await?;
-    let who = person(&txn, account_id)
+    let account_id = change.account()?;
+    let txn = change.db();
+    let who = person(txn, account_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     if let Some(reason) = profession_refusal(&who) {
         return Err(AppError::Refused(reason));
     }
     let mut errors = FieldErrors::new();
-    let site = match find_by_code(&txn, &form.worksite).await? {
+    let site = match find_by_code(txn, &form.worksite).await? {
         Some(site) => {
-            lock_worksite(&txn, site.id).await?;
-            if membership_refusal(&txn, &who, &site).await?.is_some() {
+            lock_worksite(txn, site.id).await?;
+            if membership_refusal(txn, &who, &site).await?.is_some() {
                 errors.add("worksite", "Choose a worksite you are an active member of.");
                 None
-            } else if let Some(reason) = worksite_refusal(&txn, &who, &site).await? {
+            } else if let Some(reason) = worksite_refusal(txn, &who, &site).await? {
                 errors.add("worksite", reason);
                 None
             } else {
@@ -324,7 +319,7 @@ pub async fn submit(
         .filter(careconnect_access::Column::AccountId.eq(account_id))
         .filter(careconnect_access::Column::WorksiteId.eq(site.id))
         .filter(careconnect_access::Column::EndedAt.is_null())
-        .count(&txn)
+        .count(txn)
         .await?;
     if has_access > 0 {
         return Err(AppError::Conflict(format!(
@@ -362,20 +357,20 @@ pub async fn submit(
                 .filter(application::Column::AccountId.eq(account_id))
                 .filter(application::Column::WorksiteId.eq(site.id))
                 .filter(application::Column::Status.eq(ApplicationStatus::Returned.code()))
-                .exec(&txn)
+                .exec(txn)
                 .await?;
             if updated.rows_affected == 0 {
                 return Err(AppError::Conflict("This application is not waiting for more information any more. The page now shows where it stands.".to_owned()));
             }
             let row = application::Entity::find_by_id(id)
-                .one(&txn)
+                .one(txn)
                 .await?
                 .ok_or(AppError::Internal)?;
             (row, AuditAction::ApplicationResubmitted)
         }
         None => {
             let row = insert_unique(
-                &txn,
+                txn,
                 application::ActiveModel {
                     account_id: Set(account_id),
                     worksite_id: Set(site.id),
@@ -403,53 +398,32 @@ pub async fn submit(
             (row, AuditAction::ApplicationSubmitted)
         }
     };
-    let course_done = course_status(&txn, account_id)
-        .await?
-        .completed_on
-        .is_some();
-    let link = state.config.link(APPLICATIONS_LINK);
+    let course_done = course_status(txn, account_id).await?.completed_on.is_some();
+    let link = change.state().config.link(APPLICATIONS_LINK);
     tell(
-        &txn,
+        change,
         &who,
         emails::received(&who.name(), &site.name, course_done, &link),
         &format!(
             "Your CareConnect request for {} has been submitted and is pending approval.",
             site.name
         ),
-    )
-    .await?;
-    audit::record(
-        &txn,
-        AuditEntry::new(action, format!("application:{}", row.id))
-            .by(account_id)
-            .at_worksite(site.id)
-            .from_addr(client_addr),
-    )
-    .await?;
-    txn.commit().await?;
-    state.live.announce(vec![account_id]);
+    );
+    change.audit(AuditEntry::new(action, format!("application:{}", row.id)).at_worksite(site.id));
     Ok(SUBMITTED.to_owned())
 }
 
 /// Emails (to the verified address) and notifies the applicant.
-async fn tell(
-    conn: &impl ConnectionTrait,
-    applicant: &Person,
-    email: crate::mail::message::Email,
-    text: &str,
-) -> Result<(), AppError> {
+fn tell(change: &mut Change<'_>, applicant: &Person, email: Email, text: &str) {
     if let Some(address) = &applicant.account.email {
-        outbox::enqueue(conn, address, email).await?;
+        change.email(address, email);
     }
-    notify(
-        conn,
+    change.notify(
         applicant.account.id,
         NotificationKind::ApplicationChanged,
         text,
         APPLICATIONS_LINK,
-    )
-    .await?;
-    Ok(())
+    );
 }
 
 /// The CareConnect team's queue: open applications (or those of one status), oldest first.
@@ -575,18 +549,17 @@ fn decided_from(decision: Decision) -> &'static [ApplicationStatus] {
 /// application is still as the deciding person saw it (`seen`), so concurrent decisions on one
 /// application yield one outcome.
 pub async fn decide(
-    state: &AppState,
-    staff_id: i64,
+    change: &mut Change<'_>,
     id: i64,
     decision: Decision,
     seen: ApplicationStatus,
     message: &str,
-    client_addr: Option<&str>,
 ) -> Result<(), AppError> {
-    let txn = begin_write(&state.db).await?;
-    require_staff(&txn, staff_id).await?;
-    let (row, site, who) = load(&txn, id).await?;
-    lock_worksite(&txn, site.id).await?;
+    let staff_id = change.account()?;
+    let txn = change.db();
+    require_staff(txn, staff_id).await?;
+    let (row, site, who) = load(txn, id).await?;
+    lock_worksite(txn, site.id).await?;
     let from = decided_from(decision);
     let already = || {
         AppError::Conflict("This application has already been decided, perhaps by another member of the CareConnect team. The page now shows where it stands.".to_owned())
@@ -616,7 +589,7 @@ pub async fn decide(
         None
     };
     if decision == Decision::Approve {
-        let unmet: Vec<String> = checklist(&txn, &who, &site)
+        let unmet: Vec<String> = checklist(txn, &who, &site)
             .await?
             .into_iter()
             .filter(|r| !r.met)
@@ -662,23 +635,24 @@ pub async fn decide(
     let changed = update
         .filter(application::Column::Id.eq(id))
         .filter(application::Column::Status.eq(seen.code()))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if changed.rows_affected == 0 {
         return Err(already());
     }
     if decision == Decision::Approve {
-        grant_in(&txn, who.account.id, &site, Some(staff_id)).await?;
+        grant_at(change, who.account.id, &site).await?;
     }
     let name = who.name();
-    let link = state.config.link(APPLICATIONS_LINK);
+    let config = &change.state().config;
+    let link = config.link(APPLICATIONS_LINK);
     let (email, text) = match decision {
         Decision::StartReview => (
             emails::in_review(&name, &site.name, &link),
             format!("Your CareConnect request for {} is in review.", site.name),
         ),
         Decision::Approve => (
-            emails::welcome_package(&name, &site.name, &state.config.link("/")),
+            emails::welcome_package(&name, &site.name, &config.link("/")),
             format!(
                 "Your CareConnect request for {} has been approved.",
                 site.name
@@ -696,17 +670,11 @@ pub async fn decide(
             ),
         ),
     };
-    tell(&txn, &who, email, &text).await?;
-    audit::record(
-        &txn,
+    tell(change, &who, email, &text);
+    change.audit(
         AuditEntry::new(action, format!("application:{id}"))
-            .by(staff_id)
             .at_worksite(site.id)
-            .from_addr(client_addr)
             .with_details(json!({ "applicant": who.account.id, "message": staff_message })),
-    )
-    .await?;
-    txn.commit().await?;
-    state.live.announce(vec![who.account.id]);
+    );
     Ok(())
 }

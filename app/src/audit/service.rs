@@ -1,7 +1,7 @@
 use super::types::AuditAction;
 use crate::entities::audit_event;
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use sea_orm::Set;
 
 #[derive(Debug, Clone)]
 pub struct AuditEntry {
@@ -43,19 +43,14 @@ impl AuditEntry {
         self
     }
 
-    pub fn from_addr(mut self, client_addr: Option<&str>) -> Self {
-        self.client_addr = client_addr.map(str::to_owned);
-        self
-    }
-
     pub fn with_details(mut self, details: serde_json::Value) -> Self {
         self.details = details;
         self
     }
 }
 
-/// Writes the event on `conn`: pass the transaction of the change it records.
-pub async fn record(conn: &impl ConnectionTrait, entry: AuditEntry) -> Result<(), DbErr> {
+/// The event's row, stamped now; [`crate::platform::Change`] writes it with its change.
+pub fn row(entry: AuditEntry) -> audit_event::ActiveModel {
     audit_event::ActiveModel {
         occurred_at: Set(Utc::now()),
         actor_account_id: Set(entry.actor_account_id),
@@ -67,7 +62,4 @@ pub async fn record(conn: &impl ConnectionTrait, entry: AuditEntry) -> Result<()
         details: Set(entry.details.to_string()),
         ..Default::default()
     }
-    .insert(conn)
-    .await?;
-    Ok(())
 }

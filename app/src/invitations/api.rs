@@ -12,15 +12,8 @@ use {super::service, crate::platform::RequestContext};
 #[server(prefix = "/api", endpoint = "invite_member", output = server_fn::codec::Postcard)]
 pub async fn invite_member(code: String, email: String) -> Result<String, AppError> {
     let ctx = RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    service::invite(
-        &ctx.state,
-        account_id,
-        &code,
-        &email,
-        ctx.client_addr.as_deref(),
-    )
-    .await
+    ctx.write(async |change| service::invite(change, &code, &email).await)
+        .await
 }
 
 #[server(prefix = "/api", endpoint = "awaiting_invitations", output = server_fn::codec::Postcard)]
@@ -40,30 +33,15 @@ pub async fn resend_invitation(
     emails_sent: i32,
 ) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    service::resend(
-        &ctx.state,
-        account_id,
-        &code,
-        invitation_id,
-        emails_sent,
-        ctx.client_addr.as_deref(),
-    )
-    .await
+    ctx.write(async |change| service::resend(change, &code, invitation_id, emails_sent).await)
+        .await
 }
 
 #[server(prefix = "/api", endpoint = "revoke_invitation", output = server_fn::codec::Postcard)]
 pub async fn revoke_invitation(code: String, invitation_id: i64) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    service::revoke(
-        &ctx.state,
-        account_id,
-        &code,
-        invitation_id,
-        ctx.client_addr.as_deref(),
-    )
-    .await
+    ctx.write(async |change| service::revoke(change, &code, invitation_id).await)
+        .await
 }
 
 /// What the emailed link shows; changes nothing.
@@ -77,14 +55,8 @@ pub async fn load_invitation_standing(token: String) -> Result<InvitationStandin
 #[server(prefix = "/api", endpoint = "accept_invitation", output = server_fn::codec::Postcard)]
 pub async fn accept_invitation(token: String) -> Result<WorksiteSummary, AppError> {
     let ctx = RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    service::accept(
-        &ctx.state,
-        account_id,
-        service::Accepting::Token(&token),
-        ctx.client_addr.as_deref(),
-    )
-    .await
+    ctx.write(async |change| service::accept(change, service::Accepting::Token(&token)).await)
+        .await
 }
 
 /// The invitations waiting for the signed-in person's verified address.
@@ -98,12 +70,6 @@ pub async fn my_invitations() -> Result<Vec<InvitationView>, AppError> {
 #[server(prefix = "/api", endpoint = "accept_my_invitation", output = server_fn::codec::Postcard)]
 pub async fn accept_my_invitation(invitation_id: i64) -> Result<WorksiteSummary, AppError> {
     let ctx = RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    service::accept(
-        &ctx.state,
-        account_id,
-        service::Accepting::Id(invitation_id),
-        ctx.client_addr.as_deref(),
-    )
-    .await
+    ctx.write(async |change| service::accept(change, service::Accepting::Id(invitation_id)).await)
+        .await
 }

@@ -4,20 +4,19 @@ use super::emails;
 use super::types::*;
 use crate::accounts::service::links::LINK_INVALID;
 use crate::accounts::types::normalize_email;
-use crate::audit::{self, AuditAction, AuditEntry};
+use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{account, invitation, membership, worksite};
 use crate::error::AppError;
-use crate::mail::outbox;
 use crate::memberships::service::{
-    active_admins, admit, as_admin, lock_by_code, lock_worksite, ACTIVE, ALREADY_HANDLED,
+    active_admins, administered, admit, as_admin, lock_worksite, ACTIVE, ALREADY_HANDLED,
 };
-use crate::notifications::{service::notify, types::NotificationKind};
+use crate::notifications::types::NotificationKind;
 use crate::paging::{read_page, NumberedPage};
 use crate::platform::{
-    db::{begin_write, insert_unique},
+    db::insert_unique,
     time::display_time,
     tokens::{hash_token, new_token},
-    AppState,
+    Change,
 };
 use crate::worksites::service::summary_of;
 use chrono::{Duration, Utc};
@@ -46,53 +45,46 @@ async fn inviter_name(conn: &impl ConnectionTrait, account_id: i64) -> Result<St
         .unwrap_or_else(|| "A Group / Site Administrator".to_owned()))
 }
 
+/// Queues the invitation's email, from the acting administrator, with the link's token.
 async fn send(
-    state: &AppState,
-    conn: &impl ConnectionTrait,
-    inviter: i64,
+    change: &mut Change<'_>,
     worksite: &worksite::Model,
     email: &str,
     token: &str,
     expires_at: chrono::DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let link = state
+    let link = change
+        .state()
         .config
         .link(&format!("/invitations/accept?token={token}"));
-    outbox::enqueue(
-        conn,
+    let inviter = inviter_name(change.db(), change.account()?).await?;
+    change.email(
         email,
         emails::invitation(
-            &inviter_name(conn, inviter).await?,
+            &inviter,
             &worksite.name,
             &worksite.code,
             email,
             &link,
             &display_time(expires_at),
         ),
-    )
-    .await?;
+    );
     Ok(())
 }
 
 /// "Invite User": emails an invitation to join the worksite; administrators only. Returns the
 /// address it was sent to.
-pub async fn invite(
-    state: &AppState,
-    actor: i64,
-    code: &str,
-    email: &str,
-    client_addr: Option<&str>,
-) -> Result<String, AppError> {
+pub async fn invite(change: &mut Change<'_>, code: &str, email: &str) -> Result<String, AppError> {
     let email = normalize_email(email).map_err(|message| AppError::invalid("email", message))?;
-    let txn = begin_write(&state.db).await?;
-    lock_by_code(&txn, code).await?;
-    let worksite = as_admin(&txn, actor, code).await?;
+    let worksite = administered(change, code).await?;
+    let actor = change.account()?;
+    let txn = change.db();
     let already_member = membership::Entity::find()
         .join(JoinType::InnerJoin, membership::Relation::Account.def())
         .filter(membership::Column::WorksiteId.eq(worksite.id))
         .filter(membership::Column::Status.eq(ACTIVE))
         .filter(account::Column::Email.eq(&email))
-        .count(&txn)
+        .count(txn)
         .await?
         > 0;
     if already_member {
@@ -103,9 +95,9 @@ pub async fn invite(
     }
     let token = new_token();
     let now = Utc::now();
-    let expires_at = now + Duration::days(state.config.invitation_days);
+    let expires_at = now + Duration::days(change.state().config.invitation_days);
     let row = insert_unique(
-        &txn,
+        txn,
         invitation::ActiveModel {
             worksite_id: Set(worksite.id),
             email: Set(email.clone()),
@@ -123,20 +115,15 @@ pub async fn invite(
         || awaiting_already(&email),
     )
     .await?;
-    send(state, &txn, actor, &worksite, &email, &token, expires_at).await?;
-    audit::record(
-        &txn,
+    send(change, &worksite, &email, &token, expires_at).await?;
+    change.audit(
         AuditEntry::new(
             AuditAction::InvitationSent,
             format!("invitation:{}", row.id),
         )
-        .by(actor)
         .at_worksite(worksite.id)
-        .from_addr(client_addr)
         .with_details(json!({ "email": email })),
-    )
-    .await?;
-    txn.commit().await?;
+    );
     Ok(email)
 }
 
@@ -189,20 +176,17 @@ async fn pending_at(
 /// "Resend": a new link (the old one stops working), a new expiry, one more email. `seen` is the
 /// number of emails the administrator saw, so a double click sends one email, not two.
 pub async fn resend(
-    state: &AppState,
-    actor: i64,
+    change: &mut Change<'_>,
     code: &str,
     invitation_id: i64,
     seen: i32,
-    client_addr: Option<&str>,
 ) -> Result<(), AppError> {
-    let txn = begin_write(&state.db).await?;
-    lock_by_code(&txn, code).await?;
-    let worksite = as_admin(&txn, actor, code).await?;
-    let row = pending_at(&txn, worksite.id, invitation_id).await?;
+    let worksite = administered(change, code).await?;
+    let txn = change.db();
+    let row = pending_at(txn, worksite.id, invitation_id).await?;
     let token = new_token();
     let now = Utc::now();
-    let expires_at = now + Duration::days(state.config.invitation_days);
+    let expires_at = now + Duration::days(change.state().config.invitation_days);
     let updated = invitation::Entity::update_many()
         .col_expr(
             invitation::Column::TokenHash,
@@ -217,66 +201,50 @@ pub async fn resend(
         .filter(invitation::Column::Id.eq(row.id))
         .filter(invitation::Column::Status.eq(PENDING))
         .filter(invitation::Column::EmailsSent.eq(seen))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if updated.rows_affected != 1 {
         return Err(AppError::Conflict(ALREADY_HANDLED.to_owned()));
     }
-    send(
-        state, &txn, actor, &worksite, &row.email, &token, expires_at,
-    )
-    .await?;
-    audit::record(
-        &txn,
+    send(change, &worksite, &row.email, &token, expires_at).await?;
+    change.audit(
         AuditEntry::new(
             AuditAction::InvitationResent,
             format!("invitation:{}", row.id),
         )
-        .by(actor)
         .at_worksite(worksite.id)
-        .from_addr(client_addr)
         .with_details(json!({ "email": row.email, "emails_sent": seen + 1 })),
-    )
-    .await?;
-    txn.commit().await?;
+    );
     Ok(())
 }
 
 /// "Revoke": the invitation's link stops working.
 pub async fn revoke(
-    state: &AppState,
-    actor: i64,
+    change: &mut Change<'_>,
     code: &str,
     invitation_id: i64,
-    client_addr: Option<&str>,
 ) -> Result<(), AppError> {
-    let txn = begin_write(&state.db).await?;
-    lock_by_code(&txn, code).await?;
-    let worksite = as_admin(&txn, actor, code).await?;
-    let row = pending_at(&txn, worksite.id, invitation_id).await?;
+    let worksite = administered(change, code).await?;
+    let txn = change.db();
+    let row = pending_at(txn, worksite.id, invitation_id).await?;
     let revoked = invitation::Entity::update_many()
         .col_expr(invitation::Column::Status, Expr::value(REVOKED))
         .col_expr(invitation::Column::ClosedAt, Expr::value(Utc::now()))
         .filter(invitation::Column::Id.eq(row.id))
         .filter(invitation::Column::Status.eq(PENDING))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if revoked.rows_affected != 1 {
         return Err(AppError::Conflict(ALREADY_HANDLED.to_owned()));
     }
-    audit::record(
-        &txn,
+    change.audit(
         AuditEntry::new(
             AuditAction::InvitationRevoked,
             format!("invitation:{}", row.id),
         )
-        .by(actor)
         .at_worksite(worksite.id)
-        .from_addr(client_addr)
         .with_details(json!({ "email": row.email })),
-    )
-    .await?;
-    txn.commit().await?;
+    );
     Ok(())
 }
 
@@ -388,23 +356,22 @@ pub enum Accepting<'a> {
 /// Accepts the invitation: the signed-in person, whose verified email was invited, becomes an
 /// active member. Exactly one of several concurrent acceptances succeeds.
 pub async fn accept(
-    state: &AppState,
-    invitee_id: i64,
+    change: &mut Change<'_>,
     which: Accepting<'_>,
-    client_addr: Option<&str>,
 ) -> Result<crate::worksites::types::WorksiteSummary, AppError> {
-    let txn = begin_write(&state.db).await?;
+    let invitee_id = change.account()?;
+    let txn = change.db();
     let row = match which {
         Accepting::Token(token) => {
             invitation::Entity::find()
                 .filter(invitation::Column::TokenHash.eq(hash_token(token.trim())))
-                .one(&txn)
+                .one(txn)
                 .await?
         }
-        Accepting::Id(id) => invitation::Entity::find_by_id(id).one(&txn).await?,
+        Accepting::Id(id) => invitation::Entity::find_by_id(id).one(txn).await?,
     }
     .ok_or_else(|| AppError::Refused(LINK_INVALID.to_owned()))?;
-    let invitee = crate::accounts::service::find(&txn, invitee_id)
+    let invitee = crate::accounts::service::find(txn, invitee_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     refuse_unless_invited(&invitee, &row)?;
@@ -415,14 +382,14 @@ pub async fn accept(
             AppError::Refused(reason)
         });
     }
-    lock_worksite(&txn, row.worksite_id).await?;
+    lock_worksite(txn, row.worksite_id).await?;
     let accepted = invitation::Entity::update_many()
         .col_expr(invitation::Column::Status, Expr::value(ACCEPTED))
         .col_expr(invitation::Column::ClosedAt, Expr::value(Utc::now()))
         .col_expr(invitation::Column::AcceptedBy, Expr::value(invitee_id))
         .filter(invitation::Column::Id.eq(row.id))
         .filter(invitation::Column::Status.eq(PENDING))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if accepted.rows_affected != 1 {
         return Err(AppError::Conflict(
@@ -430,10 +397,10 @@ pub async fn accept(
         ));
     }
     let worksite = worksite::Entity::find_by_id(row.worksite_id)
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or(AppError::Internal)?;
-    admit(&txn, worksite.id, invitee_id)
+    admit(txn, worksite.id, invitee_id)
         .await
         .map_err(|error| match error {
             AppError::Conflict(_) => {
@@ -441,8 +408,8 @@ pub async fn accept(
             }
             other => other,
         })?;
-    notify(
-        &txn,
+    let admins = active_admins(txn, worksite.id).await?;
+    change.notify(
         row.invited_by,
         NotificationKind::InvitationAccepted,
         &format!(
@@ -451,23 +418,15 @@ pub async fn accept(
             worksite.name
         ),
         &format!("/worksites/{}", worksite.code),
-    )
-    .await?;
-    audit::record(
-        &txn,
+    );
+    change.audit(
         AuditEntry::new(
             AuditAction::InvitationAccepted,
             format!("invitation:{}", row.id),
         )
-        .by(invitee_id)
         .at_worksite(worksite.id)
-        .from_addr(client_addr)
         .with_details(json!({ "email": row.email })),
-    )
-    .await?;
-    let mut told = active_admins(&txn, worksite.id).await?;
-    told.push(row.invited_by);
-    txn.commit().await?;
-    state.live.announce(told);
+    );
+    change.tell(admins);
     Ok(summary_of(&worksite))
 }

@@ -11,8 +11,8 @@ use {super::service, crate::platform::RequestContext};
 #[server(prefix = "/api", endpoint = "request_access", output = server_fn::codec::Postcard)]
 pub async fn request_access(form: AccessRequestForm) -> Result<WorksiteSummary, AppError> {
     let ctx = RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    service::request(&ctx.state, account_id, &form, ctx.client_addr.as_deref()).await
+    ctx.write(async |change| service::request(change, &form).await)
+        .await
 }
 
 #[server(prefix = "/api", endpoint = "my_join_requests", output = server_fn::codec::Postcard)]
@@ -25,14 +25,8 @@ pub async fn my_join_requests() -> Result<Vec<MyRequest>, AppError> {
 #[server(prefix = "/api", endpoint = "withdraw_join_request", output = server_fn::codec::Postcard)]
 pub async fn withdraw_join_request(request_id: i64) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    service::withdraw(
-        &ctx.state,
-        account_id,
-        request_id,
-        ctx.client_addr.as_deref(),
-    )
-    .await
+    ctx.write(async |change| service::withdraw(change, request_id).await)
+        .await
 }
 
 /// A page (zero-based) of "Users Requesting Access" of a worksite; administrators only.
@@ -50,16 +44,8 @@ pub async fn decide_join_request(
     decision: Decision,
 ) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    service::decide(
-        &ctx.state,
-        account_id,
-        &code,
-        request_id,
-        decision,
-        ctx.client_addr.as_deref(),
-    )
-    .await
+    ctx.write(async |change| service::decide(change, &code, request_id, decision).await)
+        .await
 }
 
 /// What the emailed approval link is about; changes nothing.
@@ -73,6 +59,6 @@ pub async fn load_approval_preview(token: String) -> Result<ApprovalPreview, App
 #[server(prefix = "/api", endpoint = "approve_by_link", output = server_fn::codec::Postcard)]
 pub async fn approve_by_link(token: String) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    service::approve_by_link(&ctx.state, account_id, &token, ctx.client_addr.as_deref()).await
+    ctx.write(async |change| service::approve_by_link(change, &token).await)
+        .await
 }

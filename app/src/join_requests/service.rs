@@ -3,20 +3,19 @@
 use super::emails;
 use super::types::*;
 use crate::accounts::service::links::{LINK_EXPIRED, LINK_INVALID};
-use crate::audit::{self, AuditAction, AuditEntry};
+use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{account, join_request, profession, worksite};
 use crate::error::AppError;
-use crate::mail::outbox;
 use crate::memberships::service::{
-    active_admins, admit, as_admin, lock_by_code, membership_of, ACTIVE, ALREADY_HANDLED,
+    active_admins, administered, admit, as_admin, membership_of, ACTIVE, ALREADY_HANDLED,
 };
-use crate::notifications::{service::notify, types::NotificationKind};
+use crate::notifications::types::NotificationKind;
 use crate::paging::read_page;
 use crate::platform::{
-    db::{begin_write, insert_unique},
+    db::insert_unique,
     time::display_time,
     tokens::{hash_token, new_token},
-    AppState,
+    Change,
 };
 use crate::worksites::service::{find_by_code, summary_of, verified_account};
 use crate::worksites::types::WorksiteSummary;
@@ -44,10 +43,8 @@ fn already_asked(worksite: &str) -> AppError {
 /// "Request Access": asks the worksite's administrators to let the person in; each gets the
 /// guide's email and a notification.
 pub async fn request(
-    state: &AppState,
-    account_id: i64,
+    change: &mut Change<'_>,
     form: &AccessRequestForm,
-    client_addr: Option<&str>,
 ) -> Result<WorksiteSummary, AppError> {
     let comment = form.comment.trim();
     if comment.chars().count() > COMMENT_MAX {
@@ -57,12 +54,13 @@ pub async fn request(
         ));
     }
     let comment = (!comment.is_empty()).then(|| comment.to_owned());
-    let txn = begin_write(&state.db).await?;
-    let requester = verified_account(&txn, account_id).await?;
-    let worksite = find_by_code(&txn, &form.code)
+    let account_id = change.account()?;
+    let txn = change.db();
+    let requester = verified_account(txn, account_id).await?;
+    let worksite = find_by_code(txn, &form.code)
         .await?
         .ok_or_else(|| AppError::NotFound("No worksite has this Worksite ID.".to_owned()))?;
-    if membership_of(&txn, worksite.id, account_id)
+    if membership_of(txn, worksite.id, account_id)
         .await?
         .is_some_and(|m| m.status == ACTIVE)
     {
@@ -75,7 +73,7 @@ pub async fn request(
     let now = Utc::now();
     // The partial unique index: a pending request exists already (perhaps sent a moment ago).
     let request = insert_unique(
-        &txn,
+        txn,
         join_request::ActiveModel {
             worksite_id: Set(worksite.id),
             account_id: Set(account_id),
@@ -93,17 +91,15 @@ pub async fn request(
     .await?;
     let requester_name = requester.full_name();
     let requester_email = requester.email.clone().unwrap_or_default();
-    let approve_link = state
+    let approve_link = change
+        .state()
         .config
         .link(&format!("/join-requests/approve?token={token}"));
-    let admins = active_admins(&txn, worksite.id).await?;
-    for admin_id in &admins {
-        let Some(admin) = crate::accounts::service::find(&txn, *admin_id).await? else {
-            continue;
-        };
+    let admins = active_admins(txn, worksite.id).await?;
+    let admin_accounts = crate::accounts::service::by_ids(txn, &admins).await?;
+    for admin in admin_accounts {
         if let Some(address) = &admin.email {
-            outbox::enqueue(
-                &txn,
+            change.email(
                 address,
                 emails::access_requested(
                     &admin.full_name(),
@@ -113,32 +109,23 @@ pub async fn request(
                     comment.as_deref(),
                     &approve_link,
                 ),
-            )
-            .await?;
+            );
         }
-        notify(
-            &txn,
-            *admin_id,
+        change.notify(
+            admin.id,
             NotificationKind::JoinRequested,
             &format!("{requester_name} would like to join {}.", worksite.name),
             &format!("/worksites/{}#requests", worksite.code),
-        )
-        .await?;
+        );
     }
-    audit::record(
-        &txn,
+    change.audit(
         AuditEntry::new(
             AuditAction::JoinRequested,
             format!("join_request:{}", request.id),
         )
-        .by(account_id)
         .at_worksite(worksite.id)
-        .from_addr(client_addr)
         .with_details(json!({ "worksite": worksite.code })),
-    )
-    .await?;
-    txn.commit().await?;
-    state.live.announce(admins);
+    );
     Ok(summary_of(&worksite))
 }
 
@@ -220,19 +207,17 @@ pub async fn waiting(
 /// "Accept Request" / "Reject Request": decided once, by an administrator of that worksite;
 /// whoever comes second is told it is already handled.
 pub async fn decide(
-    state: &AppState,
-    actor: i64,
+    change: &mut Change<'_>,
     code: &str,
     request_id: i64,
     decision: Decision,
-    client_addr: Option<&str>,
 ) -> Result<(), AppError> {
-    let txn = begin_write(&state.db).await?;
-    lock_by_code(&txn, code).await?;
-    let worksite = as_admin(&txn, actor, code).await?;
+    let worksite = administered(change, code).await?;
+    let actor = change.account()?;
+    let txn = change.db();
     let request = join_request::Entity::find_by_id(request_id)
         .filter(join_request::Column::WorksiteId.eq(worksite.id))
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| AppError::NotFound("This request does not exist.".to_owned()))?;
     let now = Utc::now();
@@ -248,18 +233,21 @@ pub async fn decide(
         .col_expr(join_request::Column::DecidedBy, Expr::value(actor))
         .filter(join_request::Column::Id.eq(request.id))
         .filter(join_request::Column::Status.eq(PENDING))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if decided.rows_affected != 1 {
         return Err(AppError::Conflict(ALREADY_HANDLED.to_owned()));
     }
-    let requester = crate::accounts::service::find(&txn, request.account_id)
+    let requester = crate::accounts::service::find(txn, request.account_id)
         .await?
         .ok_or(AppError::Internal)?;
     let (email, action, kind, told) = match decision {
         Decision::Accept => {
-            admit(&txn, worksite.id, requester.id).await?;
-            let link = state.config.link(&format!("/worksites/{}", worksite.code));
+            admit(txn, worksite.id, requester.id).await?;
+            let link = change
+                .state()
+                .config
+                .link(&format!("/worksites/{}", worksite.code));
             (
                 emails::request_approved(&requester.full_name(), &worksite.name, &link),
                 AuditAction::JoinRequestApproved,
@@ -274,23 +262,17 @@ pub async fn decide(
             format!("Your request to join {} was not approved.", worksite.name),
         ),
     };
+    let admins = active_admins(change.db(), worksite.id).await?;
     if let Some(address) = &requester.email {
-        outbox::enqueue(&txn, address, email).await?;
+        change.email(address, email);
     }
-    notify(&txn, requester.id, kind, &told, "/worksites").await?;
-    audit::record(
-        &txn,
+    change.notify(requester.id, kind, &told, "/worksites");
+    change.audit(
         AuditEntry::new(action, format!("join_request:{}", request.id))
-            .by(actor)
             .at_worksite(worksite.id)
-            .from_addr(client_addr)
             .with_details(json!({ "worksite": worksite.code, "requester": requester.id })),
-    )
-    .await?;
-    let mut told = active_admins(&txn, worksite.id).await?;
-    told.push(requester.id);
-    txn.commit().await?;
-    state.live.announce(told);
+    );
+    change.tell(admins);
     Ok(())
 }
 
@@ -334,25 +316,12 @@ pub async fn preview(
 }
 
 /// The approval link's button.
-pub async fn approve_by_link(
-    state: &AppState,
-    actor: i64,
-    token: &str,
-    client_addr: Option<&str>,
-) -> Result<(), AppError> {
-    let (request, worksite) = by_token(&state.db, token).await?;
+pub async fn approve_by_link(change: &mut Change<'_>, token: &str) -> Result<(), AppError> {
+    let (request, worksite) = by_token(change.db(), token).await?;
     if request.status == PENDING && request.token_expires_at <= Utc::now() {
         return Err(AppError::Refused(LINK_EXPIRED.to_owned()));
     }
-    decide(
-        state,
-        actor,
-        &worksite.code,
-        request.id,
-        Decision::Accept,
-        client_addr,
-    )
-    .await
+    decide(change, &worksite.code, request.id, Decision::Accept).await
 }
 
 /// The person's own pending requests.
@@ -383,16 +352,12 @@ pub async fn mine(
 }
 
 /// The person takes back their own pending request.
-pub async fn withdraw(
-    state: &AppState,
-    account_id: i64,
-    request_id: i64,
-    client_addr: Option<&str>,
-) -> Result<(), AppError> {
-    let txn = begin_write(&state.db).await?;
+pub async fn withdraw(change: &mut Change<'_>, request_id: i64) -> Result<(), AppError> {
+    let account_id = change.account()?;
+    let txn = change.db();
     let request = join_request::Entity::find_by_id(request_id)
         .filter(join_request::Column::AccountId.eq(account_id))
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| AppError::NotFound("This request does not exist.".to_owned()))?;
     let withdrawn = join_request::Entity::update_many()
@@ -401,24 +366,19 @@ pub async fn withdraw(
         .col_expr(join_request::Column::DecidedBy, Expr::value(account_id))
         .filter(join_request::Column::Id.eq(request.id))
         .filter(join_request::Column::Status.eq(PENDING))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if withdrawn.rows_affected != 1 {
         return Err(AppError::Conflict(ALREADY_HANDLED.to_owned()));
     }
-    audit::record(
-        &txn,
+    let admins = active_admins(txn, request.worksite_id).await?;
+    change.audit(
         AuditEntry::new(
             AuditAction::JoinRequestWithdrawn,
             format!("join_request:{}", request.id),
         )
-        .by(account_id)
-        .at_worksite(request.worksite_id)
-        .from_addr(client_addr),
-    )
-    .await?;
-    let admins = active_admins(&txn, request.worksite_id).await?;
-    txn.commit().await?;
-    state.live.announce(admins);
+        .at_worksite(request.worksite_id),
+    );
+    change.tell(admins);
     Ok(())
 }

@@ -20,8 +20,13 @@ pub const LEASE: Duration = Duration::seconds(120);
 
 /// Queues `email` to `to` on `conn`: pass the transaction of the change that causes it.
 pub async fn enqueue(conn: &impl ConnectionTrait, to: &str, email: Email) -> Result<i64, DbErr> {
+    Ok(row(to, email).insert(conn).await?.id)
+}
+
+/// A message's row, due now.
+pub fn row(to: &str, email: Email) -> outbound_email::ActiveModel {
     let now = Utc::now();
-    let row = outbound_email::ActiveModel {
+    outbound_email::ActiveModel {
         to_address: Set(to.to_owned()),
         subject: Set(email.subject),
         body_text: Set(email.text),
@@ -35,9 +40,6 @@ pub async fn enqueue(conn: &impl ConnectionTrait, to: &str, email: Email) -> Res
         sent_at: Set(None),
         ..Default::default()
     }
-    .insert(conn)
-    .await?;
-    Ok(row.id)
 }
 
 /// Claims up to `limit` due messages for this worker, under a lease. On PostgreSQL the

@@ -25,14 +25,6 @@ pub async fn change_member(
     change: MemberChange,
 ) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    service::change(
-        &ctx.state,
-        account_id,
-        &code,
-        membership_id,
-        change,
-        ctx.client_addr.as_deref(),
-    )
-    .await
+    ctx.write(async |unit| service::change(unit, &code, membership_id, change).await)
+        .await
 }

@@ -3,16 +3,13 @@
 pub use super::listing::list;
 use super::name_index;
 use super::types::MemberChange;
-use crate::audit::{self, AuditAction, AuditEntry};
+use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{account, invitation, membership, profession, worksite};
 use crate::error::AppError;
-use crate::notifications::{service::notify, types::NotificationKind};
-use crate::platform::{
-    db::{begin_write, insert_unique},
-    AppState,
-};
+use crate::notifications::types::NotificationKind;
+use crate::platform::{db::insert_unique, Change};
 use crate::professions::types::UserType;
-use crate::worksites::{service::find_by_code, types::normalize_worksite_id};
+use crate::worksites::types::normalize_worksite_id;
 use chrono::Utc;
 use sea_orm::{
     sea_query::{Expr, Query},
@@ -92,6 +89,32 @@ pub async fn as_admin(
     Ok(worksite)
 }
 
+/// The worksite a member is about to change and the member's own membership, in one statement
+/// that also locks both rows until the change ends (PostgreSQL re-checks them against whatever
+/// committed while it waited; SQLite's write transaction already excludes other writers). Anyone
+/// but an active member is refused alike, whether or not the worksite exists.
+pub async fn locked_membership(
+    change: &Change<'_>,
+    code: &str,
+) -> Result<(worksite::Model, membership::Model), AppError> {
+    let mut query = active_membership_at(change.account()?, code)?.select_also(worksite::Entity);
+    if change.db().get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        query = query.lock_exclusive();
+    }
+    let (membership, worksite) = query.one(change.db()).await?.ok_or_else(not_a_member)?;
+    Ok((worksite.ok_or_else(not_a_member)?, membership))
+}
+
+/// The worksite an administrator is about to change, locked with the check that the actor is
+/// one of its active administrators (see [`locked_membership`]).
+pub async fn administered(change: &Change<'_>, code: &str) -> Result<worksite::Model, AppError> {
+    let (worksite, membership) = locked_membership(change, code).await?;
+    if !membership.is_admin {
+        return Err(AppError::Forbidden);
+    }
+    Ok(worksite)
+}
+
 /// Serialises the changes to one worksite's memberships. PostgreSQL locks the worksite's row
 /// until the transaction ends; SQLite needs nothing more, since `begin_write` already holds
 /// the database's write lock.
@@ -105,13 +128,21 @@ pub async fn lock_worksite(conn: &impl ConnectionTrait, worksite_id: i64) -> Res
     Ok(())
 }
 
-/// Locks the worksite with this Worksite ID, if there is one, before the caller checks who may
-/// change it: the check then sees every change committed before, and none can slip in after.
-pub async fn lock_by_code(conn: &impl ConnectionTrait, code: &str) -> Result<(), DbErr> {
-    if let Some(worksite) = find_by_code(conn, code).await? {
-        lock_worksite(conn, worksite.id).await?;
+/// The worksite with this Worksite ID, read and locked for the change in one statement (see
+/// [`lock_worksite`]): a check made after it sees every change committed before, and none can
+/// slip in until the change ends.
+pub async fn find_locked(
+    change: &Change<'_>,
+    code: &str,
+) -> Result<Option<worksite::Model>, DbErr> {
+    let Some(code) = normalize_worksite_id(code) else {
+        return Ok(None);
+    };
+    let mut query = worksite::Entity::find().filter(worksite::Column::Code.eq(code));
+    if change.db().get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        query = query.lock_exclusive();
     }
-    Ok(())
+    query.one(change.db()).await
 }
 
 pub async fn active_admins(
@@ -274,19 +305,17 @@ pub async fn insert_membership(
 /// An administrator's change to a member of the same worksite; decided once, audited, and told
 /// to the member. The last active administrator can be neither demoted nor set inactive.
 pub async fn change(
-    state: &AppState,
-    actor: i64,
+    unit: &mut Change<'_>,
     code: &str,
     membership_id: i64,
     change: MemberChange,
-    client_addr: Option<&str>,
 ) -> Result<(), AppError> {
-    let txn = begin_write(&state.db).await?;
-    lock_by_code(&txn, code).await?;
-    let worksite = as_admin(&txn, actor, code).await?;
+    let worksite = administered(unit, code).await?;
+    let actor = unit.account()?;
+    let txn = unit.db();
     let target = membership::Entity::find_by_id(membership_id)
         .filter(membership::Column::WorksiteId.eq(worksite.id))
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| {
             AppError::NotFound("This person is not a member of this worksite.".to_owned())
@@ -306,7 +335,7 @@ pub async fn change(
             MemberChange::RemoveAdmin | MemberChange::SetInactive
         )
     {
-        let admins = active_admins(&txn, worksite.id).await?;
+        let admins = active_admins(txn, worksite.id).await?;
         if admins.iter().all(|admin| *admin == target.account_id) {
             return Err(AppError::Refused(LAST_ADMINISTRATOR.to_owned()));
         }
@@ -330,33 +359,30 @@ pub async fn change(
             .col_expr(membership::Column::DeactivatedBy, Expr::value(actor)),
         MemberChange::SetActive => reactivating(update),
     };
-    if update.exec(&txn).await?.rows_affected != 1 {
+    if update.exec(txn).await?.rows_affected != 1 {
         return Err(AppError::Conflict(ALREADY_HANDLED.to_owned()));
     }
     match change {
-        MemberChange::SetInactive => name_index::follow_status(&txn, target.id, INACTIVE).await?,
-        MemberChange::SetActive => name_index::follow_status(&txn, target.id, ACTIVE).await?,
+        MemberChange::SetInactive => name_index::follow_status(txn, target.id, INACTIVE).await?,
+        MemberChange::SetActive => name_index::follow_status(txn, target.id, ACTIVE).await?,
         MemberChange::PromoteToAdmin | MemberChange::RemoveAdmin => {}
     }
     let mut revoked_invitations = 0;
-    let mut sponsorship_parties = Vec::new();
     if change == MemberChange::SetInactive {
         // Access from the worksite and the sponsorships there stop with the membership.
         crate::access::service::end_current(
-            &txn,
+            txn,
             worksite.id,
             target.account_id,
             "membership_inactive",
         )
         .await?;
-        sponsorship_parties = crate::sponsorships::service::end_automatically(
-            &txn,
+        crate::sponsorships::service::end_automatically(
+            unit,
             crate::sponsorships::service::Ending::Member {
                 worksite_id: worksite.id,
                 account_id: target.account_id,
             },
-            Some(actor),
-            client_addr,
         )
         .await?;
         // A former member's invitations no longer speak for the worksite.
@@ -369,7 +395,7 @@ pub async fn change(
             .filter(invitation::Column::WorksiteId.eq(worksite.id))
             .filter(invitation::Column::InvitedBy.eq(target.account_id))
             .filter(invitation::Column::Status.eq(crate::invitations::service::PENDING))
-            .exec(&txn)
+            .exec(unit.db())
             .await?
             .rows_affected;
     }
@@ -379,31 +405,23 @@ pub async fn change(
         MemberChange::SetInactive => AuditAction::MemberDeactivated,
         MemberChange::SetActive => AuditAction::MemberReactivated,
     };
-    audit::record(
-        &txn,
+    unit.audit(
         AuditEntry::new(action, format!("account:{}", target.account_id))
-            .by(actor)
             .at_worksite(worksite.id)
-            .from_addr(client_addr)
             .with_details(
                 json!({ "worksite": worksite.code, "revoked_invitations": revoked_invitations }),
             ),
-    )
-    .await?;
+    );
     if target.account_id != actor {
-        notify(
-            &txn,
+        unit.notify(
             target.account_id,
             NotificationKind::MembershipChanged,
             &change.told(&worksite.name),
             "/worksites",
-        )
-        .await?;
+        );
     }
-    let mut told = active_admins(&txn, worksite.id).await?;
-    told.push(target.account_id);
-    told.extend(sponsorship_parties);
-    txn.commit().await?;
-    state.live.announce(told);
+    let admins = active_admins(unit.db(), worksite.id).await?;
+    unit.tell(admins);
+    unit.tell([target.account_id]);
     Ok(())
 }

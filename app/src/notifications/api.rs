@@ -26,8 +26,5 @@ pub async fn my_notifications() -> Result<Vec<NotificationItem>, AppError> {
 #[server(prefix = "/api", endpoint = "mark_notifications_read", output = server_fn::codec::Postcard)]
 pub async fn mark_notifications_read() -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    service::mark_all_read(ctx.db(), account_id).await?;
-    ctx.state.live.announce([account_id]);
-    Ok(())
+    ctx.write(service::mark_all_read).await
 }

@@ -2,26 +2,26 @@
 
 use super::types::{Attention, NotificationItem, NotificationKind, WaitingRequests};
 use crate::entities::{join_request, membership, notification, sponsorship, worksite};
-use crate::platform::time::display_time;
+use crate::error::AppError;
+use crate::platform::{time::display_time, Change};
 use chrono::Utc;
 use sea_orm::{
     sea_query::{Expr, ExprTrait},
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use std::collections::HashMap;
 
 /// How many notifications the list shows.
 const LIST_LIMIT: u64 = 50;
 
-/// Stores a notification; pass the transaction of the change it tells about.
-pub async fn notify(
-    conn: &impl ConnectionTrait,
+/// An unread notification's row, created now; [`Change::notify`] writes it with its change.
+pub fn row(
     account_id: i64,
     kind: NotificationKind,
     text: &str,
     link: &str,
-) -> Result<(), DbErr> {
+) -> notification::ActiveModel {
     notification::ActiveModel {
         account_id: Set(account_id),
         kind: Set(kind.code().to_owned()),
@@ -31,9 +31,6 @@ pub async fn notify(
         read_at: Set(None),
         ..Default::default()
     }
-    .insert(conn)
-    .await?;
-    Ok(())
 }
 
 pub async fn list(
@@ -58,13 +55,16 @@ pub async fn list(
         .collect())
 }
 
-pub async fn mark_all_read(conn: &impl ConnectionTrait, account_id: i64) -> Result<(), DbErr> {
+/// Marks the actor's notifications read; their other open pages update their counters.
+pub async fn mark_all_read(change: &mut Change<'_>) -> Result<(), AppError> {
+    let account_id = change.account()?;
     notification::Entity::update_many()
         .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
         .filter(notification::Column::AccountId.eq(account_id))
         .filter(notification::Column::ReadAt.is_null())
-        .exec(conn)
+        .exec(change.db())
         .await?;
+    change.tell([account_id]);
     Ok(())
 }
 

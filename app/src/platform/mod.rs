@@ -1,6 +1,7 @@
 //! Server-side plumbing shared by every domain module: configuration, the database, the
 //! request context of server functions, sessions, tokens, passwords and rate limits.
 
+pub mod change;
 pub mod config;
 pub mod db;
 pub mod passwords;
@@ -12,6 +13,7 @@ pub mod state;
 pub mod time;
 pub mod tokens;
 
+pub use change::{Actor, Change};
 pub use config::PortalConfig;
 pub use request::RequestContext;
 pub use state::AppState;

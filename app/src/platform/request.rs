@@ -1,6 +1,6 @@
 //! The context of one server-function call: shared state, the caller's session and address.
 
-use super::{sessions, AppState};
+use super::{sessions, Actor, AppState, Change};
 use crate::error::AppError;
 use axum::extract::ConnectInfo;
 use leptos::prelude::use_context;
@@ -49,5 +49,27 @@ impl RequestContext {
 
     pub async fn require_account(&self) -> Result<i64, AppError> {
         self.account_id().await?.ok_or(AppError::Unauthenticated)
+    }
+
+    /// Who is asking: the signed-in account, if any, and the client's address.
+    pub async fn actor(&self) -> Result<Actor, AppError> {
+        Ok(Actor {
+            account: self.account_id().await?,
+            addr: self.client_addr.clone(),
+        })
+    }
+
+    /// Runs the one write of this request as its signed-in account (see [`AppState::write`]);
+    /// anyone else is refused before a transaction opens. Writes of people not signed in (sign-in,
+    /// registration, recovery) run as [`Self::actor`].
+    pub async fn write<T>(
+        &self,
+        work: impl AsyncFnOnce(&mut Change<'_>) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let actor = Actor {
+            account: Some(self.require_account().await?),
+            addr: self.client_addr.clone(),
+        };
+        self.state.write(actor, work).await
     }
 }

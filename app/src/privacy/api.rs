@@ -13,8 +13,8 @@ use {super::service, crate::platform::RequestContext};
 #[server(prefix = "/api", endpoint = "import_course_completions", output = server_fn::codec::Postcard)]
 pub async fn import_course_completions(csv: String) -> Result<ImportReport, AppError> {
     let ctx = RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    service::import_csv(&ctx.state, account_id, &csv).await
+    ctx.write(async |change| service::import_csv(change, &csv).await)
+        .await
 }
 
 /// The signed-in person's Privacy & Security requirements: the course and the HPCAA.
@@ -32,8 +32,8 @@ pub async fn my_privacy_requirements() -> Result<Requirements, AppError> {
 #[server(prefix = "/api", endpoint = "sign_hpcaa", output = server_fn::codec::Postcard)]
 pub async fn sign_hpcaa(form: HpcaaSigning) -> Result<SignedAgreement, AppError> {
     let ctx = RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    super::hpcaa::sign(&ctx.state, account_id, &form, ctx.client_addr.as_deref()).await
+    ctx.write(async |change| super::hpcaa::sign(change, &form).await)
+        .await
 }
 
 /// The worksite's site-level Privacy & Security declaration, for one of its members.
@@ -51,13 +51,6 @@ pub async fn sign_site_declaration(
     form: DeclarationSigning,
 ) -> Result<SignedDeclaration, AppError> {
     let ctx = RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    super::declaration::sign(
-        &ctx.state,
-        account_id,
-        &code,
-        &form,
-        ctx.client_addr.as_deref(),
-    )
-    .await
+    ctx.write(async |change| super::declaration::sign(change, &code, &form).await)
+        .await
 }

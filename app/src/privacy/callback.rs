@@ -5,11 +5,7 @@
 
 use super::service::{record, Completion, Recorded, FROM_CALLBACK};
 use crate::entities::callback_receipt;
-use crate::platform::{
-    db::{begin_write, insert_unique},
-    tokens::hash_token,
-    AppState,
-};
+use crate::platform::{db::insert_unique, tokens::hash_token, Actor, AppState, Change};
 use chrono::{Duration, Utc};
 use hmac::{Hmac, Mac};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -133,15 +129,15 @@ pub async fn receive(
         )
     })?;
     let completion = completion.validate().map_err(CallbackRefusal::Malformed)?;
-    let txn = begin_write(&state.db).await?;
+    let mut change = Change::begin(state, Actor::system()).await?;
     callback_receipt::Entity::delete_many()
         .filter(
             callback_receipt::Column::ReceivedAt.lt(now - Duration::seconds(2 * FRESHNESS_SECONDS)),
         )
-        .exec(&txn)
+        .exec(change.db())
         .await?;
     insert_unique(
-        &txn,
+        change.db(),
         callback_receipt::ActiveModel {
             signature_hash: Set(hash_token(signature.unwrap_or_default().trim())),
             received_at: Set(now),
@@ -149,9 +145,8 @@ pub async fn receive(
         || CallbackRefusal::Replayed,
     )
     .await?;
-    let (recorded, owner) = record(&txn, &completion, FROM_CALLBACK, None).await?;
-    txn.commit().await?;
-    state.live.announce(owner);
+    let recorded = record(&mut change, &completion, FROM_CALLBACK).await?;
+    change.commit().await?;
     Ok(recorded)
 }
 

@@ -4,15 +4,11 @@
 use super::agreement::DECLARATION_VERSION;
 use super::hpcaa::typed_name;
 use super::types::{DeclarationSigning, DeclarationView, SignedDeclaration};
-use crate::audit::{self, AuditAction, AuditEntry};
+use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::site_declaration;
 use crate::error::{AppError, FieldErrors};
-use crate::memberships::service::{as_admin, as_member, lock_by_code};
-use crate::platform::{
-    db::{begin_write, insert_unique},
-    time::display_time,
-    AppState,
-};
+use crate::memberships::service::{administered, as_member};
+use crate::platform::{db::insert_unique, time::display_time, Change};
 use crate::professions::service::person;
 use chrono::Utc;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -59,16 +55,14 @@ pub async fn view(
 /// "Sign Declaration": an administrator of the worksite, with signing authority, for the
 /// current version.
 pub async fn sign(
-    state: &AppState,
-    account_id: i64,
+    change: &mut Change<'_>,
     code: &str,
     form: &DeclarationSigning,
-    client_addr: Option<&str>,
 ) -> Result<SignedDeclaration, AppError> {
-    let txn = begin_write(&state.db).await?;
-    lock_by_code(&txn, code).await?;
-    let worksite = as_admin(&txn, account_id, code).await?;
-    let who = person(&txn, account_id)
+    let worksite = administered(change, code).await?;
+    let account_id = change.account()?;
+    let txn = change.db();
+    let who = person(txn, account_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     let mut errors = FieldErrors::new();
@@ -90,7 +84,7 @@ pub async fn sign(
     }
     errors.into_result()?;
     let row = insert_unique(
-        &txn,
+        txn,
         site_declaration::ActiveModel {
             worksite_id: Set(worksite.id),
             version: Set(DECLARATION_VERSION.to_owned()),
@@ -98,7 +92,7 @@ pub async fn sign(
             signer_name: Set(name),
             signer_title: Set(title),
             signed_at: Set(Utc::now()),
-            client_addr: Set(client_addr.map(str::to_owned)),
+            client_addr: Set(change.actor().addr.clone()),
             ..Default::default()
         },
         || {
@@ -109,18 +103,13 @@ pub async fn sign(
         },
     )
     .await?;
-    audit::record(
-        &txn,
+    change.audit(
         AuditEntry::new(
             AuditAction::SiteDeclarationSigned,
             format!("worksite:{}", worksite.code),
         )
-        .by(account_id)
         .at_worksite(worksite.id)
-        .from_addr(client_addr)
         .with_details(serde_json::json!({ "version": DECLARATION_VERSION, "declaration": row.id })),
-    )
-    .await?;
-    txn.commit().await?;
+    );
     Ok(signed(row))
 }

@@ -3,14 +3,10 @@
 
 use super::agreement::HPCAA_VERSION;
 use super::types::{HpcaaSigning, HpcaaView, SignedAgreement};
-use crate::audit::{self, AuditAction, AuditEntry};
+use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::hpcaa_signature;
 use crate::error::{AppError, FieldErrors};
-use crate::platform::{
-    db::{begin_write, insert_unique},
-    time::display_time,
-    AppState,
-};
+use crate::platform::{db::insert_unique, time::display_time, Change};
 use crate::professions::{
     service::{person, Person},
     types::UserType,
@@ -85,13 +81,12 @@ pub async fn view(conn: &impl ConnectionTrait, account_id: i64) -> Result<HpcaaV
 
 /// "Sign Agreement": the typed name must be the person's legal name, and they must confirm.
 pub async fn sign(
-    state: &AppState,
-    account_id: i64,
+    change: &mut Change<'_>,
     form: &HpcaaSigning,
-    client_addr: Option<&str>,
 ) -> Result<SignedAgreement, AppError> {
-    let txn = begin_write(&state.db).await?;
-    let who = person(&txn, account_id)
+    let account_id = change.account()?;
+    let txn = change.db();
+    let who = person(txn, account_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     if let Some(reason) = exemption(&who) {
@@ -107,29 +102,24 @@ pub async fn sign(
     }
     errors.into_result()?;
     let row = insert_unique(
-        &txn,
+        txn,
         hpcaa_signature::ActiveModel {
             account_id: Set(account_id),
             version: Set(HPCAA_VERSION.to_owned()),
             signed_name: Set(typed),
             signed_at: Set(Utc::now()),
-            client_addr: Set(client_addr.map(str::to_owned)),
+            client_addr: Set(change.actor().addr.clone()),
             ..Default::default()
         },
         || AppError::Conflict("You have already signed this version of the HPCAA.".to_owned()),
     )
     .await?;
-    audit::record(
-        &txn,
+    change.audit(
         AuditEntry::new(
             AuditAction::HpcaaSigned,
             format!("hpcaa_signature:{}", row.id),
         )
-        .by(account_id)
-        .from_addr(client_addr)
         .with_details(serde_json::json!({ "version": HPCAA_VERSION })),
-    )
-    .await?;
-    txn.commit().await?;
+    );
     Ok(signed(row))
 }

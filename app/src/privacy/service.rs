@@ -2,11 +2,11 @@
 
 use super::types::*;
 use crate::accounts::types::normalize_email;
-use crate::audit::{self, AuditAction, AuditEntry};
+use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{account, course_completion};
 use crate::error::AppError;
-use crate::notifications::{service::notify, types::NotificationKind};
-use crate::platform::{db::begin_write, AppState};
+use crate::notifications::types::NotificationKind;
+use crate::platform::Change;
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{
     sea_query::OnConflict, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -68,14 +68,15 @@ pub enum Recorded {
     AlreadyRecorded,
 }
 
-/// Records the completion inside the caller's transaction, once per source and reference;
-/// the account with that verified email (if any) is notified. Returns the account to announce to.
+/// Records the completion with the change, once per source and reference; the account with that
+/// verified email (if any) is notified. The change's actor recorded it (staff, or nobody for the
+/// learning system's callback).
 pub async fn record(
-    conn: &impl ConnectionTrait,
+    change: &mut Change<'_>,
     completion: &ValidCompletion,
     source: &str,
-    recorded_by: Option<i64>,
-) -> Result<(Recorded, Option<i64>), AppError> {
+) -> Result<Recorded, AppError> {
+    let conn = change.db();
     // ON CONFLICT DO NOTHING rather than catching the violation: on PostgreSQL a failed
     // statement would abort the import's whole transaction.
     let inserted = course_completion::Entity::insert(course_completion::ActiveModel {
@@ -84,7 +85,7 @@ pub async fn record(
         source: Set(source.to_owned()),
         reference: Set(completion.reference.clone()),
         recorded_at: Set(Utc::now()),
-        recorded_by: Set(recorded_by),
+        recorded_by: Set(change.actor().account),
         ..Default::default()
     })
     .on_conflict(
@@ -98,7 +99,7 @@ pub async fn record(
     .exec_without_returning(conn)
     .await?;
     if inserted == 0 {
-        return Ok((Recorded::AlreadyRecorded, None));
+        return Ok(Recorded::AlreadyRecorded);
     }
     let row = course_completion::Entity::find()
         .filter(course_completion::Column::Source.eq(source))
@@ -111,8 +112,7 @@ pub async fn record(
         .one(conn)
         .await?;
     if let Some(owner) = &owner {
-        notify(
-            conn,
+        change.notify(
             owner.id,
             NotificationKind::CourseCompleted,
             &format!(
@@ -120,34 +120,27 @@ pub async fn record(
                 completion.completed_on.format("%B %-d, %Y")
             ),
             "/",
+        );
+    }
+    change.audit(
+        AuditEntry::new(
+            AuditAction::CourseCompletionRecorded,
+            format!("course_completion:{}", row.id),
         )
-        .await?;
-    }
-    let mut entry = AuditEntry::new(
-        AuditAction::CourseCompletionRecorded,
-        format!("course_completion:{}", row.id),
-    )
-    .with_details(json!({
-        "email": completion.email,
-        "completed_on": completion.completed_on.to_string(),
-        "source": source,
-        "reference": completion.reference,
-    }));
-    if let Some(staff) = recorded_by {
-        entry = entry.by(staff);
-    }
-    audit::record(conn, entry).await?;
-    Ok((Recorded::New, owner.map(|owner| owner.id)))
+        .with_details(json!({
+            "email": completion.email,
+            "completed_on": completion.completed_on.to_string(),
+            "source": source,
+            "reference": completion.reference,
+        })),
+    );
+    Ok(Recorded::New)
 }
 
 /// Staff import completions from CSV (`email,completed_on,reference` with that header). Every row
 /// is checked first; with any error nothing is imported and the report lists each bad line.
-pub async fn import_csv(
-    state: &AppState,
-    staff_id: i64,
-    text: &str,
-) -> Result<ImportReport, AppError> {
-    crate::accounts::service::require_staff(&state.db, staff_id).await?;
+pub async fn import_csv(change: &mut Change<'_>, text: &str) -> Result<ImportReport, AppError> {
+    crate::accounts::service::require_staff(change.db(), change.account()?).await?;
     let mut report = ImportReport::default();
     let mut valid = Vec::new();
     let mut reader = csv::ReaderBuilder::new()
@@ -188,19 +181,12 @@ pub async fn import_csv(
     if !report.errors.is_empty() {
         return Ok(report);
     }
-    let txn = begin_write(&state.db).await?;
-    let mut told = Vec::new();
     for completion in &valid {
-        match record(&txn, completion, FROM_CSV, Some(staff_id)).await? {
-            (Recorded::New, owner) => {
-                report.imported += 1;
-                told.extend(owner);
-            }
-            (Recorded::AlreadyRecorded, _) => report.already_recorded += 1,
+        match record(change, completion, FROM_CSV).await? {
+            Recorded::New => report.imported += 1,
+            Recorded::AlreadyRecorded => report.already_recorded += 1,
         }
     }
-    txn.commit().await?;
-    state.live.announce(told);
     Ok(report)
 }
 

@@ -12,6 +12,6 @@ pub async fn list_professions() -> Result<Vec<Profession>, AppError> {
 #[server(prefix = "/api", endpoint = "save_profession", output = server_fn::codec::Postcard)]
 pub async fn save_profession(form: super::types::ProfessionForm) -> Result<Profession, AppError> {
     let ctx = crate::platform::RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    super::service::save(&ctx.state, account_id, &form, ctx.client_addr.as_deref()).await
+    ctx.write(async |change| super::service::save(change, &form).await)
+        .await
 }

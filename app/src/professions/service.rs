@@ -1,11 +1,8 @@
 use super::types::{Profession, ProfessionForm, UserType};
-use crate::audit::{self, AuditAction, AuditEntry};
+use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{account, profession};
 use crate::error::AppError;
-use crate::platform::{
-    db::{begin_write, insert_unique},
-    AppState,
-};
+use crate::platform::{db::insert_unique, Change};
 use sea_orm::{
     sea_query::{Expr, ExprTrait, Func},
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -107,21 +104,17 @@ fn code_for(name: &str) -> String {
 
 /// Adds or changes a profession (staff only). When its user type changes, the sponsorships it
 /// no longer allows end, and both parties are told.
-pub async fn save(
-    state: &AppState,
-    staff_id: i64,
-    form: &ProfessionForm,
-    client_addr: Option<&str>,
-) -> Result<Profession, AppError> {
+pub async fn save(change: &mut Change<'_>, form: &ProfessionForm) -> Result<Profession, AppError> {
     let valid = form.validate()?;
-    let txn = begin_write(&state.db).await?;
-    crate::accounts::service::require_staff(&txn, staff_id).await?;
+    let staff_id = change.account()?;
+    let txn = change.db();
+    crate::accounts::service::require_staff(txn, staff_id).await?;
     let same_name = profession::Entity::find()
         .filter(
             Expr::expr(Func::lower(Expr::col(profession::Column::Name)))
                 .eq(valid.name.to_lowercase()),
         )
-        .one(&txn)
+        .one(txn)
         .await?;
     if same_name.is_some_and(|other| Some(other.id) != valid.id) {
         return Err(AppError::invalid(
@@ -132,7 +125,7 @@ pub async fn save(
     let (row, before) = match valid.id {
         Some(id) => {
             let existing = profession::Entity::find_by_id(id)
-                .one(&txn)
+                .one(txn)
                 .await?
                 .ok_or_else(|| AppError::invalid("name", "This profession does not exist."))?;
             let before = Profession::from(existing.clone());
@@ -142,16 +135,16 @@ pub async fn save(
             row.designation_order = Set(valid.designation_order);
             row.requires_licence = Set(valid.requires_licence);
             row.requires_hpcaa = Set(valid.requires_hpcaa);
-            (row.update(&txn).await?, Some(before))
+            (row.update(txn).await?, Some(before))
         }
         None => {
             let next_order = profession::Entity::find()
                 .order_by_desc(profession::Column::SortOrder)
-                .one(&txn)
+                .one(txn)
                 .await?
                 .map_or(0, |last| last.sort_order + 1);
             let row = insert_unique(
-                &txn,
+                txn,
                 profession::ActiveModel {
                     code: Set(code_for(&valid.name)),
                     name: Set(valid.name.clone()),
@@ -174,19 +167,16 @@ pub async fn save(
         }
     };
     let saved = Profession::from(row);
-    let mut told = Vec::new();
     if before
         .as_ref()
         .is_some_and(|before| before.user_type != saved.user_type)
     {
-        crate::memberships::service::regroup_profession(&txn, saved.id, saved.user_type).await?;
-        told = crate::sponsorships::service::end_automatically(
-            &txn,
+        crate::memberships::service::regroup_profession(txn, saved.id, saved.user_type).await?;
+        crate::sponsorships::service::end_automatically(
+            change,
             crate::sponsorships::service::Ending::Profession {
                 profession_id: saved.id,
             },
-            Some(staff_id),
-            client_addr,
         )
         .await?;
     }
@@ -195,22 +185,15 @@ pub async fn save(
     } else {
         AuditAction::ProfessionAdded
     };
-    audit::record(
-        &txn,
-        AuditEntry::new(action, format!("profession:{}", saved.id))
-            .by(staff_id)
-            .from_addr(client_addr)
-            .with_details(json!({
-                "name": saved.name,
-                "user_type": saved.user_type.code(),
-                "designation_order": saved.designation_order,
-                "requires_licence": saved.requires_licence,
-                "requires_hpcaa": saved.requires_hpcaa,
-                "previous_user_type": before.map(|b| b.user_type.code()),
-            })),
-    )
-    .await?;
-    txn.commit().await?;
-    state.live.announce(told);
+    change.audit(
+        AuditEntry::new(action, format!("profession:{}", saved.id)).with_details(json!({
+            "name": saved.name,
+            "user_type": saved.user_type.code(),
+            "designation_order": saved.designation_order,
+            "requires_licence": saved.requires_licence,
+            "requires_hpcaa": saved.requires_hpcaa,
+            "previous_user_type": before.map(|b| b.user_type.code()),
+        })),
+    );
     Ok(saved)
 }

@@ -18,15 +18,10 @@ pub async fn load_sponsorships(code: String) -> Result<SponsorshipsView, AppErro
 #[server(prefix = "/api", endpoint = "request_sponsorship", output = server_fn::codec::Postcard)]
 pub async fn request_sponsorship(code: String, membership_id: String) -> Result<String, AppError> {
     let ctx = RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    let membership_id = chosen_member(&membership_id, "an Authorizer")?;
-    service::request(
-        &ctx.state,
-        account_id,
-        &code,
-        membership_id,
-        ctx.client_addr.as_deref(),
-    )
+    ctx.write(async |change| {
+        let membership_id = chosen_member(&membership_id, "an Authorizer")?;
+        service::request(change, &code, membership_id).await
+    })
     .await
 }
 
@@ -37,15 +32,10 @@ pub async fn authorize_on_behalf_of_user(
     membership_id: String,
 ) -> Result<String, AppError> {
     let ctx = RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    let membership_id = chosen_member(&membership_id, "an On-Behalf-Of user")?;
-    service::authorize(
-        &ctx.state,
-        account_id,
-        &code,
-        membership_id,
-        ctx.client_addr.as_deref(),
-    )
+    ctx.write(async |change| {
+        let membership_id = chosen_member(&membership_id, "an On-Behalf-Of user")?;
+        service::authorize(change, &code, membership_id).await
+    })
     .await
 }
 
@@ -56,14 +46,6 @@ pub async fn change_sponsorship(
     change: SponsorshipChange,
 ) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    service::change(
-        &ctx.state,
-        account_id,
-        &code,
-        sponsorship_id,
-        change,
-        ctx.client_addr.as_deref(),
-    )
-    .await
+    ctx.write(async |unit| service::change(unit, &code, sponsorship_id, change).await)
+        .await
 }

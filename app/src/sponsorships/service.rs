@@ -3,27 +3,23 @@
 
 use super::emails;
 use super::types::*;
-use crate::audit::{self, AuditAction, AuditEntry};
+use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{account, membership, profession, sponsorship, worksite};
 use crate::error::AppError;
-use crate::mail::outbox;
+use crate::mail::message::Email;
 use crate::memberships::service::{
-    as_member, lock_by_code, with_professions, ACTIVE, ALREADY_HANDLED,
+    as_member, locked_membership, with_professions, ACTIVE, ALREADY_HANDLED,
 };
-use crate::notifications::{service::notify, types::NotificationKind};
-use crate::platform::{
-    db::{begin_write, insert_unique},
-    time::display_time,
-    AppState,
-};
+use crate::notifications::types::NotificationKind;
+use crate::platform::{db::insert_unique, time::display_time, Change};
 use crate::professions::{
     service::{people, person, Person},
     types::UserType,
 };
 use chrono::Utc;
 use sea_orm::{
-    sea_query::Expr, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    sea_query::Expr, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde_json::json;
 use std::collections::HashSet;
@@ -51,15 +47,17 @@ async fn as_party(
     Ok((worksite, me))
 }
 
-/// [`as_party`] for a change: the worksite is locked first, so the membership it checks cannot
-/// become inactive before the change commits.
+/// [`as_party`] for a change: the worksite and the actor's membership are locked as they are
+/// read, so the membership cannot become inactive before the change commits.
 async fn as_party_locked(
-    txn: &DatabaseTransaction,
-    viewer: i64,
+    change: &Change<'_>,
     code: &str,
 ) -> Result<(worksite::Model, Person), AppError> {
-    lock_by_code(txn, code).await?;
-    as_party(txn, viewer, code).await
+    let (worksite, membership) = locked_membership(change, code).await?;
+    let me = person(change.db(), membership.account_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    Ok((worksite, me))
 }
 
 fn refuse_unless(me: &Person, side: UserType) -> Result<(), AppError> {
@@ -110,19 +108,25 @@ async fn counterpart(
 /// The actor (who must be of `side`) and the member of the other user type they pair with,
 /// both active members of the locked worksite.
 async fn pairing(
-    txn: &DatabaseTransaction,
-    actor: i64,
+    change: &Change<'_>,
     code: &str,
     membership_id: i64,
     side: UserType,
 ) -> Result<(worksite::Model, Person, Person), AppError> {
-    let (worksite, me) = as_party_locked(txn, actor, code).await?;
+    let (worksite, me) = as_party_locked(change, code).await?;
     refuse_unless(&me, side)?;
     let other_side = match side {
         UserType::Authorizer => UserType::OnBehalfOf,
         _ => UserType::Authorizer,
     };
-    let other = counterpart(txn, worksite.id, membership_id, actor, other_side).await?;
+    let other = counterpart(
+        change.db(),
+        worksite.id,
+        membership_id,
+        me.account.id,
+        other_side,
+    )
+    .await?;
     Ok((worksite, me, other))
 }
 
@@ -266,49 +270,29 @@ async fn open(
     .await
 }
 
-fn entry(
-    action: AuditAction,
-    row: &sponsorship::Model,
-    actor: Option<i64>,
-    client_addr: Option<&str>,
-) -> AuditEntry {
-    let mut entry = AuditEntry::new(action, format!("sponsorship:{}", row.id))
-        .at_worksite(row.worksite_id)
-        .from_addr(client_addr)
-        .with_details(json!({ "authorizer": row.authorizer_id, "obo": row.obo_id }));
-    if let Some(actor) = actor {
-        entry = entry.by(actor);
-    }
-    entry
+/// The audit entry of a change to the sponsorship; both parties' pages are told of it.
+fn record(change: &mut Change<'_>, action: AuditAction, row: &sponsorship::Model) {
+    change.audit(
+        AuditEntry::new(action, format!("sponsorship:{}", row.id))
+            .at_worksite(row.worksite_id)
+            .with_details(json!({ "authorizer": row.authorizer_id, "obo": row.obo_id })),
+    );
+    change.tell([row.authorizer_id, row.obo_id]);
 }
 
-/// Emails and notifies one party about a sponsorship.
-async fn tell(
-    conn: &impl ConnectionTrait,
+/// Emails (when they have a verified address) and notifies one party about a sponsorship.
+fn tell(
+    change: &mut Change<'_>,
     to: &Person,
-    email: crate::mail::message::Email,
+    email: Option<Email>,
     kind: NotificationKind,
     text: &str,
     link: &str,
-) -> Result<(), AppError> {
-    if let Some(address) = &to.account.email {
-        outbox::enqueue(conn, address, email).await?;
+) {
+    if let (Some(address), Some(email)) = (&to.account.email, email) {
+        change.email(address, email);
     }
-    notify(conn, to.account.id, kind, text, link).await?;
-    Ok(())
-}
-
-/// Records a party's change, commits it and tells both parties' open pages.
-async fn commit_change(
-    txn: DatabaseTransaction,
-    state: &AppState,
-    audit_entry: AuditEntry,
-    row: &sponsorship::Model,
-) -> Result<(), AppError> {
-    audit::record(&txn, audit_entry).await?;
-    txn.commit().await?;
-    state.live.announce(vec![row.authorizer_id, row.obo_id]);
-    Ok(())
+    change.notify(to.account.id, kind, text, link);
 }
 
 fn tab_link(worksite: &worksite::Model, tab: &str) -> String {
@@ -318,33 +302,33 @@ fn tab_link(worksite: &worksite::Model, tab: &str) -> String {
 /// An On-Behalf-Of user asks an Authorizer of the same worksite to sponsor them; the
 /// Authorizer is emailed and notified. Returns the Authorizer's name.
 pub async fn request(
-    state: &AppState,
-    obo_id: i64,
+    change: &mut Change<'_>,
     code: &str,
     authorizer_membership_id: i64,
-    client_addr: Option<&str>,
 ) -> Result<String, AppError> {
-    let txn = begin_write(&state.db).await?;
-    let (worksite, obo, authorizer) = pairing(
-        &txn,
-        obo_id,
-        code,
-        authorizer_membership_id,
-        UserType::OnBehalfOf,
+    let (worksite, obo, authorizer) =
+        pairing(change, code, authorizer_membership_id, UserType::OnBehalfOf).await?;
+    let row = open(
+        change.db(),
+        worksite.id,
+        &authorizer,
+        &obo,
+        obo.account.id,
+        REQUESTED,
     )
     .await?;
-    let row = open(&txn, worksite.id, &authorizer, &obo, obo_id, REQUESTED).await?;
     let link = tab_link(&worksite, "sponsorships");
+    let email = emails::requested(
+        &authorizer.name(),
+        &obo.name(),
+        &obo.profession.name,
+        &worksite.name,
+        &change.state().config.link(&link),
+    );
     tell(
-        &txn,
+        change,
         &authorizer,
-        emails::requested(
-            &authorizer.name(),
-            &obo.name(),
-            &obo.profession.name,
-            &worksite.name,
-            &state.config.link(&link),
-        ),
+        Some(email),
         NotificationKind::SponsorshipRequested,
         &format!(
             "{} asks you to sponsor their CareConnect access at {}.",
@@ -352,56 +336,37 @@ pub async fn request(
             worksite.name
         ),
         &link,
-    )
-    .await?;
-    commit_change(
-        txn,
-        state,
-        entry(
-            AuditAction::SponsorshipRequested,
-            &row,
-            Some(obo_id),
-            client_addr,
-        ),
-        &row,
-    )
-    .await?;
+    );
+    record(change, AuditAction::SponsorshipRequested, &row);
     Ok(authorizer.name())
 }
 
 /// An Authorizer sponsors an On-Behalf-Of member directly (accepting their request, if they
 /// sent one). Returns the On-Behalf-Of user's name.
 pub async fn authorize(
-    state: &AppState,
-    authorizer_id: i64,
+    change: &mut Change<'_>,
     code: &str,
     obo_membership_id: i64,
-    client_addr: Option<&str>,
 ) -> Result<String, AppError> {
-    let txn = begin_write(&state.db).await?;
-    let (worksite, authorizer, obo) = pairing(
-        &txn,
-        authorizer_id,
-        code,
-        obo_membership_id,
-        UserType::Authorizer,
-    )
-    .await?;
+    let (worksite, authorizer, obo) =
+        pairing(change, code, obo_membership_id, UserType::Authorizer).await?;
+    let authorizer_id = authorizer.account.id;
+    let txn = change.db();
     let waiting = sponsorship::Entity::find()
         .filter(sponsorship::Column::WorksiteId.eq(worksite.id))
         .filter(sponsorship::Column::AuthorizerId.eq(authorizer_id))
         .filter(sponsorship::Column::OboId.eq(obo.account.id))
         .filter(sponsorship::Column::Status.eq(REQUESTED))
-        .one(&txn)
+        .one(txn)
         .await?;
     let row = match waiting {
         Some(request) => {
-            transition(&txn, request.id, SponsorshipChange::Accept, authorizer_id).await?;
+            transition(txn, request.id, SponsorshipChange::Accept, authorizer_id).await?;
             request
         }
         None => {
             open(
-                &txn,
+                txn,
                 worksite.id,
                 &authorizer,
                 &obo,
@@ -412,15 +377,16 @@ pub async fn authorize(
         }
     };
     let link = tab_link(&worksite, "my-sponsors");
+    let email = emails::sponsored(
+        &obo.name(),
+        &authorizer.name(),
+        &worksite.name,
+        &change.state().config.link(&link),
+    );
     tell(
-        &txn,
+        change,
         &obo,
-        emails::sponsored(
-            &obo.name(),
-            &authorizer.name(),
-            &worksite.name,
-            &state.config.link(&link),
-        ),
+        Some(email),
         NotificationKind::SponsorshipDecided,
         &format!(
             "{} now sponsors your CareConnect access at {}.",
@@ -428,20 +394,8 @@ pub async fn authorize(
             worksite.name
         ),
         &link,
-    )
-    .await?;
-    commit_change(
-        txn,
-        state,
-        entry(
-            AuditAction::SponsorshipAuthorized,
-            &row,
-            Some(authorizer_id),
-            client_addr,
-        ),
-        &row,
-    )
-    .await?;
+    );
+    record(change, AuditAction::SponsorshipAuthorized, &row);
     Ok(obo.name())
 }
 
@@ -486,15 +440,14 @@ async fn transition(
 /// A party's change to their own sponsorship at the worksite; decided once, audited, and told
 /// to the other party. Anyone but the two parties is told it does not exist.
 pub async fn change(
-    state: &AppState,
-    actor: i64,
+    unit: &mut Change<'_>,
     code: &str,
     sponsorship_id: i64,
     change: SponsorshipChange,
-    client_addr: Option<&str>,
 ) -> Result<(), AppError> {
-    let txn = begin_write(&state.db).await?;
-    let (worksite, _) = as_party_locked(&txn, actor, code).await?;
+    let (worksite, me) = as_party_locked(unit, code).await?;
+    let actor = me.account.id;
+    let txn = unit.db();
     let row = sponsorship::Entity::find_by_id(sponsorship_id)
         .filter(sponsorship::Column::WorksiteId.eq(worksite.id))
         .filter(
@@ -502,7 +455,7 @@ pub async fn change(
                 .add(sponsorship::Column::AuthorizerId.eq(actor))
                 .add(sponsorship::Column::OboId.eq(actor)),
         )
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| AppError::NotFound("This sponsorship does not exist.".to_owned()))?;
     let actor_side = if row.authorizer_id == actor {
@@ -513,8 +466,8 @@ pub async fn change(
     if actor_side != change.by() {
         return Err(AppError::Forbidden);
     }
-    transition(&txn, row.id, change, actor).await?;
-    let parties = people(&txn, &[row.authorizer_id, row.obo_id]).await?;
+    transition(txn, row.id, change, actor).await?;
+    let parties = people(txn, &[row.authorizer_id, row.obo_id]).await?;
     let (Some(authorizer), Some(obo)) = (parties.get(&row.authorizer_id), parties.get(&row.obo_id))
     else {
         return Err(AppError::Internal);
@@ -533,7 +486,7 @@ pub async fn change(
                 &obo_name,
                 &authorizer_name,
                 site,
-                &state.config.link(&obo_link),
+                &unit.state().config.link(&obo_link),
             )),
             obo_link,
         ),
@@ -582,17 +535,9 @@ pub async fn change(
             authorizer_link,
         ),
     };
-    match email {
-        Some(email) => tell(&txn, to, email, kind, &text, &link).await?,
-        None => notify(&txn, to.account.id, kind, &text, &link).await?,
-    }
-    commit_change(
-        txn,
-        state,
-        entry(action, &row, Some(actor), client_addr),
-        &row,
-    )
-    .await
+    tell(unit, to, email, kind, &text, &link);
+    record(unit, action, &row);
+    Ok(())
 }
 
 /// Which open sponsorships a change elsewhere ends.
@@ -656,20 +601,16 @@ impl Ending {
     }
 }
 
-/// Ends the open sponsorships `ending` covers, inside the caller's transaction; both parties
-/// are emailed and notified. Returns the accounts to announce the change to after commit.
-pub async fn end_automatically(
-    conn: &impl ConnectionTrait,
-    ending: Ending,
-    actor: Option<i64>,
-    client_addr: Option<&str>,
-) -> Result<Vec<i64>, AppError> {
+/// Ends the open sponsorships `ending` covers, as part of the change that caused it; both parties
+/// are emailed and notified.
+pub async fn end_automatically(change: &mut Change<'_>, ending: Ending) -> Result<(), AppError> {
+    let conn = change.db();
     let rows = sponsorship::Entity::find()
         .filter(ending.condition())
         .all(conn)
         .await?;
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(());
     }
     let ids: Vec<i64> = rows
         .iter()
@@ -677,8 +618,9 @@ pub async fn end_automatically(
         .collect();
     let parties = people(conn, &ids).await?;
     let reason = ending.reason();
-    let mut told = Vec::new();
+    let actor = change.actor().account;
     for row in rows {
+        let conn = change.db();
         let (Some(authorizer), Some(obo)) =
             (parties.get(&row.authorizer_id), parties.get(&row.obo_id))
         else {
@@ -710,16 +652,17 @@ pub async fn end_automatically(
         };
         let why = reason.explanation(&authorizer.name(), &obo.name(), &worksite.name);
         for (to, tab) in [(authorizer, "my-on-behalf-of-users"), (obo, "my-sponsors")] {
+            let email = emails::ended(
+                &to.name(),
+                &why,
+                &authorizer.name(),
+                &obo.name(),
+                &worksite.name,
+            );
             tell(
-                conn,
+                change,
                 to,
-                emails::ended(
-                    &to.name(),
-                    &why,
-                    &authorizer.name(),
-                    &obo.name(),
-                    &worksite.name,
-                ),
+                Some(email),
                 NotificationKind::SponsorshipEnded,
                 &format!(
                     "{}'s sponsorship of {} at {} ended. {why}",
@@ -728,27 +671,22 @@ pub async fn end_automatically(
                     worksite.name
                 ),
                 &tab_link(&worksite, tab),
-            )
-            .await?;
-            told.push(to.account.id);
+            );
         }
-        audit::record(
-            conn,
-            entry(
+        change.audit(
+            AuditEntry::new(
                 AuditAction::SponsorshipEndedAutomatically,
-                &row,
-                actor,
-                client_addr,
+                format!("sponsorship:{}", row.id),
             )
+            .at_worksite(row.worksite_id)
             .with_details(json!({
                 "authorizer": row.authorizer_id,
                 "obo": row.obo_id,
                 "reason": reason.code(),
             })),
-        )
-        .await?;
+        );
     }
-    Ok(told)
+    Ok(())
 }
 
 /// The Authorizers who sponsor the person now, by worksite id.

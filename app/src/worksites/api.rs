@@ -9,8 +9,8 @@ use {super::service, crate::platform::RequestContext};
 #[server(prefix = "/api", endpoint = "register_worksite", output = server_fn::codec::Postcard)]
 pub async fn register_worksite(form: WorksiteForm) -> Result<RegistrationOutcome, AppError> {
     let ctx = RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    service::register(&ctx.state, account_id, &form, ctx.client_addr.as_deref()).await
+    ctx.write(async |change| service::register(change, &form).await)
+        .await
 }
 
 #[server(prefix = "/api", endpoint = "find_worksite", output = server_fn::codec::Postcard)]
@@ -44,15 +44,8 @@ pub async fn load_worksite(code: String) -> Result<WorksiteDetails, AppError> {
 #[server(prefix = "/api", endpoint = "update_worksite", output = server_fn::codec::Postcard)]
 pub async fn update_worksite(code: String, form: WorksiteEditForm) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    service::update(
-        &ctx.state,
-        account_id,
-        &code,
-        &form,
-        ctx.client_addr.as_deref(),
-    )
-    .await
+    ctx.write(async |change| service::update(change, &code, &form).await)
+        .await
 }
 
 /// Addresses to choose from while registering a worksite.
@@ -83,13 +76,6 @@ pub async fn load_staff_worksite(code: String) -> Result<StaffWorksite, AppError
 #[server(prefix = "/api", endpoint = "update_locked_fields", output = server_fn::codec::Postcard)]
 pub async fn update_locked_fields(code: String, form: LockedFieldsForm) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
-    let account_id = ctx.require_account().await?;
-    service::staff::update_locked(
-        &ctx.state,
-        account_id,
-        &code,
-        &form,
-        ctx.client_addr.as_deref(),
-    )
-    .await
+    ctx.write(async |change| service::staff::update_locked(change, &code, &form).await)
+        .await
 }

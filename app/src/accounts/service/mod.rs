@@ -6,20 +6,17 @@ pub mod links;
 pub mod staff;
 
 use super::types::*;
-use crate::audit::{self, AuditAction, AuditEntry};
+use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{account, account_identity};
 use crate::error::{AppError, FieldErrors};
-use crate::mail::{message::Email, outbox};
-use crate::platform::{
-    db::{begin_write, insert_unique},
-    AppState,
-};
+use crate::mail::message::Email;
+use crate::platform::{db::insert_unique, Actor, AppState, Change};
 use crate::professions::{self, types::Profession};
 use chrono::{Duration, NaiveDate, Utc};
 use links::Purpose;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set,
 };
 use serde_json::json;
 
@@ -38,6 +35,18 @@ pub async fn find_by_email(
         .await
 }
 
+/// The accounts with these ids, in one query, by id.
+pub async fn by_ids(
+    conn: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<Vec<account::Model>, DbErr> {
+    account::Entity::find()
+        .filter(account::Column::Id.is_in(ids.iter().copied()))
+        .order_by_asc(account::Column::Id)
+        .all(conn)
+        .await
+}
+
 pub async fn find(conn: &impl ConnectionTrait, id: i64) -> Result<Option<account::Model>, DbErr> {
     account::Entity::find_by_id(id).one(conn).await
 }
@@ -45,40 +54,38 @@ pub async fn find(conn: &impl ConnectionTrait, id: i64) -> Result<Option<account
 /// Called when the identity provider has vouched for someone. Returns their account, if they
 /// have one; otherwise they must register.
 pub async fn identity_signed_in(
-    state: &AppState,
+    change: &mut Change<'_>,
     identity: &ValidatedIdentity,
-    client_addr: Option<&str>,
 ) -> Result<Option<i64>, AppError> {
-    let txn = begin_write(&state.db).await?;
     let known = account_identity::Entity::find()
         .filter(account_identity::Column::Issuer.eq(&identity.issuer))
         .filter(account_identity::Column::Subject.eq(&identity.subject))
-        .one(&txn)
+        .one(change.db())
         .await?;
     let target = format!("identity:{}", identity.subject);
-    let account_id = match known {
+    Ok(match known {
         Some(row) => {
             let account_id = row.account_id;
             let mut row: account_identity::ActiveModel = row.into();
             row.last_signed_in_at = Set(Utc::now());
-            row.update(&txn).await?;
-            let entry = AuditEntry::new(AuditAction::SignIn, format!("account:{account_id}"))
-                .by(account_id)
-                .from_addr(client_addr)
-                .with_details(json!({ "method": "identity_provider", "issuer": identity.issuer }));
-            audit::record(&txn, entry).await?;
+            row.update(change.db()).await?;
+            change.audit(
+                AuditEntry::new(AuditAction::SignIn, format!("account:{account_id}"))
+                    .by(account_id)
+                    .with_details(
+                        json!({ "method": "identity_provider", "issuer": identity.issuer }),
+                    ),
+            );
             Some(account_id)
         }
         None => {
-            let entry = AuditEntry::new(AuditAction::IdentityValidated, target)
-                .from_addr(client_addr)
-                .with_details(json!({ "issuer": identity.issuer }));
-            audit::record(&txn, entry).await?;
+            change.audit(
+                AuditEntry::new(AuditAction::IdentityValidated, target)
+                    .with_details(json!({ "issuer": identity.issuer })),
+            );
             None
         }
-    };
-    txn.commit().await?;
-    Ok(account_id)
+    })
 }
 
 struct ValidRegistration {
@@ -137,12 +144,13 @@ fn username_taken() -> AppError {
     )
 }
 
-/// Creates the account of a validated identity and emails a link to verify the address.
+/// Creates the account of a validated identity and emails a link to verify the address. The
+/// password is hashed before the write begins, so the write lock is never held for it.
 pub async fn register(
     state: &AppState,
+    actor: Actor,
     identity: &ValidatedIdentity,
     form: &RegistrationForm,
-    client_addr: Option<&str>,
 ) -> Result<i64, AppError> {
     let valid = validate_registration(&state.db, form).await?;
     let password_hash = state.passwords.hash(&form.password).await?;
@@ -150,12 +158,25 @@ pub async fn register(
         .birthdate
         .as_deref()
         .and_then(|date| NaiveDate::parse_from_str(date, "%Y-%m-%d").ok());
+    state
+        .write(actor, async |change| {
+            create_account(change, identity, valid, password_hash, birthdate).await
+        })
+        .await
+}
 
-    let txn = begin_write(&state.db).await?;
+async fn create_account(
+    change: &mut Change<'_>,
+    identity: &ValidatedIdentity,
+    valid: ValidRegistration,
+    password_hash: String,
+    birthdate: Option<NaiveDate>,
+) -> Result<i64, AppError> {
+    let txn = change.db();
     let already = account_identity::Entity::find()
         .filter(account_identity::Column::Issuer.eq(&identity.issuer))
         .filter(account_identity::Column::Subject.eq(&identity.subject))
-        .one(&txn)
+        .one(txn)
         .await?;
     if already.is_some() {
         return Err(AppError::Conflict(
@@ -165,7 +186,7 @@ pub async fn register(
     let username_key = valid.username.to_lowercase();
     let taken = account::Entity::find()
         .filter(account::Column::UsernameKey.eq(&username_key))
-        .one(&txn)
+        .one(txn)
         .await?;
     if taken.is_some() {
         return Err(username_taken());
@@ -173,7 +194,7 @@ pub async fn register(
     let now = Utc::now();
     // Another registration may take the username between our check and our insert.
     let account = insert_unique(
-        &txn,
+        txn,
         account::ActiveModel {
             username: Set(valid.username.clone()),
             username_key: Set(username_key),
@@ -203,57 +224,51 @@ pub async fn register(
         last_signed_in_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    send_verification(state, &txn, &account, &valid.email).await?;
-    let entry = AuditEntry::new(
-        AuditAction::AccountRegistered,
-        format!("account:{}", account.id),
-    )
-    .by(account.id)
-    .from_addr(client_addr)
-    .with_details(json!({
-        "username": account.username,
-        "profession": valid.profession.name,
-        "issuer": identity.issuer,
-    }));
-    audit::record(&txn, entry).await?;
-    txn.commit().await?;
+    send_verification(change, &account, &valid.email).await?;
+    change.audit(
+        AuditEntry::new(
+            AuditAction::AccountRegistered,
+            format!("account:{}", account.id),
+        )
+        .by(account.id)
+        .with_details(json!({
+            "username": account.username,
+            "profession": valid.profession.name,
+            "issuer": identity.issuer,
+        })),
+    );
     Ok(account.id)
 }
 
 async fn send_verification(
-    state: &AppState,
-    conn: &impl ConnectionTrait,
+    change: &mut Change<'_>,
     account: &account::Model,
     email: &str,
 ) -> Result<(), AppError> {
     let token = links::issue(
-        conn,
+        change.db(),
         account.id,
         Purpose::VerifyEmail,
         Some(email),
         VERIFICATION_LIFETIME,
     )
     .await?;
-    let link = state
+    let link = change
+        .state()
         .config
         .link(&format!("/account/verify-email?token={token}"));
-    outbox::enqueue(
-        conn,
-        email,
-        emails::verify_email(&account.full_name(), &link),
-    )
-    .await?;
+    change.email(email, emails::verify_email(&account.full_name(), &link));
     Ok(())
 }
 
 /// Username and password sign-in. The same answer for an unknown user and a wrong password.
 pub async fn sign_in_with_password(
     state: &AppState,
+    actor: Actor,
     username: &str,
     password: &str,
-    client_addr: Option<&str>,
 ) -> Result<i64, AppError> {
     let account = account::Entity::find()
         .filter(account::Column::UsernameKey.eq(username.trim().to_lowercase()))
@@ -263,52 +278,49 @@ pub async fn sign_in_with_password(
         .passwords
         .verify(password, account.as_ref().map(|a| a.password_hash.as_str()))
         .await?;
-    let txn = begin_write(&state.db).await?;
-    let outcome = match account {
-        Some(account) if matches => {
-            let entry = AuditEntry::new(AuditAction::SignIn, format!("account:{}", account.id))
-                .by(account.id)
-                .from_addr(client_addr)
-                .with_details(json!({ "method": "password" }));
-            audit::record(&txn, entry).await?;
-            Ok(account.id)
-        }
-        account => {
-            let entry = AuditEntry::new(
-                AuditAction::SignInFailed,
-                format!("username:{}", username.trim().to_lowercase()),
-            )
-            .from_addr(client_addr)
-            .with_details(json!({ "known_account": account.is_some() }));
-            audit::record(&txn, entry).await?;
-            Err(AppError::Refused(WRONG_CREDENTIALS.to_owned()))
-        }
-    };
-    txn.commit().await?;
+    // The failure is recorded and committed too: the refusal is the outcome, not an error.
+    let outcome = state
+        .write(actor, async |change| {
+            Ok(match account {
+                Some(account) if matches => {
+                    change.audit(
+                        AuditEntry::new(AuditAction::SignIn, format!("account:{}", account.id))
+                            .by(account.id)
+                            .with_details(json!({ "method": "password" })),
+                    );
+                    Ok(account.id)
+                }
+                account => {
+                    change.audit(
+                        AuditEntry::new(
+                            AuditAction::SignInFailed,
+                            format!("username:{}", username.trim().to_lowercase()),
+                        )
+                        .with_details(json!({ "known_account": account.is_some() })),
+                    );
+                    Err(AppError::Refused(WRONG_CREDENTIALS.to_owned()))
+                }
+            })
+        })
+        .await?;
     outcome
 }
 
-pub async fn record_sign_out(
-    state: &AppState,
-    account_id: i64,
-    client_addr: Option<&str>,
-) -> Result<(), AppError> {
-    let entry = AuditEntry::new(AuditAction::SignOut, format!("account:{account_id}"))
-        .by(account_id)
-        .from_addr(client_addr);
-    audit::record(&state.db, entry).await?;
+/// Records the actor's sign-out.
+pub async fn record_sign_out(change: &mut Change<'_>) -> Result<(), AppError> {
+    let account_id = change.account()?;
+    change.audit(AuditEntry::new(
+        AuditAction::SignOut,
+        format!("account:{account_id}"),
+    ));
     Ok(())
 }
 
 /// Confirms the address a verification link was sent to. Returns the verified address.
-pub async fn verify_email(
-    state: &AppState,
-    token: &str,
-    client_addr: Option<&str>,
-) -> Result<String, AppError> {
-    let txn = begin_write(&state.db).await?;
-    let link = links::consume(&txn, token, Purpose::VerifyEmail).await?;
-    let account = find(&txn, link.account_id)
+pub async fn verify_email(change: &mut Change<'_>, token: &str) -> Result<String, AppError> {
+    let txn = change.db();
+    let link = links::consume(txn, token, Purpose::VerifyEmail).await?;
+    let account = find(txn, link.account_id)
         .await?
         .ok_or(AppError::Internal)?;
     let email = link.email.unwrap_or_default();
@@ -317,7 +329,7 @@ pub async fn verify_email(
             "This link is for an address that has since been changed. Please use the newest link we sent.".to_owned(),
         ));
     }
-    if let Some(other) = find_by_email(&txn, &email).await? {
+    if let Some(other) = find_by_email(txn, &email).await? {
         if other.id != account.id {
             return Err(AppError::Conflict(
                 "This email address is already used by another account. Please sign in to that account, or use another address.".to_owned(),
@@ -330,55 +342,46 @@ pub async fn verify_email(
     row.email_verified_at = Set(Some(Utc::now()));
     row.pending_email = Set(None);
     row.updated_at = Set(Utc::now());
-    row.update(&txn).await?;
-    let entry = AuditEntry::new(AuditAction::EmailVerified, format!("account:{account_id}"))
-        .by(account_id)
-        .from_addr(client_addr)
-        .with_details(json!({ "email": email }));
-    audit::record(&txn, entry).await?;
-    txn.commit().await?;
+    row.update(txn).await?;
+    change.audit(
+        AuditEntry::new(AuditAction::EmailVerified, format!("account:{account_id}"))
+            .by(account_id)
+            .with_details(json!({ "email": email })),
+    );
     Ok(email)
 }
 
 /// Account recovery by email address: composes a message only when the address belongs to an
 /// account, and answers the same either way, so the answer reveals nothing.
 async fn recover_by_email(
-    state: &AppState,
+    change: &mut Change<'_>,
     email: &str,
-    client_addr: Option<&str>,
     action: AuditAction,
-    compose: impl AsyncFnOnce(&DatabaseTransaction, &account::Model) -> Result<Email, AppError>,
+    compose: impl AsyncFnOnce(&Change<'_>, &account::Model) -> Result<Email, AppError>,
 ) -> Result<(), AppError> {
     let email = normalize_email(email).map_err(|m| AppError::invalid("email", m))?;
-    let txn = begin_write(&state.db).await?;
-    if let Some(account) = find_by_email(&txn, &email).await? {
-        let message = compose(&txn, &account).await?;
-        outbox::enqueue(&txn, &email, message).await?;
-        let entry =
-            AuditEntry::new(action, format!("account:{}", account.id)).from_addr(client_addr);
-        audit::record(&txn, entry).await?;
+    if let Some(account) = find_by_email(change.db(), &email).await? {
+        let message = compose(change, &account).await?;
+        change.email(&email, message);
+        change.audit(AuditEntry::new(action, format!("account:{}", account.id)));
     }
-    txn.commit().await?;
     Ok(())
 }
 
 /// "Reset My Password": emails a one-hour reset link to the account's address.
-pub async fn request_password_reset(
-    state: &AppState,
-    email: &str,
-    client_addr: Option<&str>,
-) -> Result<(), AppError> {
+pub async fn request_password_reset(change: &mut Change<'_>, email: &str) -> Result<(), AppError> {
     let action = AuditAction::PasswordResetRequested;
-    recover_by_email(state, email, client_addr, action, async |txn, account| {
+    recover_by_email(change, email, action, async |change, account| {
         let token = links::issue(
-            txn,
+            change.db(),
             account.id,
             Purpose::ResetPassword,
             None,
             RESET_LIFETIME,
         )
         .await?;
-        let link = state
+        let link = change
+            .state()
             .config
             .link(&format!("/account/reset-password?token={token}"));
         Ok(emails::reset_password(&account.full_name(), &link))
@@ -389,10 +392,10 @@ pub async fn request_password_reset(
 /// Sets a new password through an emailed reset link. The link works once.
 pub async fn reset_password(
     state: &AppState,
+    actor: Actor,
     token: &str,
     password: &str,
     confirmation: &str,
-    client_addr: Option<&str>,
 ) -> Result<(), AppError> {
     let mut errors = FieldErrors::new();
     validate_new_password(password, confirmation, &mut errors);
@@ -400,19 +403,22 @@ pub async fn reset_password(
     // Refuse a bad link before spending a hash on it.
     links::check(&state.db, token, Purpose::ResetPassword).await?;
     let password_hash = state.passwords.hash(password).await?;
-    let txn = begin_write(&state.db).await?;
-    let link = links::consume(&txn, token, Purpose::ResetPassword).await?;
-    set_password(&txn, link.account_id, password_hash).await?;
-    links::revoke_all(&txn, link.account_id, Purpose::ResetPassword).await?;
-    let entry = AuditEntry::new(
-        AuditAction::PasswordReset,
-        format!("account:{}", link.account_id),
-    )
-    .by(link.account_id)
-    .from_addr(client_addr);
-    audit::record(&txn, entry).await?;
-    txn.commit().await?;
-    Ok(())
+    state
+        .write(actor, async |change| {
+            let txn = change.db();
+            let link = links::consume(txn, token, Purpose::ResetPassword).await?;
+            set_password(txn, link.account_id, password_hash).await?;
+            links::revoke_all(txn, link.account_id, Purpose::ResetPassword).await?;
+            change.audit(
+                AuditEntry::new(
+                    AuditAction::PasswordReset,
+                    format!("account:{}", link.account_id),
+                )
+                .by(link.account_id),
+            );
+            Ok(())
+        })
+        .await
 }
 
 async fn set_password(
@@ -429,14 +435,10 @@ async fn set_password(
 }
 
 /// "Look Up My Username": emails the username to the account's address.
-pub async fn look_up_username(
-    state: &AppState,
-    email: &str,
-    client_addr: Option<&str>,
-) -> Result<(), AppError> {
+pub async fn look_up_username(change: &mut Change<'_>, email: &str) -> Result<(), AppError> {
     let action = AuditAction::UsernameLookupRequested;
-    recover_by_email(state, email, client_addr, action, async |_, account| {
-        let sign_in = state.config.link("/sign-in");
+    recover_by_email(change, email, action, async |change, account| {
+        let sign_in = change.state().config.link("/sign-in");
         Ok(emails::username_reminder(
             &account.full_name(),
             &account.username,
@@ -454,10 +456,8 @@ pub enum EmailChange {
 }
 
 pub async fn update_contact(
-    state: &AppState,
-    account_id: i64,
+    unit: &mut Change<'_>,
     form: &ContactForm,
-    client_addr: Option<&str>,
 ) -> Result<EmailChange, AppError> {
     let mut errors = FieldErrors::new();
     let email = normalize_email(&form.email)
@@ -469,8 +469,8 @@ pub async fn update_contact(
     let (Some(email), Some(phone)) = (email, phone) else {
         return Err(AppError::Invalid(errors));
     };
-    let txn = begin_write(&state.db).await?;
-    let account = find(&txn, account_id)
+    let account_id = unit.account()?;
+    let account = find(unit.db(), account_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     let change = if account.email.as_deref() == Some(email.as_str()) {
@@ -486,29 +486,29 @@ pub async fn update_contact(
         EmailChange::VerificationSent(email) => Some(email.clone()),
     });
     row.updated_at = Set(Utc::now());
-    let account = row.update(&txn).await?;
+    let account = row.update(unit.db()).await?;
     if let EmailChange::VerificationSent(email) = &change {
-        links::revoke_all(&txn, account_id, Purpose::VerifyEmail).await?;
-        send_verification(state, &txn, &account, email).await?;
+        links::revoke_all(unit.db(), account_id, Purpose::VerifyEmail).await?;
+        send_verification(unit, &account, email).await?;
     }
-    let entry = AuditEntry::new(AuditAction::ContactUpdated, format!("account:{account_id}"))
-        .by(account_id)
-        .from_addr(client_addr)
-        .with_details(json!({
-            "phone": { "old": old_phone, "new": phone },
-            "email_verification_sent": matches!(change, EmailChange::VerificationSent(_)),
-        }));
-    audit::record(&txn, entry).await?;
-    txn.commit().await?;
+    unit.audit(
+        AuditEntry::new(AuditAction::ContactUpdated, format!("account:{account_id}")).with_details(
+            json!({
+                "phone": { "old": old_phone, "new": phone },
+                "email_verification_sent": matches!(change, EmailChange::VerificationSent(_)),
+            }),
+        ),
+    );
     Ok(change)
 }
 
+/// The signed-in actor changes their password; both hashes are computed before the write begins.
 pub async fn change_password(
     state: &AppState,
-    account_id: i64,
+    actor: Actor,
     form: &PasswordChangeForm,
-    client_addr: Option<&str>,
 ) -> Result<(), AppError> {
+    let account_id = actor.account.ok_or(AppError::Unauthenticated)?;
     let mut errors = FieldErrors::new();
     validate_new_password(&form.password, &form.password_confirmation, &mut errors);
     errors.into_result()?;
@@ -526,17 +526,16 @@ pub async fn change_password(
         ));
     }
     let password_hash = state.passwords.hash(&form.password).await?;
-    let txn = begin_write(&state.db).await?;
-    set_password(&txn, account_id, password_hash).await?;
-    let entry = AuditEntry::new(
-        AuditAction::PasswordChanged,
-        format!("account:{account_id}"),
-    )
-    .by(account_id)
-    .from_addr(client_addr);
-    audit::record(&txn, entry).await?;
-    txn.commit().await?;
-    Ok(())
+    state
+        .write(actor, async |change| {
+            set_password(change.db(), account_id, password_hash).await?;
+            change.audit(AuditEntry::new(
+                AuditAction::PasswordChanged,
+                format!("account:{account_id}"),
+            ));
+            Ok(())
+        })
+        .await
 }
 
 pub async fn current_user(
@@ -587,10 +586,10 @@ pub async fn require_staff(conn: &impl ConnectionTrait, account_id: i64) -> Resu
 }
 
 /// Operator command: makes the account with this verified email CareConnect staff.
-pub async fn grant_staff(state: &AppState, email: &str) -> Result<i64, AppError> {
+pub async fn grant_staff(change: &mut Change<'_>, email: &str) -> Result<i64, AppError> {
     let email = normalize_email(email).map_err(|m| AppError::invalid("email", m))?;
-    let txn = begin_write(&state.db).await?;
-    let account = find_by_email(&txn, &email).await?.ok_or_else(|| {
+    let txn = change.db();
+    let account = find_by_email(txn, &email).await?.ok_or_else(|| {
         AppError::NotFound(format!(
             "No account has the verified email address {email}."
         ))
@@ -599,10 +598,10 @@ pub async fn grant_staff(state: &AppState, email: &str) -> Result<i64, AppError>
     let mut row: account::ActiveModel = account.into();
     row.is_staff = Set(true);
     row.updated_at = Set(Utc::now());
-    row.update(&txn).await?;
-    let entry = AuditEntry::new(AuditAction::StaffGranted, format!("account:{account_id}"))
-        .with_details(json!({ "by": "operator command" }));
-    audit::record(&txn, entry).await?;
-    txn.commit().await?;
+    row.update(txn).await?;
+    change.audit(
+        AuditEntry::new(AuditAction::StaffGranted, format!("account:{account_id}"))
+            .with_details(json!({ "by": "operator command" })),
+    );
     Ok(account_id)
 }

@@ -6,15 +6,14 @@ pub mod search;
 pub mod staff;
 
 use super::types::*;
-use crate::audit::{self, AuditAction, AuditEntry};
+use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{account, membership, worksite};
 use crate::error::{AppError, FieldErrors};
-use crate::mail::outbox;
 use crate::memberships::{
     self,
-    service::{as_admin, as_member, ACTIVE},
+    service::{administered, as_member, ACTIVE},
 };
-use crate::platform::{db::begin_write, AppState};
+use crate::platform::Change;
 use crate::professions;
 use chrono::Utc;
 use rand::Rng;
@@ -207,20 +206,19 @@ pub async fn verified_account(
 
 /// Registers a worksite; its registrant becomes its first Group / Site Administrator.
 pub async fn register(
-    state: &AppState,
-    account_id: i64,
+    change: &mut Change<'_>,
     form: &WorksiteForm,
-    client_addr: Option<&str>,
 ) -> Result<RegistrationOutcome, AppError> {
     let valid = validate(form)?;
     let key = address_key(valid.unit.as_deref(), &valid.street, &valid.postal_code);
-    let txn = begin_write(&state.db).await?;
-    let registrant = verified_account(&txn, account_id).await?;
+    let account_id = change.account()?;
+    let txn = change.db();
+    let registrant = verified_account(txn, account_id).await?;
     if form.register_anyway.trim().is_empty() {
         let same_place = worksite::Entity::find()
             .filter(worksite::Column::AddressKey.eq(&key))
             .order_by_asc(worksite::Column::Name)
-            .all(&txn)
+            .all(txn)
             .await?;
         if !same_place.is_empty() {
             return Ok(RegistrationOutcome::AddressInUse(
@@ -253,7 +251,7 @@ pub async fn register(
             updated_at: Set(now),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(txn)
         .await;
         match inserted {
             Ok(row) => break row,
@@ -267,24 +265,23 @@ pub async fn register(
             Err(error) => return Err(error.into()),
         }
     };
-    search::index(&txn, &row).await?;
-    memberships::service::insert_membership(&txn, row.id, account_id, true).await?;
+    search::index(txn, &row).await?;
+    memberships::service::insert_membership(txn, row.id, account_id, true).await?;
     if let Some(email) = &registrant.email {
-        let link = state.config.link(&format!("/worksites/{}", row.code));
-        outbox::enqueue(
-            &txn,
+        let link = change
+            .state()
+            .config
+            .link(&format!("/worksites/{}", row.code));
+        change.email(
             email,
             emails::worksite_registered(&registrant.full_name(), &row.name, &row.code, &link),
-        )
-        .await?;
+        );
     }
-    let entry = AuditEntry::new(AuditAction::WorksiteRegistered, format!("worksite:{}", row.code))
-        .by(account_id)
-        .at_worksite(row.id)
-        .from_addr(client_addr)
-        .with_details(json!({ "name": row.name, "type": row.worksite_type, "address": address_of(&row).display() }));
-    audit::record(&txn, entry).await?;
-    txn.commit().await?;
+    change.audit(
+        AuditEntry::new(AuditAction::WorksiteRegistered, format!("worksite:{}", row.code))
+            .at_worksite(row.id)
+            .with_details(json!({ "name": row.name, "type": row.worksite_type, "address": address_of(&row).display() })),
+    );
     Ok(RegistrationOutcome::Registered(summary_of(&row)))
 }
 
@@ -388,11 +385,9 @@ pub async fn my_worksites(
 
 /// "Update Worksite": administrators change the name, phone, extension and email.
 pub async fn update(
-    state: &AppState,
-    account_id: i64,
+    change: &mut Change<'_>,
     code: &str,
     form: &WorksiteEditForm,
-    client_addr: Option<&str>,
 ) -> Result<(), AppError> {
     let mut errors = FieldErrors::new();
     let (name, phone, phone_extension, email) = validate_contact(
@@ -402,8 +397,7 @@ pub async fn update(
         &form.email,
         &mut errors,
     );
-    let txn = begin_write(&state.db).await?;
-    let row = as_admin(&txn, account_id, code).await?;
+    let row = administered(change, code).await?;
     let (Some(phone), Some(email)) = (phone, email) else {
         return Err(AppError::Invalid(errors));
     };
@@ -415,38 +409,34 @@ pub async fn update(
     active.email = Set(email);
     let edit = Edit {
         action: AuditAction::WorksiteUpdated,
-        actor: account_id,
-        client_addr,
         describe: |row| json!({ "name": row.name, "phone": row.phone, "phone_extension": row.phone_extension, "email": row.email }),
     };
-    save_edit(txn, &row, active, edit).await
+    save_edit(change, &row, active, edit).await
 }
 
-/// Who changed a worksite and how the audit event describes its fields.
-struct Edit<'a> {
+/// How the audit event of a worksite's change names it and describes its fields.
+struct Edit {
     action: AuditAction,
-    actor: i64,
-    client_addr: Option<&'a str>,
     describe: fn(&worksite::Model) -> serde_json::Value,
 }
 
-/// Saves an edited worksite, re-indexes its address search terms, audits the fields before and
-/// after, and commits.
+/// Saves an edited worksite, re-indexes its address search terms, and audits the fields before
+/// and after.
 async fn save_edit(
-    txn: sea_orm::DatabaseTransaction,
+    change: &mut Change<'_>,
     before: &worksite::Model,
     mut active: worksite::ActiveModel,
-    edit: Edit<'_>,
+    edit: Edit,
 ) -> Result<(), AppError> {
     active.updated_at = Set(Utc::now());
-    let updated = active.update(&txn).await?;
-    search::index(&txn, &updated).await?;
-    let entry = AuditEntry::new(edit.action, format!("worksite:{}", updated.code))
-        .by(edit.actor)
-        .at_worksite(updated.id)
-        .from_addr(edit.client_addr)
-        .with_details(json!({ "old": (edit.describe)(before), "new": (edit.describe)(&updated) }));
-    audit::record(&txn, entry).await?;
-    txn.commit().await?;
+    let updated = active.update(change.db()).await?;
+    search::index(change.db(), &updated).await?;
+    change.audit(
+        AuditEntry::new(edit.action, format!("worksite:{}", updated.code))
+            .at_worksite(updated.id)
+            .with_details(
+                json!({ "old": (edit.describe)(before), "new": (edit.describe)(&updated) }),
+            ),
+    );
     Ok(())
 }

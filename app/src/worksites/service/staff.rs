@@ -8,8 +8,8 @@ use crate::accounts::service::require_staff;
 use crate::audit::AuditAction;
 use crate::entities::{account, membership, worksite};
 use crate::error::{AppError, FieldErrors};
-use crate::memberships::service::{lock_by_code, ACTIVE, INACTIVE};
-use crate::platform::{db::begin_write, time::display_time, AppState};
+use crate::memberships::service::{find_locked, ACTIVE, INACTIVE};
+use crate::platform::{time::display_time, Change};
 use crate::privacy::declaration::declaration_of;
 use crate::worksites::types::*;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
@@ -89,11 +89,9 @@ pub async fn view(
 /// The CareConnect team changes the address, EMR or clinic type; the old and new values are
 /// audited and the address search follows.
 pub async fn update_locked(
-    state: &AppState,
-    staff_id: i64,
+    change: &mut Change<'_>,
     code: &str,
     form: &LockedFieldsForm,
-    client_addr: Option<&str>,
 ) -> Result<(), AppError> {
     let mut errors = FieldErrors::new();
     let (unit, street, city, postal_code) = validate_location(
@@ -104,10 +102,8 @@ pub async fn update_locked(
         &mut errors,
     );
     let (emr, clinic_type) = validate_practice(&form.emr, &form.clinic_type, &mut errors);
-    let txn = begin_write(&state.db).await?;
-    require_staff(&txn, staff_id).await?;
-    lock_by_code(&txn, code).await?;
-    let row: worksite::Model = super::find_by_code(&txn, code)
+    require_staff(change.db(), change.account()?).await?;
+    let row = find_locked(change, code)
         .await?
         .ok_or_else(|| AppError::NotFound("No worksite has this Worksite ID.".to_owned()))?;
     let Some(postal_code) = postal_code else {
@@ -124,9 +120,7 @@ pub async fn update_locked(
     active.clinic_type = Set(clinic_type);
     let edit = Edit {
         action: AuditAction::WorksiteLockedFieldsUpdated,
-        actor: staff_id,
-        client_addr,
         describe: |row| json!({ "address": address_of(row).display(), "emr": row.emr, "clinic_type": row.clinic_type }),
     };
-    save_edit(txn, &row, active, edit).await
+    save_edit(change, &row, active, edit).await
 }

@@ -1,0 +1,176 @@
+//! The one write path. The caller (a server function, an operator command, a worker) opens a
+//! [`Change`] for an [`Actor`]; domain functions write their rows through its transaction and add
+//! the audit entries, emails, notifications and accounts to tell; [`Change::commit`] writes those
+//! in the same transaction, commits, and announces once. Dropping a change rolls it all back.
+
+use super::{db::begin_write, AppState};
+use crate::audit::{self, AuditEntry};
+use crate::error::AppError;
+use crate::mail::{message::Email, outbox};
+use crate::notifications::{service as notifications, types::NotificationKind};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait};
+use std::collections::BTreeSet;
+
+/// Who acts: the signed-in account, if any, and the address the request came from. Operator
+/// commands and background work act as nobody in particular.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Actor {
+    pub account: Option<i64>,
+    pub addr: Option<String>,
+}
+
+impl Actor {
+    /// An operator command or the portal itself.
+    pub fn system() -> Self {
+        Self::default()
+    }
+
+    /// The account, with no address (tests, commands acting for someone).
+    pub fn account(account_id: i64) -> Self {
+        Self {
+            account: Some(account_id),
+            addr: None,
+        }
+    }
+}
+
+/// Rows of one kind go to the database in statements of at most this many rows, well under
+/// SQLite's limit of bound values per statement.
+const ROWS_PER_INSERT: usize = 500;
+
+/// One unit of work: a write transaction and what must happen with it.
+pub struct Change<'s> {
+    state: &'s AppState,
+    txn: DatabaseTransaction,
+    actor: Actor,
+    audit: Vec<AuditEntry>,
+    emails: Vec<(String, Email)>,
+    notifications: Vec<(i64, NotificationKind, String, String)>,
+    tell: BTreeSet<i64>,
+}
+
+impl AppState {
+    /// Runs one write as `actor`: opens a [`Change`], lets `work` fill it, and commits it when
+    /// `work` succeeds (an error rolls everything back).
+    pub async fn write<T>(
+        &self,
+        actor: Actor,
+        work: impl AsyncFnOnce(&mut Change<'_>) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let mut change = Change::begin(self, actor).await?;
+        let outcome = work(&mut change).await?;
+        change.commit().await?;
+        Ok(outcome)
+    }
+}
+
+impl<'s> Change<'s> {
+    /// Opens the write transaction (on SQLite it takes the write lock at once).
+    pub async fn begin(state: &'s AppState, actor: Actor) -> Result<Self, AppError> {
+        Ok(Self {
+            state,
+            txn: begin_write(&state.db).await?,
+            actor,
+            audit: Vec::new(),
+            emails: Vec::new(),
+            notifications: Vec::new(),
+            tell: BTreeSet::new(),
+        })
+    }
+
+    /// The transaction: read and write the change's rows on it.
+    pub fn db(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+
+    pub fn state(&self) -> &'s AppState {
+        self.state
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// The acting account; a change that needs one refuses anyone not signed in.
+    pub fn account(&self) -> Result<i64, AppError> {
+        self.actor.account.ok_or(AppError::Unauthenticated)
+    }
+
+    /// Records the event with the change. It is by the actor and from the actor's address unless
+    /// the entry says otherwise.
+    pub fn audit(&mut self, mut entry: AuditEntry) {
+        if entry.actor_account_id.is_none() {
+            entry.actor_account_id = self.actor.account;
+        }
+        if entry.client_addr.is_none() {
+            entry.client_addr = self.actor.addr.clone();
+        }
+        self.audit.push(entry);
+    }
+
+    /// Queues the email to go out once the change is committed.
+    pub fn email(&mut self, to: &str, email: Email) {
+        self.emails.push((to.to_owned(), email));
+    }
+
+    /// Leaves the account a notification, and tells its open pages.
+    pub fn notify(&mut self, account_id: i64, kind: NotificationKind, text: &str, link: &str) {
+        self.notifications
+            .push((account_id, kind, text.to_owned(), link.to_owned()));
+        self.tell.insert(account_id);
+    }
+
+    /// Tells these accounts' open pages that something of theirs changed, once committed.
+    pub fn tell(&mut self, accounts: impl IntoIterator<Item = i64>) {
+        self.tell.extend(accounts);
+    }
+
+    /// Writes what the change collected, commits, then announces once.
+    pub async fn commit(self) -> Result<(), AppError> {
+        let Self {
+            state,
+            txn,
+            audit,
+            emails,
+            notifications,
+            tell,
+            ..
+        } = self;
+        insert_in_chunks(&txn, audit.into_iter().map(audit::row)).await?;
+        insert_in_chunks(
+            &txn,
+            notifications
+                .into_iter()
+                .map(|(account, kind, text, link)| notifications::row(account, kind, &text, &link)),
+        )
+        .await?;
+        insert_in_chunks(
+            &txn,
+            emails
+                .into_iter()
+                .map(|(to, email)| outbox::row(&to, email)),
+        )
+        .await?;
+        txn.commit().await?;
+        if !tell.is_empty() {
+            state.live.announce(tell);
+        }
+        Ok(())
+    }
+}
+
+async fn insert_in_chunks<A>(
+    txn: &DatabaseTransaction,
+    rows: impl Iterator<Item = A>,
+) -> Result<(), DbErr>
+where
+    A: ActiveModelTrait + Send,
+{
+    let rows: Vec<A> = rows.collect();
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        A::Entity::insert_many(chunk.iter().cloned())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
