@@ -12,6 +12,8 @@ pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod entities;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod flows;
 mod home;
 pub mod invitations;
 pub mod join_requests;

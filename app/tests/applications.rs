@@ -4,11 +4,12 @@
 //! audit search and its export, and the fields only staff change.
 #![cfg(feature = "test-support")]
 
-use app::accounts::service::{grant_staff, staff as people_lookup};
+use app::accounts::service::grant_staff;
 use app::applications::{service as applications, types::*};
 use app::audit::{search as audit_search, types::AuditQuery};
 use app::entities::{careconnect_access, careconnect_application, notification};
 use app::error::AppError;
+use app::flows::people as people_lookup;
 use app::platform::{Actor, AppState};
 use app::privacy::{
     declaration, hpcaa,

@@ -98,7 +98,7 @@ async fn a_request_reaches_every_administrator_and_approval_admits_the_requester
         ));
         assert!(email.body_text.contains("I am the new MOA."));
     }
-    let attention = app::notifications::service::attention(&state.db, wade)
+    let attention = app::flows::attention::attention(&state.db, wade)
         .await
         .unwrap();
     assert_eq!(attention.unread_notifications, 1);
@@ -145,7 +145,7 @@ async fn a_request_reaches_every_administrator_and_approval_admits_the_requester
         "Your request to join Kingsgate Mall Clinic was approved"
     );
     assert_eq!(count_audit(state, "join_request_approved").await, 1);
-    assert!(app::notifications::service::attention(&state.db, dalia)
+    assert!(app::flows::attention::attention(&state.db, dalia)
         .await
         .unwrap()
         .waiting_requests
@@ -764,7 +764,7 @@ async fn clinic_with_gregory(state: &AppState) -> (i64, String, i64) {
 /// the worksite's id and the member's account.
 async fn readmit(state: &AppState, admin: i64, code: &str, membership_id: i64) -> (i64, i64) {
     as_account(state, admin, async |ch| {
-        memberships::change(ch, code, membership_id, MemberChange::SetInactive).await
+        app::flows::members::change_member(ch, code, membership_id, MemberChange::SetInactive).await
     })
     .await
     .unwrap();
@@ -809,7 +809,7 @@ async fn a_search_follows_members_between_the_active_and_inactive_lists() {
     let set = |change| {
         let code = &code;
         as_account(state, dalia, async move |ch| {
-            memberships::change(ch, code, greg_m, change).await
+            app::flows::members::change_member(ch, code, greg_m, change).await
         })
     };
     assert_eq!(found(true).await, ["Gregory Six"]);
@@ -852,7 +852,7 @@ async fn the_worksite_counts_its_members_through_every_change() {
     let set = |change| {
         let code = &code;
         as_account(state, dalia, async move |ch| {
-            memberships::change(ch, code, greg_m, change).await
+            app::flows::members::change_member(ch, code, greg_m, change).await
         })
     };
     assert_eq!(member_counts(state, dalia, &code).await, (2, 0));
@@ -888,7 +888,7 @@ async fn the_worksite_counts_its_members_through_every_change() {
     assert_eq!(member_counts(state, dalia, &code).await, (2, 0));
     let again = membership_rows(state, greg).await[0].id;
     as_account(state, dalia, async |ch| {
-        memberships::change(ch, &code, again, MemberChange::SetInactive).await
+        app::flows::members::change_member(ch, &code, again, MemberChange::SetInactive).await
     })
     .await
     .unwrap();
@@ -902,7 +902,7 @@ async fn the_name_prefixes_of_existing_members_are_written_by_the_migration() {
     let state = &test.state;
     let (dalia, code, greg_m) = clinic_with_gregory(state).await;
     as_account(state, dalia, async |ch| {
-        memberships::change(ch, &code, greg_m, MemberChange::SetInactive).await
+        app::flows::members::change_member(ch, &code, greg_m, MemberChange::SetInactive).await
     })
     .await
     .unwrap();
@@ -945,7 +945,7 @@ async fn promotion_demotion_and_deactivation_keep_an_administrator_and_end_acces
 
     for last_admin_change in [MemberChange::RemoveAdmin, MemberChange::SetInactive] {
         assert_eq!(
-            as_account(state, dalia, async |ch| memberships::change(
+            as_account(state, dalia, async |ch| app::flows::members::change_member(
                 ch,
                 &barclay.code,
                 dalia_m,
@@ -959,12 +959,13 @@ async fn promotion_demotion_and_deactivation_keep_an_administrator_and_end_acces
         );
     }
     as_account(state, dalia, async |ch| {
-        memberships::change(ch, &barclay.code, greg_m, MemberChange::PromoteToAdmin).await
+        app::flows::members::change_member(ch, &barclay.code, greg_m, MemberChange::PromoteToAdmin)
+            .await
     })
     .await
     .unwrap();
     assert!(matches!(
-        as_account(state, dalia, async |ch| memberships::change(
+        as_account(state, dalia, async |ch| app::flows::members::change_member(
             ch,
             &barclay.code,
             greg_m,
@@ -983,14 +984,14 @@ async fn promotion_demotion_and_deactivation_keep_an_administrator_and_end_acces
 
     // Two administrators demote each other at the same moment: one stays.
     let both = tokio::join!(
-        as_account(state, dalia, async |ch| memberships::change(
+        as_account(state, dalia, async |ch| app::flows::members::change_member(
             ch,
             &barclay.code,
             greg_m,
             MemberChange::RemoveAdmin
         )
         .await),
-        as_account(state, greg, async |ch| memberships::change(
+        as_account(state, greg, async |ch| app::flows::members::change_member(
             ch,
             &barclay.code,
             dalia_m,
@@ -1024,7 +1025,8 @@ async fn promotion_demotion_and_deactivation_keep_an_administrator_and_end_acces
         (greg, dalia, dalia_m)
     };
     as_account(state, admin, async |ch| {
-        memberships::change(ch, &barclay.code, other_m, MemberChange::PromoteToAdmin).await
+        app::flows::members::change_member(ch, &barclay.code, other_m, MemberChange::PromoteToAdmin)
+            .await
     })
     .await
     .unwrap();
@@ -1034,7 +1036,8 @@ async fn promotion_demotion_and_deactivation_keep_an_administrator_and_end_acces
     .await
     .unwrap();
     as_account(state, admin, async |ch| {
-        memberships::change(ch, &barclay.code, other_m, MemberChange::SetInactive).await
+        app::flows::members::change_member(ch, &barclay.code, other_m, MemberChange::SetInactive)
+            .await
     })
     .await
     .unwrap();
@@ -1082,7 +1085,8 @@ async fn promotion_demotion_and_deactivation_keep_an_administrator_and_end_acces
     assert!(!inactive.members[0].is_admin);
 
     as_account(state, admin, async |ch| {
-        memberships::change(ch, &barclay.code, other_m, MemberChange::SetActive).await
+        app::flows::members::change_member(ch, &barclay.code, other_m, MemberChange::SetActive)
+            .await
     })
     .await
     .unwrap();
@@ -1125,7 +1129,8 @@ async fn only_administrators_of_this_worksite_administer_it() {
         membership_id(dalia).await,
     );
     as_account(state, dalia, async |ch| {
-        memberships::change(ch, &barclay.code, former_m, MemberChange::SetInactive).await
+        app::flows::members::change_member(ch, &barclay.code, former_m, MemberChange::SetInactive)
+            .await
     })
     .await
     .unwrap();
@@ -1208,28 +1213,42 @@ async fn only_administrators_of_this_worksite_administer_it() {
             (
                 "promote",
                 as_account(state, who, async |ch| {
-                    memberships::change(ch, code, member_m, MemberChange::PromoteToAdmin).await
+                    app::flows::members::change_member(
+                        ch,
+                        code,
+                        member_m,
+                        MemberChange::PromoteToAdmin,
+                    )
+                    .await
                 })
                 .await,
             ),
             (
                 "demote",
                 as_account(state, who, async |ch| {
-                    memberships::change(ch, code, dalia_m, MemberChange::RemoveAdmin).await
+                    app::flows::members::change_member(ch, code, dalia_m, MemberChange::RemoveAdmin)
+                        .await
                 })
                 .await,
             ),
             (
                 "deactivate",
                 as_account(state, who, async |ch| {
-                    memberships::change(ch, code, member_m, MemberChange::SetInactive).await
+                    app::flows::members::change_member(
+                        ch,
+                        code,
+                        member_m,
+                        MemberChange::SetInactive,
+                    )
+                    .await
                 })
                 .await,
             ),
             (
                 "reactivate",
                 as_account(state, who, async |ch| {
-                    memberships::change(ch, code, former_m, MemberChange::SetActive).await
+                    app::flows::members::change_member(ch, code, former_m, MemberChange::SetActive)
+                        .await
                 })
                 .await,
             ),
@@ -1253,13 +1272,10 @@ async fn only_administrators_of_this_worksite_administer_it() {
         .code
         .clone();
     assert!(matches!(
-        as_account(state, other_admin, async |ch| memberships::change(
-            ch,
-            &other_code,
-            member_m,
-            MemberChange::SetInactive
-        )
-        .await)
+        as_account(state, other_admin, async |ch| {
+            app::flows::members::change_member(ch, &other_code, member_m, MemberChange::SetInactive)
+                .await
+        })
         .await,
         Err(AppError::NotFound(_))
     ));

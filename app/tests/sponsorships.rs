@@ -11,7 +11,7 @@ use app::memberships::{
     types::{MemberChange, MemberCursor},
 };
 use app::platform::AppState;
-use app::professions::{service as professions, types::ProfessionForm};
+use app::professions::types::ProfessionForm;
 use app::sponsorships::{service as sponsorships, types::*};
 use app::testing::*;
 use app::worksites::types::WorksiteSummary;
@@ -135,7 +135,7 @@ async fn an_obo_user_asks_an_authorizer_who_accepts_and_is_then_seen_on_behalf_o
     assert!(request
         .body_text
         .contains(&format!("/worksites/{code}/sponsorships")));
-    let attention = app::notifications::service::attention(&state.db, c.dalia)
+    let attention = app::flows::attention::attention(&state.db, c.dalia)
         .await
         .unwrap();
     assert_eq!(attention.sponsorship_requests.len(), 1);
@@ -310,7 +310,7 @@ async fn an_obo_user_whose_profession_lost_its_designation_cannot_open_on_behalf
         requires_hpcaa: None,
     };
     as_account(state, staff, async |ch| {
-        professions::save(ch, &undesignated).await
+        app::flows::professions::save_profession(ch, &undesignated).await
     })
     .await
     .unwrap();
@@ -593,7 +593,8 @@ async fn sponsorships_end_when_a_membership_becomes_inactive_and_both_are_told()
     // does her access from the worksite; Dr Eighteen's sponsorship of Greg stays.
     let nora_membership = membership_id(state, code, c.nora).await;
     as_account(state, c.dalia, async |ch| {
-        memberships::change(ch, code, nora_membership, MemberChange::SetInactive).await
+        app::flows::members::change_member(ch, code, nora_membership, MemberChange::SetInactive)
+            .await
     })
     .await
     .unwrap();
@@ -624,7 +625,8 @@ async fn sponsorships_end_when_a_membership_becomes_inactive_and_both_are_told()
     // The OBO side too.
     let greg_membership = membership_id(state, code, c.greg).await;
     as_account(state, c.dalia, async |ch| {
-        memberships::change(ch, code, greg_membership, MemberChange::SetInactive).await
+        app::flows::members::change_member(ch, code, greg_membership, MemberChange::SetInactive)
+            .await
     })
     .await
     .unwrap();
@@ -728,16 +730,14 @@ async fn staff_edit_the_catalogue_and_a_changed_user_type_ends_what_it_no_longer
     };
     // Only staff.
     assert!(matches!(
-        as_account(state, c.dalia, async |ch| professions::save(
-            ch,
-            &form("independent")
-        )
-        .await)
+        as_account(state, c.dalia, async |ch| {
+            app::flows::professions::save_profession(ch, &form("independent")).await
+        })
         .await,
         Err(AppError::Forbidden)
     ));
     let saved = as_account(state, staff, async |ch| {
-        professions::save(ch, &form("independent")).await
+        app::flows::professions::save_profession(ch, &form("independent")).await
     })
     .await
     .unwrap();
@@ -779,7 +779,7 @@ async fn staff_edit_the_catalogue_and_a_changed_user_type_ends_what_it_no_longer
         .starts_with("Sponsorship ended"));
     // A new profession, and a name taken twice.
     let added = as_account(state, staff, async |ch| {
-        professions::save(
+        app::flows::professions::save_profession(
             ch,
             &ProfessionForm {
                 name: "Speech Language Pathologist".to_owned(),
@@ -793,7 +793,7 @@ async fn staff_edit_the_catalogue_and_a_changed_user_type_ends_what_it_no_longer
     .unwrap();
     assert!(!added.designation_order);
     let taken = as_account(state, staff, async |ch| {
-        professions::save(
+        app::flows::professions::save_profession(
             ch,
             &ProfessionForm {
                 name: "speech language pathologist".to_owned(),

@@ -1,6 +1,6 @@
 //! The portal through its real axum router: server functions, sessions and security layers.
 
-use app::accounts::{api::IdentityOutcome, types::SessionInfo};
+use app::accounts::types::{IdentityOutcome, SessionInfo};
 use app::error::AppError;
 use app::platform::{config::OidcSettings, AppState, PortalConfig};
 use app::testing::{as_account, as_operator, registration, TestDb, PASSWORD};
@@ -482,7 +482,7 @@ async fn member_actions_are_authorized_on_every_request() {
 
     // Set inactive while signed in: the very next request of the open session is refused.
     as_account(state, dalia, async |ch| {
-        memberships::change(
+        app::flows::members::change_member(
             ch,
             &barclay.code,
             greg_membership,

@@ -170,22 +170,6 @@ pub struct DevIdentityForm {
     pub email: String,
 }
 
-/// Where the browser goes after an identity sign-in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum IdentityOutcome {
-    SignedIn,
-    MustRegister,
-}
-
-impl IdentityOutcome {
-    pub fn next_path(self) -> &'static str {
-        match self {
-            IdentityOutcome::SignedIn => "/",
-            IdentityOutcome::MustRegister => "/register",
-        }
-    }
-}
-
 /// The development identity provider: vouches for whatever identity is typed in. Refused in
 /// production, where only the configured OpenID Connect provider may validate identities.
 #[server(prefix = "/api", endpoint = "dev_identity_sign_in", output = server_fn::codec::Postcard)]
@@ -229,7 +213,7 @@ pub async fn dev_identity_sign_in(form: DevIdentityForm) -> Result<IdentityOutco
 pub async fn staff_find_people(query: String) -> Result<Vec<PersonSummary>, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
-    service::staff::find_people(ctx.db(), account_id, &query).await
+    crate::flows::people::find_people(ctx.db(), account_id, &query).await
 }
 
 /// One person's record, for the CareConnect team.
@@ -237,5 +221,5 @@ pub async fn staff_find_people(query: String) -> Result<Vec<PersonSummary>, AppE
 pub async fn staff_person(id: i64) -> Result<PersonRecord, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
-    service::staff::record(ctx.db(), account_id, id).await
+    crate::flows::people::record(ctx.db(), account_id, id).await
 }

@@ -1,6 +1,9 @@
 //! What happens once an identity provider has vouched for someone, whichever provider it was.
 
-use super::{api::IdentityOutcome, service, types::ValidatedIdentity};
+use super::{
+    service,
+    types::{IdentityOutcome, ValidatedIdentity},
+};
 use crate::error::AppError;
 use crate::platform::{sessions, Actor, AppState};
 use tower_sessions::Session;

@@ -8,6 +8,22 @@ use serde::{Deserialize, Serialize};
 /// vouched for signs in, but never counts as validated for CareConnect.
 pub const DEVELOPMENT_ISSUER: &str = "urn:my-careconnect:development-identity-provider";
 
+/// Where the browser goes after an identity sign-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IdentityOutcome {
+    SignedIn,
+    MustRegister,
+}
+
+impl IdentityOutcome {
+    pub fn next_path(self) -> &'static str {
+        match self {
+            IdentityOutcome::SignedIn => "/",
+            IdentityOutcome::MustRegister => "/register",
+        }
+    }
+}
+
 /// An identity the identity provider vouched for (BC Services Card or the development provider).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValidatedIdentity {

@@ -5,7 +5,7 @@ use super::emails;
 use super::types::*;
 use crate::access::service::{grant_at, membership_refusal, profession_refusal, worksite_refusal};
 use crate::access::types::undesignated_notice;
-use crate::accounts::service::{identity_validated, require_staff};
+use crate::accounts::service::identity_validated;
 use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{
     account, careconnect_access, careconnect_application as application, membership, worksite,
@@ -14,6 +14,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::mail::message::Email;
 use crate::memberships::service::{lock_worksite, ACTIVE};
 use crate::notifications::types::NotificationKind;
+use crate::platform::staff::require_staff;
 use crate::platform::{db::insert_unique, time::display_time, Change};
 use crate::privacy::{declaration::declaration_of, hpcaa, service::course_status};
 use crate::professions::{

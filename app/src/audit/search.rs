@@ -1,9 +1,9 @@
 //! The CareConnect team's audit search and its CSV export.
 
 use super::types::*;
-use crate::accounts::service::require_staff;
 use crate::entities::{account, audit_event, worksite};
 use crate::error::{AppError, FieldErrors};
+use crate::platform::staff::require_staff;
 use crate::platform::time::display_time;
 use crate::worksites::service::find_by_code;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};

@@ -248,6 +248,42 @@ pub async fn revoke(
     Ok(())
 }
 
+/// Revokes the pending invitations the person sent for the worksite (they are no longer an
+/// active member, so those invitations no longer speak for it); each is audited.
+pub async fn revoke_sent_by(
+    change: &mut Change<'_>,
+    worksite: &worksite::Model,
+    inviter: i64,
+) -> Result<(), AppError> {
+    let pending = invitation::Entity::find()
+        .filter(invitation::Column::WorksiteId.eq(worksite.id))
+        .filter(invitation::Column::InvitedBy.eq(inviter))
+        .filter(invitation::Column::Status.eq(PENDING))
+        .all(change.db())
+        .await?;
+    if pending.is_empty() {
+        return Ok(());
+    }
+    invitation::Entity::update_many()
+        .col_expr(invitation::Column::Status, Expr::value(REVOKED))
+        .col_expr(invitation::Column::ClosedAt, Expr::value(Utc::now()))
+        .filter(invitation::Column::Id.is_in(pending.iter().map(|row| row.id)))
+        .filter(invitation::Column::Status.eq(PENDING))
+        .exec(change.db())
+        .await?;
+    for row in pending {
+        change.audit(
+            AuditEntry::new(
+                AuditAction::InvitationRevoked,
+                format!("invitation:{}", row.id),
+            )
+            .at_worksite(worksite.id)
+            .with_details(json!({ "email": row.email, "reason": "inviter_inactive" })),
+        );
+    }
+    Ok(())
+}
+
 async fn view_of(
     conn: &impl ConnectionTrait,
     row: &invitation::Model,

@@ -3,6 +3,7 @@
 use super::emails;
 use super::types::*;
 use crate::accounts::service::links::{LINK_EXPIRED, LINK_INVALID};
+use crate::accounts::service::verified_account;
 use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{account, join_request, profession, worksite};
 use crate::error::AppError;
@@ -17,7 +18,7 @@ use crate::platform::{
     tokens::{hash_token, new_token},
     Change,
 };
-use crate::worksites::service::{find_by_code, summary_of, verified_account};
+use crate::worksites::service::{find_by_code, summary_of};
 use crate::worksites::types::WorksiteSummary;
 use chrono::{Duration, Utc};
 use sea_orm::{

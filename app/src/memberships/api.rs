@@ -25,6 +25,8 @@ pub async fn change_member(
     change: MemberChange,
 ) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
-    ctx.write(async |unit| service::change(unit, &code, membership_id, change).await)
-        .await
+    ctx.write(async |unit| {
+        crate::flows::members::change_member(unit, &code, membership_id, change).await
+    })
+    .await
 }

@@ -4,7 +4,7 @@ pub use super::listing::list;
 use super::name_index;
 use super::types::MemberChange;
 use crate::audit::{AuditAction, AuditEntry};
-use crate::entities::{account, invitation, membership, profession, worksite};
+use crate::entities::{account, membership, profession, worksite};
 use crate::error::AppError;
 use crate::notifications::types::NotificationKind;
 use crate::platform::{db::insert_unique, Change};
@@ -302,14 +302,21 @@ pub async fn insert_membership(
     Ok(row)
 }
 
+/// The worksite and the member an administrator's change was about.
+pub struct MemberChanged {
+    pub worksite: worksite::Model,
+    pub account_id: i64,
+}
+
 /// An administrator's change to a member of the same worksite; decided once, audited, and told
-/// to the member. The last active administrator can be neither demoted nor set inactive.
+/// to the member. The last active administrator can be neither demoted nor set inactive. What a
+/// membership set inactive ends elsewhere is `flows::members`' business.
 pub async fn change(
     unit: &mut Change<'_>,
     code: &str,
     membership_id: i64,
     change: MemberChange,
-) -> Result<(), AppError> {
+) -> Result<MemberChanged, AppError> {
     let worksite = administered(unit, code).await?;
     let actor = unit.account()?;
     let txn = unit.db();
@@ -367,38 +374,6 @@ pub async fn change(
         MemberChange::SetActive => name_index::follow_status(txn, target.id, ACTIVE).await?,
         MemberChange::PromoteToAdmin | MemberChange::RemoveAdmin => {}
     }
-    let mut revoked_invitations = 0;
-    if change == MemberChange::SetInactive {
-        // Access from the worksite and the sponsorships there stop with the membership.
-        crate::access::service::end_current(
-            txn,
-            worksite.id,
-            target.account_id,
-            "membership_inactive",
-        )
-        .await?;
-        crate::sponsorships::service::end_automatically(
-            unit,
-            crate::sponsorships::service::Ending::Member {
-                worksite_id: worksite.id,
-                account_id: target.account_id,
-            },
-        )
-        .await?;
-        // A former member's invitations no longer speak for the worksite.
-        revoked_invitations = invitation::Entity::update_many()
-            .col_expr(
-                invitation::Column::Status,
-                Expr::value(crate::invitations::service::REVOKED),
-            )
-            .col_expr(invitation::Column::ClosedAt, Expr::value(now))
-            .filter(invitation::Column::WorksiteId.eq(worksite.id))
-            .filter(invitation::Column::InvitedBy.eq(target.account_id))
-            .filter(invitation::Column::Status.eq(crate::invitations::service::PENDING))
-            .exec(unit.db())
-            .await?
-            .rows_affected;
-    }
     let action = match change {
         MemberChange::PromoteToAdmin => AuditAction::MemberPromoted,
         MemberChange::RemoveAdmin => AuditAction::MemberDemoted,
@@ -408,9 +383,7 @@ pub async fn change(
     unit.audit(
         AuditEntry::new(action, format!("account:{}", target.account_id))
             .at_worksite(worksite.id)
-            .with_details(
-                json!({ "worksite": worksite.code, "revoked_invitations": revoked_invitations }),
-            ),
+            .with_details(json!({ "worksite": worksite.code })),
     );
     if target.account_id != actor {
         unit.notify(
@@ -423,5 +396,8 @@ pub async fn change(
     let admins = active_admins(unit.db(), worksite.id).await?;
     unit.tell(admins);
     unit.tell([target.account_id]);
-    Ok(())
+    Ok(MemberChanged {
+        worksite,
+        account_id: target.account_id,
+    })
 }

@@ -11,7 +11,7 @@ use {super::service, crate::platform::RequestContext};
 pub async fn load_attention() -> Result<Attention, AppError> {
     let ctx = RequestContext::load().await?;
     match ctx.account_id().await? {
-        Some(account_id) => Ok(service::attention(ctx.db(), account_id).await?),
+        Some(account_id) => Ok(crate::flows::attention::attention(ctx.db(), account_id).await?),
         None => Ok(Attention::default()),
     }
 }

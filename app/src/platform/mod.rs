@@ -9,6 +9,7 @@ pub mod rate_limit;
 pub mod request;
 pub mod session_store;
 pub mod sessions;
+pub mod staff;
 pub mod state;
 pub mod time;
 pub mod tokens;

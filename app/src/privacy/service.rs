@@ -140,7 +140,7 @@ pub async fn record(
 /// Staff import completions from CSV (`email,completed_on,reference` with that header). Every row
 /// is checked first; with any error nothing is imported and the report lists each bad line.
 pub async fn import_csv(change: &mut Change<'_>, text: &str) -> Result<ImportReport, AppError> {
-    crate::accounts::service::require_staff(change.db(), change.account()?).await?;
+    crate::platform::staff::require_staff(change.db(), change.account()?).await?;
     let mut report = ImportReport::default();
     let mut valid = Vec::new();
     let mut reader = csv::ReaderBuilder::new()

@@ -12,6 +12,6 @@ pub async fn list_professions() -> Result<Vec<Profession>, AppError> {
 #[server(prefix = "/api", endpoint = "save_profession", output = server_fn::codec::Postcard)]
 pub async fn save_profession(form: super::types::ProfessionForm) -> Result<Profession, AppError> {
     let ctx = crate::platform::RequestContext::load().await?;
-    ctx.write(async |change| super::service::save(change, &form).await)
+    ctx.write(async |change| crate::flows::professions::save_profession(change, &form).await)
         .await
 }

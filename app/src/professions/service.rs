@@ -102,13 +102,19 @@ fn code_for(name: &str) -> String {
         .join("_")
 }
 
-/// Adds or changes a profession (staff only). When its user type changes, the sponsorships it
-/// no longer allows end, and both parties are told.
-pub async fn save(change: &mut Change<'_>, form: &ProfessionForm) -> Result<Profession, AppError> {
+/// A profession as saved, and whether its user type changed.
+pub struct Saved {
+    pub profession: Profession,
+    pub user_type_changed: bool,
+}
+
+/// Adds or changes a profession (staff only). What a new user type changes elsewhere is
+/// `flows::professions`' business.
+pub async fn save(change: &mut Change<'_>, form: &ProfessionForm) -> Result<Saved, AppError> {
     let valid = form.validate()?;
     let staff_id = change.account()?;
     let txn = change.db();
-    crate::accounts::service::require_staff(txn, staff_id).await?;
+    crate::platform::staff::require_staff(txn, staff_id).await?;
     let same_name = profession::Entity::find()
         .filter(
             Expr::expr(Func::lower(Expr::col(profession::Column::Name)))
@@ -167,19 +173,9 @@ pub async fn save(change: &mut Change<'_>, form: &ProfessionForm) -> Result<Prof
         }
     };
     let saved = Profession::from(row);
-    if before
+    let user_type_changed = before
         .as_ref()
-        .is_some_and(|before| before.user_type != saved.user_type)
-    {
-        crate::memberships::service::regroup_profession(txn, saved.id, saved.user_type).await?;
-        crate::sponsorships::service::end_automatically(
-            change,
-            crate::sponsorships::service::Ending::Profession {
-                profession_id: saved.id,
-            },
-        )
-        .await?;
-    }
+        .is_some_and(|before| before.user_type != saved.user_type);
     let action = if before.is_some() {
         AuditAction::ProfessionUpdated
     } else {
@@ -195,5 +191,8 @@ pub async fn save(change: &mut Change<'_>, form: &ProfessionForm) -> Result<Prof
             "previous_user_type": before.map(|b| b.user_type.code()),
         })),
     );
-    Ok(saved)
+    Ok(Saved {
+        profession: saved,
+        user_type_changed,
+    })
 }

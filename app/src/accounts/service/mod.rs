@@ -3,7 +3,6 @@
 
 mod emails;
 pub mod links;
-pub mod staff;
 
 use super::types::*;
 use crate::audit::{AuditAction, AuditEntry};
@@ -45,6 +44,23 @@ pub async fn by_ids(
         .order_by_asc(account::Column::Id)
         .all(conn)
         .await
+}
+
+/// The account, which must have a verified email address: worksite requests and registrations
+/// send their messages to it.
+pub async fn verified_account(
+    conn: &impl ConnectionTrait,
+    account_id: i64,
+) -> Result<account::Model, AppError> {
+    let account = find(conn, account_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if account.email.is_none() {
+        return Err(AppError::Refused(
+            "Please verify your email address first: worksite messages are sent to it.".to_owned(),
+        ));
+    }
+    Ok(account)
 }
 
 pub async fn find(conn: &impl ConnectionTrait, id: i64) -> Result<Option<account::Model>, DbErr> {
@@ -574,15 +590,6 @@ pub async fn identity_validated(
         .one(conn)
         .await?
         .is_some())
-}
-
-/// The CareConnect team's back office only.
-pub async fn require_staff(conn: &impl ConnectionTrait, account_id: i64) -> Result<(), AppError> {
-    match find(conn, account_id).await? {
-        Some(account) if account.is_staff => Ok(()),
-        Some(_) => Err(AppError::Forbidden),
-        None => Err(AppError::Unauthenticated),
-    }
 }
 
 /// Operator command: makes the account with this verified email CareConnect staff.

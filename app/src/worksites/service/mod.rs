@@ -7,7 +7,7 @@ pub mod staff;
 
 use super::types::*;
 use crate::audit::{AuditAction, AuditEntry};
-use crate::entities::{account, membership, worksite};
+use crate::entities::{membership, worksite};
 use crate::error::{AppError, FieldErrors};
 use crate::memberships::{
     self,
@@ -189,21 +189,6 @@ fn validate(form: &WorksiteForm) -> Result<ValidWorksite, AppError> {
     }
 }
 
-pub async fn verified_account(
-    conn: &impl ConnectionTrait,
-    account_id: i64,
-) -> Result<account::Model, AppError> {
-    let account = crate::accounts::service::find(conn, account_id)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    if account.email.is_none() {
-        return Err(AppError::Refused(
-            "Please verify your email address first: worksite messages are sent to it.".to_owned(),
-        ));
-    }
-    Ok(account)
-}
-
 /// Registers a worksite; its registrant becomes its first Group / Site Administrator.
 pub async fn register(
     change: &mut Change<'_>,
@@ -213,7 +198,7 @@ pub async fn register(
     let key = address_key(valid.unit.as_deref(), &valid.street, &valid.postal_code);
     let account_id = change.account()?;
     let txn = change.db();
-    let registrant = verified_account(txn, account_id).await?;
+    let registrant = crate::accounts::service::verified_account(txn, account_id).await?;
     if form.register_anyway.trim().is_empty() {
         let same_place = worksite::Entity::find()
             .filter(worksite::Column::AddressKey.eq(&key))

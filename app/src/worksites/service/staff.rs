@@ -4,11 +4,11 @@ use super::{
     address_key, address_of, save_edit, search, summary_of, validate_location, validate_practice,
     Edit,
 };
-use crate::accounts::service::require_staff;
 use crate::audit::AuditAction;
 use crate::entities::{account, membership, worksite};
 use crate::error::{AppError, FieldErrors};
 use crate::memberships::service::{find_locked, ACTIVE, INACTIVE};
+use crate::platform::staff::require_staff;
 use crate::platform::{time::display_time, Change};
 use crate::privacy::declaration::declaration_of;
 use crate::worksites::types::*;

@@ -1,6 +1,7 @@
-//! The CareConnect team's user lookup and the record of one person.
+//! The CareConnect team's user lookup and the record of one person, which gathers their
+//! worksites, applications, requirements, sponsorships and access.
 
-use super::require_staff;
+use crate::accounts::service::identity_validated;
 use crate::accounts::types::{PersonRecord, PersonSummary};
 use crate::applications::types::ApplicationStatus;
 use crate::entities::{
@@ -8,6 +9,7 @@ use crate::entities::{
 };
 use crate::error::AppError;
 use crate::memberships::service::ACTIVE;
+use crate::platform::staff::require_staff;
 use crate::platform::time::display_time;
 use crate::privacy::{hpcaa, service::course_status};
 use crate::professions::service::{people, person};
@@ -136,7 +138,7 @@ pub async fn record(
             .get(&id)
             .map_or_else(|| format!("#{id}"), |p| p.name())
     };
-    let identity_validated = super::identity_validated(conn, account_id).await?;
+    let identity_validated = identity_validated(conn, account_id).await?;
     let hpcaa = match hpcaa::exemption(&who) {
         Some(reason) => reason,
         None => hpcaa::signature_of(conn, account_id)
