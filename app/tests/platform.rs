@@ -242,11 +242,10 @@ async fn live_announcements_reach_the_pages_of_every_app_server() {
     // A second app server on the same database, its relay listening.
     let other = LiveHub::for_database(test.db());
     let (stop, shutdown) = tokio::sync::watch::channel(false);
-    let relay = tokio::spawn(
-        other
-            .clone()
-            .relay(test.state.config.database_url.clone(), shutdown),
-    );
+    let relay = tokio::spawn(other.clone().relay(
+        secrecy::ExposeSecret::expose_secret(&test.state.config.database_url).to_owned(),
+        shutdown,
+    ));
     let mut pages = other.subscribe();
     // Announced on the first server until the relay has started listening.
     let heard = tokio::time::timeout(Duration::from_secs(10), async {

@@ -18,7 +18,7 @@ const SECRET: &str = "a-shared-secret-of-at-least-32-characters";
 
 fn with_callback(state: &AppState) -> AppState {
     let mut state = state.clone();
-    Arc::make_mut(&mut state.config).course_callback_secret = Some(SECRET.to_owned());
+    Arc::make_mut(&mut state.config).course_callback_secret = Some(SECRET.to_owned().into());
     state
 }
 

@@ -18,6 +18,7 @@ pub mod telemetry;
 use app::platform::{db, AppState, PortalConfig};
 use app::worksites::service::address_lookup::{BuiltInAddressLookup, ReferenceAddresses};
 use migrations::{Migrator, MigratorTrait};
+use secrecy::ExposeSecret;
 use std::net::SocketAddr;
 use tokio::sync::watch;
 
@@ -64,7 +65,11 @@ fn precompress_bundle_in_background(options: &leptos::config::LeptosOptions) {
 pub async fn open_database(
     config: &PortalConfig,
 ) -> Result<sea_orm::DatabaseConnection, StartError> {
-    let connection = db::connect(&config.database_url, config.database_max_connections).await?;
+    let connection = db::connect(
+        config.database_url.expose_secret(),
+        config.database_max_connections,
+    )
+    .await?;
     Migrator::up(&connection, None).await?;
     Ok(connection)
 }
@@ -93,12 +98,10 @@ pub async fn serve() -> Result<(), StartError> {
         mailer,
         shutdown_rx.clone(),
     ));
-    let relay = tokio::spawn(
-        state
-            .live
-            .clone()
-            .relay(state.config.database_url.clone(), shutdown_rx.clone()),
-    );
+    let relay = tokio::spawn(state.live.clone().relay(
+        state.config.database_url.expose_secret().to_owned(),
+        shutdown_rx.clone(),
+    ));
     let housekeeping = tokio::spawn(router::housekeeping(state.clone(), shutdown_rx));
     precompress_bundle_in_background(&leptos_options);
     let app = router::build(state.clone(), leptos_options);

@@ -10,6 +10,7 @@ use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
 };
 use sea_orm::{DatabaseConnection, TransactionTrait};
+use secrecy::ExposeSecret;
 use std::time::Duration;
 use tokio::{sync::watch, task::JoinSet};
 
@@ -33,7 +34,7 @@ impl Mailer {
         let Some(url) = &config.smtp_url else {
             return Ok(Mailer::MailboxOnly);
         };
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
             .map_err(|e| format!("SMTP_URL is not usable: {e}"))?
             .timeout(Some(Duration::from_secs(20)))
             .pool_config(PoolConfig::new().max_size(IN_FLIGHT as u32))

@@ -16,6 +16,7 @@ use openidconnect::{
     reqwest, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
     OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
 };
+use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use std::{
     net::SocketAddr,
@@ -111,7 +112,9 @@ impl Provider {
         Ok(CoreClient::from_provider_metadata(
             self.metadata().await?,
             ClientId::new(self.settings.client_id.clone()),
-            Some(ClientSecret::new(self.settings.client_secret.clone())),
+            Some(ClientSecret::new(
+                self.settings.client_secret.expose_secret().to_owned(),
+            )),
         )
         .set_redirect_uri(redirect))
     }

@@ -20,7 +20,11 @@ use std::{
     time::Duration,
 };
 use tokio::sync::watch;
-use tower_http::compression::CompressionLayer;
+use tower_http::{
+    compression::CompressionLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 #[derive(Clone, FromRef)]
@@ -130,7 +134,29 @@ pub fn build(app: AppState, leptos_options: LeptosOptions) -> Router {
         // Pages, server-function answers and CSV exports; not event streams (they would be held
         // back) nor bundle files already served precompressed.
         .layer(CompressionLayer::new())
+        // Every request runs in a span with its id and route, and (once known) the signed-in
+        // account: whatever is logged while it is served, an internal error's cause included,
+        // says which request it belongs to. The id comes from `x-request-id` or is made here,
+        // and goes back on the response.
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+fn request_span(request: &Request<Body>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    tracing::info_span!(
+        "request",
+        id,
+        method = %request.method(),
+        path = request.uri().path(),
+        account = tracing::field::Empty,
+    )
 }
 
 /// The app's page routes, listed once per process: listing them renders the app with every

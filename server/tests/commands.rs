@@ -16,7 +16,7 @@ fn portal(database_url: &str, args: &[&str]) -> std::process::Output {
 async fn staff_grant_makes_a_verified_account_staff_and_refuses_unknown_addresses() {
     let test = TestDb::new().await;
     let id = verified(&test.state, "jane").await;
-    let url = test.state.config.database_url.clone();
+    let url = secrecy::ExposeSecret::expose_secret(&test.state.config.database_url).to_owned();
 
     let unknown = portal(&url, &["staff", "grant", "nobody@clinic.example"]);
     assert!(!unknown.status.success());

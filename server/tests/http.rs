@@ -286,11 +286,11 @@ fn production(database_url: &str) -> PortalConfig {
     PortalConfig {
         production: true,
         public_url: "https://portal.example".to_owned(),
-        smtp_url: Some("smtp://127.0.0.1:2525".to_owned()),
+        smtp_url: Some("smtp://127.0.0.1:2525".to_owned().into()),
         oidc: Some(OidcSettings {
             issuer_url: "https://idp.example".to_owned(),
             client_id: "portal".to_owned(),
-            client_secret: "secret".to_owned(),
+            client_secret: "secret".to_owned().into(),
         }),
         ..PortalConfig::for_tests(database_url)
     }
@@ -302,7 +302,9 @@ async fn production_hides_development_tools_and_secures_the_cookie() {
     app::testing::verified(&test.state, "jane").await;
     let state = AppState::new(
         test.db().clone(),
-        production(&test.state.config.database_url),
+        production(secrecy::ExposeSecret::expose_secret(
+            &test.state.config.database_url,
+        )),
     );
     let router = router(&state);
 
@@ -618,7 +620,8 @@ async fn the_learning_system_posts_signed_course_completions() {
 
     let secret = "x".repeat(40);
     let mut state = test.state.clone();
-    std::sync::Arc::make_mut(&mut state.config).course_callback_secret = Some(secret.clone());
+    std::sync::Arc::make_mut(&mut state.config).course_callback_secret =
+        Some(secret.clone().into());
     let router = router(&state);
     let signed = callback::signature(secret.as_bytes(), now, body.as_bytes());
     // A server-to-server post carries no browser headers; the cross-site guard lets it through.
@@ -842,4 +845,37 @@ async fn applications_and_the_back_office_are_authorized_on_every_request() {
     let bad_date = send(&router, export("from=yesterday", Some(&sam_cookie))).await;
     assert_eq!(bad_date.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad_date.body.contains("YYYY-MM-DD"));
+}
+
+#[tokio::test]
+async fn every_answer_carries_its_request_id() {
+    let test = TestDb::new().await;
+    let router = router(&test.state);
+    let made = send(
+        &router,
+        Request::get("/healthz").body(Body::empty()).unwrap(),
+    )
+    .await;
+    let id = made
+        .headers
+        .get("x-request-id")
+        .and_then(|value| value.to_str().ok())
+        .expect("a request id");
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let again = send(
+        &router,
+        Request::get("/healthz").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_ne!(again.headers.get("x-request-id").unwrap(), id);
+
+    // An id the proxy (or the caller) gave is kept, so their logs and ours line up; errors too.
+    let given = Request::post("/api/sign_in")
+        .header("x-request-id", "proxy-7f3k")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("username=nobody&password=wrong"))
+        .unwrap();
+    let refused = send(&router, given).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.headers.get("x-request-id").unwrap(), "proxy-7f3k");
 }

@@ -1,12 +1,15 @@
 //! Configuration from the environment (see the README's configuration table).
 
+use secrecy::SecretString;
 use std::env;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Secrets (the client secret, and URLs that may carry a password) are `SecretString`: `Debug`
+/// prints them redacted, and reading one takes `ExposeSecret::expose_secret`.
+#[derive(Debug, Clone)]
 pub struct OidcSettings {
     pub issuer_url: String,
     pub client_id: String,
-    pub client_secret: String,
+    pub client_secret: SecretString,
 }
 
 pub const DEFAULT_INVITATION_DAYS: i64 = 14;
@@ -15,14 +18,14 @@ pub const DEFAULT_DATABASE_CONNECTIONS: u32 = 16;
 
 #[derive(Debug, Clone)]
 pub struct PortalConfig {
-    pub database_url: String,
+    pub database_url: SecretString,
     /// The most connections this server opens to the database (`DATABASE_MAX_CONNECTIONS`,
     /// default 16); an in-memory SQLite database always has one.
     pub database_max_connections: u32,
     /// Base of every link in emails and of the OIDC redirect URI, without a trailing slash.
     pub public_url: String,
     pub production: bool,
-    pub smtp_url: Option<String>,
+    pub smtp_url: Option<SecretString>,
     pub mail_from: String,
     pub oidc: Option<OidcSettings>,
     /// CSV of reference addresses offered while registering a worksite.
@@ -33,7 +36,7 @@ pub struct PortalConfig {
     pub careconnect_url: Option<String>,
     /// The secret the learning system signs course completion callbacks with
     /// (`COURSE_CALLBACK_SECRET`); unset: the callback is switched off.
-    pub course_callback_secret: Option<String>,
+    pub course_callback_secret: Option<SecretString>,
     /// Password sign-ins allowed per client address and minute
     /// (`SIGN_INS_PER_ADDRESS_PER_MINUTE`, default 30): raise it when many people share an
     /// address.
@@ -116,7 +119,7 @@ impl PortalConfig {
             (Some(issuer_url), Some(client_id), Some(client_secret)) => Some(OidcSettings {
                 issuer_url,
                 client_id,
-                client_secret,
+                client_secret: client_secret.into(),
             }),
             (None, None, None) => None,
             _ => return Err(ConfigError::PartialOidc),
@@ -166,6 +169,7 @@ impl PortalConfig {
         {
             return Err(ConfigError::WeakCallbackSecret);
         }
+        let course_callback_secret = course_callback_secret.map(SecretString::from);
         let sign_ins_per_address_per_minute = whole_number(
             lookup("SIGN_INS_PER_ADDRESS_PER_MINUTE"),
             DEFAULT_SIGN_INS_PER_ADDRESS,
@@ -180,11 +184,12 @@ impl PortalConfig {
         )?;
         Ok(Self {
             database_url: lookup("DATABASE_URL")
-                .unwrap_or_else(|| "sqlite://data/portal.db?mode=rwc".to_owned()),
+                .unwrap_or_else(|| "sqlite://data/portal.db?mode=rwc".to_owned())
+                .into(),
             database_max_connections,
             public_url,
             production,
-            smtp_url,
+            smtp_url: smtp_url.map(SecretString::from),
             mail_from: lookup("MAIL_FROM")
                 .unwrap_or_else(|| "my.CareConnect <no-reply@localhost>".to_owned()),
             oidc,
@@ -217,7 +222,7 @@ impl PortalConfig {
     /// A configuration for tests and tools: development mode, no SMTP, no OIDC.
     pub fn for_tests(database_url: &str) -> Self {
         Self {
-            database_url: database_url.to_owned(),
+            database_url: database_url.to_owned().into(),
             database_max_connections: DEFAULT_DATABASE_CONNECTIONS,
             public_url: "http://127.0.0.1:3000".to_owned(),
             production: false,
@@ -236,6 +241,7 @@ impl PortalConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use secrecy::ExposeSecret;
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<PortalConfig, ConfigError> {
@@ -303,7 +309,10 @@ mod tests {
         let config = config(&[DEVELOPMENT]).unwrap();
         assert!(!config.production);
         assert_eq!(config.public_url, "http://127.0.0.1:3000");
-        assert_eq!(config.database_url, "sqlite://data/portal.db?mode=rwc");
+        assert_eq!(
+            config.database_url.expose_secret(),
+            "sqlite://data/portal.db?mode=rwc"
+        );
         assert!(config.oidc.is_none() && config.smtp_url.is_none());
         assert!(config.development_tools_enabled());
     }
@@ -389,18 +398,50 @@ mod tests {
 
     #[test]
     fn the_course_callback_secret_is_long_or_absent() {
-        assert_eq!(config(&[DEVELOPMENT]).unwrap().course_callback_secret, None);
+        assert!(config(&[DEVELOPMENT])
+            .unwrap()
+            .course_callback_secret
+            .is_none());
         assert_eq!(
             config(&[DEVELOPMENT, ("COURSE_CALLBACK_SECRET", "short")]).unwrap_err(),
             ConfigError::WeakCallbackSecret
         );
         let secret = "a".repeat(32);
+        let configured = config(&[DEVELOPMENT, ("COURSE_CALLBACK_SECRET", &secret)]).unwrap();
         assert_eq!(
-            config(&[DEVELOPMENT, ("COURSE_CALLBACK_SECRET", &secret)])
-                .unwrap()
-                .course_callback_secret,
-            Some(secret)
+            configured
+                .course_callback_secret
+                .as_ref()
+                .map(|s| s.expose_secret()),
+            Some(secret.as_str())
         );
+    }
+
+    #[test]
+    fn debug_output_never_shows_a_secret() {
+        let configured = config(&[
+            ("OIDC_ISSUER_URL", "https://id.example"),
+            ("OIDC_CLIENT_ID", "portal"),
+            ("OIDC_CLIENT_SECRET", "the-client-secret"),
+            ("SMTP_URL", "smtps://mail:the-mail-password@mail.example"),
+            ("PORTAL_PUBLIC_URL", "https://portal.example"),
+            (
+                "DATABASE_URL",
+                "postgres://portal:the-db-password@db/portal",
+            ),
+            ("COURSE_CALLBACK_SECRET", &"the-callback-secret-".repeat(2)),
+        ])
+        .unwrap();
+        let shown = format!("{configured:?}");
+        for secret in [
+            "the-client-secret",
+            "the-mail-password",
+            "the-db-password",
+            "the-callback-secret",
+        ] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("https://portal.example"), "{shown}");
     }
 
     #[test]

@@ -43,8 +43,14 @@ impl RequestContext {
         self.client_addr.as_deref().unwrap_or("unknown")
     }
 
+    /// The signed-in account, if any; it is recorded on the request's span, so everything
+    /// logged for the request names it.
     pub async fn account_id(&self) -> Result<Option<i64>, AppError> {
-        sessions::signed_in_account(&self.session).await
+        let account = sessions::signed_in_account(&self.session).await?;
+        if let Some(account) = account {
+            tracing::Span::current().record("account", account);
+        }
+        Ok(account)
     }
 
     pub async fn require_account(&self) -> Result<i64, AppError> {

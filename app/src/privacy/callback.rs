@@ -9,6 +9,7 @@ use crate::platform::{db::insert_unique, tokens::hash_token, Actor, AppState, Ch
 use chrono::{Duration, Utc};
 use hmac::{Hmac, Mac};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use secrecy::ExposeSecret;
 use sha2::Sha256;
 
 pub const TIMESTAMP_HEADER: &str = "x-careconnect-timestamp";
@@ -113,7 +114,8 @@ pub async fn receive(
     let secret = state
         .config
         .course_callback_secret
-        .as_deref()
+        .as_ref()
+        .map(ExposeSecret::expose_secret)
         .ok_or(CallbackRefusal::NotConfigured)?;
     let now = Utc::now();
     verify(
