@@ -108,7 +108,7 @@ async fn decide(
         .one(&state.db)
         .await
         .unwrap()
-        .and_then(|row| ApplicationStatus::from_code(&row.status))
+        .map(|row| row.status)
         .unwrap();
     as_account(state, staff, async |ch| {
         applications::decide(ch, id, decision, seen, message).await
@@ -170,7 +170,7 @@ async fn a_pharmacist_goes_from_the_enrolment_form_to_access() {
     assert!(received.body_text.contains("in queue for processing"));
     assert!(received.body_text.contains("10–15 minutes"));
     let application = only_application(state, p.pia).await;
-    assert_eq!(application.status, "submitted");
+    assert_eq!(application.status, ApplicationStatus::Submitted);
 
     // Her own view lists it with the unmet requirements.
     let mine = applications::mine(&state.db, p.pia).await.unwrap();
@@ -208,7 +208,10 @@ async fn a_pharmacist_goes_from_the_enrolment_form_to_access() {
         }
         other => panic!("expected a refusal, got {other:?}"),
     }
-    assert_eq!(only_application(state, p.pia).await.status, "in_review");
+    assert_eq!(
+        only_application(state, p.pia).await.status,
+        ApplicationStatus::InReview
+    );
 
     complete_course(state, "pia@clinic.example").await;
     sign_hpcaa(state, p.pia, "Pia Pharm").await;
@@ -254,7 +257,7 @@ async fn a_pharmacist_goes_from_the_enrolment_form_to_access() {
         .await
         .unwrap();
     let approved = only_application(state, p.pia).await;
-    assert_eq!(approved.status, "approved");
+    assert_eq!(approved.status, ApplicationStatus::Approved);
     assert_eq!(approved.decided_by, Some(p.sam));
     let welcome = last_email_to(&state.db, "pia@clinic.example").await;
     assert_eq!(
@@ -460,8 +463,8 @@ async fn returned_requests_are_resubmitted_and_denials_give_their_reason() {
     .unwrap();
     let row = only_application(state, p.pia).await;
     assert_eq!(
-        (row.status.as_str(), row.licence_number.as_str()),
-        ("submitted", "BC-P-0055120")
+        (row.status, row.licence_number.as_str()),
+        (ApplicationStatus::Submitted, "BC-P-0055120")
     );
     assert!(row.staff_message.is_none());
     assert!(matches!(
@@ -526,7 +529,10 @@ async fn only_staff_work_the_queue_and_concurrent_decisions_yield_one_outcome() 
             Err(AppError::Forbidden)
         ));
     }
-    assert_eq!(only_application(state, p.pia).await.status, "submitted");
+    assert_eq!(
+        only_application(state, p.pia).await.status,
+        ApplicationStatus::Submitted
+    );
 
     let detail = applications::detail(&state.db, p.sam, id).await.unwrap();
     assert_eq!(detail.applicant, "Pia Pharm");

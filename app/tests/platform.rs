@@ -74,7 +74,7 @@ async fn a_failed_delivery_stays_queued_and_is_retried_later() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(row.status, outbox::QUEUED);
+    assert_eq!(row.status, outbox::OutboxStatus::Queued);
     assert_eq!(row.last_error.as_deref(), Some("SMTP: connection refused"));
     assert!(
         outbox::claim_due(test.db(), Utc::now(), 10)
@@ -87,7 +87,7 @@ async fn a_failed_delivery_stays_queued_and_is_retried_later() {
     let retried = outbox::claim_due(test.db(), later, 10).await.unwrap();
     assert_eq!(retried.len(), 1);
     assert_eq!(retried[0].attempts, 2);
-    outbox::settle(test.db(), &[id], outbox::SENT)
+    outbox::settle(test.db(), &[id], outbox::OutboxStatus::Sent)
         .await
         .unwrap();
     let row = outbound_email::Entity::find_by_id(id)
@@ -95,7 +95,7 @@ async fn a_failed_delivery_stays_queued_and_is_retried_later() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(row.status, outbox::SENT);
+    assert_eq!(row.status, outbox::OutboxStatus::Sent);
     assert!(row.sent_at.is_some());
     let much_later = later + chrono::Duration::hours(2);
     assert!(
@@ -262,4 +262,90 @@ async fn live_announcements_reach_the_pages_of_every_app_server() {
     assert_eq!(heard, LiveEvent::Changed(7));
     stop.send(true).unwrap();
     relay.await.unwrap();
+}
+
+/// A status enum's values as the database stores them.
+fn stored<E: sea_orm::ActiveEnum<Value = String>>() -> Vec<String> {
+    E::iter().map(|status| status.to_value()).collect()
+}
+
+#[test]
+fn every_status_enum_matches_its_database_constraint() {
+    use app::applications::types::ApplicationStatus;
+    use app::invitations::types::InvitationStatus;
+    use app::join_requests::types::JoinRequestStatus;
+    use app::memberships::types::MembershipStatus;
+    use app::sponsorships::types::SponsorshipStatus;
+    use outbox::OutboxStatus;
+    let enums = [
+        ("careconnect_applications", stored::<ApplicationStatus>()),
+        ("invitations", stored::<InvitationStatus>()),
+        ("join_requests", stored::<JoinRequestStatus>()),
+        ("memberships", stored::<MembershipStatus>()),
+        ("member_name_prefixes", stored::<MembershipStatus>()),
+        ("outbound_emails", stored::<OutboxStatus>()),
+        ("sponsorships", stored::<SponsorshipStatus>()),
+    ];
+    assert_eq!(enums.len(), migrations::STATUSES.len());
+    for ((table, values), (checked_table, allowed)) in enums.iter().zip(migrations::STATUSES) {
+        assert_eq!(*table, checked_table);
+        assert_eq!(values, allowed, "{table}");
+    }
+}
+
+#[tokio::test]
+async fn the_database_refuses_a_status_outside_the_enum() {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let dalia = app::testing::verified(state, "dalia").await;
+    app::testing::register_worksite(
+        state,
+        dalia,
+        &app::testing::worksite_form("Barclay Clinic", "1234 Barclay St", "V6E 1H4"),
+    )
+    .await;
+    let backend = test.db().get_database_backend();
+    let refused = test
+        .db()
+        .execute_raw(Statement::from_string(
+            backend,
+            "UPDATE memberships SET status = 'paused'",
+        ))
+        .await;
+    assert!(refused.is_err(), "{refused:?}");
+    let kept = test
+        .db()
+        .execute_raw(Statement::from_string(
+            backend,
+            "UPDATE memberships SET status = 'inactive'",
+        ))
+        .await;
+    assert!(kept.is_ok(), "{kept:?}");
+
+    // Every status column is guarded, not only this one.
+    for (table, _) in migrations::STATUSES {
+        let (sql, expected) = match backend {
+            DatabaseBackend::Postgres => (
+                format!(
+                    "SELECT COUNT(*) AS n FROM pg_constraint WHERE conname = 'ck_{table}_status'"
+                ),
+                1,
+            ),
+            _ => (
+                format!(
+                    "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'trigger' \
+                     AND name IN ('tr_{table}_status_insert', 'tr_{table}_status_update')"
+                ),
+                2,
+            ),
+        };
+        let row = test
+            .db()
+            .query_one_raw(Statement::from_string(backend, sql))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.try_get::<i64>("", "n").unwrap(), expected, "{table}");
+    }
 }

@@ -88,7 +88,7 @@ async fn authorize(
 
 async fn open_rows(state: &AppState) -> Vec<sponsorship::Model> {
     sponsorship::Entity::find()
-        .filter(sponsorship::Column::Status.is_in(["requested", "active"]))
+        .filter(sponsorship::Column::Status.is_in(SponsorshipStatus::OPEN))
         .all(&state.db)
         .await
         .unwrap()
@@ -342,7 +342,9 @@ async fn an_authorizer_authorizes_directly_and_a_waiting_request_becomes_that_sp
     authorize(state, c.nora, code, c.greg).await.unwrap();
     let open = open_rows(state).await;
     assert_eq!(open.len(), 2, "the request was accepted, not doubled");
-    assert!(open.iter().all(|row| row.status == "active"));
+    assert!(open
+        .iter()
+        .all(|row| row.status == SponsorshipStatus::Active));
     let nora_view = sponsorships::view(&state.db, c.nora, code).await.unwrap();
     assert_eq!(nora_view.active.len(), 2);
     assert!(nora_view.candidates.is_empty());
@@ -651,7 +653,7 @@ async fn sponsorships_end_when_the_authorizers_access_ends() {
     .unwrap();
     let open = open_rows(state).await;
     assert_eq!(open.len(), 1, "the pending request stays");
-    assert_eq!(open[0].status, "requested");
+    assert_eq!(open[0].status, SponsorshipStatus::Requested);
     for told in ["dalia", "greg"] {
         assert!(last_email_to(&state.db, &email(told))
             .await

@@ -59,7 +59,10 @@ async fn registering_makes_the_registrant_administrator_and_emails_the_worksite_
         .unwrap()
         .unwrap();
     assert!(member.is_admin);
-    assert_eq!(member.status, "active");
+    assert_eq!(
+        member.status,
+        app::memberships::types::MembershipStatus::Active
+    );
 
     let email = last_email_to(test.db(), "dalia@clinic.example").await;
     assert!(email

@@ -14,6 +14,10 @@ mod m20261128_000007_applications;
 mod m20261129_000008_member_list_keys;
 mod m20261130_000009_member_name_prefixes;
 mod m20261201_000010_member_counts;
+mod m20261206_000011_status_checks;
+
+/// Each table with a status column, and the values the database accepts in it.
+pub use m20261206_000011_status_checks::STATUSES;
 
 pub struct Migrator;
 
@@ -31,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_member_list_keys::Migration),
             Box::new(m20261130_000009_member_name_prefixes::Migration),
             Box::new(m20261201_000010_member_counts::Migration),
+            Box::new(m20261206_000011_status_checks::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! SMTP, keeps them for the development mailbox), and reschedules failures with back-off.
 
 use app::mail::outbox;
+use app::mail::outbox::OutboxStatus;
 use app::platform::PortalConfig;
 use chrono::Utc;
 use lettre::{
@@ -49,9 +50,9 @@ impl Mailer {
     async fn deliver(
         &self,
         message: &app::entities::outbound_email::Model,
-    ) -> Result<&'static str, String> {
+    ) -> Result<OutboxStatus, String> {
         match self {
-            Mailer::MailboxOnly => Ok(outbox::KEPT),
+            Mailer::MailboxOnly => Ok(OutboxStatus::Kept),
             Mailer::Smtp { transport, from } => {
                 let to: Mailbox = message
                     .to_address
@@ -79,7 +80,7 @@ impl Mailer {
                     .send(email)
                     .await
                     .map_err(|e| format!("SMTP: {e}"))?;
-                Ok(outbox::SENT)
+                Ok(OutboxStatus::Sent)
             }
         }
     }
@@ -109,7 +110,7 @@ pub async fn deliver_batch(
     while let Some(outcome) = sending.join_next().await {
         outcomes.push(outcome);
     }
-    let mut settled: Vec<(&'static str, i64)> = Vec::with_capacity(handled);
+    let mut settled: Vec<(OutboxStatus, i64)> = Vec::with_capacity(handled);
     let txn = db.begin().await?;
     for outcome in outcomes {
         match outcome {
@@ -122,7 +123,7 @@ pub async fn deliver_batch(
             Err(error) => tracing::error!(%error, "an email delivery task failed"),
         }
     }
-    for status in [outbox::SENT, outbox::KEPT] {
+    for status in [OutboxStatus::Sent, OutboxStatus::Kept] {
         let ids: Vec<i64> = settled
             .iter()
             .filter(|(settled_as, _)| *settled_as == status)

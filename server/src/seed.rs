@@ -3,17 +3,22 @@
 //! events, for benchmarks and demonstrations. Rows are written in bulk with explicit ids; one
 //! password hash serves every seeded account (their password is [`SEED_PASSWORD`]).
 
+use app::applications::types::ApplicationStatus;
 use app::entities::{
     account, account_identity, audit_event, careconnect_application, invitation, join_request,
     membership, profession, sponsorship, worksite, worksite_search_term,
 };
+use app::invitations::types::InvitationStatus;
+use app::join_requests::types::JoinRequestStatus;
 use app::mail::{message::Email, outbox};
+use app::memberships::types::MembershipStatus;
 use app::memberships::{
     name_index::{self, name_prefixes},
     service::list_key,
 };
 use app::platform::passwords::PasswordHasher;
 use app::professions::types::UserType;
+use app::sponsorships::types::SponsorshipStatus;
 use app::worksites::{
     service::{address_key, search::terms_of},
     types::WorksiteType,
@@ -427,7 +432,11 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
                 id: first_membership + n as i64,
                 worksite_id: *worksite_id,
                 account_id: *account_id,
-                status: if inactive { "inactive" } else { "active" }.to_owned(),
+                status: if inactive {
+                    MembershipStatus::Inactive
+                } else {
+                    MembershipStatus::Active
+                },
                 is_admin: *is_admin,
                 joined_at: now - Duration::days(30),
                 deactivated_at: inactive.then_some(now - Duration::days(3)),
@@ -466,7 +475,7 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
                 worksite_id: Set(first_worksite + index as i64),
                 account_id: Set(first_account + person as i64),
                 comment: Set(Some("I started here this month.".to_owned())),
-                status: Set("pending".to_owned()),
+                status: Set(JoinRequestStatus::Pending),
                 token_hash: Set(token_hash("join", first_request + requests.len() as i64)),
                 token_expires_at: Set(now + Duration::days(14)),
                 requested_at: Set(now - Duration::hours(person as i64 % 72)),
@@ -484,7 +493,7 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
             id: Set(first_invitation + n as i64),
             worksite_id: Set(first_worksite + site as i64),
             email: Set(format!("invitee{n}@seed.example")),
-            status: Set("pending".to_owned()),
+            status: Set(InvitationStatus::Pending),
             token_hash: Set(token_hash("invitation", first_invitation + n as i64)),
             invited_by: Set(first_account),
             invited_at: Set(now - Duration::days(2)),
@@ -524,7 +533,7 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
                         worksite_id: Set(*worksite_id),
                         authorizer_id: Set(*authorizer),
                         obo_id: Set(*account_id),
-                        status: Set("active".to_owned()),
+                        status: Set(SponsorshipStatus::Active),
                         requested_by: Set(*account_id),
                         requested_at: Set(now - Duration::days(20)),
                         decided_at: Set(Some(now - Duration::days(19))),
@@ -537,14 +546,20 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
             _ if account_id % 3 == 0 && applied.insert(*account_id) => {
                 let status = *pick(
                     &mut rng,
-                    &["submitted", "in_review", "returned", "approved", "denied"],
+                    &[
+                        ApplicationStatus::Submitted,
+                        ApplicationStatus::InReview,
+                        ApplicationStatus::Returned,
+                        ApplicationStatus::Approved,
+                        ApplicationStatus::Denied,
+                    ],
                 );
                 let submitted = now - Duration::days(rng.random_range(0..60));
                 applications.push(careconnect_application::ActiveModel {
                     id: Set(first_application + applications.len() as i64),
                     account_id: Set(*account_id),
                     worksite_id: Set(*worksite_id),
-                    status: Set(status.to_owned()),
+                    status: Set(status),
                     licence_number: Set(format!("L-{account_id:07}")),
                     has_health_authority_access: Set(false),
                     health_authority_details: Set(None),

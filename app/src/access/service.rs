@@ -4,7 +4,8 @@ use super::types::*;
 use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{careconnect_access, worksite};
 use crate::error::AppError;
-use crate::memberships::service::{find_locked, membership_of, ACTIVE};
+use crate::memberships::service::{find_locked, membership_of};
+use crate::memberships::types::MembershipStatus;
 use crate::notifications::types::NotificationKind;
 use crate::platform::{db::insert_unique, time::display_time, Change};
 use crate::privacy::service::course_status;
@@ -105,7 +106,7 @@ pub async fn membership_refusal(
 ) -> Result<Option<String>, AppError> {
     Ok(membership_of(conn, worksite.id, who.account.id)
         .await?
-        .is_none_or(|m| m.status != ACTIVE)
+        .is_none_or(|m| m.status != MembershipStatus::Active)
         .then(|| {
             format!(
                 "{} is not an active member of {}.",
@@ -338,7 +339,7 @@ pub async fn open(
                 .filter(crate::entities::sponsorship::Column::WorksiteId.eq(worksite.id))
                 .filter(
                     crate::entities::sponsorship::Column::Status
-                        .eq(crate::sponsorships::service::ACTIVE_SPONSORSHIP),
+                        .eq(crate::sponsorships::types::SponsorshipStatus::Active),
                 )
                 .one(db)
                 .await?

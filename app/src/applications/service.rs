@@ -12,7 +12,8 @@ use crate::entities::{
 };
 use crate::error::{AppError, FieldErrors};
 use crate::mail::message::Email;
-use crate::memberships::service::{lock_worksite, ACTIVE};
+use crate::memberships::service::lock_worksite;
+use crate::memberships::types::MembershipStatus;
 use crate::notifications::types::NotificationKind;
 use crate::platform::staff::require_staff;
 use crate::platform::{db::insert_unique, time::display_time, Change};
@@ -37,16 +38,12 @@ pub const SUBMITTED: &str = "Your CareConnect request has been submitted and is 
 const PAGE_SIZE: u64 = 25;
 const MESSAGE_LIMIT: usize = 1000;
 
-fn open_codes() -> [&'static str; 3] {
+fn open_statuses() -> [ApplicationStatus; 3] {
     [
-        ApplicationStatus::Submitted.code(),
-        ApplicationStatus::InReview.code(),
-        ApplicationStatus::Returned.code(),
+        ApplicationStatus::Submitted,
+        ApplicationStatus::InReview,
+        ApplicationStatus::Returned,
     ]
-}
-
-fn status_of(row: &application::Model) -> ApplicationStatus {
-    ApplicationStatus::from_code(&row.status).unwrap_or(ApplicationStatus::Submitted)
 }
 
 /// A requirement: met with how, or unmet with what is missing.
@@ -145,7 +142,7 @@ async fn view_of(
     who: &Person,
     for_staff: bool,
 ) -> Result<ApplicationView, AppError> {
-    let status = status_of(&row);
+    let status = row.status;
     let checklist = if for_staff || status.is_open() {
         checklist(conn, who, worksite).await?
     } else {
@@ -176,7 +173,7 @@ pub async fn mine(
         .ok_or(AppError::Unauthenticated)?;
     let memberships = membership::Entity::find()
         .filter(membership::Column::AccountId.eq(account_id))
-        .filter(membership::Column::Status.eq(ACTIVE))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
         .all(conn)
         .await?;
     let rows = application::Entity::find()
@@ -334,7 +331,7 @@ pub async fn submit(
             let updated = application::Entity::update_many()
                 .col_expr(
                     application::Column::Status,
-                    Expr::value(ApplicationStatus::Submitted.code()),
+                    Expr::value(ApplicationStatus::Submitted),
                 )
                 .col_expr(
                     application::Column::LicenceNumber,
@@ -357,7 +354,7 @@ pub async fn submit(
                 .filter(application::Column::Id.eq(id))
                 .filter(application::Column::AccountId.eq(account_id))
                 .filter(application::Column::WorksiteId.eq(site.id))
-                .filter(application::Column::Status.eq(ApplicationStatus::Returned.code()))
+                .filter(application::Column::Status.eq(ApplicationStatus::Returned))
                 .exec(txn)
                 .await?;
             if updated.rows_affected == 0 {
@@ -375,7 +372,7 @@ pub async fn submit(
                 application::ActiveModel {
                     account_id: Set(account_id),
                     worksite_id: Set(site.id),
-                    status: Set(ApplicationStatus::Submitted.code().to_owned()),
+                    status: Set(ApplicationStatus::Submitted),
                     licence_number: Set(answers.licence_number),
                     has_health_authority_access: Set(answers.has_health_authority_access),
                     health_authority_details: Set(answers.health_authority_details),
@@ -436,8 +433,8 @@ pub async fn queue(
     require_staff(conn, staff_id).await?;
     let mut query = application::Entity::find();
     query = match ApplicationStatus::from_code(filter.status.trim()) {
-        Some(status) => query.filter(application::Column::Status.eq(status.code())),
-        None => query.filter(application::Column::Status.is_in(open_codes())),
+        Some(status) => query.filter(application::Column::Status.eq(status)),
+        None => query.filter(application::Column::Status.is_in(open_statuses())),
     };
     if let Some(worksite_type) = WorksiteType::from_code(filter.worksite_type.trim()) {
         query = query.filter(
@@ -488,7 +485,7 @@ pub async fn queue(
                     profession: who.profession.name.clone(),
                     worksite: site.name.clone(),
                     worksite_type: summary_of(site).worksite_type,
-                    status: status_of(&row),
+                    status: row.status,
                     submitted_on: display_time(row.submitted_at),
                     age_days: (now - row.submitted_at).num_days(),
                 })
@@ -565,7 +562,7 @@ pub async fn decide(
     let already = || {
         AppError::Conflict("This application has already been decided, perhaps by another member of the CareConnect team. The page now shows where it stands.".to_owned())
     };
-    if !from.contains(&seen) || status_of(&row) != seen {
+    if !from.contains(&seen) || row.status != seen {
         return Err(already());
     }
     let message = message.trim();
@@ -620,7 +617,7 @@ pub async fn decide(
     };
     let now = Utc::now();
     let mut update = application::Entity::update_many()
-        .col_expr(application::Column::Status, Expr::value(status.code()))
+        .col_expr(application::Column::Status, Expr::value(status))
         .col_expr(
             application::Column::StaffMessage,
             Expr::value(staff_message.clone()),
@@ -635,7 +632,7 @@ pub async fn decide(
     };
     let changed = update
         .filter(application::Column::Id.eq(id))
-        .filter(application::Column::Status.eq(seen.code()))
+        .filter(application::Column::Status.eq(seen))
         .exec(txn)
         .await?;
     if changed.rows_affected == 0 {

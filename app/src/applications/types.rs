@@ -3,8 +3,14 @@
 use crate::worksites::types::{WorksiteSummary, WorksiteType};
 use serde::{Deserialize, Serialize};
 
-/// Where an application stands. Serde names it by its `code`, as the staff's forms send it.
+/// Where an application stands. Serde and the database name it by its `code`, as the staff's
+/// forms send it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicationStatus {
     Submitted,
@@ -45,6 +51,18 @@ impl ApplicationStatus {
 
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|status| status.code() == code)
+    }
+
+    /// Submitted (again) by the applicant, decided by the CareConnect team, or returned to the
+    /// applicant for information, who resubmits it.
+    pub fn can_become(self, next: Self) -> bool {
+        use ApplicationStatus::*;
+        matches!(
+            (self, next),
+            (Submitted, InReview | Approved | Denied | Returned)
+                | (InReview, Approved | Denied | Returned)
+                | (Returned, Submitted | Denied)
+        )
     }
 
     /// Still waiting for the CareConnect team or for the applicant.

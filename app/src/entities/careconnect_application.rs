@@ -1,3 +1,4 @@
+use crate::applications::types::ApplicationStatus;
 use sea_orm::entity::prelude::*;
 
 /// A person's request for CareConnect access from one worksite, and the CareConnect team's
@@ -10,7 +11,7 @@ pub struct Model {
     pub account_id: i64,
     pub worksite_id: i64,
     /// `submitted`, `in_review`, `approved`, `denied` or `returned`.
-    pub status: String,
+    pub status: ApplicationStatus,
     pub licence_number: String,
     pub has_health_authority_access: bool,
     pub health_authority_details: Option<String>,

@@ -1,3 +1,4 @@
+use crate::invitations::types::InvitationStatus;
 use sea_orm::entity::prelude::*;
 
 /// An emailed invitation to join a worksite: `pending`, then `accepted` or `revoked`; a pending
@@ -9,7 +10,7 @@ pub struct Model {
     pub id: i64,
     pub worksite_id: i64,
     pub email: String,
-    pub status: String,
+    pub status: InvitationStatus,
     /// SHA-256 of the token in the latest email's link; resending replaces it.
     pub token_hash: String,
     pub invited_by: i64,

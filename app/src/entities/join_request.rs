@@ -1,3 +1,4 @@
+use crate::join_requests::types::JoinRequestStatus;
 use sea_orm::entity::prelude::*;
 
 /// A person's request to join a worksite: `pending`, then `approved`, `rejected` or `withdrawn`.
@@ -9,7 +10,7 @@ pub struct Model {
     pub worksite_id: i64,
     pub account_id: i64,
     pub comment: Option<String>,
-    pub status: String,
+    pub status: JoinRequestStatus,
     /// SHA-256 of the token in the administrators' "Click Here to approve" link.
     pub token_hash: String,
     pub token_expires_at: DateTimeUtc,

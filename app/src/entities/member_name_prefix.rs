@@ -1,3 +1,4 @@
+use crate::memberships::types::MembershipStatus;
 use sea_orm::entity::prelude::*;
 
 /// A prefix of a word of a member's name (lower-cased), keyed by the member's place in the
@@ -9,7 +10,7 @@ pub struct Model {
     pub worksite_id: i64,
     /// The membership's status, followed when it changes.
     #[sea_orm(primary_key, auto_increment = false)]
-    pub status: String,
+    pub status: MembershipStatus,
     #[sea_orm(primary_key, auto_increment = false)]
     pub prefix: String,
     /// The membership's `list_group` and `list_name`, followed when they change.

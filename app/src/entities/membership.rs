@@ -1,3 +1,4 @@
+use crate::memberships::types::MembershipStatus;
 use sea_orm::entity::prelude::*;
 
 /// A person's membership of a worksite: `active` or `inactive`, with the administrator flag.
@@ -8,7 +9,7 @@ pub struct Model {
     pub id: i64,
     pub worksite_id: i64,
     pub account_id: i64,
-    pub status: String,
+    pub status: MembershipStatus,
     pub is_admin: bool,
     pub joined_at: DateTimeUtc,
     pub deactivated_at: Option<DateTimeUtc>,

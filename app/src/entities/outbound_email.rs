@@ -1,3 +1,4 @@
+use crate::mail::outbox::OutboxStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,7 +11,7 @@ pub struct Model {
     pub body_text: String,
     pub body_html: String,
     /// `queued`, `sent` (handed to SMTP) or `kept` (development mailbox only).
-    pub status: String,
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     /// A worker holds the row until then; another may take it over afterwards.

@@ -1,3 +1,4 @@
+use crate::sponsorships::types::SponsorshipStatus;
 use sea_orm::entity::prelude::*;
 
 /// An Authorizer sponsoring an On-Behalf-Of user at a worksite: `requested`, then `active`,
@@ -10,7 +11,7 @@ pub struct Model {
     pub worksite_id: i64,
     pub authorizer_id: i64,
     pub obo_id: i64,
-    pub status: String,
+    pub status: SponsorshipStatus,
     /// The On-Behalf-Of user (a request) or the Authorizer (a direct authorization).
     pub requested_by: i64,
     pub requested_at: DateTimeUtc,

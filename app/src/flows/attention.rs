@@ -19,7 +19,7 @@ pub async fn attention(conn: &impl ConnectionTrait, account_id: i64) -> Result<A
         .await?;
     let administered = membership::Entity::find()
         .filter(membership::Column::AccountId.eq(account_id))
-        .filter(membership::Column::Status.eq(crate::memberships::service::ACTIVE))
+        .filter(membership::Column::Status.eq(crate::memberships::types::MembershipStatus::Active))
         .filter(membership::Column::IsAdmin.eq(true))
         .find_also_related(worksite::Entity)
         .all(conn)
@@ -34,7 +34,10 @@ pub async fn attention(conn: &impl ConnectionTrait, account_id: i64) -> Result<A
             .column(join_request::Column::WorksiteId)
             .column_as(Expr::col(join_request::Column::Id).count(), "waiting")
             .filter(join_request::Column::WorksiteId.is_in(worksite_ids))
-            .filter(join_request::Column::Status.eq(crate::join_requests::service::PENDING))
+            .filter(
+                join_request::Column::Status
+                    .eq(crate::join_requests::types::JoinRequestStatus::Pending),
+            )
             .group_by(join_request::Column::WorksiteId)
             .into_tuple::<(i64, i64)>()
             .all(conn)
@@ -73,7 +76,10 @@ async fn sponsorship_requests(
         .column(sponsorship::Column::WorksiteId)
         .column_as(Expr::col(sponsorship::Column::Id).count(), "waiting")
         .filter(sponsorship::Column::AuthorizerId.eq(authorizer_id))
-        .filter(sponsorship::Column::Status.eq(crate::sponsorships::service::REQUESTED))
+        .filter(
+            sponsorship::Column::Status
+                .eq(crate::sponsorships::types::SponsorshipStatus::Requested),
+        )
         .group_by(sponsorship::Column::WorksiteId)
         .into_tuple::<(i64, i64)>()
         .all(conn)

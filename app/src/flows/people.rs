@@ -3,12 +3,11 @@
 
 use crate::accounts::service::identity_validated;
 use crate::accounts::types::{PersonRecord, PersonSummary};
-use crate::applications::types::ApplicationStatus;
 use crate::entities::{
     account, careconnect_access, careconnect_application, membership, sponsorship,
 };
 use crate::error::AppError;
-use crate::memberships::service::ACTIVE;
+use crate::memberships::types::MembershipStatus;
 use crate::platform::staff::require_staff;
 use crate::platform::time::display_time;
 use crate::privacy::{hpcaa, service::course_status};
@@ -16,7 +15,8 @@ use crate::professions::service::{people, person};
 use crate::worksites::service::by_ids;
 use sea_orm::{
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use std::collections::HashMap;
 
@@ -172,7 +172,7 @@ pub async fn record(
         memberships: memberships
             .iter()
             .map(|m| {
-                let standing = if m.status == ACTIVE {
+                let standing = if m.status == MembershipStatus::Active {
                     "active"
                 } else {
                     "inactive"
@@ -184,8 +184,7 @@ pub async fn record(
         applications: applications
             .iter()
             .map(|a| {
-                let status = ApplicationStatus::from_code(&a.status)
-                    .map_or_else(|| a.status.clone(), |s| s.label().to_owned());
+                let status = a.status.label();
                 (
                     a.id,
                     format!(
@@ -204,14 +203,14 @@ pub async fn record(
                         "Sponsors {} at {} ({})",
                         other(s.obo_id),
                         site(s.worksite_id),
-                        s.status
+                        s.status.to_value()
                     )
                 } else {
                     format!(
                         "Sponsored by {} at {} ({})",
                         other(s.authorizer_id),
                         site(s.worksite_id),
-                        s.status
+                        s.status.to_value()
                     )
                 }
             })

@@ -7,9 +7,11 @@ use crate::accounts::types::normalize_email;
 use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{account, invitation, membership, worksite};
 use crate::error::AppError;
+use crate::invitations::types::InvitationStatus;
 use crate::memberships::service::{
-    active_admins, administered, admit, as_admin, lock_worksite, ACTIVE, ALREADY_HANDLED,
+    active_admins, administered, admit, as_admin, lock_worksite, ALREADY_HANDLED,
 };
+use crate::memberships::types::MembershipStatus;
 use crate::notifications::types::NotificationKind;
 use crate::paging::{read_page, NumberedPage};
 use crate::platform::{
@@ -26,10 +28,6 @@ use sea_orm::{
     QuerySelect, RelationTrait, Set,
 };
 use serde_json::json;
-
-pub const PENDING: &str = "pending";
-pub const ACCEPTED: &str = "accepted";
-pub const REVOKED: &str = "revoked";
 
 fn awaiting_already(email: &str) -> AppError {
     AppError::invalid(
@@ -82,7 +80,7 @@ pub async fn invite(change: &mut Change<'_>, code: &str, email: &str) -> Result<
     let already_member = membership::Entity::find()
         .join(JoinType::InnerJoin, membership::Relation::Account.def())
         .filter(membership::Column::WorksiteId.eq(worksite.id))
-        .filter(membership::Column::Status.eq(ACTIVE))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
         .filter(account::Column::Email.eq(&email))
         .count(txn)
         .await?
@@ -101,7 +99,7 @@ pub async fn invite(change: &mut Change<'_>, code: &str, email: &str) -> Result<
         invitation::ActiveModel {
             worksite_id: Set(worksite.id),
             email: Set(email.clone()),
-            status: Set(PENDING.to_owned()),
+            status: Set(InvitationStatus::Pending.to_owned()),
             token_hash: Set(hash_token(&token)),
             invited_by: Set(actor),
             invited_at: Set(now),
@@ -139,7 +137,7 @@ pub async fn awaiting(
     let now = Utc::now();
     let pending = invitation::Entity::find()
         .filter(invitation::Column::WorksiteId.eq(worksite.id))
-        .filter(invitation::Column::Status.eq(PENDING))
+        .filter(invitation::Column::Status.eq(InvitationStatus::Pending))
         .order_by_desc(invitation::Column::InvitedAt)
         .order_by_desc(invitation::Column::Id);
     Ok(read_page(conn, pending, page, INVITATIONS_PER_PAGE)
@@ -165,7 +163,7 @@ async fn pending_at(
         .await?
         .ok_or_else(|| AppError::NotFound("This invitation does not exist.".to_owned()))
         .and_then(|row| {
-            if row.status == PENDING {
+            if row.status == InvitationStatus::Pending {
                 Ok(row)
             } else {
                 Err(AppError::Conflict(ALREADY_HANDLED.to_owned()))
@@ -199,7 +197,7 @@ pub async fn resend(
             Expr::col(invitation::Column::EmailsSent).add(1),
         )
         .filter(invitation::Column::Id.eq(row.id))
-        .filter(invitation::Column::Status.eq(PENDING))
+        .filter(invitation::Column::Status.eq(InvitationStatus::Pending))
         .filter(invitation::Column::EmailsSent.eq(seen))
         .exec(txn)
         .await?;
@@ -228,10 +226,13 @@ pub async fn revoke(
     let txn = change.db();
     let row = pending_at(txn, worksite.id, invitation_id).await?;
     let revoked = invitation::Entity::update_many()
-        .col_expr(invitation::Column::Status, Expr::value(REVOKED))
+        .col_expr(
+            invitation::Column::Status,
+            Expr::value(InvitationStatus::Revoked),
+        )
         .col_expr(invitation::Column::ClosedAt, Expr::value(Utc::now()))
         .filter(invitation::Column::Id.eq(row.id))
-        .filter(invitation::Column::Status.eq(PENDING))
+        .filter(invitation::Column::Status.eq(InvitationStatus::Pending))
         .exec(txn)
         .await?;
     if revoked.rows_affected != 1 {
@@ -258,17 +259,20 @@ pub async fn revoke_sent_by(
     let pending = invitation::Entity::find()
         .filter(invitation::Column::WorksiteId.eq(worksite.id))
         .filter(invitation::Column::InvitedBy.eq(inviter))
-        .filter(invitation::Column::Status.eq(PENDING))
+        .filter(invitation::Column::Status.eq(InvitationStatus::Pending))
         .all(change.db())
         .await?;
     if pending.is_empty() {
         return Ok(());
     }
     invitation::Entity::update_many()
-        .col_expr(invitation::Column::Status, Expr::value(REVOKED))
+        .col_expr(
+            invitation::Column::Status,
+            Expr::value(InvitationStatus::Revoked),
+        )
         .col_expr(invitation::Column::ClosedAt, Expr::value(Utc::now()))
         .filter(invitation::Column::Id.is_in(pending.iter().map(|row| row.id)))
-        .filter(invitation::Column::Status.eq(PENDING))
+        .filter(invitation::Column::Status.eq(InvitationStatus::Pending))
         .exec(change.db())
         .await?;
     for row in pending {
@@ -303,14 +307,14 @@ async fn view_of(
 
 /// Why an invitation cannot be accepted now, if it cannot.
 fn closed_reason(row: &invitation::Model) -> Option<String> {
-    match row.status.as_str() {
-        PENDING if row.expires_at <= Utc::now() => Some(
+    match row.status {
+        InvitationStatus::Pending if row.expires_at <= Utc::now() => Some(
             "This invitation has expired. Please ask the worksite's Group / Site Administrator to resend it."
                 .to_owned(),
         ),
-        PENDING => None,
-        ACCEPTED => Some("This invitation has already been accepted.".to_owned()),
-        _ => Some("This invitation was withdrawn by the worksite.".to_owned()),
+        InvitationStatus::Pending => None,
+        InvitationStatus::Accepted => Some("This invitation has already been accepted.".to_owned()),
+        InvitationStatus::Revoked => Some("This invitation was withdrawn by the worksite.".to_owned()),
     }
 }
 
@@ -370,7 +374,7 @@ pub async fn for_invitee(
     };
     let rows = invitation::Entity::find()
         .filter(invitation::Column::Email.eq(email))
-        .filter(invitation::Column::Status.eq(PENDING))
+        .filter(invitation::Column::Status.eq(InvitationStatus::Pending))
         .filter(invitation::Column::ExpiresAt.gt(Utc::now()))
         .order_by_desc(invitation::Column::InvitedAt)
         .limit(50)
@@ -412,7 +416,7 @@ pub async fn accept(
         .ok_or(AppError::Unauthenticated)?;
     refuse_unless_invited(&invitee, &row)?;
     if let Some(reason) = closed_reason(&row) {
-        return Err(if row.status == ACCEPTED {
+        return Err(if row.status == InvitationStatus::Accepted {
             AppError::Conflict(reason)
         } else {
             AppError::Refused(reason)
@@ -420,11 +424,14 @@ pub async fn accept(
     }
     lock_worksite(txn, row.worksite_id).await?;
     let accepted = invitation::Entity::update_many()
-        .col_expr(invitation::Column::Status, Expr::value(ACCEPTED))
+        .col_expr(
+            invitation::Column::Status,
+            Expr::value(InvitationStatus::Accepted),
+        )
         .col_expr(invitation::Column::ClosedAt, Expr::value(Utc::now()))
         .col_expr(invitation::Column::AcceptedBy, Expr::value(invitee_id))
         .filter(invitation::Column::Id.eq(row.id))
-        .filter(invitation::Column::Status.eq(PENDING))
+        .filter(invitation::Column::Status.eq(InvitationStatus::Pending))
         .exec(txn)
         .await?;
     if accepted.rows_affected != 1 {

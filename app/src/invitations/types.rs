@@ -1,6 +1,27 @@
 use crate::worksites::types::WorksiteSummary;
 use serde::{Deserialize, Serialize};
 
+/// Where an invitation stands: pending (its link works until it expires) until it is accepted or
+/// revoked. An expired invitation is still pending: "Resend" gives it a new link and expiry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+#[serde(rename_all = "snake_case")]
+pub enum InvitationStatus {
+    Pending,
+    Accepted,
+    Revoked,
+}
+
+impl InvitationStatus {
+    pub fn can_become(self, next: Self) -> bool {
+        self == InvitationStatus::Pending && next != InvitationStatus::Pending
+    }
+}
+
 /// Invitations shown per page of "Invites Awaiting Response".
 pub const INVITATIONS_PER_PAGE: u64 = 10;
 
@@ -34,4 +55,20 @@ pub enum InvitationStanding {
     SignInFirst(InvitationView),
     /// It cannot be accepted, for this reason.
     Closed(String),
+}
+
+#[cfg(test)]
+mod status_tests {
+    use super::*;
+
+    #[test]
+    fn an_invitation_is_accepted_or_revoked_once() {
+        use InvitationStatus::*;
+        assert!(Pending.can_become(Accepted) && Pending.can_become(Revoked));
+        for done in [Accepted, Revoked] {
+            for next in [Pending, Accepted, Revoked] {
+                assert!(!done.can_become(next), "{done:?} -> {next:?}");
+            }
+        }
+    }
 }

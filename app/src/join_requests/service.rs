@@ -7,9 +7,11 @@ use crate::accounts::service::verified_account;
 use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{account, join_request, profession, worksite};
 use crate::error::AppError;
+use crate::join_requests::types::JoinRequestStatus;
 use crate::memberships::service::{
-    active_admins, administered, admit, as_admin, membership_of, ACTIVE, ALREADY_HANDLED,
+    active_admins, administered, admit, as_admin, membership_of, ALREADY_HANDLED,
 };
+use crate::memberships::types::MembershipStatus;
 use crate::notifications::types::NotificationKind;
 use crate::paging::read_page;
 use crate::platform::{
@@ -26,11 +28,6 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
 };
 use serde_json::json;
-
-pub const PENDING: &str = "pending";
-pub const APPROVED: &str = "approved";
-pub const REJECTED: &str = "rejected";
-pub const WITHDRAWN: &str = "withdrawn";
 
 /// How long the administrators' approval link works.
 const LINK_LIFETIME: Duration = Duration::days(30);
@@ -63,7 +60,7 @@ pub async fn request(
         .ok_or_else(|| AppError::NotFound("No worksite has this Worksite ID.".to_owned()))?;
     if membership_of(txn, worksite.id, account_id)
         .await?
-        .is_some_and(|m| m.status == ACTIVE)
+        .is_some_and(|m| m.status == MembershipStatus::Active)
     {
         return Err(AppError::Conflict(format!(
             "You are already a member of {}.",
@@ -79,7 +76,7 @@ pub async fn request(
             worksite_id: Set(worksite.id),
             account_id: Set(account_id),
             comment: Set(comment.clone()),
-            status: Set(PENDING.to_owned()),
+            status: Set(JoinRequestStatus::Pending.to_owned()),
             token_hash: Set(hash_token(&token)),
             token_expires_at: Set(now + LINK_LIFETIME),
             requested_at: Set(now),
@@ -196,7 +193,7 @@ pub async fn waiting(
     let worksite = as_admin(conn, viewer, code).await?;
     let waiting = waiting_requests()
         .filter(join_request::Column::WorksiteId.eq(worksite.id))
-        .filter(join_request::Column::Status.eq(PENDING))
+        .filter(join_request::Column::Status.eq(JoinRequestStatus::Pending))
         .order_by_asc(join_request::Column::RequestedAt)
         .order_by_asc(join_request::Column::Id)
         .into_model::<WaitingRow>();
@@ -225,15 +222,12 @@ pub async fn decide(
     let decided = join_request::Entity::update_many()
         .col_expr(
             join_request::Column::Status,
-            Expr::value(match decision {
-                Decision::Accept => APPROVED,
-                Decision::Reject => REJECTED,
-            }),
+            Expr::value(JoinRequestStatus::decided(decision)),
         )
         .col_expr(join_request::Column::DecidedAt, Expr::value(now))
         .col_expr(join_request::Column::DecidedBy, Expr::value(actor))
         .filter(join_request::Column::Id.eq(request.id))
-        .filter(join_request::Column::Status.eq(PENDING))
+        .filter(join_request::Column::Status.eq(JoinRequestStatus::Pending))
         .exec(txn)
         .await?;
     if decided.rows_affected != 1 {
@@ -302,12 +296,16 @@ pub async fn preview(
 ) -> Result<ApprovalPreview, AppError> {
     let (request, worksite) = by_token(conn, token).await?;
     as_admin(conn, viewer, &worksite.code).await?;
-    let outcome = match request.status.as_str() {
-        PENDING if request.token_expires_at <= Utc::now() => Some(LINK_EXPIRED.to_owned()),
-        PENDING => None,
-        APPROVED => Some("This request has already been approved.".to_owned()),
-        REJECTED => Some("This request has already been rejected.".to_owned()),
-        _ => Some("This request was withdrawn by the person who made it.".to_owned()),
+    let outcome = match request.status {
+        JoinRequestStatus::Pending if request.token_expires_at <= Utc::now() => {
+            Some(LINK_EXPIRED.to_owned())
+        }
+        JoinRequestStatus::Pending => None,
+        JoinRequestStatus::Approved => Some("This request has already been approved.".to_owned()),
+        JoinRequestStatus::Rejected => Some("This request has already been rejected.".to_owned()),
+        JoinRequestStatus::Withdrawn => {
+            Some("This request was withdrawn by the person who made it.".to_owned())
+        }
     };
     Ok(ApprovalPreview {
         request: waiting_request(conn, &request).await?,
@@ -319,7 +317,7 @@ pub async fn preview(
 /// The approval link's button.
 pub async fn approve_by_link(change: &mut Change<'_>, token: &str) -> Result<(), AppError> {
     let (request, worksite) = by_token(change.db(), token).await?;
-    if request.status == PENDING && request.token_expires_at <= Utc::now() {
+    if request.status == JoinRequestStatus::Pending && request.token_expires_at <= Utc::now() {
         return Err(AppError::Refused(LINK_EXPIRED.to_owned()));
     }
     decide(change, &worksite.code, request.id, Decision::Accept).await
@@ -332,7 +330,7 @@ pub async fn mine(
 ) -> Result<Vec<MyRequest>, AppError> {
     let rows = join_request::Entity::find()
         .filter(join_request::Column::AccountId.eq(account_id))
-        .filter(join_request::Column::Status.eq(PENDING))
+        .filter(join_request::Column::Status.eq(JoinRequestStatus::Pending))
         .order_by_desc(join_request::Column::RequestedAt)
         .all(conn)
         .await?;
@@ -362,11 +360,14 @@ pub async fn withdraw(change: &mut Change<'_>, request_id: i64) -> Result<(), Ap
         .await?
         .ok_or_else(|| AppError::NotFound("This request does not exist.".to_owned()))?;
     let withdrawn = join_request::Entity::update_many()
-        .col_expr(join_request::Column::Status, Expr::value(WITHDRAWN))
+        .col_expr(
+            join_request::Column::Status,
+            Expr::value(JoinRequestStatus::Withdrawn),
+        )
         .col_expr(join_request::Column::DecidedAt, Expr::value(Utc::now()))
         .col_expr(join_request::Column::DecidedBy, Expr::value(account_id))
         .filter(join_request::Column::Id.eq(request.id))
-        .filter(join_request::Column::Status.eq(PENDING))
+        .filter(join_request::Column::Status.eq(JoinRequestStatus::Pending))
         .exec(txn)
         .await?;
     if withdrawn.rows_affected != 1 {

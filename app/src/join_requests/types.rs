@@ -2,6 +2,36 @@ use crate::paging::NumberedPage;
 use crate::worksites::types::WorksiteSummary;
 use serde::{Deserialize, Serialize};
 
+/// Where a join request stands: pending until an administrator decides it or the person
+/// withdraws it; every other status is final.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+#[serde(rename_all = "snake_case")]
+pub enum JoinRequestStatus {
+    Pending,
+    Approved,
+    Rejected,
+    Withdrawn,
+}
+
+impl JoinRequestStatus {
+    pub fn can_become(self, next: Self) -> bool {
+        self == JoinRequestStatus::Pending && next != JoinRequestStatus::Pending
+    }
+
+    /// The status an administrator's decision gives a pending request.
+    pub fn decided(decision: Decision) -> Self {
+        match decision {
+            Decision::Accept => JoinRequestStatus::Approved,
+            Decision::Reject => JoinRequestStatus::Rejected,
+        }
+    }
+}
+
 /// The longest comment a request may carry.
 pub const COMMENT_MAX: usize = 1000;
 
@@ -73,5 +103,24 @@ impl Decision {
             Decision::Accept => format!("{name} is now a member of this worksite."),
             Decision::Reject => format!("{name}'s request was rejected."),
         }
+    }
+}
+
+#[cfg(test)]
+mod status_tests {
+    use super::*;
+
+    #[test]
+    fn a_request_is_decided_or_withdrawn_once_from_pending() {
+        use JoinRequestStatus::*;
+        for next in [Approved, Rejected, Withdrawn] {
+            assert!(Pending.can_become(next));
+            for done in [Approved, Rejected, Withdrawn] {
+                assert!(!done.can_become(next), "{done:?} -> {next:?}");
+            }
+        }
+        assert!(!Pending.can_become(Pending));
+        assert_eq!(JoinRequestStatus::decided(Decision::Accept), Approved);
+        assert_eq!(JoinRequestStatus::decided(Decision::Reject), Rejected);
     }
 }

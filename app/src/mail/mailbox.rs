@@ -41,7 +41,7 @@ pub async fn mailbox_messages(page: u64) -> Result<Vec<MailboxMessage>, AppError
             to: row.to_address,
             subject: row.subject,
             html: row.body_html,
-            status: row.status,
+            status: sea_orm::ActiveEnum::to_value(&row.status),
             created_at: row.created_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
         })
         .collect())

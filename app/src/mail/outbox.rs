@@ -10,10 +10,15 @@ use sea_orm::{
     EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
-pub const QUEUED: &str = "queued";
-pub const SENT: &str = "sent";
-/// Development without SMTP: the message exists only in the development mailbox.
-pub const KEPT: &str = "kept";
+/// Where a message stands: queued until the worker delivers it (`Sent`) or, in development
+/// without SMTP, keeps it only in the development mailbox (`Kept`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sea_orm::EnumIter, sea_orm::DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+pub enum OutboxStatus {
+    Queued,
+    Sent,
+    Kept,
+}
 
 /// How long a worker may hold a message before another may retry it.
 pub const LEASE: Duration = Duration::seconds(120);
@@ -31,7 +36,7 @@ pub fn row(to: &str, email: Email) -> outbound_email::ActiveModel {
         subject: Set(email.subject),
         body_text: Set(email.text),
         body_html: Set(email.html),
-        status: Set(QUEUED.to_owned()),
+        status: Set(OutboxStatus::Queued),
         attempts: Set(0),
         next_attempt_at: Set(now),
         lease_until: Set(None),
@@ -85,7 +90,7 @@ pub async fn claim_due(
 /// Queued and held by no worker (never leased, or its lease has run out).
 fn claimable(now: DateTime<Utc>) -> Condition {
     Condition::all()
-        .add(outbound_email::Column::Status.eq(QUEUED))
+        .add(outbound_email::Column::Status.eq(OutboxStatus::Queued))
         .add(
             outbound_email::Column::LeaseUntil
                 .is_null()
@@ -93,8 +98,12 @@ fn claimable(now: DateTime<Utc>) -> Condition {
         )
 }
 
-/// Records the final state of delivered messages (`SENT` or `KEPT`).
-pub async fn settle(conn: &impl ConnectionTrait, ids: &[i64], status: &str) -> Result<(), DbErr> {
+/// Records the final state of delivered messages (`Sent` or `Kept`).
+pub async fn settle(
+    conn: &impl ConnectionTrait,
+    ids: &[i64],
+    status: OutboxStatus,
+) -> Result<(), DbErr> {
     if ids.is_empty() {
         return Ok(());
     }

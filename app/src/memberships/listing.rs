@@ -7,9 +7,8 @@
 //! rarest word leads), and the count stops past `MEMBER_COUNT_LIMIT`.
 
 use super::name_index::name_words;
-use super::service::{
-    active_membership_at, joined_with_professions, not_a_member, ACTIVE, INACTIVE,
-};
+use super::service::{active_membership_at, joined_with_professions, not_a_member};
+use super::types::MembershipStatus;
 use super::types::{MemberCursor, MemberListing, MemberPage, MEMBERS_PER_PAGE, MEMBER_COUNT_LIMIT};
 use crate::entities::{account, member_name_prefix, membership, profession, worksite};
 use crate::error::AppError;
@@ -125,11 +124,11 @@ impl Listing {
         }
     }
 
-    fn status(&self) -> &'static str {
+    fn status(&self) -> MembershipStatus {
         if self.active {
-            ACTIVE
+            MembershipStatus::Active
         } else {
-            INACTIVE
+            MembershipStatus::Inactive
         }
     }
 

@@ -5,6 +5,7 @@
 //! `ix_memberships_list`; the rows copy the membership's status and list key, so whatever changes
 //! those changes them here too (in the same transaction).
 
+use super::types::MembershipStatus;
 use crate::entities::{member_name_prefix, membership};
 use sea_orm::{
     sea_query::{Expr, SelectStatement},
@@ -46,7 +47,7 @@ pub fn rows_of(
         .iter()
         .map(|prefix| member_name_prefix::ActiveModel {
             worksite_id: Set(member.worksite_id),
-            status: Set(member.status.clone()),
+            status: Set(member.status),
             prefix: Set(prefix.clone()),
             list_group: Set(member.list_group),
             list_name: Set(member.list_name.clone()),
@@ -75,7 +76,7 @@ pub async fn add(
 pub async fn follow_status(
     conn: &impl ConnectionTrait,
     membership_id: i64,
-    status: &str,
+    status: MembershipStatus,
 ) -> Result<(), DbErr> {
     member_name_prefix::Entity::update_many()
         .col_expr(member_name_prefix::Column::Status, Expr::value(status))

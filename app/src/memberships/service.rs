@@ -6,6 +6,7 @@ use super::types::MemberChange;
 use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{account, membership, profession, worksite};
 use crate::error::AppError;
+use crate::memberships::types::MembershipStatus;
 use crate::notifications::types::NotificationKind;
 use crate::platform::{db::insert_unique, Change};
 use crate::professions::types::UserType;
@@ -17,9 +18,6 @@ use sea_orm::{
     RelationTrait, Select, Set, UpdateMany,
 };
 use serde_json::json;
-
-pub const ACTIVE: &str = "active";
-pub const INACTIVE: &str = "inactive";
 
 pub const ALREADY_HANDLED: &str =
     "This has already been handled, perhaps by another administrator. The page now shows where things stand.";
@@ -55,7 +53,7 @@ pub fn active_membership_at(
         .join(JoinType::InnerJoin, membership::Relation::Worksite.def())
         .filter(worksite::Column::Code.eq(code))
         .filter(membership::Column::AccountId.eq(account_id))
-        .filter(membership::Column::Status.eq(ACTIVE)))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active)))
 }
 
 /// The worksite and the viewer's active membership of it; anyone else is refused alike,
@@ -151,7 +149,7 @@ pub async fn active_admins(
 ) -> Result<Vec<i64>, DbErr> {
     Ok(membership::Entity::find()
         .filter(membership::Column::WorksiteId.eq(worksite_id))
-        .filter(membership::Column::Status.eq(ACTIVE))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
         .filter(membership::Column::IsAdmin.eq(true))
         .all(conn)
         .await?
@@ -163,7 +161,10 @@ pub async fn active_admins(
 /// Sets a membership active again and forgets its deactivation.
 fn reactivating(update: UpdateMany<membership::Entity>) -> UpdateMany<membership::Entity> {
     update
-        .col_expr(membership::Column::Status, Expr::value(ACTIVE))
+        .col_expr(
+            membership::Column::Status,
+            Expr::value(MembershipStatus::Active),
+        )
         .col_expr(
             membership::Column::DeactivatedAt,
             Expr::value(Option::<chrono::DateTime<Utc>>::None),
@@ -183,17 +184,17 @@ pub async fn admit(
 ) -> Result<(), AppError> {
     let already = || AppError::Conflict(ALREADY_MEMBER.to_owned());
     match membership_of(conn, worksite_id, account_id).await? {
-        Some(existing) if existing.status == ACTIVE => Err(already()),
+        Some(existing) if existing.status == MembershipStatus::Active => Err(already()),
         Some(existing) => {
             let revived = reactivating(membership::Entity::update_many())
                 .col_expr(membership::Column::IsAdmin, Expr::value(false))
                 .col_expr(membership::Column::JoinedAt, Expr::value(Utc::now()))
                 .filter(membership::Column::Id.eq(existing.id))
-                .filter(membership::Column::Status.eq(INACTIVE))
+                .filter(membership::Column::Status.eq(MembershipStatus::Inactive))
                 .exec(conn)
                 .await?;
             if revived.rows_affected == 1 {
-                name_index::follow_status(conn, existing.id, ACTIVE).await?;
+                name_index::follow_status(conn, existing.id, MembershipStatus::Active).await?;
                 Ok(())
             } else {
                 Err(already())
@@ -286,7 +287,7 @@ pub async fn insert_membership(
         membership::ActiveModel {
             worksite_id: Set(worksite_id),
             account_id: Set(account_id),
-            status: Set(ACTIVE.to_owned()),
+            status: Set(MembershipStatus::Active.to_owned()),
             is_admin: Set(is_admin),
             joined_at: Set(Utc::now()),
             deactivated_at: Set(None),
@@ -333,7 +334,7 @@ pub async fn change(
         MemberChange::SetInactive => (true, target.is_admin),
         MemberChange::SetActive => (false, false),
     };
-    if (target.status == ACTIVE) != from_active || target.is_admin != from_admin {
+    if (target.status == MembershipStatus::Active) != from_active || target.is_admin != from_admin {
         return Err(AppError::Conflict(ALREADY_HANDLED.to_owned()));
     }
     if target.is_admin
@@ -350,7 +351,7 @@ pub async fn change(
     let now = Utc::now();
     let mut update = membership::Entity::update_many()
         .filter(membership::Column::Id.eq(target.id))
-        .filter(membership::Column::Status.eq(target.status.clone()))
+        .filter(membership::Column::Status.eq(target.status))
         .filter(membership::Column::IsAdmin.eq(target.is_admin));
     update = match change {
         MemberChange::PromoteToAdmin => {
@@ -360,7 +361,10 @@ pub async fn change(
             update.col_expr(membership::Column::IsAdmin, Expr::value(false))
         }
         MemberChange::SetInactive => update
-            .col_expr(membership::Column::Status, Expr::value(INACTIVE))
+            .col_expr(
+                membership::Column::Status,
+                Expr::value(MembershipStatus::Inactive),
+            )
             .col_expr(membership::Column::IsAdmin, Expr::value(false))
             .col_expr(membership::Column::DeactivatedAt, Expr::value(now))
             .col_expr(membership::Column::DeactivatedBy, Expr::value(actor)),
@@ -370,8 +374,12 @@ pub async fn change(
         return Err(AppError::Conflict(ALREADY_HANDLED.to_owned()));
     }
     match change {
-        MemberChange::SetInactive => name_index::follow_status(txn, target.id, INACTIVE).await?,
-        MemberChange::SetActive => name_index::follow_status(txn, target.id, ACTIVE).await?,
+        MemberChange::SetInactive => {
+            name_index::follow_status(txn, target.id, MembershipStatus::Inactive).await?
+        }
+        MemberChange::SetActive => {
+            name_index::follow_status(txn, target.id, MembershipStatus::Active).await?
+        }
         MemberChange::PromoteToAdmin | MemberChange::RemoveAdmin => {}
     }
     let action = match change {

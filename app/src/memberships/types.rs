@@ -1,6 +1,27 @@
 use crate::professions::types::UserType;
 use serde::{Deserialize, Serialize};
 
+/// A membership's status. An active member sees and uses the worksite; an inactive one is kept
+/// for its history and may be set active again. Stored as its snake_case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+#[serde(rename_all = "snake_case")]
+pub enum MembershipStatus {
+    Active,
+    Inactive,
+}
+
+impl MembershipStatus {
+    /// "Set Member Inactive" and "Set Member Active" each go one way.
+    pub fn can_become(self, next: Self) -> bool {
+        self != next
+    }
+}
+
 /// Members shown per page of the Active and Inactive Members tabs.
 pub const MEMBERS_PER_PAGE: u64 = 25;
 
@@ -195,5 +216,17 @@ mod tests {
         assert_eq!(page(1045, true).count_label(), "1,045 members");
         assert_eq!(page(100_000, true).count_label(), "100,000 members");
         assert_eq!(page(1001, false).count_label(), "more than 1,000 members");
+    }
+}
+
+#[cfg(test)]
+mod status_tests {
+    use super::*;
+
+    #[test]
+    fn a_membership_goes_from_active_to_inactive_and_back() {
+        use MembershipStatus::*;
+        assert!(Active.can_become(Inactive) && Inactive.can_become(Active));
+        assert!(!Active.can_become(Active) && !Inactive.can_become(Inactive));
     }
 }

@@ -8,14 +8,16 @@ use crate::entities::{account, membership, profession, sponsorship, worksite};
 use crate::error::AppError;
 use crate::mail::message::Email;
 use crate::memberships::service::{
-    as_member, locked_membership, with_professions, ACTIVE, ALREADY_HANDLED,
+    as_member, locked_membership, with_professions, ALREADY_HANDLED,
 };
+use crate::memberships::types::MembershipStatus;
 use crate::notifications::types::NotificationKind;
 use crate::platform::{db::insert_unique, time::display_time, Change};
 use crate::professions::{
     service::{people, person, Person},
     types::UserType,
 };
+use crate::sponsorships::types::SponsorshipStatus;
 use chrono::Utc;
 use sea_orm::{
     sea_query::Expr, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -23,13 +25,6 @@ use sea_orm::{
 };
 use serde_json::json;
 use std::collections::HashSet;
-
-pub const REQUESTED: &str = "requested";
-pub const ACTIVE_SPONSORSHIP: &str = "active";
-pub const DECLINED: &str = "declined";
-pub const WITHDRAWN: &str = "withdrawn";
-pub const ENDED: &str = "ended";
-const OPEN: [&str; 2] = [REQUESTED, ACTIVE_SPONSORSHIP];
 
 /// The most candidates a tab offers; a worksite rarely has more Authorizers or support staff.
 const CANDIDATE_LIMIT: u64 = 500;
@@ -85,7 +80,7 @@ async fn counterpart(
         || AppError::NotFound("This person is not an active member of this worksite.".to_owned());
     let membership = membership::Entity::find_by_id(membership_id)
         .filter(membership::Column::WorksiteId.eq(worksite_id))
-        .filter(membership::Column::Status.eq(ACTIVE))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
         .one(conn)
         .await?
         .ok_or_else(missing)?;
@@ -161,7 +156,7 @@ pub async fn view(
     let rows = sponsorship::Entity::find()
         .filter(sponsorship::Column::WorksiteId.eq(worksite.id))
         .filter(mine.eq(viewer))
-        .filter(sponsorship::Column::Status.is_in(OPEN))
+        .filter(sponsorship::Column::Status.is_in(SponsorshipStatus::OPEN))
         .order_by_asc(sponsorship::Column::RequestedAt)
         .all(conn)
         .await?;
@@ -172,7 +167,9 @@ pub async fn view(
     let ids: Vec<i64> = rows.iter().map(other_of).collect();
     let others = people(conn, &ids).await?;
     let taken: HashSet<i64> = ids.iter().copied().collect();
-    let (pending, active): (Vec<_>, Vec<_>) = rows.iter().partition(|row| row.status == REQUESTED);
+    let (pending, active): (Vec<_>, Vec<_>) = rows
+        .iter()
+        .partition(|row| row.status == SponsorshipStatus::Requested);
     Ok(SponsorshipsView {
         viewer_user_type: me.user_type(),
         pending: pending
@@ -206,7 +203,7 @@ async fn candidates(
 ) -> Result<Vec<SponsorshipCandidate>, AppError> {
     let rows = with_professions()
         .filter(membership::Column::WorksiteId.eq(worksite_id))
-        .filter(membership::Column::Status.eq(ACTIVE))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
         .filter(membership::Column::AccountId.ne(viewer))
         .filter(profession::Column::UserType.eq(wanted.code()))
         .select_only()
@@ -247,7 +244,7 @@ async fn open(
     authorizer: &Person,
     obo: &Person,
     requested_by: i64,
-    status: &str,
+    status: SponsorshipStatus,
 ) -> Result<sponsorship::Model, AppError> {
     let now = Utc::now();
     insert_unique(
@@ -256,10 +253,10 @@ async fn open(
             worksite_id: Set(worksite_id),
             authorizer_id: Set(authorizer.account.id),
             obo_id: Set(obo.account.id),
-            status: Set(status.to_owned()),
+            status: Set(status),
             requested_by: Set(requested_by),
             requested_at: Set(now),
-            decided_at: Set((status == ACTIVE_SPONSORSHIP).then_some(now)),
+            decided_at: Set((status == SponsorshipStatus::Active).then_some(now)),
             ended_at: Set(None),
             ended_by: Set(None),
             end_reason: Set(None),
@@ -314,7 +311,7 @@ pub async fn request(
         &authorizer,
         &obo,
         obo.account.id,
-        REQUESTED,
+        SponsorshipStatus::Requested,
     )
     .await?;
     let link = tab_link(&worksite, "sponsorships");
@@ -356,7 +353,7 @@ pub async fn authorize(
         .filter(sponsorship::Column::WorksiteId.eq(worksite.id))
         .filter(sponsorship::Column::AuthorizerId.eq(authorizer_id))
         .filter(sponsorship::Column::OboId.eq(obo.account.id))
-        .filter(sponsorship::Column::Status.eq(REQUESTED))
+        .filter(sponsorship::Column::Status.eq(SponsorshipStatus::Requested))
         .one(txn)
         .await?;
     let row = match waiting {
@@ -371,7 +368,7 @@ pub async fn authorize(
                 &authorizer,
                 &obo,
                 authorizer_id,
-                ACTIVE_SPONSORSHIP,
+                SponsorshipStatus::Active,
             )
             .await?
         }
@@ -407,17 +404,12 @@ async fn transition(
     change: SponsorshipChange,
     actor: i64,
 ) -> Result<(), AppError> {
-    let from = if change.on_request() {
-        REQUESTED
-    } else {
-        ACTIVE_SPONSORSHIP
-    };
-    let (to, end_reason) = match change {
-        SponsorshipChange::Accept => (ACTIVE_SPONSORSHIP, None),
-        SponsorshipChange::Decline => (DECLINED, None),
-        SponsorshipChange::Withdraw => (WITHDRAWN, Some("withdrawn_by_obo")),
-        SponsorshipChange::Revoke => (ENDED, Some("revoked_by_authorizer")),
-        SponsorshipChange::End => (ENDED, Some("ended_by_obo")),
+    let (from, to) = change.transition();
+    let end_reason = match change {
+        SponsorshipChange::Accept | SponsorshipChange::Decline => None,
+        SponsorshipChange::Withdraw => Some("withdrawn_by_obo"),
+        SponsorshipChange::Revoke => Some("revoked_by_authorizer"),
+        SponsorshipChange::End => Some("ended_by_obo"),
     };
     let now = Utc::now();
     let mut update = sponsorship::Entity::update_many()
@@ -568,7 +560,7 @@ impl Ending {
                 account_id,
             } => Condition::all()
                 .add(sponsorship::Column::WorksiteId.eq(worksite_id))
-                .add(sponsorship::Column::Status.is_in(OPEN))
+                .add(sponsorship::Column::Status.is_in(SponsorshipStatus::OPEN))
                 .add(
                     Condition::any()
                         .add(sponsorship::Column::AuthorizerId.eq(account_id))
@@ -579,7 +571,7 @@ impl Ending {
                 account_id,
             } => Condition::all()
                 .add(sponsorship::Column::WorksiteId.eq(worksite_id))
-                .add(sponsorship::Column::Status.eq(ACTIVE_SPONSORSHIP))
+                .add(sponsorship::Column::Status.eq(SponsorshipStatus::Active))
                 .add(sponsorship::Column::AuthorizerId.eq(account_id)),
             Ending::Profession { profession_id } => {
                 let with_profession = || {
@@ -590,7 +582,7 @@ impl Ending {
                         .to_owned()
                 };
                 Condition::all()
-                    .add(sponsorship::Column::Status.is_in(OPEN))
+                    .add(sponsorship::Column::Status.is_in(SponsorshipStatus::OPEN))
                     .add(
                         Condition::any()
                             .add(sponsorship::Column::AuthorizerId.in_subquery(with_profession()))
@@ -633,12 +625,15 @@ pub async fn end_automatically(change: &mut Change<'_>, ending: Ending) -> Resul
             continue;
         }
         let ended = sponsorship::Entity::update_many()
-            .col_expr(sponsorship::Column::Status, Expr::value(ENDED))
+            .col_expr(
+                sponsorship::Column::Status,
+                Expr::value(SponsorshipStatus::Ended),
+            )
             .col_expr(sponsorship::Column::EndedAt, Expr::value(Utc::now()))
             .col_expr(sponsorship::Column::EndedBy, Expr::value(actor))
             .col_expr(sponsorship::Column::EndReason, Expr::value(reason.code()))
             .filter(sponsorship::Column::Id.eq(row.id))
-            .filter(sponsorship::Column::Status.eq(row.status.clone()))
+            .filter(sponsorship::Column::Status.eq(row.status))
             .exec(conn)
             .await?;
         if ended.rows_affected != 1 {
@@ -696,7 +691,7 @@ pub async fn sponsors_of(
 ) -> Result<Vec<sponsorship::Model>, AppError> {
     Ok(sponsorship::Entity::find()
         .filter(sponsorship::Column::OboId.eq(obo_id))
-        .filter(sponsorship::Column::Status.eq(ACTIVE_SPONSORSHIP))
+        .filter(sponsorship::Column::Status.eq(SponsorshipStatus::Active))
         .order_by_asc(sponsorship::Column::DecidedAt)
         .all(conn)
         .await?)

@@ -41,6 +41,37 @@ pub fn chosen_member(value: &str, whom: &str) -> Result<i64, crate::error::AppEr
         .map_err(|_| crate::error::AppError::invalid("membership_id", format!("Choose {whom}.")))
 }
 
+/// Where a sponsorship stands: requested by the On-Behalf-Of user (or active at once when the
+/// Authorizer authorizes), then active, declined or withdrawn; an active one ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+#[serde(rename_all = "snake_case")]
+pub enum SponsorshipStatus {
+    Requested,
+    Active,
+    Declined,
+    Withdrawn,
+    Ended,
+}
+
+impl SponsorshipStatus {
+    /// A waiting request or an active sponsorship: what a pair may have one of at a worksite.
+    pub const OPEN: [SponsorshipStatus; 2] =
+        [SponsorshipStatus::Requested, SponsorshipStatus::Active];
+
+    pub fn can_become(self, next: Self) -> bool {
+        use SponsorshipStatus::*;
+        matches!(
+            (self, next),
+            (Requested, Active | Declined | Withdrawn | Ended) | (Active, Ended)
+        )
+    }
+}
+
 /// What a party does to a sponsorship; each has one side and one starting state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SponsorshipChange {
@@ -83,6 +114,17 @@ impl SponsorshipChange {
             self,
             SponsorshipChange::Accept | SponsorshipChange::Decline | SponsorshipChange::Withdraw
         )
+    }
+
+    /// The status it applies to and the one it leads to.
+    pub fn transition(self) -> (SponsorshipStatus, SponsorshipStatus) {
+        use SponsorshipStatus::*;
+        match self {
+            SponsorshipChange::Accept => (Requested, Active),
+            SponsorshipChange::Decline => (Requested, Declined),
+            SponsorshipChange::Withdraw => (Requested, Withdrawn),
+            SponsorshipChange::Revoke | SponsorshipChange::End => (Active, Ended),
+        }
     }
 
     /// The guide's "Confirmation" wording, about the other party.
@@ -162,5 +204,35 @@ mod tests {
         }
         assert!(Accept.on_request() && Decline.on_request() && Withdraw.on_request());
         assert!(!Revoke.on_request() && !End.on_request());
+    }
+}
+
+#[cfg(test)]
+mod status_tests {
+    use super::*;
+
+    #[test]
+    fn every_party_change_is_an_allowed_transition() {
+        use SponsorshipChange::*;
+        for change in [Accept, Decline, Withdraw, Revoke, End] {
+            let (from, to) = change.transition();
+            assert!(from.can_become(to), "{change:?}");
+            assert_eq!(from == SponsorshipStatus::Requested, change.on_request());
+        }
+    }
+
+    #[test]
+    fn only_open_sponsorships_change() {
+        use SponsorshipStatus::*;
+        for done in [Declined, Withdrawn, Ended] {
+            for next in [Requested, Active, Declined, Withdrawn, Ended] {
+                assert!(!done.can_become(next), "{done:?} -> {next:?}");
+            }
+        }
+        assert!(Active.can_become(Ended) && !Active.can_become(Requested));
+        assert!(
+            Requested.can_become(Ended),
+            "automatic ends reach requests too"
+        );
     }
 }

@@ -9,9 +9,10 @@ use super::types::*;
 use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{membership, worksite};
 use crate::error::{AppError, FieldErrors};
+use crate::memberships::types::MembershipStatus;
 use crate::memberships::{
     self,
-    service::{administered, as_member, ACTIVE},
+    service::{administered, as_member},
 };
 use crate::platform::Change;
 use crate::professions;
@@ -360,7 +361,7 @@ pub async fn my_worksites(
             worksite.map(|worksite| MyWorksite {
                 worksite: summary_of(&worksite),
                 is_admin: membership.is_admin,
-                active: membership.status == ACTIVE,
+                active: membership.status == MembershipStatus::Active,
             })
         })
         .collect();

@@ -7,7 +7,8 @@ use super::{
 use crate::audit::AuditAction;
 use crate::entities::{account, membership, worksite};
 use crate::error::{AppError, FieldErrors};
-use crate::memberships::service::{find_locked, ACTIVE, INACTIVE};
+use crate::memberships::service::find_locked;
+use crate::memberships::types::MembershipStatus;
 use crate::platform::staff::require_staff;
 use crate::platform::{time::display_time, Change};
 use crate::privacy::declaration::declaration_of;
@@ -31,7 +32,7 @@ pub async fn lookup(
 async fn members(
     conn: &impl ConnectionTrait,
     worksite_id: i64,
-    status: &str,
+    status: MembershipStatus,
 ) -> Result<u64, AppError> {
     Ok(membership::Entity::find()
         .filter(membership::Column::WorksiteId.eq(worksite_id))
@@ -52,7 +53,7 @@ pub async fn view(
         .ok_or_else(|| AppError::NotFound("No worksite has this Worksite ID.".to_owned()))?;
     let admin_ids: Vec<i64> = membership::Entity::find()
         .filter(membership::Column::WorksiteId.eq(row.id))
-        .filter(membership::Column::Status.eq(ACTIVE))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
         .filter(membership::Column::IsAdmin.eq(true))
         .all(conn)
         .await?
@@ -77,8 +78,8 @@ pub async fn view(
         emr: row.emr.clone(),
         clinic_type: row.clinic_type.clone(),
         registered_on: display_time(row.created_at),
-        active_members: members(conn, row.id, ACTIVE).await?,
-        inactive_members: members(conn, row.id, INACTIVE).await?,
+        active_members: members(conn, row.id, MembershipStatus::Active).await?,
+        inactive_members: members(conn, row.id, MembershipStatus::Inactive).await?,
         administrators,
         declaration: declaration_of(conn, row.id)
             .await?
