@@ -62,3 +62,72 @@ pub fn returned(applicant: &str, worksite: &str, needed: &str, link: &str) -> Em
         .link("Update your application", link)
         .signed()
 }
+
+/// Every message's words, as its reader gets them (`cargo insta review` after a deliberate
+/// change). Names carry characters HTML must escape.
+#[cfg(test)]
+mod snapshots {
+    use super::*;
+    use crate::mail::message::rendered;
+    use insta::assert_snapshot;
+
+    #[test]
+    fn received_with_and_without_the_course() {
+        assert_snapshot!(
+            "received_course_done",
+            rendered(&received(
+                "Pia <Pharm>",
+                "Main & Co",
+                true,
+                "https://portal.example/x?token=abc&n=1"
+            ))
+        );
+        assert_snapshot!(
+            "received_course_to_do",
+            rendered(&received(
+                "Pia <Pharm>",
+                "Main & Co",
+                false,
+                "https://portal.example/x?token=abc&n=1"
+            ))
+        );
+    }
+
+    #[test]
+    fn decisions() {
+        assert_snapshot!(
+            "in_review",
+            rendered(&in_review(
+                "Pia <Pharm>",
+                "Main & Co",
+                "https://portal.example/x?token=abc&n=1"
+            ))
+        );
+        assert_snapshot!(
+            "welcome_package",
+            rendered(&welcome_package(
+                "Pia <Pharm>",
+                "Main & Co",
+                "https://portal.example/x?token=abc&n=1"
+            ))
+        );
+        assert_snapshot!(
+            "denied",
+            rendered(&denied(
+                "Pia <Pharm>",
+                "Main & Co",
+                "No \"licence\" on file",
+                "https://portal.example/x?token=abc&n=1"
+            ))
+        );
+        assert_snapshot!(
+            "returned",
+            rendered(&returned(
+                "Pia <Pharm>",
+                "Main & Co",
+                "Your licence number",
+                "https://portal.example/x?token=abc&n=1"
+            ))
+        );
+    }
+}

@@ -21,3 +21,23 @@ pub fn invitation(
         .paragraph(format!("This invitation can be accepted until {expires}."))
         .signed()
 }
+
+/// Every message's words, as its reader gets them (`cargo insta review` after a deliberate
+/// change). Names carry characters HTML must escape.
+#[cfg(test)]
+mod snapshots {
+    use crate::mail::message::rendered;
+    use insta::assert_snapshot;
+
+    #[test]
+    fn invitation() {
+        assert_snapshot!(rendered(&super::invitation(
+            "Dalia <Eighteen>",
+            "Barclay & Co",
+            "K6MR8QY",
+            "greg@clinic.example",
+            "https://portal.example/x?token=abc&n=1",
+            "December 20, 2026 at 3:00 p.m. PST",
+        )));
+    }
+}

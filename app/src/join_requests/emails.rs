@@ -38,3 +38,54 @@ pub fn request_rejected(requester: &str, worksite: &str) -> Email {
         .paragraph(format!("The administrators of {worksite} did not approve your request to join the worksite. If you think this is a mistake, please contact the worksite directly."))
         .signed()
 }
+
+/// Every message's words, as its reader gets them (`cargo insta review` after a deliberate
+/// change). Names carry characters HTML must escape.
+#[cfg(test)]
+mod snapshots {
+    use super::*;
+    use crate::mail::message::rendered;
+    use insta::assert_snapshot;
+
+    #[test]
+    fn access_requested_with_and_without_a_comment() {
+        assert_snapshot!(
+            "access_requested_comment",
+            rendered(&access_requested(
+                "Dalia <Eighteen>",
+                "Greg & Sons",
+                "greg@clinic.example",
+                "Barclay & Co",
+                Some("I'm the new MOA"),
+                "https://portal.example/x?token=abc&n=1",
+            ))
+        );
+        assert_snapshot!(
+            "access_requested_no_comment",
+            rendered(&access_requested(
+                "Dalia <Eighteen>",
+                "Greg & Sons",
+                "greg@clinic.example",
+                "Barclay & Co",
+                None,
+                "https://portal.example/x?token=abc&n=1",
+            ))
+        );
+    }
+
+    #[test]
+    fn decisions() {
+        assert_snapshot!(
+            "request_approved",
+            rendered(&request_approved(
+                "Greg & Sons",
+                "Barclay & Co",
+                "https://portal.example/x?token=abc&n=1"
+            ))
+        );
+        assert_snapshot!(
+            "request_rejected",
+            rendered(&request_rejected("Greg & Sons", "Barclay & Co"))
+        );
+    }
+}

@@ -59,6 +59,15 @@ impl Email {
     }
 }
 
+/// The whole message as its snapshot test records it: subject, text part and HTML part.
+#[cfg(test)]
+pub fn rendered(email: &Email) -> String {
+    format!(
+        "Subject: {}\n\n--- text ---\n{}--- html ---\n{}",
+        email.subject, email.text, email.html
+    )
+}
+
 pub fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for character in text.chars() {

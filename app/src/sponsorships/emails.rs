@@ -46,3 +46,49 @@ pub fn ended(to: &str, why: &str, authorizer: &str, obo: &str, worksite: &str) -
     ))
     .signed()
 }
+
+/// Every message's words, as its reader gets them (`cargo insta review` after a deliberate
+/// change). Names carry characters HTML must escape.
+#[cfg(test)]
+mod snapshots {
+    use super::*;
+    use crate::mail::message::rendered;
+    use insta::assert_snapshot;
+
+    #[test]
+    fn every_sponsorship_message() {
+        assert_snapshot!(
+            "requested",
+            rendered(&requested(
+                "Dalia <Eighteen>",
+                "Greg & Sons",
+                "Medical Office Assistant",
+                "Barclay & Co",
+                "https://portal.example/x?token=abc&n=1"
+            ))
+        );
+        assert_snapshot!(
+            "sponsored",
+            rendered(&sponsored(
+                "Greg & Sons",
+                "Dalia <Eighteen>",
+                "Barclay & Co",
+                "https://portal.example/x?token=abc&n=1"
+            ))
+        );
+        assert_snapshot!(
+            "declined",
+            rendered(&declined("Greg & Sons", "Dalia <Eighteen>", "Barclay & Co"))
+        );
+        assert_snapshot!(
+            "ended",
+            rendered(&ended(
+                "Greg & Sons",
+                "Dalia revoked your sponsorship.",
+                "Dalia <Eighteen>",
+                "Greg & Sons",
+                "Barclay & Co"
+            ))
+        );
+    }
+}

@@ -29,3 +29,38 @@ pub fn username_reminder(full_name: &str, username: &str, sign_in_link: &str) ->
         .paragraph("If you didn't ask for this, you can ignore this message.")
         .signed()
 }
+
+/// Every message's words, as its reader gets them (`cargo insta review` after a deliberate
+/// change). Names carry characters HTML must escape.
+#[cfg(test)]
+mod snapshots {
+    use super::*;
+    use crate::mail::message::rendered;
+    use insta::assert_snapshot;
+
+    #[test]
+    fn account_messages() {
+        assert_snapshot!(
+            "verify_email",
+            rendered(&verify_email(
+                "Jane <Doe>",
+                "https://portal.example/x?token=abc&n=1"
+            ))
+        );
+        assert_snapshot!(
+            "reset_password",
+            rendered(&reset_password(
+                "Jane <Doe>",
+                "https://portal.example/x?token=abc&n=1"
+            ))
+        );
+        assert_snapshot!(
+            "username_reminder",
+            rendered(&username_reminder(
+                "Jane <Doe>",
+                "jane&doe",
+                "https://portal.example/x?token=abc&n=1"
+            ))
+        );
+    }
+}

@@ -18,3 +18,21 @@ pub fn worksite_registered(
         .paragraph("If you didn't make this change, please contact CareConnect@phsa.ca")
         .signed()
 }
+
+/// Every message's words, as its reader gets them (`cargo insta review` after a deliberate
+/// change). Names carry characters HTML must escape.
+#[cfg(test)]
+mod snapshots {
+    use crate::mail::message::rendered;
+    use insta::assert_snapshot;
+
+    #[test]
+    fn worksite_registered() {
+        assert_snapshot!(rendered(&super::worksite_registered(
+            "Dalia <Eighteen>",
+            "Barclay & Co",
+            "K6MR8QY",
+            "https://portal.example/x?token=abc&n=1"
+        )));
+    }
+}
