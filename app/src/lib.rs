@@ -27,6 +27,7 @@ pub mod privacy;
 pub mod professions;
 mod shell;
 pub mod sponsorships;
+mod status;
 #[cfg(feature = "test-support")]
 pub mod testing;
 pub mod ui;

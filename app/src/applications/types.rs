@@ -1,23 +1,19 @@
 //! CareConnect applications as browser and server share them.
 
+use crate::status::status_enum;
 use crate::worksites::types::{WorksiteSummary, WorksiteType};
 use serde::{Deserialize, Serialize};
 
-/// Where an application stands. Serde and the database name it by its `code`, as the staff's
-/// forms send it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "ssr",
-    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
-)]
-#[serde(rename_all = "snake_case")]
-pub enum ApplicationStatus {
-    Submitted,
-    InReview,
-    Approved,
-    Denied,
-    Returned,
+status_enum! {
+    /// Where an application stands. Serde and the database name it by its `code`, as the staff's
+    /// forms send it.
+    pub enum ApplicationStatus {
+        Submitted,
+        InReview,
+        Approved,
+        Denied,
+        Returned,
+    }
 }
 
 impl ApplicationStatus {

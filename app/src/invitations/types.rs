@@ -1,19 +1,15 @@
+use crate::status::status_enum;
 use crate::worksites::types::WorksiteSummary;
 use serde::{Deserialize, Serialize};
 
-/// Where an invitation stands: pending (its link works until it expires) until it is accepted or
-/// revoked. An expired invitation is still pending: "Resend" gives it a new link and expiry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "ssr",
-    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
-)]
-#[serde(rename_all = "snake_case")]
-pub enum InvitationStatus {
-    Pending,
-    Accepted,
-    Revoked,
+status_enum! {
+    /// Where an invitation stands: pending (its link works until it expires) until it is accepted or
+    /// revoked. An expired invitation is still pending: "Resend" gives it a new link and expiry.
+    pub enum InvitationStatus {
+        Pending,
+        Accepted,
+        Revoked,
+    }
 }
 
 impl InvitationStatus {

@@ -1,21 +1,17 @@
 use crate::paging::NumberedPage;
+use crate::status::status_enum;
 use crate::worksites::types::WorksiteSummary;
 use serde::{Deserialize, Serialize};
 
-/// Where a join request stands: pending until an administrator decides it or the person
-/// withdraws it; every other status is final.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "ssr",
-    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
-)]
-#[serde(rename_all = "snake_case")]
-pub enum JoinRequestStatus {
-    Pending,
-    Approved,
-    Rejected,
-    Withdrawn,
+status_enum! {
+    /// Where a join request stands: pending until an administrator decides it or the person
+    /// withdraws it; every other status is final.
+    pub enum JoinRequestStatus {
+        Pending,
+        Approved,
+        Rejected,
+        Withdrawn,
+    }
 }
 
 impl JoinRequestStatus {

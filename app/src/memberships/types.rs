@@ -1,18 +1,14 @@
 use crate::professions::types::UserType;
+use crate::status::status_enum;
 use serde::{Deserialize, Serialize};
 
-/// A membership's status. An active member sees and uses the worksite; an inactive one is kept
-/// for its history and may be set active again. Stored as its snake_case name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "ssr",
-    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
-)]
-#[serde(rename_all = "snake_case")]
-pub enum MembershipStatus {
-    Active,
-    Inactive,
+status_enum! {
+    /// A membership's status. An active member sees and uses the worksite; an inactive one is kept
+    /// for its history and may be set active again. Stored as its snake_case name.
+    pub enum MembershipStatus {
+        Active,
+        Inactive,
+    }
 }
 
 impl MembershipStatus {

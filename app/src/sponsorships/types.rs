@@ -1,4 +1,5 @@
 use crate::professions::types::UserType;
+use crate::status::status_enum;
 use serde::{Deserialize, Serialize};
 
 /// The other party of a sponsorship, as the viewer sees it.
@@ -41,21 +42,16 @@ pub fn chosen_member(value: &str, whom: &str) -> Result<i64, crate::error::AppEr
         .map_err(|_| crate::error::AppError::invalid("membership_id", format!("Choose {whom}.")))
 }
 
-/// Where a sponsorship stands: requested by the On-Behalf-Of user (or active at once when the
-/// Authorizer authorizes), then active, declined or withdrawn; an active one ends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "ssr",
-    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
-)]
-#[serde(rename_all = "snake_case")]
-pub enum SponsorshipStatus {
-    Requested,
-    Active,
-    Declined,
-    Withdrawn,
-    Ended,
+status_enum! {
+    /// Where a sponsorship stands: requested by the On-Behalf-Of user (or active at once when the
+    /// Authorizer authorizes), then active, declined or withdrawn; an active one ends.
+    pub enum SponsorshipStatus {
+        Requested,
+        Active,
+        Declined,
+        Withdrawn,
+        Ended,
+    }
 }
 
 impl SponsorshipStatus {
