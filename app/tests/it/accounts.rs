@@ -1,5 +1,4 @@
 //! The account rules on a real database (SQLite, or PostgreSQL with TEST_DATABASE_URL).
-#![cfg(feature = "test-support")]
 
 use app::accounts::{service, types::*};
 use app::entities::{account, audit_event, one_time_token};

@@ -1,7 +1,6 @@
 //! Privacy & Security course completions on a real database (SQLite, or PostgreSQL with
 //! TEST_DATABASE_URL): the signed callback (bad signatures, stale timestamps and replays
 //! refused) and the staff CSV import (every bad line reported, nothing half-imported).
-#![cfg(feature = "test-support")]
 
 use app::entities::{audit_event, course_completion};
 use app::error::AppError;

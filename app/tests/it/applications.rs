@@ -2,7 +2,6 @@
 //! (SQLite, or PostgreSQL with TEST_DATABASE_URL): the enrolment form's rules, approval refused
 //! while requirements are unmet, one outcome for concurrent decisions, staff-only access, the
 //! audit search and its export, and the fields only staff change.
-#![cfg(feature = "test-support")]
 
 use app::accounts::service::grant_staff;
 use app::applications::{service as applications, types::*};

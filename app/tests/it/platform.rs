@@ -1,5 +1,4 @@
 //! The mail outbox and the session store on a real database.
-#![cfg(feature = "test-support")]
 
 use app::entities::outbound_email;
 use app::mail::{message::Email, outbox};

@@ -28,7 +28,12 @@ fn service_files(concept: &str) -> Vec<PathBuf> {
         files.push(single);
     }
     if let Ok(entries) = std::fs::read_dir(folder.join("service")) {
-        files.extend(entries.filter_map(Result::ok).map(|entry| entry.path()));
+        files.extend(
+            entries
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .filter(|path| path.extension().is_some_and(|ext| ext == "rs")),
+        );
     }
     files
 }

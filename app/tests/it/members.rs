@@ -1,6 +1,5 @@
 //! Join requests, invitations and membership changes on a real database (SQLite, or PostgreSQL
 //! with TEST_DATABASE_URL): the rules of DESIGN.md §5, forbidden cases and concurrent decisions.
-#![cfg(feature = "test-support")]
 
 use app::entities::{audit_event, invitation, join_request, membership, notification};
 use app::error::AppError;

@@ -1,5 +1,4 @@
 //! The worksite rules on a real database (SQLite, or PostgreSQL with TEST_DATABASE_URL).
-#![cfg(feature = "test-support")]
 
 use app::entities::{audit_event, worksite};
 use app::error::AppError;

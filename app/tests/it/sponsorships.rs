@@ -1,7 +1,6 @@
 //! Sponsorships, CareConnect access and the profession catalogue on a real database (SQLite,
 //! or PostgreSQL with TEST_DATABASE_URL): who may sponsor whom, who sees and changes what,
 //! one outcome for concurrent decisions, and the automatic ends.
-#![cfg(feature = "test-support")]
 
 use app::access::service as access;
 use app::entities::{audit_event, sponsorship};

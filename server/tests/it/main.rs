@@ -1,0 +1,7 @@
+//! The server's integration tests, one binary: the real axum router, compression, the `portal`
+//! binary's commands, and the benchmark data generator.
+
+mod commands;
+mod compression;
+mod http;
+mod seed;
