@@ -12,7 +12,7 @@ use crate::entities::{
 };
 use crate::error::{AppError, FieldErrors};
 use crate::mail::message::Email;
-use crate::memberships::service::lock_worksite;
+use crate::memberships::service::{find_locked, lock_worksite};
 use crate::memberships::types::MembershipStatus;
 use crate::notifications::types::NotificationKind;
 use crate::platform::staff::require_staff;
@@ -22,7 +22,7 @@ use crate::professions::{
     service::{people, person, Person},
     types::UserType,
 };
-use crate::worksites::service::{by_ids, find_by_code, summary_of};
+use crate::worksites::service::{by_ids, summary_of};
 use crate::worksites::types::WorksiteType;
 use chrono::{Duration, Utc};
 use sea_orm::{
@@ -287,9 +287,8 @@ pub async fn submit(
         return Err(AppError::Refused(reason));
     }
     let mut errors = FieldErrors::new();
-    let site = match find_by_code(txn, &form.worksite).await? {
+    let site = match find_locked(change, &form.worksite).await? {
         Some(site) => {
-            lock_worksite(txn, site.id).await?;
             if membership_refusal(txn, &who, &site).await?.is_some() {
                 errors.add("worksite", "Choose a worksite you are an active member of.");
                 None
@@ -497,20 +496,33 @@ pub async fn queue(
     })
 }
 
-async fn load(
+fn missing() -> AppError {
+    AppError::NotFound("This application does not exist.".to_owned())
+}
+
+/// The application and its applicant.
+async fn application_of(
     conn: &impl ConnectionTrait,
     id: i64,
-) -> Result<(application::Model, worksite::Model, Person), AppError> {
-    let missing = || AppError::NotFound("This application does not exist.".to_owned());
+) -> Result<(application::Model, Person), AppError> {
     let row = application::Entity::find_by_id(id)
         .one(conn)
         .await?
         .ok_or_else(missing)?;
+    let who = person(conn, row.account_id).await?.ok_or_else(missing)?;
+    Ok((row, who))
+}
+
+/// The application, its worksite and its applicant.
+async fn load(
+    conn: &impl ConnectionTrait,
+    id: i64,
+) -> Result<(application::Model, worksite::Model, Person), AppError> {
+    let (row, who) = application_of(conn, id).await?;
     let site = worksite::Entity::find_by_id(row.worksite_id)
         .one(conn)
         .await?
         .ok_or_else(missing)?;
-    let who = person(conn, row.account_id).await?.ok_or_else(missing)?;
     Ok((row, site, who))
 }
 
@@ -556,8 +568,10 @@ pub async fn decide(
     let staff_id = change.account()?;
     let txn = change.db();
     require_staff(txn, staff_id).await?;
-    let (row, site, who) = load(txn, id).await?;
-    lock_worksite(txn, site.id).await?;
+    let (row, who) = application_of(txn, id).await?;
+    let site = lock_worksite(txn, row.worksite_id)
+        .await?
+        .ok_or_else(missing)?;
     let from = decided_from(decision);
     let already = || {
         AppError::Conflict("This application has already been decided, perhaps by another member of the CareConnect team. The page now shows where it stands.".to_owned())

@@ -422,7 +422,9 @@ pub async fn accept(
             AppError::Refused(reason)
         });
     }
-    lock_worksite(txn, row.worksite_id).await?;
+    let worksite = lock_worksite(txn, row.worksite_id)
+        .await?
+        .ok_or(AppError::Internal)?;
     let accepted = invitation::Entity::update_many()
         .col_expr(
             invitation::Column::Status,
@@ -439,10 +441,6 @@ pub async fn accept(
             "This invitation has already been accepted.".to_owned(),
         ));
     }
-    let worksite = worksite::Entity::find_by_id(row.worksite_id)
-        .one(txn)
-        .await?
-        .ok_or(AppError::Internal)?;
     admit(txn, worksite.id, invitee_id)
         .await
         .map_err(|error| match error {

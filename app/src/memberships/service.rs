@@ -113,17 +113,18 @@ pub async fn administered(change: &Change<'_>, code: &str) -> Result<worksite::M
     Ok(worksite)
 }
 
-/// Serialises the changes to one worksite's memberships. PostgreSQL locks the worksite's row
-/// until the transaction ends; SQLite needs nothing more, since `begin_write` already holds
-/// the database's write lock.
-pub async fn lock_worksite(conn: &impl ConnectionTrait, worksite_id: i64) -> Result<(), DbErr> {
+/// Reads the worksite and serialises the changes to its memberships in one statement.
+/// PostgreSQL locks the worksite's row until the transaction ends; SQLite needs nothing more,
+/// since `begin_write` already holds the database's write lock.
+pub async fn lock_worksite(
+    conn: &impl ConnectionTrait,
+    worksite_id: i64,
+) -> Result<Option<worksite::Model>, DbErr> {
+    let mut query = worksite::Entity::find_by_id(worksite_id);
     if conn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
-        worksite::Entity::find_by_id(worksite_id)
-            .lock_exclusive()
-            .one(conn)
-            .await?;
+        query = query.lock_exclusive();
     }
-    Ok(())
+    query.one(conn).await
 }
 
 /// The worksite with this Worksite ID, read and locked for the change in one statement (see
