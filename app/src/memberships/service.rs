@@ -8,7 +8,10 @@ use crate::entities::{account, membership, profession, worksite};
 use crate::error::AppError;
 use crate::memberships::types::MembershipStatus;
 use crate::notifications::types::NotificationKind;
-use crate::platform::{db::insert_unique, Change};
+use crate::platform::{
+    db::{for_update, insert_unique},
+    Change,
+};
 use crate::professions::types::UserType;
 use crate::worksites::types::normalize_worksite_id;
 use chrono::Utc;
@@ -95,11 +98,11 @@ pub async fn locked_membership(
     change: &Change<'_>,
     code: &str,
 ) -> Result<(worksite::Model, membership::Model), AppError> {
-    let mut query = active_membership_at(change.account()?, code)?.select_also(worksite::Entity);
-    if change.db().get_database_backend() == sea_orm::DatabaseBackend::Postgres {
-        query = query.lock_exclusive();
-    }
-    let (membership, worksite) = query.one(change.db()).await?.ok_or_else(not_a_member)?;
+    let query = active_membership_at(change.account()?, code)?.select_also(worksite::Entity);
+    let (membership, worksite) = for_update(change.db(), query)
+        .one(change.db())
+        .await?
+        .ok_or_else(not_a_member)?;
     Ok((worksite.ok_or_else(not_a_member)?, membership))
 }
 
@@ -113,18 +116,15 @@ pub async fn administered(change: &Change<'_>, code: &str) -> Result<worksite::M
     Ok(worksite)
 }
 
-/// Reads the worksite and serialises the changes to its memberships in one statement.
-/// PostgreSQL locks the worksite's row until the transaction ends; SQLite needs nothing more,
-/// since `begin_write` already holds the database's write lock.
+/// Reads the worksite and locks it for the change ([`for_update`]) in one statement, which
+/// serialises the changes to its memberships.
 pub async fn lock_worksite(
     conn: &impl ConnectionTrait,
     worksite_id: i64,
 ) -> Result<Option<worksite::Model>, DbErr> {
-    let mut query = worksite::Entity::find_by_id(worksite_id);
-    if conn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
-        query = query.lock_exclusive();
-    }
-    query.one(conn).await
+    for_update(conn, worksite::Entity::find_by_id(worksite_id))
+        .one(conn)
+        .await
 }
 
 /// The worksite with this Worksite ID, read and locked for the change in one statement (see
@@ -137,11 +137,8 @@ pub async fn find_locked(
     let Some(code) = normalize_worksite_id(code) else {
         return Ok(None);
     };
-    let mut query = worksite::Entity::find().filter(worksite::Column::Code.eq(code));
-    if change.db().get_database_backend() == sea_orm::DatabaseBackend::Postgres {
-        query = query.lock_exclusive();
-    }
-    query.one(change.db()).await
+    let query = worksite::Entity::find().filter(worksite::Column::Code.eq(code));
+    for_update(change.db(), query).one(change.db()).await
 }
 
 pub async fn active_admins(

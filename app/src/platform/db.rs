@@ -3,7 +3,7 @@
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ConnectOptions, ConnectionTrait, Database,
     DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel,
-    SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    QuerySelect, SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use std::time::Duration;
 
@@ -71,6 +71,16 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
         ..Default::default()
     })
     .await
+}
+
+/// The query, locking the rows it reads until the transaction ends: `FOR UPDATE` on PostgreSQL;
+/// SQLite needs nothing more, since `begin_write` already holds the database's write lock.
+pub fn for_update<Q: QuerySelect>(conn: &impl ConnectionTrait, query: Q) -> Q {
+    if conn.get_database_backend() == DatabaseBackend::Postgres {
+        query.lock_exclusive()
+    } else {
+        query
+    }
 }
 
 /// Inserts the row, turning a unique-constraint violation (someone holds the value already,

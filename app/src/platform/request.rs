@@ -72,10 +72,10 @@ impl RequestContext {
         &self,
         work: impl AsyncFnOnce(&mut Change<'_>) -> Result<T, AppError>,
     ) -> Result<T, AppError> {
-        let actor = Actor {
-            account: Some(self.require_account().await?),
-            addr: self.client_addr.clone(),
-        };
+        let actor = self.actor().await?;
+        if actor.account.is_none() {
+            return Err(AppError::Unauthenticated);
+        }
         self.state.write(actor, work).await
     }
 }
