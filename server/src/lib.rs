@@ -17,9 +17,11 @@ pub mod telemetry;
 
 use app::platform::{db, AppState, PortalConfig};
 use app::worksites::service::address_lookup::{BuiltInAddressLookup, ReferenceAddresses};
+use axum::serve::{ListenerExt, TapIo};
 use migrations::{Migrator, MigratorTrait};
 use secrecy::ExposeSecret;
 use std::net::SocketAddr;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
 #[derive(Debug, thiserror::Error)]
@@ -106,7 +108,7 @@ pub async fn serve() -> Result<(), StartError> {
     precompress_bundle_in_background(&leptos_options);
     let app = router::build(state.clone(), leptos_options);
 
-    let listener = tokio::net::TcpListener::bind(address).await?;
+    let listener = listen(address).await?;
     tracing::info!(
         "my.CareConnect portal listening on http://{address} (public URL {}, {} mode)",
         state.config.public_url,
@@ -133,6 +135,22 @@ pub async fn serve() -> Result<(), StartError> {
     .await?;
     let _ = tokio::join!(worker, housekeeping, relay);
     Ok(())
+}
+
+/// The portal's listener. Every accepted connection sets TCP_NODELAY: without it a response
+/// written in more than one piece waits ~40 ms for the client's delayed acknowledgement
+/// (Nagle's algorithm; measured in `bench/RESULTS.md`).
+pub async fn listen(
+    address: SocketAddr,
+) -> std::io::Result<TapIo<TcpListener, fn(&mut TcpStream)>> {
+    fn no_delay(tcp: &mut TcpStream) {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::warn!(%error, "could not set TCP_NODELAY on a connection");
+        }
+    }
+    Ok(TcpListener::bind(address)
+        .await?
+        .tap_io(no_delay as fn(&mut TcpStream)))
 }
 
 async fn shutdown_signal() {

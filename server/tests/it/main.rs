@@ -4,4 +4,5 @@
 mod commands;
 mod compression;
 mod http;
+mod listener;
 mod seed;
