@@ -15,6 +15,7 @@ pub mod error;
 #[cfg(feature = "ssr")]
 pub mod flows;
 mod home;
+mod ids;
 pub mod invitations;
 pub mod join_requests;
 pub mod mail;

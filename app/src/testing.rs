@@ -6,6 +6,7 @@
 use crate::accounts::types::{RegistrationForm, ValidatedIdentity};
 use crate::entities::{outbound_email, profession};
 use crate::platform::{config::DEFAULT_DATABASE_CONNECTIONS, db, Actor, AppState, PortalConfig};
+use crate::worksites::types::WorksiteId;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter,
@@ -239,7 +240,7 @@ pub async fn register_worksite(
 }
 
 /// Makes the account an active member (administrator or not) of the worksite, directly.
-pub async fn add_member(state: &AppState, code: &str, account_id: i64, is_admin: bool) {
+pub async fn add_member(state: &AppState, code: &WorksiteId, account_id: i64, is_admin: bool) {
     let worksite = crate::worksites::service::find_by_code(&state.db, code)
         .await
         .unwrap()

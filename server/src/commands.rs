@@ -2,6 +2,7 @@
 
 use crate::{open_database, StartError};
 use app::platform::{Actor, AppState, PortalConfig};
+use app::worksites::types::WorksiteId;
 
 pub async fn migrate() -> Result<(), StartError> {
     let config = PortalConfig::from_env()?;
@@ -39,7 +40,7 @@ async fn state_and_account(email: &str) -> Result<(AppState, i64), StartError> {
     Ok((state, account.id))
 }
 
-pub async fn grant_access(email: &str, worksite_id: &str) -> Result<(), StartError> {
+pub async fn grant_access(email: &str, worksite_id: &WorksiteId) -> Result<(), StartError> {
     let (state, account_id) = state_and_account(email).await?;
     state
         .write(Actor::system(), async |change| {
@@ -51,7 +52,7 @@ pub async fn grant_access(email: &str, worksite_id: &str) -> Result<(), StartErr
     Ok(())
 }
 
-pub async fn end_access(email: &str, worksite_id: &str) -> Result<(), StartError> {
+pub async fn end_access(email: &str, worksite_id: &WorksiteId) -> Result<(), StartError> {
     let (state, account_id) = state_and_account(email).await?;
     state
         .write(Actor::system(), async |change| {
@@ -100,7 +101,7 @@ pub async fn seed(plan: crate::seed::SeedPlan) -> Result<(), StartError> {
 }
 
 /// Prints the query plans of the member lists of the worksite with this Worksite ID.
-pub async fn explain(code: &str) -> Result<(), StartError> {
+pub async fn explain(code: &WorksiteId) -> Result<(), StartError> {
     let config = PortalConfig::from_env()?;
     let db = open_database(&config).await?;
     let worksite = app::worksites::service::find_by_code(&db, code)

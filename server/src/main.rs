@@ -2,6 +2,7 @@
 //! commands such as `portal staff grant EMAIL`, `portal access grant EMAIL WORKSITE_ID` and
 //! `portal seed` and `portal explain` (benchmarks).
 
+use app::worksites::types::WorksiteId;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -59,16 +60,22 @@ enum Command {
     /// report).
     Explain {
         /// The Worksite ID, e.g. S000001.
-        worksite_id: String,
+        worksite_id: WorksiteId,
     },
 }
 
 #[derive(Subcommand)]
 enum AccessAction {
     /// Grant the account with this verified email CareConnect access from the worksite.
-    Grant { email: String, worksite_id: String },
+    Grant {
+        email: String,
+        worksite_id: WorksiteId,
+    },
     /// End that access; the sponsorships the person gives at the worksite end with it.
-    End { email: String, worksite_id: String },
+    End {
+        email: String,
+        worksite_id: WorksiteId,
+    },
 }
 
 #[derive(Subcommand)]

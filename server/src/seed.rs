@@ -19,6 +19,7 @@ use app::memberships::{
 use app::platform::passwords::PasswordHasher;
 use app::professions::types::UserType;
 use app::sponsorships::types::SponsorshipStatus;
+use app::worksites::types::WorksiteId;
 use app::worksites::{
     service::{address_key, search::terms_of},
     types::WorksiteType,
@@ -64,7 +65,7 @@ pub struct SeedReport {
     pub first_account: i64,
     /// Worksite IDs of the first three worksites (largest, 10 000, 100 members), with their
     /// administrator's username.
-    pub anchors: Vec<(String, usize, String)>,
+    pub anchors: Vec<(WorksiteId, usize, String)>,
     pub seconds: f64,
 }
 
@@ -340,7 +341,7 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
         };
         let row = worksite::Model {
             id,
-            code: format!("S{id:06}"),
+            code: seeded_worksite_id(id),
             name: format!(
                 "{} {} {}",
                 pick(&mut rng, FAMILY),
@@ -395,7 +396,7 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
             members.push((worksite_id, first_account + n as i64, n == 0));
         }
         report.anchors.push((
-            format!("S{worksite_id:06}"),
+            seeded_worksite_id(worksite_id),
             *size,
             format!("user{first_account}"),
         ));
@@ -637,4 +638,11 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
     .await?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// The seeded worksite with this row id has the Worksite ID `S` and six digits (S000001).
+fn seeded_worksite_id(id: i64) -> WorksiteId {
+    format!("S{id:06}")
+        .parse()
+        .expect("S and six digits make a Worksite ID")
 }

@@ -2,6 +2,8 @@
 
 use super::types::AccessOverview;
 use crate::error::AppError;
+use crate::sponsorships::types::SponsorshipId;
+use crate::worksites::types::WorksiteId;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {super::service, crate::platform::RequestContext};
@@ -18,10 +20,12 @@ pub async fn my_careconnect_access() -> Result<AccessOverview, AppError> {
 /// with the viewer's address.
 #[server(prefix = "/api", endpoint = "open_careconnect", output = server_fn::codec::Postcard)]
 pub async fn open_careconnect(
-    code: String,
-    sponsorship_id: Option<i64>,
+    code: WorksiteId,
+    sponsorship_id: Option<SponsorshipId>,
 ) -> Result<String, AppError> {
     let ctx = RequestContext::load().await?;
-    ctx.write(async |change| service::open(change, &code, sponsorship_id).await)
-        .await
+    ctx.write(async |change| {
+        service::open(change, &code, sponsorship_id.map(SponsorshipId::get)).await
+    })
+    .await
 }

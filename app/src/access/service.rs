@@ -16,6 +16,7 @@ use crate::professions::{
 use crate::sponsorships::service::{end_automatically, sponsors_of, Ending};
 use crate::worksites::service::{by_ids, summary_of};
 use crate::worksites::types::WorksiteType;
+use crate::worksites::types::{no_such_worksite, WorksiteId};
 use chrono::Utc;
 use sea_orm::{
     sea_query::Expr, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -25,10 +26,10 @@ use serde_json::json;
 use std::collections::HashMap;
 
 /// The worksite a grant or its end is about, by its Worksite ID, locked for the change.
-async fn subject(change: &Change<'_>, code: &str) -> Result<worksite::Model, AppError> {
+async fn subject(change: &Change<'_>, code: &WorksiteId) -> Result<worksite::Model, AppError> {
     find_locked(change, code)
         .await?
-        .ok_or_else(|| AppError::NotFound("No worksite has this Worksite ID.".to_owned()))
+        .ok_or_else(no_such_worksite)
 }
 
 /// Why the person's profession cannot be granted access (no Designation Order, or an
@@ -117,7 +118,11 @@ pub async fn membership_refusal(
 }
 
 /// Grants the person CareConnect access from the worksite, when every rule allows it.
-pub async fn grant(change: &mut Change<'_>, account_id: i64, code: &str) -> Result<(), AppError> {
+pub async fn grant(
+    change: &mut Change<'_>,
+    account_id: i64,
+    code: &WorksiteId,
+) -> Result<(), AppError> {
     let worksite = subject(change, code).await?;
     grant_at(change, account_id, &worksite).await
 }
@@ -183,7 +188,7 @@ pub async fn grant_at(
 pub async fn end(
     change: &mut Change<'_>,
     account_id: i64,
-    code: &str,
+    code: &WorksiteId,
     reason: &str,
 ) -> Result<(), AppError> {
     let worksite = subject(change, code).await?;
@@ -314,7 +319,7 @@ pub async fn overview(
 /// returns where the viewer is.
 pub async fn open(
     change: &mut Change<'_>,
-    code: &str,
+    code: &WorksiteId,
     sponsorship_id: Option<i64>,
 ) -> Result<String, AppError> {
     let account_id = change.account()?;

@@ -6,6 +6,7 @@ use crate::notifications::ui::reload_on_live_updates;
 use crate::privacy::ui::RequirementsNote;
 use crate::professions::types::UserType;
 use crate::ui::*;
+use crate::worksites::types::WorksiteId;
 use leptos::prelude::*;
 
 #[component]
@@ -97,14 +98,14 @@ fn AccessSummary(overview: AccessOverview, open: ServerAction<OpenCareconnect>) 
 #[component]
 fn OpenButton(
     open: ServerAction<OpenCareconnect>,
-    code: String,
+    code: WorksiteId,
     sponsorship_id: Option<i64>,
     label: String,
 ) -> impl IntoView {
     view! {
         <PostForm action=open attr:class="inline-form"
-            input=|fields| OpenCareconnect { code: fields.text("code"), sponsorship_id: fields.number("sponsorship_id") }>
-            <input type="hidden" name="code" value=code/>
+            input=|fields| Some(OpenCareconnect { code: fields.parsed("code")?, sponsorship_id: fields.parsed("sponsorship_id") })>
+            <input type="hidden" name="code" value=code.to_string()/>
             {sponsorship_id.map(|id| view! { <input type="hidden" name="sponsorship_id" value=id/> })}
             <button type="submit" class="button button-primary" aria-label=label>"Open CareConnect"</button>
         </PostForm>

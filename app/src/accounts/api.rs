@@ -218,8 +218,8 @@ pub async fn staff_find_people(query: String) -> Result<Vec<PersonSummary>, AppE
 
 /// One person's record, for the CareConnect team.
 #[server(prefix = "/api", endpoint = "staff_person", output = server_fn::codec::Postcard)]
-pub async fn staff_person(id: i64) -> Result<PersonRecord, AppError> {
+pub async fn staff_person(id: AccountId) -> Result<PersonRecord, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
-    crate::flows::people::record(ctx.db(), account_id, id).await
+    crate::flows::people::record(ctx.db(), account_id, id.get()).await
 }

@@ -4,6 +4,11 @@ use crate::error::FieldErrors;
 use crate::professions::types::UserType;
 use serde::{Deserialize, Serialize};
 
+crate::ids::row_id! {
+    /// A person's account.
+    pub struct AccountId;
+}
+
 /// The development identity provider's issuer, distinct from any real provider's. An identity it
 /// vouched for signs in, but never counts as validated for CareConnect.
 pub const DEVELOPMENT_ISSUER: &str = "urn:my-careconnect:development-identity-provider";

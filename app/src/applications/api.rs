@@ -35,22 +35,22 @@ pub async fn application_queue(filter: QueueFilter) -> Result<QueuePage, AppErro
 
 /// One application with its applicant's checklist, for the CareConnect team.
 #[server(prefix = "/api", endpoint = "load_application_detail", output = server_fn::codec::Postcard)]
-pub async fn load_application_detail(id: i64) -> Result<ApplicationDetail, AppError> {
+pub async fn load_application_detail(id: ApplicationId) -> Result<ApplicationDetail, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
-    service::detail(ctx.db(), account_id, id).await
+    service::detail(ctx.db(), account_id, id.get()).await
 }
 
 /// A staff decision on an application as it stood when they saw it (`seen`); `message` is the
 /// denial's reason or what is needed.
 #[server(prefix = "/api", endpoint = "decide_application", output = server_fn::codec::Postcard)]
 pub async fn decide_application(
-    id: i64,
+    id: ApplicationId,
     decision: Decision,
     seen: ApplicationStatus,
     message: String,
 ) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
-    ctx.write(async |change| service::decide(change, id, decision, seen, &message).await)
+    ctx.write(async |change| service::decide(change, id.get(), decision, seen, &message).await)
         .await
 }

@@ -23,7 +23,7 @@ use crate::professions::{
     types::UserType,
 };
 use crate::worksites::service::{by_ids, summary_of};
-use crate::worksites::types::WorksiteType;
+use crate::worksites::types::{WorksiteId, WorksiteType};
 use chrono::{Duration, Utc};
 use sea_orm::{
     sea_query::{Expr, Query},
@@ -287,7 +287,11 @@ pub async fn submit(
         return Err(AppError::Refused(reason));
     }
     let mut errors = FieldErrors::new();
-    let site = match find_locked(change, &form.worksite).await? {
+    let chosen = match WorksiteId::parse(&form.worksite) {
+        Ok(code) => find_locked(change, &code).await?,
+        Err(_) => None,
+    };
+    let site = match chosen {
         Some(site) => {
             if membership_refusal(txn, &who, &site).await?.is_some() {
                 errors.add("worksite", "Choose a worksite you are an active member of.");

@@ -143,8 +143,8 @@ pub fn ApplicationReviewPage() -> impl IntoView {
     let id = Memo::new(move |_| {
         params.with(|p| {
             p.get("id")
-                .and_then(|id| id.parse::<i64>().ok())
-                .unwrap_or(0)
+                .and_then(|id| id.parse::<ApplicationId>().ok())
+                .unwrap_or(ApplicationId::from(0))
         })
     });
     let decide = ServerAction::<DecideApplication>::new();

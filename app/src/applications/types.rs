@@ -4,6 +4,11 @@ use crate::status::status_enum;
 use crate::worksites::types::{WorksiteSummary, WorksiteType};
 use serde::{Deserialize, Serialize};
 
+crate::ids::row_id! {
+    /// An application for CareConnect access.
+    pub struct ApplicationId;
+}
+
 status_enum! {
     /// Where an application stands. Serde and the database name it by its `code`, as the staff's
     /// forms send it.

@@ -156,13 +156,15 @@ fn EnrolmentForm(mine: MyApplications, returned: Option<ApplicationView>) -> imp
                     choice.worksite.name, choice.worksite.address
                 ),
             };
-            (choice.worksite.code.clone(), label)
+            (choice.worksite.code.to_string(), label)
         })
         .collect();
     let selected = returned
         .as_ref()
-        .map(|r| r.worksite.code.clone())
-        .or_else(|| (mine.worksites.len() == 1).then(|| mine.worksites[0].worksite.code.clone()));
+        .map(|r| r.worksite.code.to_string())
+        .or_else(|| {
+            (mine.worksites.len() == 1).then(|| mine.worksites[0].worksite.code.to_string())
+        });
     let licence = returned
         .as_ref()
         .map(|r| r.licence_number.clone())

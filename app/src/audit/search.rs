@@ -6,6 +6,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::platform::staff::require_staff;
 use crate::platform::time::display_time;
 use crate::worksites::service::find_by_code;
+use crate::worksites::types::WorksiteId;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::America::Vancouver;
 use sea_orm::{
@@ -52,7 +53,11 @@ async fn filtered(
     }
     let site = query.worksite.trim();
     if !site.is_empty() {
-        let id = find_by_code(conn, site).await?.map_or(-1, |w| w.id);
+        let found = match WorksiteId::parse(site) {
+            Ok(code) => find_by_code(conn, &code).await?,
+            Err(_) => None,
+        };
+        let id = found.map_or(-1, |w| w.id);
         select = select.filter(audit_event::Column::WorksiteId.eq(id));
     }
     let action = query.action.trim();

@@ -1,3 +1,4 @@
+use crate::worksites::types::WorksiteId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -6,7 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     /// The Worksite ID people type: 7 uppercase letters and digits.
-    pub code: String,
+    pub code: WorksiteId,
     pub name: String,
     pub worksite_type: String,
     pub unit: Option<String>,

@@ -7,13 +7,14 @@ use crate::invitations::service::revoke_sent_by;
 use crate::memberships::{service as memberships, types::MemberChange};
 use crate::platform::Change;
 use crate::sponsorships::service::{end_automatically, Ending};
+use crate::worksites::types::WorksiteId;
 
 /// "Promote To Admin", "Remove Admin", "Set Member Inactive", "Set Member Active". A member set
 /// inactive loses CareConnect access from the worksite and the sponsorships there, and the
 /// invitations they sent no longer speak for the worksite: all in the same change.
 pub async fn change_member(
     change: &mut Change<'_>,
-    code: &str,
+    code: &WorksiteId,
     membership_id: i64,
     kind: MemberChange,
 ) -> Result<(), AppError> {

@@ -3,6 +3,7 @@
 use super::types::*;
 use crate::error::AppError;
 use crate::paging::NumberedPage;
+use crate::worksites::types::WorksiteId;
 use crate::worksites::types::WorksiteSummary;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -10,7 +11,7 @@ use {super::service, crate::platform::RequestContext};
 
 /// "Invite User"; answers with the address the invitation went to.
 #[server(prefix = "/api", endpoint = "invite_member", output = server_fn::codec::Postcard)]
-pub async fn invite_member(code: String, email: String) -> Result<String, AppError> {
+pub async fn invite_member(code: WorksiteId, email: String) -> Result<String, AppError> {
     let ctx = RequestContext::load().await?;
     ctx.write(async |change| service::invite(change, &code, &email).await)
         .await
@@ -18,7 +19,7 @@ pub async fn invite_member(code: String, email: String) -> Result<String, AppErr
 
 #[server(prefix = "/api", endpoint = "awaiting_invitations", output = server_fn::codec::Postcard)]
 pub async fn awaiting_invitations(
-    code: String,
+    code: WorksiteId,
     page: u64,
 ) -> Result<NumberedPage<AwaitingInvitation>, AppError> {
     let ctx = RequestContext::load().await?;
@@ -28,19 +29,22 @@ pub async fn awaiting_invitations(
 
 #[server(prefix = "/api", endpoint = "resend_invitation", output = server_fn::codec::Postcard)]
 pub async fn resend_invitation(
-    code: String,
-    invitation_id: i64,
+    code: WorksiteId,
+    invitation_id: InvitationId,
     emails_sent: i32,
 ) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
-    ctx.write(async |change| service::resend(change, &code, invitation_id, emails_sent).await)
+    ctx.write(async |change| service::resend(change, &code, invitation_id.get(), emails_sent).await)
         .await
 }
 
 #[server(prefix = "/api", endpoint = "revoke_invitation", output = server_fn::codec::Postcard)]
-pub async fn revoke_invitation(code: String, invitation_id: i64) -> Result<(), AppError> {
+pub async fn revoke_invitation(
+    code: WorksiteId,
+    invitation_id: InvitationId,
+) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
-    ctx.write(async |change| service::revoke(change, &code, invitation_id).await)
+    ctx.write(async |change| service::revoke(change, &code, invitation_id.get()).await)
         .await
 }
 
@@ -68,8 +72,12 @@ pub async fn my_invitations() -> Result<Vec<InvitationView>, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "accept_my_invitation", output = server_fn::codec::Postcard)]
-pub async fn accept_my_invitation(invitation_id: i64) -> Result<WorksiteSummary, AppError> {
+pub async fn accept_my_invitation(
+    invitation_id: InvitationId,
+) -> Result<WorksiteSummary, AppError> {
     let ctx = RequestContext::load().await?;
-    ctx.write(async |change| service::accept(change, service::Accepting::Id(invitation_id)).await)
-        .await
+    ctx.write(async |change| {
+        service::accept(change, service::Accepting::Id(invitation_id.get())).await
+    })
+    .await
 }

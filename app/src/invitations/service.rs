@@ -21,6 +21,7 @@ use crate::platform::{
     Change,
 };
 use crate::worksites::service::summary_of;
+use crate::worksites::types::WorksiteId;
 use chrono::{Duration, Utc};
 use sea_orm::{
     sea_query::{Expr, ExprTrait},
@@ -61,7 +62,7 @@ async fn send(
         emails::invitation(
             &inviter,
             &worksite.name,
-            &worksite.code,
+            worksite.code.as_str(),
             email,
             &link,
             &display_time(expires_at),
@@ -72,7 +73,11 @@ async fn send(
 
 /// "Invite User": emails an invitation to join the worksite; administrators only. Returns the
 /// address it was sent to.
-pub async fn invite(change: &mut Change<'_>, code: &str, email: &str) -> Result<String, AppError> {
+pub async fn invite(
+    change: &mut Change<'_>,
+    code: &WorksiteId,
+    email: &str,
+) -> Result<String, AppError> {
     let email = normalize_email(email).map_err(|message| AppError::invalid("email", message))?;
     let worksite = administered(change, code).await?;
     let actor = change.account()?;
@@ -130,7 +135,7 @@ pub async fn invite(change: &mut Change<'_>, code: &str, email: &str) -> Result<
 pub async fn awaiting(
     conn: &impl ConnectionTrait,
     viewer: i64,
-    code: &str,
+    code: &WorksiteId,
     page: u64,
 ) -> Result<NumberedPage<AwaitingInvitation>, AppError> {
     let worksite = as_admin(conn, viewer, code).await?;
@@ -175,7 +180,7 @@ async fn pending_at(
 /// number of emails the administrator saw, so a double click sends one email, not two.
 pub async fn resend(
     change: &mut Change<'_>,
-    code: &str,
+    code: &WorksiteId,
     invitation_id: i64,
     seen: i32,
 ) -> Result<(), AppError> {
@@ -219,7 +224,7 @@ pub async fn resend(
 /// "Revoke": the invitation's link stops working.
 pub async fn revoke(
     change: &mut Change<'_>,
-    code: &str,
+    code: &WorksiteId,
     invitation_id: i64,
 ) -> Result<(), AppError> {
     let worksite = administered(change, code).await?;

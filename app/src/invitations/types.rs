@@ -2,6 +2,11 @@ use crate::status::status_enum;
 use crate::worksites::types::WorksiteSummary;
 use serde::{Deserialize, Serialize};
 
+crate::ids::row_id! {
+    /// An invitation to join a worksite.
+    pub struct InvitationId;
+}
+
 status_enum! {
     /// Where an invitation stands: pending (its link works until it expires) until it is accepted or
     /// revoked. An expired invitation is still pending: "Resend" gives it a new link and expiry.

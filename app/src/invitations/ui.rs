@@ -6,13 +6,14 @@ use super::types::{InvitationStanding, InvitationView};
 use crate::accounts::types::SessionInfo;
 use crate::notifications::ui::reload_on_live_updates;
 use crate::ui::*;
+use crate::worksites::types::WorksiteId;
 use crate::worksites::ui::WorksiteCard;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 /// The "Invite Members" tab.
 #[component]
-pub fn InviteMembers(code: String) -> impl IntoView {
+pub fn InviteMembers(code: WorksiteId) -> impl IntoView {
     let invite = ServerAction::<InviteMember>::new();
     let resend = ServerAction::<ResendInvitation>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();
@@ -55,7 +56,7 @@ pub fn InviteMembers(code: String) -> impl IntoView {
         <h2>"Add Member To Worksite"</h2>
         <ActionForm action=invite attr:novalidate=true>
             <FormError errors/>
-            <input type="hidden" name="code" value=code.clone()/>
+            <input type="hidden" name="code" value=code.to_string()/>
             <Field label="Email Address" name="email" field="email" errors input_type="email" autocomplete="off" required=true
                 hint="Ask your team member to register with this address: only they can accept the invitation."/>
             {move || invite.value().get().and_then(Result::ok).map(|email| view! {
@@ -92,7 +93,7 @@ pub fn InviteMembers(code: String) -> impl IntoView {
                             </tr></thead>
                             <tbody>
                                 {list.items.into_iter().map(|row| {
-                                    let (resend_code, revoke_code) = (code.clone(), code.clone());
+                                    let (resend_code, revoke_code) = (code.to_string(), code.to_string());
                                     let (id, sent) = (row.id, row.emails_sent);
                                     let resend_label = format!("Resend the invitation to {}", row.email);
                                     let revoke_label = format!("Revoke the invitation to {}", row.email);
@@ -227,7 +228,7 @@ pub fn MyInvitations() -> impl IntoView {
                                         <WorksiteCard worksite=invitation.worksite.clone()>
                                             <p>{format!("{} has invited you to join this worksite.", invitation.inviter)}</p>
                                             <PostForm action=accept attr:class="inline-form"
-                                                input=|fields| AcceptMyInvitation { invitation_id: fields.number("invitation_id").unwrap_or_default() }>
+                                                input=|fields| Some(AcceptMyInvitation { invitation_id: fields.parsed("invitation_id")? })>
                                                 <input type="hidden" name="invitation_id" value=invitation.id/>
                                                 <button type="submit" class="button button-primary">"Accept Invitation"</button>
                                             </PostForm>

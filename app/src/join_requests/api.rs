@@ -2,6 +2,7 @@
 
 use super::types::*;
 use crate::error::AppError;
+use crate::worksites::types::WorksiteId;
 use crate::worksites::types::WorksiteSummary;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -23,15 +24,15 @@ pub async fn my_join_requests() -> Result<Vec<MyRequest>, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "withdraw_join_request", output = server_fn::codec::Postcard)]
-pub async fn withdraw_join_request(request_id: i64) -> Result<(), AppError> {
+pub async fn withdraw_join_request(request_id: JoinRequestId) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
-    ctx.write(async |change| service::withdraw(change, request_id).await)
+    ctx.write(async |change| service::withdraw(change, request_id.get()).await)
         .await
 }
 
 /// A page (zero-based) of "Users Requesting Access" of a worksite; administrators only.
 #[server(prefix = "/api", endpoint = "waiting_join_requests", output = server_fn::codec::Postcard)]
-pub async fn waiting_join_requests(code: String, page: u64) -> Result<WaitingPage, AppError> {
+pub async fn waiting_join_requests(code: WorksiteId, page: u64) -> Result<WaitingPage, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
     service::waiting(ctx.db(), account_id, &code, page).await
@@ -39,12 +40,12 @@ pub async fn waiting_join_requests(code: String, page: u64) -> Result<WaitingPag
 
 #[server(prefix = "/api", endpoint = "decide_join_request", output = server_fn::codec::Postcard)]
 pub async fn decide_join_request(
-    code: String,
-    request_id: i64,
+    code: WorksiteId,
+    request_id: JoinRequestId,
     decision: Decision,
 ) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
-    ctx.write(async |change| service::decide(change, &code, request_id, decision).await)
+    ctx.write(async |change| service::decide(change, &code, request_id.get(), decision).await)
         .await
 }
 

@@ -22,6 +22,7 @@ use crate::platform::{
 };
 use crate::worksites::service::{find_by_code, summary_of};
 use crate::worksites::types::WorksiteSummary;
+use crate::worksites::types::{no_such_worksite, WorksiteId};
 use chrono::{Duration, Utc};
 use sea_orm::{
     sea_query::Expr, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType,
@@ -57,7 +58,7 @@ pub async fn request(
     let requester = verified_account(txn, account_id).await?;
     let worksite = find_by_code(txn, &form.code)
         .await?
-        .ok_or_else(|| AppError::NotFound("No worksite has this Worksite ID.".to_owned()))?;
+        .ok_or_else(no_such_worksite)?;
     if membership_of(txn, worksite.id, account_id)
         .await?
         .is_some_and(|m| m.status == MembershipStatus::Active)
@@ -142,7 +143,7 @@ struct WaitingRow {
 impl From<WaitingRow> for WaitingRequest {
     fn from(row: WaitingRow) -> Self {
         WaitingRequest {
-            id: row.id,
+            id: row.id.into(),
             name: format!("{} {}", row.given_name, row.family_name),
             email: row.email.unwrap_or_default(),
             profession: row.profession.unwrap_or_default(),
@@ -187,7 +188,7 @@ async fn waiting_request(
 pub async fn waiting(
     conn: &impl ConnectionTrait,
     viewer: i64,
-    code: &str,
+    code: &WorksiteId,
     page: u64,
 ) -> Result<WaitingPage, AppError> {
     let worksite = as_admin(conn, viewer, code).await?;
@@ -206,7 +207,7 @@ pub async fn waiting(
 /// whoever comes second is told it is already handled.
 pub async fn decide(
     change: &mut Change<'_>,
-    code: &str,
+    code: &WorksiteId,
     request_id: i64,
     decision: Decision,
 ) -> Result<(), AppError> {

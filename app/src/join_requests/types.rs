@@ -1,7 +1,13 @@
 use crate::paging::NumberedPage;
 use crate::status::status_enum;
+use crate::worksites::types::WorksiteId;
 use crate::worksites::types::WorksiteSummary;
 use serde::{Deserialize, Serialize};
+
+crate::ids::row_id! {
+    /// A request to join a worksite.
+    pub struct JoinRequestId;
+}
 
 status_enum! {
     /// Where a join request stands: pending until an administrator decides it or the person
@@ -32,9 +38,9 @@ impl JoinRequestStatus {
 pub const COMMENT_MAX: usize = 1000;
 
 /// The "Worksite Access Form".
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessRequestForm {
-    pub code: String,
+    pub code: WorksiteId,
     #[serde(default)]
     pub comment: String,
 }
@@ -42,7 +48,7 @@ pub struct AccessRequestForm {
 /// A request waiting for the worksite's administrators.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WaitingRequest {
-    pub id: i64,
+    pub id: JoinRequestId,
     pub name: String,
     pub email: String,
     pub profession: String,

@@ -7,6 +7,7 @@ use crate::accounts::types::CurrentUser;
 use crate::notifications::ui::reload_on_live_updates;
 use crate::ui::*;
 use crate::worksites::api::find_worksite;
+use crate::worksites::types::WorksiteId;
 use crate::worksites::ui::{EligibilityNote, WorksiteCard};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -52,7 +53,7 @@ fn AccessForm() -> impl IntoView {
                                     view! {
                                     <ActionForm action=action attr:novalidate=true>
                                         <FormError errors/>
-                                        <input type="hidden" name="form[code]" value=code/>
+                                        <input type="hidden" name="form[code]" value=code.to_string()/>
                                         <TextAreaField label="Request Access to Worksite" name="form[comment]" field="comment" errors
                                             hint="Optional: tell the administrators who you are and why you need access, e.g. your role at the clinic."
                                             maxlength=super::types::COMMENT_MAX/>
@@ -77,7 +78,7 @@ fn AccessForm() -> impl IntoView {
 /// "Users Requesting Access" on the worksite page, for its administrators; new requests appear
 /// without reloading.
 #[component]
-pub fn UsersRequestingAccess(code: String, worksite_name: String) -> impl IntoView {
+pub fn UsersRequestingAccess(code: WorksiteId, worksite_name: String) -> impl IntoView {
     let action = ServerAction::<DecideJoinRequest>::new();
     // The page asked for (zero-based); the server answers with the last one if it is past the end.
     let page = RwSignal::new(0u64);

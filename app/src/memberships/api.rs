@@ -1,14 +1,15 @@
 //! Server functions of the member lists.
 
-use super::types::{MemberChange, MemberCursor, MemberPage};
+use super::types::{MemberChange, MemberCursor, MemberPage, MembershipId};
 use crate::error::AppError;
+use crate::worksites::types::WorksiteId;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {super::service, crate::platform::RequestContext};
 
 #[server(prefix = "/api", endpoint = "worksite_members", output = server_fn::codec::Postcard)]
 pub async fn worksite_members(
-    code: String,
+    code: WorksiteId,
     active: bool,
     search: String,
     cursor: MemberCursor,
@@ -20,13 +21,13 @@ pub async fn worksite_members(
 
 #[server(prefix = "/api", endpoint = "change_member", output = server_fn::codec::Postcard)]
 pub async fn change_member(
-    code: String,
-    membership_id: i64,
+    code: WorksiteId,
+    membership_id: MembershipId,
     change: MemberChange,
 ) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
     ctx.write(async |unit| {
-        crate::flows::members::change_member(unit, &code, membership_id, change).await
+        crate::flows::members::change_member(unit, &code, membership_id.get(), change).await
     })
     .await
 }

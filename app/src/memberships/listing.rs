@@ -13,6 +13,7 @@ use super::types::{MemberCursor, MemberListing, MemberPage, MEMBERS_PER_PAGE, ME
 use crate::entities::{account, member_name_prefix, membership, profession, worksite};
 use crate::error::AppError;
 use crate::professions::types::UserType;
+use crate::worksites::types::WorksiteId;
 use sea_orm::{
     sea_query::{Alias, Expr, ExprTrait, IntoIden, Query, SelectStatement},
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, Order,
@@ -286,11 +287,11 @@ struct ListContextRow {
 async fn list_context(
     conn: &impl ConnectionTrait,
     viewer: i64,
-    code: &str,
+    code: &WorksiteId,
     cursor: MemberCursor,
 ) -> Result<ListContext, AppError> {
     let from_member = Alias::new("from_member");
-    let mut query = active_membership_at(viewer, code)?
+    let mut query = active_membership_at(viewer, code)
         .select_only()
         .column_as(worksite::Column::Id, "worksite_id")
         .column(worksite::Column::ActiveMembers)
@@ -371,7 +372,7 @@ fn has_prefix(word: &str) -> SelectStatement {
 pub async fn list(
     conn: &impl ConnectionTrait,
     viewer: i64,
-    code: &str,
+    code: &WorksiteId,
     active: bool,
     search: &str,
     cursor: MemberCursor,
@@ -404,7 +405,7 @@ pub async fn list(
         members: rows
             .into_iter()
             .map(|row| MemberListing {
-                membership_id: row.membership_id,
+                membership_id: row.membership_id.into(),
                 name: format!("{} {}", row.given_name, row.family_name),
                 profession: row.profession,
                 user_type: UserType::from_code(&row.user_type).unwrap_or(UserType::Independent),

@@ -13,7 +13,7 @@ use crate::platform::{
     Change,
 };
 use crate::professions::types::UserType;
-use crate::worksites::types::normalize_worksite_id;
+use crate::worksites::types::WorksiteId;
 use chrono::Utc;
 use sea_orm::{
     sea_query::{Expr, Query},
@@ -39,24 +39,16 @@ pub async fn membership_of(
         .await
 }
 
-/// Refuses anyone but an active member alike, whether or not the worksite exists.
-pub fn not_a_member() -> AppError {
-    AppError::NotFound("You are not a member of this worksite, or it does not exist.".to_owned())
-}
+pub use super::types::not_a_member;
 
 /// The viewer's active membership of the worksite with this Worksite ID, joined with the
-/// worksite: the rule every worksite request is authorized by. A malformed ID is refused as a
-/// worksite the viewer is not a member of.
-pub fn active_membership_at(
-    account_id: i64,
-    code: &str,
-) -> Result<Select<membership::Entity>, AppError> {
-    let code = normalize_worksite_id(code).ok_or_else(not_a_member)?;
-    Ok(membership::Entity::find()
+/// worksite: the rule every worksite request is authorized by.
+pub fn active_membership_at(account_id: i64, code: &WorksiteId) -> Select<membership::Entity> {
+    membership::Entity::find()
         .join(JoinType::InnerJoin, membership::Relation::Worksite.def())
-        .filter(worksite::Column::Code.eq(code))
+        .filter(worksite::Column::Code.eq(code.clone()))
         .filter(membership::Column::AccountId.eq(account_id))
-        .filter(membership::Column::Status.eq(MembershipStatus::Active)))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
 }
 
 /// The worksite and the viewer's active membership of it; anyone else is refused alike,
@@ -64,11 +56,11 @@ pub fn active_membership_at(
 pub async fn as_member(
     conn: &impl ConnectionTrait,
     account_id: i64,
-    code: &str,
+    code: &WorksiteId,
 ) -> Result<(worksite::Model, membership::Model), AppError> {
     // One query (both rows are read on nearly every worksite request): the worksite by its code,
     // the viewer's membership by (worksite, account).
-    let (membership, worksite) = active_membership_at(account_id, code)?
+    let (membership, worksite) = active_membership_at(account_id, code)
         .select_also(worksite::Entity)
         .one(conn)
         .await?
@@ -81,7 +73,7 @@ pub async fn as_member(
 pub async fn as_admin(
     conn: &impl ConnectionTrait,
     account_id: i64,
-    code: &str,
+    code: &WorksiteId,
 ) -> Result<worksite::Model, AppError> {
     let (worksite, membership) = as_member(conn, account_id, code).await?;
     if !membership.is_admin {
@@ -96,9 +88,9 @@ pub async fn as_admin(
 /// but an active member is refused alike, whether or not the worksite exists.
 pub async fn locked_membership(
     change: &Change<'_>,
-    code: &str,
+    code: &WorksiteId,
 ) -> Result<(worksite::Model, membership::Model), AppError> {
-    let query = active_membership_at(change.account()?, code)?.select_also(worksite::Entity);
+    let query = active_membership_at(change.account()?, code).select_also(worksite::Entity);
     let (membership, worksite) = for_update(change.db(), query)
         .one(change.db())
         .await?
@@ -108,7 +100,10 @@ pub async fn locked_membership(
 
 /// The worksite an administrator is about to change, locked with the check that the actor is
 /// one of its active administrators (see [`locked_membership`]).
-pub async fn administered(change: &Change<'_>, code: &str) -> Result<worksite::Model, AppError> {
+pub async fn administered(
+    change: &Change<'_>,
+    code: &WorksiteId,
+) -> Result<worksite::Model, AppError> {
     let (worksite, membership) = locked_membership(change, code).await?;
     if !membership.is_admin {
         return Err(AppError::Forbidden);
@@ -132,12 +127,9 @@ pub async fn lock_worksite(
 /// slip in until the change ends.
 pub async fn find_locked(
     change: &Change<'_>,
-    code: &str,
+    code: &WorksiteId,
 ) -> Result<Option<worksite::Model>, DbErr> {
-    let Some(code) = normalize_worksite_id(code) else {
-        return Ok(None);
-    };
-    let query = worksite::Entity::find().filter(worksite::Column::Code.eq(code));
+    let query = worksite::Entity::find().filter(worksite::Column::Code.eq(code.clone()));
     for_update(change.db(), query).one(change.db()).await
 }
 
@@ -312,7 +304,7 @@ pub struct MemberChanged {
 /// membership set inactive ends elsewhere is `flows::members`' business.
 pub async fn change(
     unit: &mut Change<'_>,
-    code: &str,
+    code: &WorksiteId,
     membership_id: i64,
     change: MemberChange,
 ) -> Result<MemberChanged, AppError> {

@@ -2,6 +2,11 @@ use crate::professions::types::UserType;
 use crate::status::status_enum;
 use serde::{Deserialize, Serialize};
 
+crate::ids::row_id! {
+    /// A person's membership of one worksite.
+    pub struct MembershipId;
+}
+
 status_enum! {
     /// A membership's status. An active member sees and uses the worksite; an inactive one is kept
     /// for its history and may be set active again. Stored as its snake_case name.
@@ -18,13 +23,21 @@ impl MembershipStatus {
     }
 }
 
+/// Refuses anyone but an active member alike, whether or not the worksite exists (or its
+/// Worksite ID could be one).
+pub fn not_a_member() -> crate::error::AppError {
+    crate::error::AppError::NotFound(
+        "You are not a member of this worksite, or it does not exist.".to_owned(),
+    )
+}
+
 /// Members shown per page of the Active and Inactive Members tabs.
 pub const MEMBERS_PER_PAGE: u64 = 25;
 
 /// A member as the Active and Inactive Members tabs list them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberListing {
-    pub membership_id: i64,
+    pub membership_id: MembershipId,
     pub name: String,
     pub profession: String,
     pub user_type: UserType,
@@ -85,13 +98,13 @@ impl MemberPage {
     /// The cursors of the pages before and after this one.
     pub fn previous(&self) -> MemberCursor {
         self.members.first().map_or(MemberCursor::First, |m| {
-            MemberCursor::Before(m.membership_id)
+            MemberCursor::Before(m.membership_id.get())
         })
     }
 
     pub fn next(&self) -> MemberCursor {
         self.members.last().map_or(MemberCursor::First, |m| {
-            MemberCursor::After(m.membership_id)
+            MemberCursor::After(m.membership_id.get())
         })
     }
 }

@@ -2,10 +2,11 @@
 //! the guide's "Confirmation" dialog for each change.
 
 use super::api::{worksite_members, ChangeMember};
-use super::types::{MemberChange, MemberCursor, MemberListing, MemberPage};
+use super::types::{MemberChange, MemberCursor, MemberListing, MemberPage, MembershipId};
 use crate::notifications::ui::reload_on_live_updates;
 use crate::professions::types::UserType;
 use crate::ui::*;
+use crate::worksites::types::WorksiteId;
 use leptos::prelude::*;
 
 const GROUPS: [(UserType, &str); 3] = [
@@ -22,7 +23,7 @@ struct Pending {
 }
 
 #[component]
-pub fn MemberList(code: String, active: bool) -> impl IntoView {
+pub fn MemberList(code: WorksiteId, active: bool) -> impl IntoView {
     let (search, set_search) = signal(String::new());
     // The page's number (for the reader) and where it starts (for the server).
     let page = RwSignal::new((1u64, MemberCursor::First));
@@ -47,7 +48,7 @@ pub fn MemberList(code: String, active: bool) -> impl IntoView {
     };
     reload_on_live_updates(members);
     // Which member's "Manage User" is open; kept here so it survives the list reloading.
-    let managing = RwSignal::new(None::<i64>);
+    let managing = RwSignal::new(None::<MembershipId>);
     let confirmation = confirming(action, |p: &Pending| p.change.done(&p.member.name));
     let ask = Callback::new(move |request: Pending| confirmation.ask(request));
     let confirm = {
@@ -104,7 +105,7 @@ fn MemberGroups(
     list: MemberPage,
     ask: Callback<Pending>,
     page: RwSignal<(u64, MemberCursor)>,
-    managing: RwSignal<Option<i64>>,
+    managing: RwSignal<Option<MembershipId>>,
 ) -> impl IntoView {
     if list.members.is_empty() {
         return view! { <p>"No members."</p> }.into_any();
@@ -141,7 +142,7 @@ fn MemberRow(
     member: MemberListing,
     admin: bool,
     ask: Callback<Pending>,
-    managing: RwSignal<Option<i64>>,
+    managing: RwSignal<Option<MembershipId>>,
 ) -> impl IntoView {
     let id = member.membership_id;
     let expanded = move || managing.get() == Some(id);

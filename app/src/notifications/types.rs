@@ -1,3 +1,4 @@
+use crate::worksites::types::WorksiteId;
 use serde::{Deserialize, Serialize};
 
 /// What a notification is about; stored as its code.
@@ -47,7 +48,7 @@ pub struct NotificationItem {
 /// A worksite of which the viewer is an administrator, with people waiting for a decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WaitingRequests {
-    pub code: String,
+    pub code: WorksiteId,
     pub name: String,
     pub count: u64,
 }
@@ -83,7 +84,7 @@ mod tests {
 
     fn waiting(code: &str) -> WaitingRequests {
         WaitingRequests {
-            code: code.to_owned(),
+            code: WorksiteId::parse(code).unwrap(),
             name: "Clinic".to_owned(),
             count: 1,
         }

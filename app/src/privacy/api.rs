@@ -5,6 +5,7 @@ use super::types::{
     SignedDeclaration,
 };
 use crate::error::AppError;
+use crate::worksites::types::WorksiteId;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {super::service, crate::platform::RequestContext};
@@ -38,7 +39,7 @@ pub async fn sign_hpcaa(form: HpcaaSigning) -> Result<SignedAgreement, AppError>
 
 /// The worksite's site-level Privacy & Security declaration, for one of its members.
 #[server(prefix = "/api", endpoint = "site_declaration", output = server_fn::codec::Postcard)]
-pub async fn site_declaration(code: String) -> Result<DeclarationView, AppError> {
+pub async fn site_declaration(code: WorksiteId) -> Result<DeclarationView, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
     super::declaration::view(ctx.db(), account_id, &code).await
@@ -47,7 +48,7 @@ pub async fn site_declaration(code: String) -> Result<DeclarationView, AppError>
 /// "Sign Declaration", by an administrator with signing authority.
 #[server(prefix = "/api", endpoint = "sign_site_declaration", output = server_fn::codec::Postcard)]
 pub async fn sign_site_declaration(
-    code: String,
+    code: WorksiteId,
     form: DeclarationSigning,
 ) -> Result<SignedDeclaration, AppError> {
     let ctx = RequestContext::load().await?;

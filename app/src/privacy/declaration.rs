@@ -10,6 +10,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::memberships::service::{administered, as_member};
 use crate::platform::{db::insert_unique, time::display_time, Change};
 use crate::professions::service::person;
+use crate::worksites::types::WorksiteId;
 use chrono::Utc;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
@@ -39,7 +40,7 @@ pub async fn declaration_of(
 pub async fn view(
     conn: &impl ConnectionTrait,
     account_id: i64,
-    code: &str,
+    code: &WorksiteId,
 ) -> Result<DeclarationView, AppError> {
     let (worksite, membership) = as_member(conn, account_id, code).await?;
     let who = person(conn, account_id)
@@ -56,7 +57,7 @@ pub async fn view(
 /// current version.
 pub async fn sign(
     change: &mut Change<'_>,
-    code: &str,
+    code: &WorksiteId,
     form: &DeclarationSigning,
 ) -> Result<SignedDeclaration, AppError> {
     let worksite = administered(change, code).await?;

@@ -13,6 +13,7 @@ use super::types::{DeclarationView, HpcaaView, COURSE_NAME, CSV_HEADER};
 use crate::accounts::types::CurrentUser;
 use crate::notifications::ui::reload_on_live_updates;
 use crate::ui::*;
+use crate::worksites::types::WorksiteId;
 use leptos::prelude::*;
 
 /// The home page's lines: the course, and the HPCAA for those who sign it.
@@ -157,7 +158,7 @@ pub fn ImportCompletionsPage() -> impl IntoView {
 /// The worksite page's "P&S Declaration" tab: the declaration, who signed it, or (for an
 /// administrator) the form to sign it.
 #[component]
-pub fn SiteDeclarationPanel(code: String) -> impl IntoView {
+pub fn SiteDeclarationPanel(code: WorksiteId) -> impl IntoView {
     let sign = ServerAction::<SignSiteDeclaration>::new();
     let load_code = code.clone();
     let declaration = load(
@@ -186,7 +187,7 @@ pub fn SiteDeclarationPanel(code: String) -> impl IntoView {
 #[component]
 fn DeclarationStatus(
     view: DeclarationView,
-    code: String,
+    code: WorksiteId,
     sign: ServerAction<SignSiteDeclaration>,
 ) -> impl IntoView {
     if let Some(signed) = view.signature {
@@ -208,7 +209,7 @@ fn DeclarationStatus(
     view! {
         <ActionForm action=sign attr:novalidate=true>
             <FormError errors/>
-            <input type="hidden" name="code" value=code/>
+            <input type="hidden" name="code" value=code.to_string()/>
             <Field label="Type your full name" name="form[full_name]" field="full_name" errors required=true autocomplete="name"
                 hint=format!("As your identity provider gave it: {}.", view.legal_name)/>
             <Field label="Your title or role at the worksite" name="form[title]" field="title" errors required=true

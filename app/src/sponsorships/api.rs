@@ -2,13 +2,14 @@
 
 use super::types::*;
 use crate::error::AppError;
+use crate::worksites::types::WorksiteId;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {super::service, crate::platform::RequestContext};
 
 /// The viewer's own sponsorships at the worksite.
 #[server(prefix = "/api", endpoint = "load_sponsorships", output = server_fn::codec::Postcard)]
-pub async fn load_sponsorships(code: String) -> Result<SponsorshipsView, AppError> {
+pub async fn load_sponsorships(code: WorksiteId) -> Result<SponsorshipsView, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
     service::view(ctx.db(), account_id, &code).await
@@ -16,7 +17,10 @@ pub async fn load_sponsorships(code: String) -> Result<SponsorshipsView, AppErro
 
 /// An On-Behalf-Of user asks an Authorizer of the worksite for sponsorship.
 #[server(prefix = "/api", endpoint = "request_sponsorship", output = server_fn::codec::Postcard)]
-pub async fn request_sponsorship(code: String, membership_id: String) -> Result<String, AppError> {
+pub async fn request_sponsorship(
+    code: WorksiteId,
+    membership_id: String,
+) -> Result<String, AppError> {
     let ctx = RequestContext::load().await?;
     ctx.write(async |change| {
         let membership_id = chosen_member(&membership_id, "an Authorizer")?;
@@ -28,7 +32,7 @@ pub async fn request_sponsorship(code: String, membership_id: String) -> Result<
 /// An Authorizer sponsors an On-Behalf-Of member of the worksite directly.
 #[server(prefix = "/api", endpoint = "authorize_on_behalf_of_user", output = server_fn::codec::Postcard)]
 pub async fn authorize_on_behalf_of_user(
-    code: String,
+    code: WorksiteId,
     membership_id: String,
 ) -> Result<String, AppError> {
     let ctx = RequestContext::load().await?;
@@ -41,11 +45,11 @@ pub async fn authorize_on_behalf_of_user(
 
 #[server(prefix = "/api", endpoint = "change_sponsorship", output = server_fn::codec::Postcard)]
 pub async fn change_sponsorship(
-    code: String,
-    sponsorship_id: i64,
+    code: WorksiteId,
+    sponsorship_id: SponsorshipId,
     change: SponsorshipChange,
 ) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
-    ctx.write(async |unit| service::change(unit, &code, sponsorship_id, change).await)
+    ctx.write(async |unit| service::change(unit, &code, sponsorship_id.get(), change).await)
         .await
 }

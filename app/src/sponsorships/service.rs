@@ -18,6 +18,7 @@ use crate::professions::{
     types::UserType,
 };
 use crate::sponsorships::types::SponsorshipStatus;
+use crate::worksites::types::WorksiteId;
 use chrono::Utc;
 use sea_orm::{
     sea_query::Expr, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -33,7 +34,7 @@ const CANDIDATE_LIMIT: u64 = 500;
 async fn as_party(
     conn: &impl ConnectionTrait,
     viewer: i64,
-    code: &str,
+    code: &WorksiteId,
 ) -> Result<(worksite::Model, Person), AppError> {
     let (worksite, _) = as_member(conn, viewer, code).await?;
     let me = person(conn, viewer)
@@ -46,7 +47,7 @@ async fn as_party(
 /// read, so the membership cannot become inactive before the change commits.
 async fn as_party_locked(
     change: &Change<'_>,
-    code: &str,
+    code: &WorksiteId,
 ) -> Result<(worksite::Model, Person), AppError> {
     let (worksite, membership) = locked_membership(change, code).await?;
     let me = person(change.db(), membership.account_id)
@@ -104,7 +105,7 @@ async fn counterpart(
 /// both active members of the locked worksite.
 async fn pairing(
     change: &Change<'_>,
-    code: &str,
+    code: &WorksiteId,
     membership_id: i64,
     side: UserType,
 ) -> Result<(worksite::Model, Person, Person), AppError> {
@@ -127,7 +128,7 @@ async fn pairing(
 
 fn listing(row: &sponsorship::Model, other: Option<&Person>) -> SponsorshipListing {
     SponsorshipListing {
-        id: row.id,
+        id: row.id.into(),
         name: other.map(Person::name).unwrap_or_default(),
         profession: other.map(|p| p.profession.name.clone()).unwrap_or_default(),
         since: display_time(row.decided_at.unwrap_or(row.requested_at)),
@@ -138,7 +139,7 @@ fn listing(row: &sponsorship::Model, other: Option<&Person>) -> SponsorshipListi
 pub async fn view(
     conn: &impl ConnectionTrait,
     viewer: i64,
-    code: &str,
+    code: &WorksiteId,
 ) -> Result<SponsorshipsView, AppError> {
     let (worksite, me) = as_party(conn, viewer, code).await?;
     let (mine, wanted) = match me.user_type() {
@@ -300,7 +301,7 @@ fn tab_link(worksite: &worksite::Model, tab: &str) -> String {
 /// Authorizer is emailed and notified. Returns the Authorizer's name.
 pub async fn request(
     change: &mut Change<'_>,
-    code: &str,
+    code: &WorksiteId,
     authorizer_membership_id: i64,
 ) -> Result<String, AppError> {
     let (worksite, obo, authorizer) =
@@ -342,7 +343,7 @@ pub async fn request(
 /// sent one). Returns the On-Behalf-Of user's name.
 pub async fn authorize(
     change: &mut Change<'_>,
-    code: &str,
+    code: &WorksiteId,
     obo_membership_id: i64,
 ) -> Result<String, AppError> {
     let (worksite, authorizer, obo) =
@@ -433,7 +434,7 @@ async fn transition(
 /// to the other party. Anyone but the two parties is told it does not exist.
 pub async fn change(
     unit: &mut Change<'_>,
-    code: &str,
+    code: &WorksiteId,
     sponsorship_id: i64,
     change: SponsorshipChange,
 ) -> Result<(), AppError> {

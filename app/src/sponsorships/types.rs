@@ -2,10 +2,15 @@ use crate::professions::types::UserType;
 use crate::status::status_enum;
 use serde::{Deserialize, Serialize};
 
+crate::ids::row_id! {
+    /// A sponsorship between an Authorizer and an On-Behalf-Of user.
+    pub struct SponsorshipId;
+}
+
 /// The other party of a sponsorship, as the viewer sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SponsorshipListing {
-    pub id: i64,
+    pub id: SponsorshipId,
     pub name: String,
     pub profession: String,
     /// When it was asked for (pending) or began (active), in British Columbia's time.

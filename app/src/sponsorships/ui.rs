@@ -7,6 +7,7 @@ use crate::error::AppError;
 use crate::notifications::ui::reload_on_live_updates;
 use crate::professions::types::UserType;
 use crate::ui::*;
+use crate::worksites::types::WorksiteId;
 use leptos::prelude::*;
 
 /// Which of the three sponsorship tabs is shown.
@@ -20,7 +21,7 @@ pub enum SponsorshipTab {
 type Asking = Confirming<(SponsorshipListing, SponsorshipChange)>;
 
 #[component]
-pub fn SponsorshipPanel(code: String, tab: SponsorshipTab) -> impl IntoView {
+pub fn SponsorshipPanel(code: WorksiteId, tab: SponsorshipTab) -> impl IntoView {
     let change = ServerAction::<ChangeSponsorship>::new();
     let ask_sponsor = ServerAction::<RequestSponsorship>::new();
     let authorize = ServerAction::<AuthorizeOnBehalfOfUser>::new();
@@ -168,7 +169,7 @@ fn SponsorshipList(
 /// The choice of a member to sponsor, or to ask for sponsorship, inside the caller's form.
 #[component]
 fn CandidateFields(
-    code: String,
+    code: WorksiteId,
     candidates: Vec<SponsorshipCandidate>,
     label: &'static str,
     placeholder: &'static str,
@@ -197,7 +198,7 @@ fn CandidateFields(
         .collect();
     view! {
         <FormError errors/>
-        <input type="hidden" name="code" value=code/>
+        <input type="hidden" name="code" value=code.to_string()/>
         <SelectField label name="membership_id" field="membership_id" errors options placeholder required=true/>
         {notice}
         <SubmitButton label=button pending/>

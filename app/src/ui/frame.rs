@@ -54,7 +54,7 @@ fn AccountMenu() -> impl IntoView {
                                 <a href="/staff">"Back Office"</a>
                             })}
                             <a href="/account">"Manage My Account"</a>
-                            <PostForm action=sign_out input=|_| SignOut {} attr:class="inline-form">
+                            <PostForm action=sign_out input=|_| Some(SignOut {}) attr:class="inline-form">
                                 <button type="submit" class="button button-link">"Sign out"</button>
                             </PostForm>
                         }

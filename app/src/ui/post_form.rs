@@ -45,6 +45,11 @@ impl FormFields {
 
     /// The field as a whole number; `None` when it is missing or not one.
     pub fn number(&self, name: &str) -> Option<i64> {
+        self.parsed(name)
+    }
+
+    /// The field read as `T` (an id, a Worksite ID); `None` when it is missing or not one.
+    pub fn parsed<T: std::str::FromStr>(&self, name: &str) -> Option<T> {
         self.text(name).trim().parse().ok()
     }
 }
@@ -62,7 +67,9 @@ impl FormFields {
 #[component]
 pub fn PostForm<S>(
     action: ServerAction<S>,
-    input: fn(&FormFields) -> S,
+    /// The server function's input read from the fields; `None` sends nothing (a field the page
+    /// wrote was altered into something that cannot be sent).
+    input: fn(&FormFields) -> Option<S>,
     children: Children,
 ) -> impl IntoView
 where
@@ -72,7 +79,9 @@ where
 {
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
-        action.dispatch(input(&FormFields::of(&event)));
+        if let Some(input) = input(&FormFields::of(&event)) {
+            action.dispatch(input);
+        }
     };
     view! {
         <form action=S::url() method="post" on:submit=submit>{children()}</form>

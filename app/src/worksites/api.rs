@@ -35,14 +35,14 @@ pub async fn my_worksites() -> Result<Vec<MyWorksite>, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "load_worksite", output = server_fn::codec::Postcard)]
-pub async fn load_worksite(code: String) -> Result<WorksiteDetails, AppError> {
+pub async fn load_worksite(code: WorksiteId) -> Result<WorksiteDetails, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
     service::details(ctx.db(), account_id, &code).await
 }
 
 #[server(prefix = "/api", endpoint = "update_worksite", output = server_fn::codec::Postcard)]
-pub async fn update_worksite(code: String, form: WorksiteEditForm) -> Result<(), AppError> {
+pub async fn update_worksite(code: WorksiteId, form: WorksiteEditForm) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
     ctx.write(async |change| service::update(change, &code, &form).await)
         .await
@@ -66,7 +66,7 @@ pub async fn staff_find_worksites(query: String) -> Result<Vec<WorksiteSummary>,
 
 /// One worksite, for the CareConnect team.
 #[server(prefix = "/api", endpoint = "load_staff_worksite", output = server_fn::codec::Postcard)]
-pub async fn load_staff_worksite(code: String) -> Result<StaffWorksite, AppError> {
+pub async fn load_staff_worksite(code: WorksiteId) -> Result<StaffWorksite, AppError> {
     let ctx = RequestContext::load().await?;
     let account_id = ctx.require_account().await?;
     service::staff::view(ctx.db(), account_id, &code).await
@@ -74,7 +74,10 @@ pub async fn load_staff_worksite(code: String) -> Result<StaffWorksite, AppError
 
 /// The CareConnect team changes the address, EMR or clinic type.
 #[server(prefix = "/api", endpoint = "update_locked_fields", output = server_fn::codec::Postcard)]
-pub async fn update_locked_fields(code: String, form: LockedFieldsForm) -> Result<(), AppError> {
+pub async fn update_locked_fields(
+    code: WorksiteId,
+    form: LockedFieldsForm,
+) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
     ctx.write(async |change| service::staff::update_locked(change, &code, &form).await)
         .await

@@ -99,10 +99,72 @@ pub const CLINIC_TYPES: &[&str] = &[
     "Other",
 ];
 
-/// A Worksite ID as typed: trimmed and upper-cased; `None` unless 7 letters or digits.
-pub fn normalize_worksite_id(input: &str) -> Option<String> {
-    let id = input.trim().to_uppercase();
-    (id.len() == 7 && id.chars().all(|c| c.is_ascii_alphanumeric())).then_some(id)
+/// A worksite's public identifier, the Worksite ID people type: 7 letters and digits, stored
+/// upper-case. Server functions take it typed, so a malformed one is refused where the request
+/// is decoded and no rule below ever sees one.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::DeriveValueType))]
+#[serde(try_from = "String", into = "String")]
+pub struct WorksiteId(String);
+
+/// What a person is told when a typed Worksite ID cannot be one.
+pub const MALFORMED_WORKSITE_ID: &str = "A Worksite ID has 7 letters and digits, like K6MR8QY.";
+
+/// What the CareConnect team and people joining are told of a Worksite ID no worksite has.
+pub fn no_such_worksite() -> crate::error::AppError {
+    crate::error::AppError::NotFound("No worksite has this Worksite ID.".to_owned())
+}
+
+impl WorksiteId {
+    pub const LENGTH: usize = 7;
+
+    /// A Worksite ID as typed: trimmed and upper-cased; refused unless 7 letters or digits.
+    pub fn parse(input: &str) -> Result<Self, &'static str> {
+        let id = input.trim().to_uppercase();
+        if id.len() == Self::LENGTH && id.chars().all(|c| c.is_ascii_alphanumeric()) {
+            Ok(Self(id))
+        } else {
+            Err(MALFORMED_WORKSITE_ID)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for WorksiteId {
+    type Error = &'static str;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<WorksiteId> for String {
+    fn from(id: WorksiteId) -> Self {
+        id.0
+    }
+}
+
+impl std::str::FromStr for WorksiteId {
+    type Err = &'static str;
+
+    fn from_str(input: &str) -> Result<Self, Self::Err> {
+        Self::parse(input)
+    }
+}
+
+impl std::fmt::Display for WorksiteId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AsRef<str> for WorksiteId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
 }
 
 /// Canadian postal code `A1A 1A1`.
@@ -182,7 +244,7 @@ impl AddressSuggestion {
 /// What anyone looking for a worksite may see of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorksiteSummary {
-    pub code: String,
+    pub code: WorksiteId,
     pub name: String,
     pub address: String,
     pub worksite_type: WorksiteType,
@@ -199,7 +261,7 @@ pub struct MyWorksite {
 /// The worksite page's header and what the viewer may do there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorksiteDetails {
-    pub code: String,
+    pub code: WorksiteId,
     pub name: String,
     pub worksite_type: WorksiteType,
     pub address: Address,
@@ -301,11 +363,21 @@ mod tests {
     #[test]
     fn worksite_ids_are_accepted_in_any_case() {
         assert_eq!(
-            normalize_worksite_id(" k6mr8qy ").as_deref(),
-            Some("K6MR8QY")
+            WorksiteId::parse(" k6mr8qy ")
+                .as_ref()
+                .map(WorksiteId::as_str),
+            Ok("K6MR8QY")
         );
-        assert_eq!(normalize_worksite_id("K6MR8Q"), None);
-        assert_eq!(normalize_worksite_id("K6MR-QY"), None);
+        assert_eq!(WorksiteId::parse("K6MR8Q"), Err(MALFORMED_WORKSITE_ID));
+        assert_eq!(WorksiteId::parse("K6MR-QY"), Err(MALFORMED_WORKSITE_ID));
+    }
+
+    #[test]
+    fn a_malformed_worksite_id_cannot_be_decoded() {
+        let decoded: WorksiteId = serde_json::from_str("\"k6mr8qy\"").unwrap();
+        assert_eq!(decoded.as_str(), "K6MR8QY");
+        assert!(serde_json::from_str::<WorksiteId>("\"K6MR8Q'\"").is_err());
+        assert_eq!(serde_json::to_string(&decoded).unwrap(), "\"K6MR8QY\"");
     }
 
     #[test]
@@ -354,7 +426,7 @@ pub struct LockedFieldsForm {
 /// A worksite as the CareConnect team's lookup shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffWorksite {
-    pub code: String,
+    pub code: WorksiteId,
     pub name: String,
     pub worksite_type: WorksiteType,
     pub address: Address,

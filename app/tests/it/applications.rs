@@ -16,7 +16,9 @@ use app::privacy::{
 };
 use app::testing::*;
 use app::worksites::service::staff as worksite_staff;
-use app::worksites::types::{LockedFieldsForm, WorksiteForm, WorksiteSummary, WorksiteType};
+use app::worksites::types::{
+    LockedFieldsForm, WorksiteForm, WorksiteId, WorksiteSummary, WorksiteType,
+};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 /// A community pharmacy administered by its owner (a pharmacist who also applies), with a second
@@ -68,9 +70,9 @@ async fn pharmacy(state: &AppState) -> Pharmacy {
     }
 }
 
-fn enrolment(code: &str) -> EnrolmentForm {
+fn enrolment(code: &WorksiteId) -> EnrolmentForm {
     EnrolmentForm {
-        worksite: code.to_owned(),
+        worksite: code.to_string(),
         licence_number: "P-55120".to_owned(),
         health_authority_access: Some("no".to_owned()),
         health_authority_details: String::new(),
@@ -379,7 +381,7 @@ async fn the_form_refuses_what_it_must_and_keeps_one_open_request() {
         "worksite",
     );
     field_error(
-        submit(state, elsewhere, &enrolment("ZZZZZZZ")).await,
+        submit(state, elsewhere, &enrolment(&"ZZZZZZZ".parse().unwrap())).await,
         "worksite",
     );
     assert_eq!(
@@ -742,7 +744,7 @@ async fn the_audit_log_is_searched_and_exported_by_staff_only() {
     );
     let by_actor = AuditQuery {
         actor: "PIA".to_owned(),
-        worksite: p.site.code.to_lowercase(),
+        worksite: p.site.code.as_str().to_lowercase(),
         ..Default::default()
     };
     assert_eq!(
@@ -847,7 +849,7 @@ async fn staff_look_people_and_worksites_up_and_change_the_locked_fields() {
     );
 
     assert_eq!(
-        worksite_staff::lookup(&state.db, p.sam, &p.site.code.to_lowercase())
+        worksite_staff::lookup(&state.db, p.sam, &p.site.code.as_str().to_lowercase())
             .await
             .unwrap()[0]
             .name,

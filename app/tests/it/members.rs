@@ -11,7 +11,7 @@ use app::memberships::{
 };
 use app::platform::{Actor, AppState};
 use app::testing::*;
-use app::worksites::types::WorksiteSummary;
+use app::worksites::types::{WorksiteId, WorksiteSummary};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
 };
@@ -28,7 +28,7 @@ async fn clinic(state: &AppState, admin: i64, name: &str) -> WorksiteSummary {
 async fn ask(
     state: &AppState,
     account: i64,
-    code: &str,
+    code: &WorksiteId,
     comment: &str,
 ) -> Result<WorksiteSummary, AppError> {
     let form = AccessRequestForm {
@@ -57,7 +57,7 @@ async fn membership_rows(state: &AppState, account: i64) -> Vec<membership::Mode
         .unwrap()
 }
 
-async fn is_active_member(state: &AppState, code: &str, account: i64) -> bool {
+async fn is_active_member(state: &AppState, code: &WorksiteId, account: i64) -> bool {
     memberships::as_member(&state.db, account, code)
         .await
         .is_ok()
@@ -76,7 +76,7 @@ async fn a_request_reaches_every_administrator_and_approval_admits_the_requester
     let asked = ask(
         state,
         greg,
-        &kingsgate.code.to_lowercase(),
+        &WorksiteId::parse(&kingsgate.code.as_str().to_lowercase()).unwrap(),
         "I am the new MOA.",
     )
     .await
@@ -132,7 +132,8 @@ async fn a_request_reaches_every_administrator_and_approval_admits_the_requester
                 addr: Some("10.0.0.9".to_owned()),
             },
             async |ch| {
-                join_requests::decide(ch, &kingsgate.code, waiting[0].id, Decision::Accept).await
+                join_requests::decide(ch, &kingsgate.code, waiting[0].id.get(), Decision::Accept)
+                    .await
             },
         )
         .await
@@ -158,7 +159,7 @@ async fn a_request_reaches_every_administrator_and_approval_admits_the_requester
         as_account(state, dalia, async |ch| join_requests::decide(
             ch,
             &kingsgate.code,
-            waiting[0].id,
+            waiting[0].id.get(),
             Decision::Reject
         )
         .await)
@@ -216,7 +217,7 @@ async fn users_requesting_access_pages_ten_at_a_time_oldest_first() {
     );
     for request in &last.items {
         as_account(state, dalia, async |ch| {
-            join_requests::decide(ch, &barclay.code, request.id, Decision::Reject).await
+            join_requests::decide(ch, &barclay.code, request.id.get(), Decision::Reject).await
         })
         .await
         .unwrap();
@@ -368,7 +369,8 @@ async fn concurrent_decisions_on_one_request_have_one_outcome() {
         .await
         .unwrap()
         .items[0]
-        .id;
+        .id
+        .get();
 
     let attempts = [
         (dalia, Decision::Accept),
@@ -717,7 +719,7 @@ async fn members_are_grouped_paged_and_searched_in_the_database() {
     )
     .await
     .unwrap();
-    let foreign_cursor = MemberCursor::After(foreign.members[0].membership_id);
+    let foreign_cursor = MemberCursor::After(foreign.members[0].membership_id.get());
     assert_eq!(
         list("", foreign_cursor).await.unwrap().members,
         first.members
@@ -747,7 +749,7 @@ async fn members_are_grouped_paged_and_searched_in_the_database() {
 }
 
 /// Dalia's clinic, with Gregory Six as a member: (Dalia, its Worksite ID, Gregory's membership).
-async fn clinic_with_gregory(state: &AppState) -> (i64, String, i64) {
+async fn clinic_with_gregory(state: &AppState) -> (i64, WorksiteId, i64) {
     let dalia = person(state, "dalia", "Dalia", "Physician", "physician").await;
     let greg = person(state, "greg", "Gregory", "Six", "nurse_practitioner").await;
     let barclay = clinic(state, dalia, "Barclay Clinic").await;
@@ -761,7 +763,12 @@ async fn clinic_with_gregory(state: &AppState) -> (i64, String, i64) {
 
 /// Sets the member inactive, then admits them anew (an approved request or accepted invitation):
 /// the worksite's id and the member's account.
-async fn readmit(state: &AppState, admin: i64, code: &str, membership_id: i64) -> (i64, i64) {
+async fn readmit(
+    state: &AppState,
+    admin: i64,
+    code: &WorksiteId,
+    membership_id: i64,
+) -> (i64, i64) {
     as_account(state, admin, async |ch| {
         app::flows::members::change_member(ch, code, membership_id, MemberChange::SetInactive).await
     })
@@ -786,7 +793,7 @@ async fn readmit(state: &AppState, admin: i64, code: &str, membership_id: i64) -
 async fn names_found(
     state: &AppState,
     viewer: i64,
-    code: &str,
+    code: &WorksiteId,
     active: bool,
     search: &str,
 ) -> Vec<String> {
@@ -825,7 +832,7 @@ async fn a_search_follows_members_between_the_active_and_inactive_lists() {
 
 /// The worksite's counts of active and inactive members, as its row keeps them, and as the
 /// whole member lists report them.
-async fn member_counts(state: &AppState, viewer: i64, code: &str) -> (i64, i64) {
+async fn member_counts(state: &AppState, viewer: i64, code: &WorksiteId) -> (i64, i64) {
     let (worksite, _) = memberships::as_member(&state.db, viewer, code)
         .await
         .unwrap();
@@ -923,7 +930,7 @@ async fn promotion_demotion_and_deactivation_keep_an_administrator_and_end_acces
     let greg = person(state, "greg", "Gregory", "Six", "nurse_practitioner").await;
     let barclay = clinic(state, dalia, "Barclay Clinic").await;
     add_member(state, &barclay.code, greg, false).await;
-    let code = barclay.code.as_str();
+    let code = &barclay.code;
     let id_of = |account: i64| async move {
         memberships::membership_of(
             &state.db,
@@ -1143,7 +1150,8 @@ async fn only_administrators_of_this_worksite_administer_it() {
         .await
         .unwrap()
         .items[0]
-        .id;
+        .id
+        .get();
     let invitation_id = invitations::awaiting(&state.db, dalia, &barclay.code, 0)
         .await
         .unwrap()
@@ -1159,7 +1167,7 @@ async fn only_administrators_of_this_worksite_administer_it() {
         (stranger, false),
         (requester, false),
     ] {
-        let code = barclay.code.as_str();
+        let code = &barclay.code;
         let results: Vec<(&str, Result<(), AppError>)> = vec![
             (
                 "invite",

@@ -13,7 +13,7 @@ use app::platform::AppState;
 use app::professions::types::ProfessionForm;
 use app::sponsorships::{service as sponsorships, types::*};
 use app::testing::*;
-use app::worksites::types::WorksiteSummary;
+use app::worksites::types::{WorksiteId, WorksiteSummary};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 /// A clinic with an administrator (Dr Dalia Eighteen), a second physician, an MOA, an LPN and a
@@ -52,7 +52,7 @@ async fn clinic(state: &AppState) -> Clinic {
     }
 }
 
-async fn membership_id(state: &AppState, code: &str, account: i64) -> i64 {
+async fn membership_id(state: &AppState, code: &WorksiteId, account: i64) -> i64 {
     let worksite = app::worksites::service::find_by_code(&state.db, code)
         .await
         .unwrap()
@@ -64,7 +64,12 @@ async fn membership_id(state: &AppState, code: &str, account: i64) -> i64 {
         .id
 }
 
-async fn ask(state: &AppState, obo: i64, code: &str, authorizer: i64) -> Result<String, AppError> {
+async fn ask(
+    state: &AppState,
+    obo: i64,
+    code: &WorksiteId,
+    authorizer: i64,
+) -> Result<String, AppError> {
     let target = membership_id(state, code, authorizer).await;
     as_account(state, obo, async |ch| {
         sponsorships::request(ch, code, target).await
@@ -75,7 +80,7 @@ async fn ask(state: &AppState, obo: i64, code: &str, authorizer: i64) -> Result<
 async fn authorize(
     state: &AppState,
     authorizer: i64,
-    code: &str,
+    code: &WorksiteId,
     obo: i64,
 ) -> Result<String, AppError> {
     let target = membership_id(state, code, obo).await;
@@ -157,7 +162,7 @@ async fn an_obo_user_asks_an_authorizer_who_accepts_and_is_then_seen_on_behalf_o
         "On-Behalf-Of members not yet asking"
     );
 
-    let id = dalia_view.pending[0].id;
+    let id = dalia_view.pending[0].id.get();
     as_account(state, c.dalia, async |ch| {
         sponsorships::change(ch, code, id, SponsorshipChange::Accept).await
     })

@@ -39,9 +39,10 @@ async fn registering_makes_the_registrant_administrator_and_emails_the_worksite_
         &form("Barclay Clinic", "1234 Barclay St", "v6e1h4"),
     )
     .await;
-    assert_eq!(summary.code.len(), 7);
+    assert_eq!(summary.code.as_str().len(), 7);
     assert!(summary
         .code
+        .as_str()
         .chars()
         .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()));
     assert_eq!(
@@ -49,10 +50,13 @@ async fn registering_makes_the_registrant_administrator_and_emails_the_worksite_
         "101-1234 BARCLAY ST, VANCOUVER BC V6E 1H4, CANADA"
     );
 
-    let row = service::find_by_code(test.db(), &summary.code.to_lowercase())
-        .await
-        .unwrap()
-        .unwrap();
+    let row = service::find_by_code(
+        test.db(),
+        &summary.code.as_str().to_lowercase().parse().unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let member = app::memberships::service::membership_of(test.db(), row.id, dalia)
         .await
         .unwrap()
@@ -184,7 +188,7 @@ async fn worksites_are_found_by_id_in_any_case_and_by_any_part_of_their_address(
     .await;
 
     assert_eq!(
-        service::look_up(test.db(), &barclay.code.to_lowercase())
+        service::look_up(test.db(), &barclay.code.as_str().to_lowercase())
             .await
             .unwrap(),
         barclay
@@ -248,7 +252,7 @@ async fn whole_word_matches_rank_before_prefix_matches() {
     )
     .await;
     let exact = register(state, dalia, &form("Zulu Clinic", "12 Main St", "V5K 0A2")).await;
-    let found: Vec<String> = search::search(test.db(), "12 main")
+    let found: Vec<WorksiteId> = search::search(test.db(), "12 main")
         .await
         .unwrap()
         .into_iter()

@@ -467,14 +467,14 @@ async fn member_actions_are_authorized_on_every_request() {
     let greg_cookie = signed_in(&router, "greg").await;
 
     let demote = form_of(&[
-        ("code", &barclay.code),
+        ("code", barclay.code.as_str()),
         ("membership_id", &dalia_membership),
         ("change", "RemoveAdmin"),
     ]);
     let refused = call(&router, "change_member", &demote, Some(&greg_cookie)).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
     let list = form_of(&[
-        ("code", &barclay.code),
+        ("code", barclay.code.as_str()),
         ("active", "true"),
         ("search", ""),
         ("cursor", "First"),
@@ -496,6 +496,55 @@ async fn member_actions_are_authorized_on_every_request() {
     .unwrap();
     let gone = call(&router, "worksite_members", &list, Some(&greg_cookie)).await;
     assert_eq!(gone.status, StatusCode::NOT_FOUND, "{}", gone.body);
+}
+
+#[tokio::test]
+async fn a_worksite_id_is_read_once_where_the_request_is_decoded() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let dalia = app::testing::verified(state, "dalia").await;
+    let barclay = app::testing::register_worksite(
+        state,
+        dalia,
+        &app::testing::worksite_form("Barclay Clinic", "1234 Barclay St", "V6E 1H4"),
+    )
+    .await;
+    let router = router(state);
+    let cookie = signed_in(&router, "dalia").await;
+    let invite = |code: &str| form_of(&[("code", code), ("email", "new.member@clinic.example")]);
+
+    let malformed = call(&router, "invite_member", &invite("K6MR-QY"), Some(&cookie)).await;
+    assert_eq!(
+        malformed.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        malformed.body
+    );
+    assert!(matches!(
+        malformed.decode::<AppError>(),
+        AppError::Transport(_)
+    ));
+    assert!(
+        app::testing::emails_to(&state.db, "new.member@clinic.example")
+            .await
+            .is_empty()
+    );
+
+    let typed_lower = barclay.code.as_str().to_lowercase();
+    let invited = call(
+        &router,
+        "invite_member",
+        &invite(&typed_lower),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(invited.status, StatusCode::OK, "{}", invited.body);
+    assert_eq!(
+        app::testing::emails_to(&state.db, "new.member@clinic.example")
+            .await
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -530,7 +579,7 @@ async fn sponsorship_and_catalogue_changes_are_authorized_on_every_request() {
     let olga_cookie = signed_in(&router, "olga").await;
     let dalia_cookie = signed_in(&router, "dalia").await;
 
-    let unchosen = form_of(&[("code", &barclay.code), ("membership_id", "")]);
+    let unchosen = form_of(&[("code", barclay.code.as_str()), ("membership_id", "")]);
     let refused = call(
         &router,
         "request_sponsorship",
@@ -546,7 +595,7 @@ async fn sponsorship_and_catalogue_changes_are_authorized_on_every_request() {
     );
 
     let ask = form_of(&[
-        ("code", &barclay.code),
+        ("code", barclay.code.as_str()),
         ("membership_id", &dalia_membership),
     ]);
     let asked = call(&router, "request_sponsorship", &ask, Some(&greg_cookie)).await;
@@ -558,7 +607,7 @@ async fn sponsorship_and_catalogue_changes_are_authorized_on_every_request() {
         .id
         .to_string();
     let accept = form_of(&[
-        ("code", &barclay.code),
+        ("code", barclay.code.as_str()),
         ("sponsorship_id", &id),
         ("change", "Accept"),
     ]);
@@ -718,7 +767,7 @@ async fn applications_and_the_back_office_are_authorized_on_every_request() {
         signed_in(&router, "sam").await,
     );
     let enrolment = form_of(&[
-        ("form[worksite]", &site.code),
+        ("form[worksite]", site.code.as_str()),
         ("form[licence_number]", "P-55120"),
         ("form[health_authority_access]", "no"),
         ("form[direct_patient_care]", "on"),
@@ -729,7 +778,7 @@ async fn applications_and_the_back_office_are_authorized_on_every_request() {
     let incomplete = call(
         &router,
         "submit_application",
-        &form_of(&[("form[worksite]", &site.code)]),
+        &form_of(&[("form[worksite]", site.code.as_str())]),
         Some(&pia_cookie),
     )
     .await;
@@ -781,7 +830,7 @@ async fn applications_and_the_back_office_are_authorized_on_every_request() {
 
     // Only an administrator of the worksite signs its declaration.
     let declaration = form_of(&[
-        ("code", &site.code),
+        ("code", site.code.as_str()),
         ("form[full_name]", "Pia Pharm"),
         ("form[title]", "Pharmacist"),
         ("form[signing_authority]", "on"),
@@ -796,7 +845,7 @@ async fn applications_and_the_back_office_are_authorized_on_every_request() {
     .await;
     assert_eq!(not_admin.status, StatusCode::FORBIDDEN);
     let locked = form_of(&[
-        ("code", &site.code),
+        ("code", site.code.as_str()),
         ("form[street]", "99 Kingsway"),
         ("form[city]", "Burnaby"),
         ("form[postal_code]", "V5H 2A9"),

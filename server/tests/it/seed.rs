@@ -45,10 +45,10 @@ async fn seeded_data_is_usable_by_the_portal() {
     assert_eq!(page.total, 1045);
     assert_eq!(page.count_label(), "1,045 members");
     assert_eq!(page.page_count(), Some(42));
-    let mut seen: Vec<i64> = page.members.iter().map(|m| m.membership_id).collect();
+    let mut seen: Vec<i64> = page.members.iter().map(|m| m.membership_id.get()).collect();
     while page.has_next {
         page = list(page.next()).await.unwrap();
-        seen.extend(page.members.iter().map(|m| m.membership_id));
+        seen.extend(page.members.iter().map(|m| m.membership_id.get()));
     }
     assert_eq!(seen.len(), 1045);
     assert_eq!(
@@ -65,7 +65,7 @@ async fn seeded_data_is_usable_by_the_portal() {
     assert_eq!(before.members.len(), 25);
     assert!(before.has_next && before.has_previous);
     assert_eq!(
-        before.members.last().unwrap().membership_id,
+        before.members.last().unwrap().membership_id.get(),
         seen[1045 - 21]
     );
 
@@ -118,7 +118,7 @@ async fn seeded_data_is_usable_by_the_portal() {
                         .any(|word| word.starts_with(t))
                 })
             })
-            .map(|m| m.membership_id)
+            .map(|m| m.membership_id.get())
             .collect();
         for listing in [
             Listing::led_by_first_word(worksite, true, search),
@@ -206,7 +206,7 @@ async fn seeded_data_is_usable_by_the_portal() {
 async fn whole_list(
     db: &sea_orm::DatabaseConnection,
     viewer: i64,
-    code: &str,
+    code: &app::worksites::types::WorksiteId,
 ) -> Vec<app::memberships::types::MemberListing> {
     let mut members = Vec::new();
     let mut cursor = MemberCursor::First;

@@ -43,7 +43,7 @@ pub fn SignInPanel() -> impl IntoView {
             <section class="card" aria-labelledby="password-heading">
                 <h2 id="password-heading">"Sign in with your username"</h2>
                 <PostForm action=action attr:novalidate=true
-                    input=|fields| SignIn { username: fields.text("username"), password: fields.text("password") }>
+                    input=|fields| Some(SignIn { username: fields.text("username"), password: fields.text("password") })>
                     <FormError errors/>
                     <Field label="Username" name="username" field="username" errors autocomplete="username" required=true/>
                     <Field label="Password" name="password" field="password" errors input_type="password" autocomplete="current-password" required=true/>

@@ -1,7 +1,7 @@
 //! The CareConnect team's user lookup and one person's record.
 
 use crate::accounts::api::{staff_find_people, staff_person};
-use crate::accounts::types::PersonRecord;
+use crate::accounts::types::{AccountId, PersonRecord};
 use crate::ui::*;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -47,8 +47,8 @@ pub fn StaffUserPage() -> impl IntoView {
     let id = Memo::new(move |_| {
         params.with(|p| {
             p.get("id")
-                .and_then(|id| id.parse::<i64>().ok())
-                .unwrap_or(0)
+                .and_then(|id| id.parse::<AccountId>().ok())
+                .unwrap_or(AccountId::from(0))
         })
     });
     let record = load(move || id.get(), staff_person);

@@ -27,11 +27,12 @@ use serde_json::json;
 const ID_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
 /// A fresh random Worksite ID: 7 uppercase letters and digits (36^7 ≈ 7.8 × 10^10).
-pub fn new_worksite_id() -> String {
+pub fn new_worksite_id() -> WorksiteId {
     let mut rng = rand::rng();
-    (0..7)
+    let id: String = (0..WorksiteId::LENGTH)
         .map(|_| ID_ALPHABET[rng.random_range(0..ID_ALPHABET.len())] as char)
-        .collect()
+        .collect();
+    WorksiteId::parse(&id).expect("the alphabet holds letters and digits only")
 }
 
 /// What makes two registrations the same place: unit, street and postal code, normalised.
@@ -260,7 +261,12 @@ pub async fn register(
             .link(&format!("/worksites/{}", row.code));
         change.email(
             email,
-            emails::worksite_registered(&registrant.full_name(), &row.name, &row.code, &link),
+            emails::worksite_registered(
+                &registrant.full_name(),
+                &row.name,
+                row.code.as_str(),
+                &link,
+            ),
         );
     }
     change.audit(
@@ -287,28 +293,22 @@ pub async fn by_ids(
 
 pub async fn find_by_code(
     conn: &impl ConnectionTrait,
-    code: &str,
+    code: &WorksiteId,
 ) -> Result<Option<worksite::Model>, DbErr> {
-    match normalize_worksite_id(code) {
-        Some(code) => {
-            worksite::Entity::find()
-                .filter(worksite::Column::Code.eq(code))
-                .one(conn)
-                .await
-        }
-        None => Ok(None),
-    }
+    worksite::Entity::find()
+        .filter(worksite::Column::Code.eq(code.clone()))
+        .one(conn)
+        .await
 }
 
-/// "I was provided code to register with": the worksite with that Worksite ID.
-pub async fn look_up(conn: &impl ConnectionTrait, code: &str) -> Result<WorksiteSummary, AppError> {
-    if normalize_worksite_id(code).is_none() {
-        return Err(AppError::invalid(
-            "worksite_id",
-            "A Worksite ID has 7 letters and digits, like K6MR8QY.",
-        ));
-    }
-    find_by_code(conn, code)
+/// "I was provided code to register with": the worksite with the Worksite ID as typed.
+pub async fn look_up(
+    conn: &impl ConnectionTrait,
+    typed: &str,
+) -> Result<WorksiteSummary, AppError> {
+    let code =
+        WorksiteId::parse(typed).map_err(|message| AppError::invalid("worksite_id", message))?;
+    find_by_code(conn, &code)
         .await?
         .map(|row| summary_of(&row))
         .ok_or_else(|| {
@@ -322,7 +322,7 @@ pub async fn look_up(conn: &impl ConnectionTrait, code: &str) -> Result<Worksite
 pub async fn details(
     conn: &impl ConnectionTrait,
     account_id: i64,
-    code: &str,
+    code: &WorksiteId,
 ) -> Result<WorksiteDetails, AppError> {
     let (row, membership) = as_member(conn, account_id, code).await?;
     let viewer = crate::accounts::service::find(conn, account_id)
@@ -372,7 +372,7 @@ pub async fn my_worksites(
 /// "Update Worksite": administrators change the name, phone, extension and email.
 pub async fn update(
     change: &mut Change<'_>,
-    code: &str,
+    code: &WorksiteId,
     form: &WorksiteEditForm,
 ) -> Result<(), AppError> {
     let mut errors = FieldErrors::new();

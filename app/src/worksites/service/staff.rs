@@ -12,6 +12,7 @@ use crate::memberships::types::MembershipStatus;
 use crate::platform::staff::require_staff;
 use crate::platform::{time::display_time, Change};
 use crate::privacy::declaration::declaration_of;
+use crate::worksites::types::WorksiteId;
 use crate::worksites::types::*;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::json;
@@ -23,8 +24,10 @@ pub async fn lookup(
     query: &str,
 ) -> Result<Vec<WorksiteSummary>, AppError> {
     require_staff(conn, staff_id).await?;
-    if let Some(row) = super::find_by_code(conn, query).await? {
-        return Ok(vec![summary_of(&row)]);
+    if let Ok(code) = WorksiteId::parse(query) {
+        if let Some(row) = super::find_by_code(conn, &code).await? {
+            return Ok(vec![summary_of(&row)]);
+        }
     }
     Ok(search::search(conn, query).await?)
 }
@@ -45,12 +48,12 @@ async fn members(
 pub async fn view(
     conn: &impl ConnectionTrait,
     staff_id: i64,
-    code: &str,
+    code: &WorksiteId,
 ) -> Result<StaffWorksite, AppError> {
     require_staff(conn, staff_id).await?;
     let row = super::find_by_code(conn, code)
         .await?
-        .ok_or_else(|| AppError::NotFound("No worksite has this Worksite ID.".to_owned()))?;
+        .ok_or_else(no_such_worksite)?;
     let admin_ids: Vec<i64> = membership::Entity::find()
         .filter(membership::Column::WorksiteId.eq(row.id))
         .filter(membership::Column::Status.eq(MembershipStatus::Active))
@@ -91,7 +94,7 @@ pub async fn view(
 /// audited and the address search follows.
 pub async fn update_locked(
     change: &mut Change<'_>,
-    code: &str,
+    code: &WorksiteId,
     form: &LockedFieldsForm,
 ) -> Result<(), AppError> {
     let mut errors = FieldErrors::new();
@@ -106,7 +109,7 @@ pub async fn update_locked(
     require_staff(change.db(), change.account()?).await?;
     let row = find_locked(change, code)
         .await?
-        .ok_or_else(|| AppError::NotFound("No worksite has this Worksite ID.".to_owned()))?;
+        .ok_or_else(no_such_worksite)?;
     let Some(postal_code) = postal_code else {
         return Err(AppError::Invalid(errors));
     };

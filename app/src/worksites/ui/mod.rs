@@ -16,8 +16,16 @@ pub use page::WorksitePage;
 pub use register::RegisterWorksitePage;
 pub use staff::{StaffWorksitePage, StaffWorksitesPage};
 
-use crate::worksites::types::WorksiteType;
+use crate::worksites::types::{WorksiteId, WorksiteType};
 use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+/// The Worksite ID in the page's address (`:code`); `None` when it cannot be one, which the
+/// page shows as it shows a worksite it cannot find, without asking the server.
+pub fn worksite_in_path() -> Memo<Option<WorksiteId>> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get("code").and_then(|code| code.parse().ok())))
+}
 
 /// Says plainly when a worksite's members cannot be granted CareConnect access.
 #[component]
@@ -47,7 +55,7 @@ pub fn WorksiteCard(
             <p class="worksite-card-name">{worksite.name}</p>
             <p class="worksite-card-address">{worksite.address}</p>
             <p class="worksite-card-meta">
-                "Worksite Id: " <strong>{worksite.code}</strong> " · " {worksite.worksite_type.label()}
+                "Worksite Id: " <strong>{worksite.code.to_string()}</strong> " · " {worksite.worksite_type.label()}
             </p>
             {children.map(|children| children())}
         </div>

@@ -89,7 +89,7 @@ fn EditWorksite(details: WorksiteDetails, action: ServerAction<UpdateWorksite>) 
         <h2>"Edit Worksite"</h2>
         <ActionForm action=action attr:novalidate=true>
             <FormError errors/>
-            <input type="hidden" name="code" value=details.code.clone()/>
+            <input type="hidden" name="code" value=details.code.to_string()/>
             <Field label="Worksite Name" name="form[name]" field="name" errors value=details.name.clone() required=true/>
             <Field label="Worksite Phone Number" name="form[phone]" field="phone" errors input_type="tel" value=details.phone.clone() required=true/>
             <Field label="Phone Extension" name="form[phone_extension]" field="phone_extension" errors value=details.phone_extension.clone().unwrap_or_default()/>

@@ -3,10 +3,12 @@ use super::tabs::{Tab, TabBar};
 use super::EligibilityNote;
 use crate::accounts::types::CurrentUser;
 use crate::join_requests::ui::UsersRequestingAccess;
+use crate::memberships::types::not_a_member;
 use crate::memberships::ui::MemberList;
 use crate::ui::*;
 use crate::worksites::api::{load_worksite, UpdateWorksite};
 use crate::worksites::types::WorksiteDetails;
+use crate::worksites::types::WorksiteId;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -19,8 +21,7 @@ pub fn WorksitePage() -> impl IntoView {
 #[component]
 fn WorksiteView() -> impl IntoView {
     let params = use_params_map();
-    let code =
-        Memo::new(move |_| params.with(|p| p.get("code").unwrap_or_default().to_uppercase()));
+    let code = super::worksite_in_path();
     let tab =
         Memo::new(move |_| params.with(|p| p.get("tab").and_then(|slug| Tab::from_slug(&slug))));
     let edit = ServerAction::<UpdateWorksite>::new();
@@ -33,7 +34,12 @@ fn WorksiteView() -> impl IntoView {
     });
     let details = load(
         move || (code.get(), saved_edits.get()),
-        |(code, _)| load_worksite(code),
+        |(code, _)| async move {
+            match code {
+                Some(code) => load_worksite(code).await,
+                None => Err(not_a_member()),
+            }
+        },
     );
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -80,7 +86,7 @@ fn WorksiteHeader(details: WorksiteDetails) -> impl IntoView {
                 <span>"Worksite Phone: " {details.phone_display()}</span>
                 <span>"Worksite Email: " {details.email.clone()}</span>
             </p>
-            <p class="worksite-id">"Worksite Id: " <strong>{details.code.clone()}</strong></p>
+            <p class="worksite-id">"Worksite Id: " <strong>{details.code.to_string()}</strong></p>
             <EligibilityNote worksite_type/>
         </header>
     }
@@ -100,6 +106,6 @@ fn TabPanel(
 }
 
 /// The Active or Inactive Members tab: in the main bundle, since the page opens on it.
-pub(super) fn member_list(tab: Tab, code: String) -> AnyView {
+pub(super) fn member_list(tab: Tab, code: WorksiteId) -> AnyView {
     view! { <MemberList code active=tab == Tab::ActiveMembers/> }.into_any()
 }

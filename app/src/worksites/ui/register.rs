@@ -87,7 +87,7 @@ fn RegistrationForm() -> impl IntoView {
         </Show>
         {move || registered().map(|worksite| {
             let href = format!("/worksites/{}", worksite.code);
-            let code = worksite.code.clone();
+            let code = worksite.code.to_string();
             let worksite_type = worksite.worksite_type;
             view! {
                 <section class="card">

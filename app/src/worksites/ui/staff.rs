@@ -3,9 +3,9 @@
 use super::plain_options;
 use crate::ui::*;
 use crate::worksites::api::{load_staff_worksite, staff_find_worksites, UpdateLockedFields};
-use crate::worksites::types::{StaffWorksite, CLINIC_TYPES, EMRS};
+use crate::worksites::types::{no_such_worksite, StaffWorksite, CLINIC_TYPES, EMRS};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// `/staff/worksites?q=…`: find a worksite by Worksite ID, name or address.
 #[component]
@@ -44,12 +44,16 @@ pub fn StaffWorksitesPage() -> impl IntoView {
 /// `/staff/worksites/:code`: the worksite's facts and its locked fields.
 #[component]
 pub fn StaffWorksitePage() -> impl IntoView {
-    let params = use_params_map();
-    let code = Memo::new(move |_| params.with(|p| p.get("code").unwrap_or_default()));
+    let code = super::worksite_in_path();
     let update = ServerAction::<UpdateLockedFields>::new();
     let worksite = load(
         move || (code.get(), update.version().get()),
-        |(code, _)| load_staff_worksite(code),
+        |(code, _)| async move {
+            match code {
+                Some(code) => load_staff_worksite(code).await,
+                None => Err(no_such_worksite()),
+            }
+        },
     );
     view! {
         <PageTitle title="Worksite"/>
@@ -95,7 +99,7 @@ fn StaffWorksiteView(
             </Show>
             <ActionForm action=update attr:novalidate=true>
                 <FormError errors/>
-                <input type="hidden" name="code" value=worksite.code.clone()/>
+                <input type="hidden" name="code" value=worksite.code.to_string()/>
                 <Field label="Unit" name="form[unit]" field="unit" errors value=address.unit.clone().unwrap_or_default()/>
                 <Field label="Street Address" name="form[street]" field="street" errors value=address.street.clone() required=true/>
                 <Field label="City" name="form[city]" field="city" errors value=address.city.clone() required=true/>

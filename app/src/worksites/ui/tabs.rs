@@ -3,6 +3,7 @@
 
 use crate::professions::types::UserType;
 use crate::worksites::types::WorksiteDetails;
+use crate::worksites::types::WorksiteId;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -96,7 +97,7 @@ impl Tab {
 /// The tab bar stays mounted while the URL moves between tabs, so the keyboard can move focus
 /// straight to the next tab.
 #[component]
-pub fn TabBar(code: String, tabs: Vec<Tab>, selected: Signal<Tab>) -> impl IntoView {
+pub fn TabBar(code: WorksiteId, tabs: Vec<Tab>, selected: Signal<Tab>) -> impl IntoView {
     let navigate = use_navigate();
     let hrefs: Vec<(Tab, String)> = tabs
         .iter()
