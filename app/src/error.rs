@@ -44,6 +44,59 @@ impl FieldErrors {
     }
 }
 
+/// Why a change was refused or conflicts with what is there: the refusals callers and tests
+/// branch on are variants; `Because` carries a rule's reason in its own words (an eligibility
+/// check whose words the checklist also shows).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum Refusal {
+    #[error("{0}")]
+    Because(String),
+    #[error("This has already been handled, perhaps by another administrator. The page now shows where things stand.")]
+    AlreadyHandled,
+    #[error("Please verify your email address first: worksite messages are sent to it.")]
+    EmailNotVerified,
+    #[error("Incorrect username or password.")]
+    WrongCredentials,
+    #[error("This link is not valid. Please check that you used the whole link from the email.")]
+    LinkInvalid,
+    #[error("This link has already been used.")]
+    LinkUsed,
+    #[error("This link has expired. Please request a new one.")]
+    LinkExpired,
+    #[error("You are already a member of {worksite}.")]
+    AlreadyYourWorksite { worksite: String },
+    #[error("This person is already a member of the worksite.")]
+    AlreadyAMember,
+    #[error("You have already asked to join {worksite}. Its administrators have your request.")]
+    AlreadyAsked { worksite: String },
+    #[error("A worksite needs at least one active Group / Site Administrator. Promote another member to administrator first.")]
+    LastAdministrator,
+    #[error("This invitation was sent to {email}. Sign in as the user whose verified email address is {email}, or register with it, to accept it.")]
+    InvitationForSomeoneElse { email: String },
+    #[error("This invitation has expired. Please ask the worksite's Group / Site Administrator to resend it.")]
+    InvitationExpired,
+    #[error("This invitation has already been accepted.")]
+    InvitationAccepted,
+    #[error("This invitation was withdrawn by the worksite.")]
+    InvitationWithdrawn,
+    #[error("Too many incorrect passwords for this account: password sign-in is paused for {minutes} minute(s). Wait, reset your password, or sign in with your BC Services Card.")]
+    PasswordSignInPaused { minutes: i64 },
+    #[error("Your profession, {profession}, does not have a Ministry of Health Designation Order for CareConnect yet. You can register, join worksites and be listed as a member, but you cannot be granted CareConnect access until a Designation Order is approved for your profession.")]
+    NoDesignationOrder { profession: String },
+}
+
+impl From<String> for Refusal {
+    fn from(reason: String) -> Self {
+        Refusal::Because(reason)
+    }
+}
+
+impl From<&str> for Refusal {
+    fn from(reason: &str) -> Self {
+        Refusal::Because(reason.to_owned())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
     #[error("Please sign in to continue.")]
@@ -56,10 +109,10 @@ pub enum AppError {
     Invalid(FieldErrors),
     /// A decision someone already made, or a value someone already holds.
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Refusal),
     /// A refusal with its reason, e.g. an expired link.
     #[error("{0}")]
-    Refused(String),
+    Refused(Refusal),
     #[error("Too many attempts. Please wait a minute and try again.")]
     RateLimited,
     #[error("Something went wrong on our side. Please try again in a moment.")]

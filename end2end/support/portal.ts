@@ -39,6 +39,8 @@ export const productionEnv: Record<string, string> = {
   LEPTOS_SITE_ADDR: PORTAL_LISTENER,
   ADDRESS_FILE: path.join(ROOT, 'end2end', 'support', 'addresses.csv'),
   COURSE_CALLBACK_SECRET: LEARNING_HUB_SECRET,
+  // nginx (tls-proxy.sh) forwards the browser's address in X-Forwarded-For.
+  TRUSTED_PROXIES: '127.0.0.1',
   RUST_LOG: 'info',
 };
 

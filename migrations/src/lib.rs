@@ -15,6 +15,7 @@ mod m20261129_000008_member_list_keys;
 mod m20261130_000009_member_name_prefixes;
 mod m20261201_000010_member_counts;
 mod m20261206_000011_status_checks;
+mod m20261207_000012_attempt_counts;
 
 /// Each table with a status column, and the values the database accepts in it.
 pub use m20261206_000011_status_checks::STATUSES;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000009_member_name_prefixes::Migration),
             Box::new(m20261201_000010_member_counts::Migration),
             Box::new(m20261206_000011_status_checks::Migration),
+            Box::new(m20261207_000012_attempt_counts::Migration),
         ]
     }
 }

@@ -4,9 +4,9 @@
 
 use crate::router::ServerState;
 use app::accounts::{identity, types::ValidatedIdentity};
-use app::platform::{config::OidcSettings, Actor};
+use app::platform::{client_address::ClientAddress, config::OidcSettings, Actor};
 use axum::{
-    extract::{ConnectInfo, Query, State},
+    extract::{Query, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     Extension,
@@ -18,10 +18,7 @@ use openidconnect::{
 };
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
-use std::{
-    net::SocketAddr,
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 use tokio::sync::RwLock;
 use tower_sessions::Session;
 
@@ -176,7 +173,7 @@ pub struct CallbackParams {
 pub async fn callback(
     State(state): State<ServerState>,
     session: Session,
-    connect_info: Option<Extension<ConnectInfo<SocketAddr>>>,
+    client: Option<Extension<ClientAddress>>,
     Query(params): Query<CallbackParams>,
 ) -> Response {
     let Some(provider) = state.oidc.clone() else {
@@ -184,7 +181,7 @@ pub async fn callback(
     };
     let actor = Actor {
         account: None,
-        addr: connect_info.map(|Extension(ConnectInfo(addr))| addr.ip().to_string()),
+        addr: client.map(|Extension(client)| client.to_string()),
     };
     let outcome = async {
         let identity = finish(&provider, &session, params).await?;

@@ -2,7 +2,9 @@
 //! static files; wrapped in sessions and the security layers.
 
 use crate::{audit_export, bundle, hpcaa, integrations, live, oidc, security};
-use app::platform::{session_store::DbSessionStore, sessions, AppState};
+use app::platform::{
+    client_address::ClientAddress, session_store::DbSessionStore, sessions, AppState,
+};
 use app::{error::AppError, shell, App};
 use axum::{
     body::Body,
@@ -139,6 +141,10 @@ pub fn build(app: AppState, leptos_options: LeptosOptions) -> Router {
         // says which request it belongs to. The id comes from `x-request-id` or is made here,
         // and goes back on the response.
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(axum::middleware::from_fn_with_state(
+            app.config.trusted_proxies.clone(),
+            security::resolve_client,
+        ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
@@ -155,6 +161,10 @@ fn request_span(request: &Request<Body>) -> tracing::Span {
         id,
         method = %request.method(),
         path = request.uri().path(),
+        client = request
+            .extensions()
+            .get::<ClientAddress>()
+            .map(tracing::field::display),
         account = tracing::field::Empty,
     )
 }
@@ -167,7 +177,7 @@ fn page_routes() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-/// Periodic clean-up: expired sessions and idle rate-limit keys.
+/// Periodic clean-up: expired sessions, idle rate-limit keys, attempt counts no rule still reads.
 pub async fn housekeeping(app: AppState, mut shutdown: watch::Receiver<bool>) {
     let store = DbSessionStore::new(app.db.clone());
     loop {
@@ -181,5 +191,11 @@ pub async fn housekeeping(app: AppState, mut shutdown: watch::Receiver<bool>) {
             Err(error) => tracing::warn!(%error, "could not remove expired sessions"),
         }
         app.limits.forget_idle_keys();
+        // Both attempt rules count within a day; a count older than that is history.
+        if let Err(error) =
+            app::platform::attempts::forget_older_than(&app.db, chrono::Duration::days(2)).await
+        {
+            tracing::warn!(%error, "could not forget old attempt counts");
+        }
     }
 }

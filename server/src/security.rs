@@ -1,16 +1,20 @@
 //! Request guards and response headers: cross-site request refusal for state-changing requests,
 //! development pages hidden in production, and the security headers (CSP with a per-response
-//! nonce for the hydration script).
+//! nonce for the hydration script), and the client's address through the trusted proxies.
 
-use app::platform::{sessions, PortalConfig};
+use app::platform::{
+    client_address::{ClientAddress, TrustedProxies},
+    sessions, PortalConfig,
+};
 use axum::{
     body::Body,
-    extract::{Request, State},
+    extract::{ConnectInfo, Request, State},
     http::{header, HeaderValue, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use leptos::prelude::use_context;
+use std::net::SocketAddr;
 use tower_sessions::Session;
 
 #[derive(Clone)]
@@ -178,6 +182,20 @@ pub async fn signed_in(session: &Session) -> Result<i64, Response> {
         Ok(None) => Err(StatusCode::UNAUTHORIZED.into_response()),
         Err(_) => Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
     }
+}
+
+/// Puts the request's [`ClientAddress`] on it, before anything logs, limits or audits by it. A
+/// request without a socket (an in-process test) has none.
+pub async fn resolve_client(
+    State(proxies): State<TrustedProxies>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
+        let client = ClientAddress(proxies.client(peer.ip(), request.headers()));
+        request.extensions_mut().insert(client);
+    }
+    next.run(request).await
 }
 
 #[cfg(test)]

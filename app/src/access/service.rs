@@ -3,7 +3,7 @@
 use super::types::*;
 use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{careconnect_access, worksite};
-use crate::error::AppError;
+use crate::error::{AppError, Refusal};
 use crate::memberships::service::{find_locked, membership_of};
 use crate::memberships::types::MembershipStatus;
 use crate::notifications::types::NotificationKind;
@@ -34,11 +34,17 @@ async fn subject(change: &Change<'_>, code: &WorksiteId) -> Result<worksite::Mod
 
 /// Why the person's profession cannot be granted access (no Designation Order, or an
 /// On-Behalf-Of user type), or `None`.
-pub fn profession_refusal(who: &Person) -> Option<String> {
+pub fn profession_refusal(who: &Person) -> Option<Refusal> {
     if !who.profession.designation_order {
-        return Some(undesignated_notice(&who.profession.name));
+        return Some(undesignated(who));
     }
-    (who.user_type() == UserType::OnBehalfOf).then(|| format!("{} is an On-Behalf-Of user: they see CareConnect through the Authorizers who sponsor them.", who.name()))
+    (who.user_type() == UserType::OnBehalfOf).then(|| Refusal::Because(format!("{} is an On-Behalf-Of user: they see CareConnect through the Authorizers who sponsor them.", who.name())))
+}
+
+fn undesignated(who: &Person) -> Refusal {
+    Refusal::NoDesignationOrder {
+        profession: who.profession.name.clone(),
+    }
 }
 
 /// Why an On-Behalf-Of user cannot use the access of the Authorizers who sponsor them, or `None`.
@@ -47,21 +53,21 @@ pub fn profession_refusal(who: &Person) -> Option<String> {
 pub async fn on_behalf_refusal(
     conn: &impl ConnectionTrait,
     who: &Person,
-) -> Result<Option<String>, AppError> {
+) -> Result<Option<Refusal>, AppError> {
     if !who.profession.designation_order {
-        return Ok(Some(undesignated_notice(&who.profession.name)));
+        return Ok(Some(undesignated(who)));
     }
     if who.user_type() != UserType::OnBehalfOf {
-        return Ok(Some(format!(
+        return Ok(Some(Refusal::Because(format!(
             "{} is not an On-Behalf-Of user: they cannot see CareConnect on someone's behalf.",
             who.name()
-        )));
+        ))));
     }
     let course = course_status(conn, who.account.id).await?;
     Ok(course
         .completed_on
         .is_none()
-        .then(|| COURSE_NEEDED_FOR_ON_BEHALF_ACCESS.to_owned()))
+        .then(|| Refusal::Because(COURSE_NEEDED_FOR_ON_BEHALF_ACCESS.to_owned())))
 }
 
 /// Why access cannot come from this worksite, for this person, or `None`. A Home Office is for
@@ -141,10 +147,10 @@ pub async fn grant_at(
         return Err(AppError::Refused(reason));
     }
     if let Some(reason) = worksite_refusal(txn, &who, worksite).await? {
-        return Err(AppError::Refused(reason));
+        return Err(AppError::Refused(reason.into()));
     }
     if let Some(reason) = membership_refusal(txn, &who, worksite).await? {
-        return Err(AppError::Refused(reason));
+        return Err(AppError::Refused(reason.into()));
     }
     let row = insert_unique(
         txn,
@@ -158,11 +164,11 @@ pub async fn grant_at(
             ..Default::default()
         },
         || {
-            AppError::Conflict(format!(
+            AppError::Conflict(Refusal::Because(format!(
                 "{} already has CareConnect access from {}.",
                 who.name(),
                 worksite.name
-            ))
+            )))
         },
     )
     .await?;
@@ -194,7 +200,7 @@ pub async fn end(
     let worksite = subject(change, code).await?;
     if !end_current(change.db(), worksite.id, account_id, reason).await? {
         return Err(AppError::Conflict(
-            "This person has no CareConnect access from this worksite.".to_owned(),
+            "This person has no CareConnect access from this worksite.".into(),
         ));
     }
     end_automatically(
@@ -274,7 +280,9 @@ pub async fn overview(
         on_behalf_refusal: None,
     };
     if me.user_type() == UserType::OnBehalfOf {
-        overview.on_behalf_refusal = on_behalf_refusal(conn, &me).await?;
+        overview.on_behalf_refusal = on_behalf_refusal(conn, &me)
+            .await?
+            .map(|refusal| refusal.to_string());
         let sponsors = sponsors_of(conn, account_id).await?;
         let authorizer_ids: Vec<i64> = sponsors.iter().map(|s| s.authorizer_id).collect();
         let grants = current_grants(conn, &authorizer_ids).await?;
@@ -327,7 +335,7 @@ pub async fn open(
     let entry_url = change.state().config.careconnect_entry().ok_or_else(|| {
         AppError::Refused(
             "CareConnect's address is not configured yet. Please contact the CareConnect team."
-                .to_owned(),
+                .into(),
         )
     })?;
     let (worksite, _) = crate::memberships::service::as_member(db, account_id, code).await?;
@@ -363,10 +371,10 @@ pub async fn open(
         .await?
         .contains_key(&(viewer, worksite.id))
     {
-        return Err(AppError::Refused(format!(
+        return Err(AppError::Refused(Refusal::Because(format!(
             "There is no CareConnect access from {} to open.",
             worksite.name
-        )));
+        ))));
     }
     change.audit(entry);
     Ok(entry_url)

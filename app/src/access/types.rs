@@ -42,5 +42,8 @@ pub const COURSE_NEEDED_FOR_ON_BEHALF_ACCESS: &str =
 
 /// The sentence an undesignated profession reads wherever CareConnect access is offered.
 pub fn undesignated_notice(profession: &str) -> String {
-    format!("Your profession, {profession}, does not have a Ministry of Health Designation Order for CareConnect yet. You can register, join worksites and be listed as a member, but you cannot be granted CareConnect access until a Designation Order is approved for your profession.")
+    crate::error::Refusal::NoDesignationOrder {
+        profession: profession.to_owned(),
+    }
+    .to_string()
 }

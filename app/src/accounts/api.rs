@@ -26,8 +26,7 @@ pub async fn load_session() -> Result<SessionInfo, AppError> {
 pub async fn sign_in(username: String, password: String) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
     let limits = &ctx.state.limits;
-    limits.check(Limited::SignInFromAddress, ctx.address_key())?;
-    limits.check(Limited::SignInToAccount, username.trim())?;
+    limits.check(Limited::SignInFromAddress, &ctx.address_key())?;
     let mut errors = crate::error::FieldErrors::new();
     if username.trim().is_empty() {
         errors.add("username", "Enter your username.");
@@ -68,13 +67,13 @@ pub async fn register(form: RegistrationForm) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
     ctx.state
         .limits
-        .check(Limited::Registration, ctx.address_key())?;
+        .check(Limited::Registration, &ctx.address_key())?;
     let identity = sessions::pending_identity(&ctx.session)
         .await?
         .ok_or_else(|| {
             AppError::Refused(
                 "Please validate your identity with the BC Services Card before registering."
-                    .to_owned(),
+                    .into(),
             )
         })?;
     let account_id = service::register(&ctx.state, ctx.actor().await?, &identity, &form).await?;
@@ -97,7 +96,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
     ctx.state
         .limits
-        .check(Limited::Recovery, ctx.address_key())?;
+        .check(Limited::Recovery, &ctx.address_key())?;
     let actor = ctx.actor().await?;
     ctx.state
         .write(actor, async |change| {
@@ -115,7 +114,7 @@ pub async fn reset_password(
     let ctx = RequestContext::load().await?;
     ctx.state
         .limits
-        .check(Limited::Recovery, ctx.address_key())?;
+        .check(Limited::Recovery, &ctx.address_key())?;
     service::reset_password(
         &ctx.state,
         ctx.actor().await?,
@@ -131,7 +130,7 @@ pub async fn look_up_username(email: String) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
     ctx.state
         .limits
-        .check(Limited::Recovery, ctx.address_key())?;
+        .check(Limited::Recovery, &ctx.address_key())?;
     let actor = ctx.actor().await?;
     ctx.state
         .write(actor, async |change| {

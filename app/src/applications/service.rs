@@ -10,7 +10,7 @@ use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{
     account, careconnect_access, careconnect_application as application, membership, worksite,
 };
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, FieldErrors, Refusal};
 use crate::mail::message::Email;
 use crate::memberships::service::{find_locked, lock_worksite};
 use crate::memberships::types::MembershipStatus;
@@ -109,7 +109,7 @@ pub async fn checklist(
         requirement(
             "Profession designated",
             unless(
-                profession_refusal(who),
+                profession_refusal(who).map(|refusal| refusal.to_string()),
                 format!("{} has a Designation Order.", who.profession.name),
             ),
         ),
@@ -323,10 +323,10 @@ pub async fn submit(
         .count(txn)
         .await?;
     if has_access > 0 {
-        return Err(AppError::Conflict(format!(
+        return Err(AppError::Conflict(Refusal::Because(format!(
             "You already have CareConnect access from {}.",
             site.name
-        )));
+        ))));
     }
     let now = Utc::now();
     let (row, action) = match resubmit {
@@ -361,7 +361,7 @@ pub async fn submit(
                 .exec(txn)
                 .await?;
             if updated.rows_affected == 0 {
-                return Err(AppError::Conflict("This application is not waiting for more information any more. The page now shows where it stands.".to_owned()));
+                return Err(AppError::Conflict("This application is not waiting for more information any more. The page now shows where it stands.".into()));
             }
             let row = application::Entity::find_by_id(id)
                 .one(txn)
@@ -389,10 +389,10 @@ pub async fn submit(
                     ..Default::default()
                 },
                 || {
-                    AppError::Conflict(format!(
+                    AppError::Conflict(Refusal::Because(format!(
                         "You already have an open CareConnect request from {}. The page shows where it stands.",
                         site.name
-                    ))
+                    )))
                 },
             )
             .await?;
@@ -578,7 +578,7 @@ pub async fn decide(
         .ok_or_else(missing)?;
     let from = decided_from(decision);
     let already = || {
-        AppError::Conflict("This application has already been decided, perhaps by another member of the CareConnect team. The page now shows where it stands.".to_owned())
+        AppError::Conflict("This application has already been decided, perhaps by another member of the CareConnect team. The page now shows where it stands.".into())
     };
     if !from.contains(&seen) || row.status != seen {
         return Err(already());
@@ -612,10 +612,10 @@ pub async fn decide(
             .map(|r| format!("{}: {}", r.label, r.detail))
             .collect();
         if !unmet.is_empty() {
-            return Err(AppError::Refused(format!(
+            return Err(AppError::Refused(Refusal::Because(format!(
                 "This application cannot be approved yet. {}",
                 unmet.join(" ")
-            )));
+            ))));
         }
     }
     let (status, action) = match decision {

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod account_identity;
+pub mod attempt_count;
 pub mod audit_event;
 pub mod callback_receipt;
 pub mod careconnect_access;

@@ -2,15 +2,12 @@
 
 use super::emails;
 use super::types::*;
-use crate::accounts::service::links::LINK_INVALID;
 use crate::accounts::types::normalize_email;
 use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{account, invitation, membership, worksite};
-use crate::error::AppError;
+use crate::error::{AppError, Refusal};
 use crate::invitations::types::InvitationStatus;
-use crate::memberships::service::{
-    active_admins, administered, admit, as_admin, lock_worksite, ALREADY_HANDLED,
-};
+use crate::memberships::service::{active_admins, administered, admit, as_admin, lock_worksite};
 use crate::memberships::types::MembershipStatus;
 use crate::notifications::types::NotificationKind;
 use crate::paging::{read_page, NumberedPage};
@@ -171,7 +168,7 @@ async fn pending_at(
             if row.status == InvitationStatus::Pending {
                 Ok(row)
             } else {
-                Err(AppError::Conflict(ALREADY_HANDLED.to_owned()))
+                Err(AppError::Conflict(Refusal::AlreadyHandled))
             }
         })
 }
@@ -207,7 +204,7 @@ pub async fn resend(
         .exec(txn)
         .await?;
     if updated.rows_affected != 1 {
-        return Err(AppError::Conflict(ALREADY_HANDLED.to_owned()));
+        return Err(AppError::Conflict(Refusal::AlreadyHandled));
     }
     send(change, &worksite, &row.email, &token, expires_at).await?;
     change.audit(
@@ -241,7 +238,7 @@ pub async fn revoke(
         .exec(txn)
         .await?;
     if revoked.rows_affected != 1 {
-        return Err(AppError::Conflict(ALREADY_HANDLED.to_owned()));
+        return Err(AppError::Conflict(Refusal::AlreadyHandled));
     }
     change.audit(
         AuditEntry::new(
@@ -311,15 +308,14 @@ async fn view_of(
 }
 
 /// Why an invitation cannot be accepted now, if it cannot.
-fn closed_reason(row: &invitation::Model) -> Option<String> {
+fn closed_reason(row: &invitation::Model) -> Option<Refusal> {
     match row.status {
-        InvitationStatus::Pending if row.expires_at <= Utc::now() => Some(
-            "This invitation has expired. Please ask the worksite's Group / Site Administrator to resend it."
-                .to_owned(),
-        ),
+        InvitationStatus::Pending if row.expires_at <= Utc::now() => {
+            Some(Refusal::InvitationExpired)
+        }
         InvitationStatus::Pending => None,
-        InvitationStatus::Accepted => Some("This invitation has already been accepted.".to_owned()),
-        InvitationStatus::Revoked => Some("This invitation was withdrawn by the worksite.".to_owned()),
+        InvitationStatus::Accepted => Some(Refusal::InvitationAccepted),
+        InvitationStatus::Revoked => Some(Refusal::InvitationWithdrawn),
     }
 }
 
@@ -331,10 +327,9 @@ fn refuse_unless_invited(
     if invitee.email.as_deref() == Some(row.email.as_str()) {
         Ok(())
     } else {
-        Err(AppError::Refused(format!(
-            "This invitation was sent to {}. Sign in as the user whose verified email address is {}, or register with it, to accept it.",
-            row.email, row.email
-        )))
+        Err(AppError::Refused(Refusal::InvitationForSomeoneElse {
+            email: row.email.clone(),
+        }))
     }
 }
 
@@ -348,9 +343,9 @@ pub async fn standing(
         .filter(invitation::Column::TokenHash.eq(hash_token(token.trim())))
         .one(conn)
         .await?
-        .ok_or_else(|| AppError::Refused(LINK_INVALID.to_owned()))?;
+        .ok_or(AppError::Refused(Refusal::LinkInvalid))?;
     if let Some(reason) = closed_reason(&row) {
-        return Ok(InvitationStanding::Closed(reason));
+        return Ok(InvitationStanding::Closed(reason.to_string()));
     }
     let view = view_of(conn, &row).await?;
     let Some(viewer) = viewer else {
@@ -415,13 +410,13 @@ pub async fn accept(
         }
         Accepting::Id(id) => invitation::Entity::find_by_id(id).one(txn).await?,
     }
-    .ok_or_else(|| AppError::Refused(LINK_INVALID.to_owned()))?;
+    .ok_or(AppError::Refused(Refusal::LinkInvalid))?;
     let invitee = crate::accounts::service::find(txn, invitee_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     refuse_unless_invited(&invitee, &row)?;
     if let Some(reason) = closed_reason(&row) {
-        return Err(if row.status == InvitationStatus::Accepted {
+        return Err(if reason == Refusal::InvitationAccepted {
             AppError::Conflict(reason)
         } else {
             AppError::Refused(reason)
@@ -442,16 +437,14 @@ pub async fn accept(
         .exec(txn)
         .await?;
     if accepted.rows_affected != 1 {
-        return Err(AppError::Conflict(
-            "This invitation has already been accepted.".to_owned(),
-        ));
+        return Err(AppError::Conflict(Refusal::InvitationAccepted));
     }
     admit(txn, worksite.id, invitee_id)
         .await
         .map_err(|error| match error {
-            AppError::Conflict(_) => {
-                AppError::Conflict(format!("You are already a member of {}.", worksite.name))
-            }
+            AppError::Conflict(_) => AppError::Conflict(Refusal::AlreadyYourWorksite {
+                worksite: worksite.name.clone(),
+            }),
             other => other,
         })?;
     let admins = active_admins(txn, worksite.id).await?;

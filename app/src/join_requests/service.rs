@@ -2,15 +2,12 @@
 
 use super::emails;
 use super::types::*;
-use crate::accounts::service::links::{LINK_EXPIRED, LINK_INVALID};
 use crate::accounts::service::verified_account;
 use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{account, join_request, profession, worksite};
-use crate::error::AppError;
+use crate::error::{AppError, Refusal};
 use crate::join_requests::types::JoinRequestStatus;
-use crate::memberships::service::{
-    active_admins, administered, admit, as_admin, membership_of, ALREADY_HANDLED,
-};
+use crate::memberships::service::{active_admins, administered, admit, as_admin, membership_of};
 use crate::memberships::types::MembershipStatus;
 use crate::notifications::types::NotificationKind;
 use crate::paging::read_page;
@@ -34,9 +31,9 @@ use serde_json::json;
 const LINK_LIFETIME: Duration = Duration::days(30);
 
 fn already_asked(worksite: &str) -> AppError {
-    AppError::Conflict(format!(
-        "You have already asked to join {worksite}. Its administrators have your request."
-    ))
+    AppError::Conflict(Refusal::AlreadyAsked {
+        worksite: worksite.to_owned(),
+    })
 }
 
 /// "Request Access": asks the worksite's administrators to let the person in; each gets the
@@ -63,10 +60,9 @@ pub async fn request(
         .await?
         .is_some_and(|m| m.status == MembershipStatus::Active)
     {
-        return Err(AppError::Conflict(format!(
-            "You are already a member of {}.",
-            worksite.name
-        )));
+        return Err(AppError::Conflict(Refusal::AlreadyYourWorksite {
+            worksite: worksite.name,
+        }));
     }
     let token = new_token();
     let now = Utc::now();
@@ -232,7 +228,7 @@ pub async fn decide(
         .exec(txn)
         .await?;
     if decided.rows_affected != 1 {
-        return Err(AppError::Conflict(ALREADY_HANDLED.to_owned()));
+        return Err(AppError::Conflict(Refusal::AlreadyHandled));
     }
     let requester = crate::accounts::service::find(txn, request.account_id)
         .await?
@@ -280,11 +276,11 @@ async fn by_token(
         .filter(join_request::Column::TokenHash.eq(hash_token(token.trim())))
         .one(conn)
         .await?
-        .ok_or_else(|| AppError::Refused(LINK_INVALID.to_owned()))?;
+        .ok_or(AppError::Refused(Refusal::LinkInvalid))?;
     let worksite = worksite::Entity::find_by_id(request.worksite_id)
         .one(conn)
         .await?
-        .ok_or_else(|| AppError::Refused(LINK_INVALID.to_owned()))?;
+        .ok_or(AppError::Refused(Refusal::LinkInvalid))?;
     Ok((request, worksite))
 }
 
@@ -299,7 +295,7 @@ pub async fn preview(
     as_admin(conn, viewer, &worksite.code).await?;
     let outcome = match request.status {
         JoinRequestStatus::Pending if request.token_expires_at <= Utc::now() => {
-            Some(LINK_EXPIRED.to_owned())
+            Some(Refusal::LinkExpired.to_string())
         }
         JoinRequestStatus::Pending => None,
         JoinRequestStatus::Approved => Some("This request has already been approved.".to_owned()),
@@ -319,7 +315,7 @@ pub async fn preview(
 pub async fn approve_by_link(change: &mut Change<'_>, token: &str) -> Result<(), AppError> {
     let (request, worksite) = by_token(change.db(), token).await?;
     if request.status == JoinRequestStatus::Pending && request.token_expires_at <= Utc::now() {
-        return Err(AppError::Refused(LINK_EXPIRED.to_owned()));
+        return Err(AppError::Refused(Refusal::LinkExpired));
     }
     decide(change, &worksite.code, request.id, Decision::Accept).await
 }
@@ -372,7 +368,7 @@ pub async fn withdraw(change: &mut Change<'_>, request_id: i64) -> Result<(), Ap
         .exec(txn)
         .await?;
     if withdrawn.rows_affected != 1 {
-        return Err(AppError::Conflict(ALREADY_HANDLED.to_owned()));
+        return Err(AppError::Conflict(Refusal::AlreadyHandled));
     }
     let admins = active_admins(txn, request.worksite_id).await?;
     change.audit(

@@ -5,7 +5,7 @@ use super::name_index;
 use super::types::MemberChange;
 use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{account, membership, profession, worksite};
-use crate::error::AppError;
+use crate::error::{AppError, Refusal};
 use crate::memberships::types::MembershipStatus;
 use crate::notifications::types::NotificationKind;
 use crate::platform::{
@@ -21,11 +21,6 @@ use sea_orm::{
     RelationTrait, Select, Set, UpdateMany,
 };
 use serde_json::json;
-
-pub const ALREADY_HANDLED: &str =
-    "This has already been handled, perhaps by another administrator. The page now shows where things stand.";
-const ALREADY_MEMBER: &str = "This person is already a member of the worksite.";
-pub const LAST_ADMINISTRATOR: &str = "A worksite needs at least one active Group / Site Administrator. Promote another member to administrator first.";
 
 pub async fn membership_of(
     conn: &impl ConnectionTrait,
@@ -172,7 +167,7 @@ pub async fn admit(
     worksite_id: i64,
     account_id: i64,
 ) -> Result<(), AppError> {
-    let already = || AppError::Conflict(ALREADY_MEMBER.to_owned());
+    let already = || AppError::Conflict(Refusal::AlreadyAMember);
     match membership_of(conn, worksite_id, account_id).await? {
         Some(existing) if existing.status == MembershipStatus::Active => Err(already()),
         Some(existing) => {
@@ -286,7 +281,7 @@ pub async fn insert_membership(
             list_name: Set(list_name),
             ..Default::default()
         },
-        || AppError::Conflict(ALREADY_MEMBER.to_owned()),
+        || AppError::Conflict(Refusal::AlreadyAMember),
     )
     .await?;
     name_index::add(conn, &row, &person.given_name, &person.family_name).await?;
@@ -325,7 +320,7 @@ pub async fn change(
         MemberChange::SetActive => (false, false),
     };
     if (target.status == MembershipStatus::Active) != from_active || target.is_admin != from_admin {
-        return Err(AppError::Conflict(ALREADY_HANDLED.to_owned()));
+        return Err(AppError::Conflict(Refusal::AlreadyHandled));
     }
     if target.is_admin
         && matches!(
@@ -335,7 +330,7 @@ pub async fn change(
     {
         let admins = active_admins(txn, worksite.id).await?;
         if admins.iter().all(|admin| *admin == target.account_id) {
-            return Err(AppError::Refused(LAST_ADMINISTRATOR.to_owned()));
+            return Err(AppError::Refused(Refusal::LastAdministrator));
         }
     }
     let now = Utc::now();
@@ -361,7 +356,7 @@ pub async fn change(
         MemberChange::SetActive => reactivating(update),
     };
     if update.exec(txn).await?.rows_affected != 1 {
-        return Err(AppError::Conflict(ALREADY_HANDLED.to_owned()));
+        return Err(AppError::Conflict(Refusal::AlreadyHandled));
     }
     match change {
         MemberChange::SetInactive => {

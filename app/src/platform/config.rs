@@ -1,5 +1,6 @@
 //! Configuration from the environment (see the README's configuration table).
 
+use super::client_address::{ForwardingHeader, TrustedProxies};
 use secrecy::SecretString;
 use std::env;
 
@@ -41,6 +42,9 @@ pub struct PortalConfig {
     /// (`SIGN_INS_PER_ADDRESS_PER_MINUTE`, default 30): raise it when many people share an
     /// address.
     pub sign_ins_per_address_per_minute: u32,
+    /// The proxies whose forwarding header names the client (`TRUSTED_PROXIES`, and
+    /// `TRUSTED_PROXY_HEADER`, default `X-Forwarded-For`); none by default.
+    pub trusted_proxies: TrustedProxies,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -69,6 +73,12 @@ pub enum ConfigError {
     BadSignInLimit,
     #[error("DATABASE_MAX_CONNECTIONS must be a whole number from 1 to 1000")]
     BadDatabaseConnections,
+    #[error(
+        "TRUSTED_PROXIES lists addresses or networks (like 127.0.0.1 or 10.0.0.0/8), not `{0}`"
+    )]
+    BadTrustedProxy(String),
+    #[error("TRUSTED_PROXY_HEADER must be `X-Forwarded-For` or `Forwarded`")]
+    BadProxyHeader,
 }
 
 /// A variable holding a whole number within `range`, or `default` when it is unset.
@@ -182,6 +192,13 @@ impl PortalConfig {
             1..=1000,
             ConfigError::BadDatabaseConnections,
         )?;
+        let proxy_header = match lookup("TRUSTED_PROXY_HEADER") {
+            None => ForwardingHeader::default(),
+            Some(name) => ForwardingHeader::parse(&name).ok_or(ConfigError::BadProxyHeader)?,
+        };
+        let trusted_proxies =
+            TrustedProxies::parse(&lookup("TRUSTED_PROXIES").unwrap_or_default(), proxy_header)
+                .map_err(ConfigError::BadTrustedProxy)?;
         Ok(Self {
             database_url: lookup("DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/portal.db?mode=rwc".to_owned())
@@ -198,6 +215,7 @@ impl PortalConfig {
             careconnect_url,
             course_callback_secret,
             sign_ins_per_address_per_minute,
+            trusted_proxies,
         })
     }
 
@@ -234,6 +252,7 @@ impl PortalConfig {
             careconnect_url: None,
             course_callback_secret: None,
             sign_ins_per_address_per_minute: DEFAULT_SIGN_INS_PER_ADDRESS,
+            trusted_proxies: TrustedProxies::default(),
         }
     }
 }
@@ -442,6 +461,21 @@ mod tests {
             assert!(!shown.contains(secret), "{secret} in {shown}");
         }
         assert!(shown.contains("https://portal.example"), "{shown}");
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks_and_none_by_default() {
+        assert!(config(&[DEVELOPMENT]).unwrap().trusted_proxies.is_empty());
+        let trusting = config(&[DEVELOPMENT, ("TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8")]);
+        assert!(!trusting.unwrap().trusted_proxies.is_empty());
+        assert_eq!(
+            config(&[DEVELOPMENT, ("TRUSTED_PROXIES", "127.0.0.1, proxy.local")]).unwrap_err(),
+            ConfigError::BadTrustedProxy("proxy.local".to_owned())
+        );
+        assert_eq!(
+            config(&[DEVELOPMENT, ("TRUSTED_PROXY_HEADER", "X-Real-IP")]).unwrap_err(),
+            ConfigError::BadProxyHeader
+        );
     }
 
     #[test]

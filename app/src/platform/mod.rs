@@ -1,7 +1,9 @@
 //! Server-side plumbing shared by every domain module: configuration, the database, the
 //! request context of server functions, sessions, tokens, passwords and rate limits.
 
+pub mod attempts;
 pub mod change;
+pub mod client_address;
 pub mod config;
 pub mod db;
 pub mod passwords;

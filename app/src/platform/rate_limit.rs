@@ -1,5 +1,6 @@
-//! Per-client and per-account limits on the actions attackers repeat: sign-in, registration and
-//! account recovery. Limits are kept per server process.
+//! Per-client limits on the actions attackers repeat: sign-in, registration and account
+//! recovery, kept per server process. What follows an account or an address across servers
+//! (wrong passwords, recovery emails) is counted in the database (`attempts`).
 
 use crate::error::AppError;
 use governor::{clock::DefaultClock, state::keyed::DefaultKeyedStateStore, Quota, RateLimiter};
@@ -10,14 +11,12 @@ type Keyed = RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock>;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Limited {
     SignInFromAddress,
-    SignInToAccount,
     Registration,
     Recovery,
 }
 
 pub struct RateLimits {
     sign_in_from_address: Keyed,
-    sign_in_to_account: Keyed,
     registration: Keyed,
     recovery: Keyed,
 }
@@ -38,7 +37,6 @@ impl RateLimits {
     pub fn new(sign_ins_per_address: u32) -> Self {
         Self {
             sign_in_from_address: per_minute(sign_ins_per_address),
-            sign_in_to_account: per_minute(10),
             registration: per_minute(10),
             recovery: per_minute(10),
         }
@@ -48,7 +46,6 @@ impl RateLimits {
     pub fn check(&self, limited: Limited, key: &str) -> Result<(), AppError> {
         let limiter = match limited {
             Limited::SignInFromAddress => &self.sign_in_from_address,
-            Limited::SignInToAccount => &self.sign_in_to_account,
             Limited::Registration => &self.registration,
             Limited::Recovery => &self.recovery,
         };
@@ -61,7 +58,6 @@ impl RateLimits {
     pub fn forget_idle_keys(&self) {
         for limiter in [
             &self.sign_in_from_address,
-            &self.sign_in_to_account,
             &self.registration,
             &self.recovery,
         ] {
@@ -75,15 +71,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_account_is_limited_independently_of_others() {
+    fn a_client_is_limited_independently_of_others() {
         let limits = RateLimits::default();
         for _ in 0..10 {
-            limits.check(Limited::SignInToAccount, "alice").unwrap();
+            limits
+                .check(Limited::Registration, "2001:db8:1:2::/64")
+                .unwrap();
         }
         assert_eq!(
-            limits.check(Limited::SignInToAccount, "ALICE"),
+            limits.check(Limited::Registration, "2001:DB8:1:2::/64"),
             Err(AppError::RateLimited)
         );
-        limits.check(Limited::SignInToAccount, "bob").unwrap();
+        limits.check(Limited::Registration, "192.0.2.1").unwrap();
     }
 }

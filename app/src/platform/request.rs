@@ -1,16 +1,17 @@
 //! The context of one server-function call: shared state, the caller's session and address.
 
+use super::client_address::ClientAddress;
 use super::{sessions, Actor, AppState, Change};
 use crate::error::AppError;
-use axum::extract::ConnectInfo;
+use axum::Extension;
 use leptos::prelude::use_context;
-use std::net::SocketAddr;
 use tower_sessions::Session;
 
 pub struct RequestContext {
     pub state: AppState,
     pub session: Session,
-    pub client_addr: Option<String>,
+    /// Where the request came from, as resolved through the trusted proxies.
+    pub client: Option<ClientAddress>,
 }
 
 impl RequestContext {
@@ -23,14 +24,14 @@ impl RequestContext {
             tracing::error!(%error, "session missing from the request");
             AppError::Internal
         })?;
-        let client_addr = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+        let client = leptos_axum::extract::<Extension<ClientAddress>>()
             .await
             .ok()
-            .map(|ConnectInfo(addr)| addr.ip().to_string());
+            .map(|Extension(client)| client);
         Ok(Self {
             state,
             session,
-            client_addr,
+            client,
         })
     }
 
@@ -38,9 +39,10 @@ impl RequestContext {
         &self.state.db
     }
 
-    /// The key that rate limits by client address.
-    pub fn address_key(&self) -> &str {
-        self.client_addr.as_deref().unwrap_or("unknown")
+    /// The key that rate limits by client address (an IPv6 client by its /64).
+    pub fn address_key(&self) -> String {
+        self.client
+            .map_or_else(|| "unknown".to_owned(), |client| client.limit_key())
     }
 
     /// The signed-in account, if any; it is recorded on the request's span, so everything
@@ -61,7 +63,7 @@ impl RequestContext {
     pub async fn actor(&self) -> Result<Actor, AppError> {
         Ok(Actor {
             account: self.account_id().await?,
-            addr: self.client_addr.clone(),
+            addr: self.client.map(|client| client.to_string()),
         })
     }
 

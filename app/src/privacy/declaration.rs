@@ -6,7 +6,7 @@ use super::hpcaa::typed_name;
 use super::types::{DeclarationSigning, DeclarationView, SignedDeclaration};
 use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::site_declaration;
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, FieldErrors, Refusal};
 use crate::memberships::service::{administered, as_member};
 use crate::platform::{db::insert_unique, time::display_time, Change};
 use crate::professions::service::person;
@@ -97,10 +97,10 @@ pub async fn sign(
             ..Default::default()
         },
         || {
-            AppError::Conflict(format!(
+            AppError::Conflict(Refusal::Because(format!(
                 "The declaration for {} has already been signed.",
                 worksite.name
-            ))
+            )))
         },
     )
     .await?;

@@ -90,7 +90,7 @@ pub async fn sign(
         .await?
         .ok_or(AppError::Unauthenticated)?;
     if let Some(reason) = exemption(&who) {
-        return Err(AppError::Refused(reason));
+        return Err(AppError::Refused(reason.into()));
     }
     let mut errors = FieldErrors::new();
     let typed = typed_name(&form.full_name, &who.name(), &mut errors);
@@ -111,7 +111,7 @@ pub async fn sign(
             client_addr: Set(change.actor().addr.clone()),
             ..Default::default()
         },
-        || AppError::Conflict("You have already signed this version of the HPCAA.".to_owned()),
+        || AppError::Conflict("You have already signed this version of the HPCAA.".into()),
     )
     .await?;
     change.audit(

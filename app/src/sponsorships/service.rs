@@ -5,11 +5,9 @@ use super::emails;
 use super::types::*;
 use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{account, membership, profession, sponsorship, worksite};
-use crate::error::AppError;
+use crate::error::{AppError, Refusal};
 use crate::mail::message::Email;
-use crate::memberships::service::{
-    as_member, locked_membership, with_professions, ALREADY_HANDLED,
-};
+use crate::memberships::service::{as_member, locked_membership, with_professions};
 use crate::memberships::types::MembershipStatus;
 use crate::notifications::types::NotificationKind;
 use crate::platform::{db::insert_unique, time::display_time, Change};
@@ -60,13 +58,15 @@ fn refuse_unless(me: &Person, side: UserType) -> Result<(), AppError> {
     if me.user_type() == side {
         return Ok(());
     }
-    Err(AppError::Refused(match side {
-        UserType::Authorizer => {
-            "Only Authorizers (physicians and nurse practitioners) sponsor On-Behalf-Of users."
-                .to_owned()
+    Err(AppError::Refused(
+        match side {
+            UserType::Authorizer => {
+                "Only Authorizers (physicians and nurse practitioners) sponsor On-Behalf-Of users."
+            }
+            _ => "Only On-Behalf-Of users (support staff such as MOAs) ask for sponsorship.",
         }
-        _ => "Only On-Behalf-Of users (support staff such as MOAs) ask for sponsorship.".to_owned(),
-    }))
+        .into(),
+    ))
 }
 
 /// Another active member of the worksite, by membership id, who has the wanted user type.
@@ -86,17 +86,17 @@ async fn counterpart(
         .await?
         .ok_or_else(missing)?;
     if membership.account_id == viewer {
-        return Err(AppError::Refused("You cannot sponsor yourself.".to_owned()));
+        return Err(AppError::Refused("You cannot sponsor yourself.".into()));
     }
     let other = person(conn, membership.account_id)
         .await?
         .ok_or_else(missing)?;
     if other.user_type() != wanted {
-        return Err(AppError::Refused(format!(
+        return Err(AppError::Refused(Refusal::Because(format!(
             "{} is not an {}: sponsorship joins an Authorizer and an On-Behalf-Of user.",
             other.name(),
             wanted.label()
-        )));
+        ))));
     }
     Ok(other)
 }
@@ -231,11 +231,11 @@ async fn candidates(
 }
 
 fn already_open(authorizer: &Person, obo: &Person) -> AppError {
-    AppError::Conflict(format!(
+    AppError::Conflict(Refusal::Because(format!(
         "{} and {} already have a sponsorship, or a request for one, at this worksite.",
         authorizer.name(),
         obo.name()
-    ))
+    )))
 }
 
 /// Writes a new sponsorship; the partial unique index refuses a second open one for the pair.
@@ -425,7 +425,7 @@ async fn transition(
             .col_expr(sponsorship::Column::EndReason, Expr::value(reason)),
     };
     if update.exec(conn).await?.rows_affected != 1 {
-        return Err(AppError::Conflict(ALREADY_HANDLED.to_owned()));
+        return Err(AppError::Conflict(Refusal::AlreadyHandled));
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 
 use app::accounts::{service, types::*};
 use app::entities::{account, audit_event, one_time_token};
-use app::error::AppError;
+use app::error::{AppError, Refusal};
 use app::platform::Actor;
 use app::testing::*;
 use chrono::{Duration, Utc};
@@ -20,7 +20,8 @@ async fn audit_actions(db: &sea_orm::DatabaseConnection) -> Vec<String> {
 
 fn refused_with(result: Result<impl std::fmt::Debug, AppError>, text: &str) {
     match result {
-        Err(AppError::Refused(message)) | Err(AppError::Conflict(message)) => {
+        Err(AppError::Refused(refusal)) | Err(AppError::Conflict(refusal)) => {
+            let message = refusal.to_string();
             assert!(message.contains(text), "`{message}` should say `{text}`")
         }
         other => panic!("expected a refusal saying `{text}`, got {other:?}"),
@@ -304,10 +305,7 @@ async fn password_sign_in_gives_one_answer_for_unknown_users_and_wrong_passwords
     let wrong =
         service::sign_in_with_password(state, Actor::system(), "jane", "wrong password here").await;
     let unknown = service::sign_in_with_password(state, Actor::system(), "nobody", PASSWORD).await;
-    assert_eq!(
-        wrong,
-        Err(AppError::Refused(service::WRONG_CREDENTIALS.into()))
-    );
+    assert_eq!(wrong, Err(AppError::Refused(Refusal::WrongCredentials)));
     assert_eq!(unknown, wrong);
     let failures = audit_event::Entity::find()
         .filter(audit_event::Column::Action.eq("sign_in_failed"))
@@ -315,6 +313,86 @@ async fn password_sign_in_gives_one_answer_for_unknown_users_and_wrong_passwords
         .await
         .unwrap();
     assert_eq!(failures, 2);
+}
+
+#[tokio::test]
+async fn wrong_passwords_pause_password_sign_in_on_every_server_but_never_identity_sign_in() {
+    use app::accounts::service::throttle::FREE_PASSWORD_FAILURES;
+    use app::entities::attempt_count;
+    use app::platform::AppState;
+    let test = TestDb::new().await;
+    let first = &test.state;
+    // A second app server: its own in-process limits, the same database.
+    let second = AppState::new(first.db.clone(), first.config.as_ref().clone());
+    let jane = registered(first, "jane").await;
+    for attempt in 0..FREE_PASSWORD_FAILURES {
+        let server = if attempt % 2 == 0 { first } else { &second };
+        assert_eq!(
+            service::sign_in_with_password(server, Actor::system(), "jane", "not her password")
+                .await,
+            Err(AppError::Refused(Refusal::WrongCredentials))
+        );
+    }
+    // Paused everywhere, even for the right password, which is not even checked.
+    for server in [first, &second] {
+        assert!(matches!(
+            service::sign_in_with_password(server, Actor::system(), "jane", PASSWORD).await,
+            Err(AppError::Refused(Refusal::PasswordSignInPaused {
+                minutes: 1
+            }))
+        ));
+    }
+    // Nobody else is slowed, and Jane still signs in with her identity provider.
+    registered(first, "john").await;
+    service::sign_in_with_password(&second, Actor::system(), "john", PASSWORD)
+        .await
+        .unwrap();
+    let by_identity = as_operator(first, async |ch| {
+        service::identity_signed_in(ch, &identity("jane")).await
+    })
+    .await
+    .unwrap();
+    assert_eq!(by_identity, Some(jane));
+
+    // Once the pause has passed, the right password signs in and ends the run of wrong ones.
+    attempt_count::Entity::update_many()
+        .col_expr(
+            attempt_count::Column::LastAt,
+            Expr::value(Utc::now() - Duration::minutes(1)),
+        )
+        .exec(test.db())
+        .await
+        .unwrap();
+    assert_eq!(
+        service::sign_in_with_password(&second, Actor::system(), "jane", PASSWORD).await,
+        Ok(jane)
+    );
+    assert_eq!(
+        attempt_count::Entity::find()
+            .count(test.db())
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn one_address_receives_at_most_its_daily_share_of_recovery_emails() {
+    use app::accounts::service::throttle::RECOVERY_EMAILS_PER_DAY;
+    let test = TestDb::new().await;
+    let state = &test.state;
+    verified(state, "jane").await;
+    let before = emails_to(test.db(), "jane@clinic.example").await.len();
+    for _ in 0..RECOVERY_EMAILS_PER_DAY + 3 {
+        // Each request is answered alike, sent or not.
+        as_operator(state, async |ch| {
+            service::request_password_reset(ch, "jane@clinic.example").await
+        })
+        .await
+        .unwrap();
+    }
+    let sent = emails_to(test.db(), "jane@clinic.example").await.len() - before;
+    assert_eq!(sent, RECOVERY_EMAILS_PER_DAY as usize);
 }
 
 #[tokio::test]
@@ -432,10 +510,7 @@ async fn concurrent_uses_of_one_reset_link_succeed_exactly_once() {
         "{results:?}"
     );
     for failure in results.iter().filter(|r| r.is_err()) {
-        assert_eq!(
-            failure,
-            &Err(AppError::Refused("This link has already been used.".into()))
-        );
+        assert_eq!(failure, &Err(AppError::Refused(Refusal::LinkUsed)));
     }
 }
 

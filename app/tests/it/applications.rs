@@ -7,7 +7,7 @@ use app::accounts::service::grant_staff;
 use app::applications::{service as applications, types::*};
 use app::audit::{search as audit_search, types::AuditQuery};
 use app::entities::{careconnect_access, careconnect_application, notification};
-use app::error::AppError;
+use app::error::{AppError, Refusal};
 use app::flows::people as people_lookup;
 use app::platform::{Actor, AppState};
 use app::privacy::{
@@ -202,7 +202,7 @@ async fn a_pharmacist_goes_from_the_enrolment_form_to_access() {
         "Your CareConnect request is in review"
     );
     match decide(state, p.sam, application.id, Decision::Approve, "").await {
-        Err(AppError::Refused(reason)) => {
+        Err(AppError::Refused(Refusal::Because(reason))) => {
             assert!(reason.contains("P&S course complete"), "{reason}");
             assert!(reason.contains("HPCAA signed"), "{reason}");
             assert!(reason.contains("Site-level P&S declaration"), "{reason}");
@@ -345,7 +345,7 @@ async fn the_form_refuses_what_it_must_and_keeps_one_open_request() {
 
     // An undesignated profession and an On-Behalf-Of user are refused with their reasons.
     match submit(state, p.phil, &enrolment(&p.site.code)).await {
-        Err(AppError::Refused(reason)) => assert!(reason.contains("Designation Order"), "{reason}"),
+        Err(AppError::Refused(Refusal::NoDesignationOrder { .. })) => {}
         other => panic!("expected a refusal, got {other:?}"),
     }
     assert!(applications::mine(&state.db, p.phil)

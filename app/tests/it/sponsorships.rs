@@ -4,7 +4,7 @@
 
 use app::access::service as access;
 use app::entities::{audit_event, sponsorship};
-use app::error::AppError;
+use app::error::{AppError, Refusal};
 use app::memberships::{
     service as memberships,
     types::{MemberChange, MemberCursor},
@@ -260,7 +260,7 @@ async fn an_obo_user_without_the_course_cannot_open_careconnect_on_behalf_of_any
     })
     .await
     {
-        Err(AppError::Refused(reason)) => {
+        Err(AppError::Refused(Refusal::Because(reason))) => {
             assert_eq!(
                 reason,
                 app::access::types::COURSE_NEEDED_FOR_ON_BEHALF_ACCESS
@@ -688,7 +688,9 @@ async fn access_is_granted_only_when_every_rule_allows_it() {
         .unwrap();
     assert_eq!(listed.members.len(), 1);
     match as_operator(state, async |ch| access::grant(ch, physio, code).await).await {
-        Err(AppError::Refused(message)) => assert!(message.contains("Designation Order")),
+        Err(AppError::Refused(Refusal::NoDesignationOrder { profession })) => {
+            assert_eq!(profession, "Physiotherapist")
+        }
         other => panic!("{other:?}"),
     }
     let overview = access::overview(&state.db, physio).await.unwrap();

@@ -1,7 +1,7 @@
 //! The worksite rules on a real database (SQLite, or PostgreSQL with TEST_DATABASE_URL).
 
 use app::entities::{audit_event, worksite};
-use app::error::AppError;
+use app::error::{AppError, Refusal};
 use app::testing::*;
 use app::worksites::{service, service::search, types::*};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -28,7 +28,7 @@ async fn registering_makes_the_registrant_administrator_and_emails_the_worksite_
     })
     .await;
     assert!(
-        matches!(refused, Err(AppError::Refused(ref m)) if m.contains("verify your email")),
+        matches!(refused, Err(AppError::Refused(Refusal::EmailNotVerified))),
         "{refused:?}"
     );
 

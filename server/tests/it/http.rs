@@ -1,9 +1,9 @@
 //! The portal through its real axum router: server functions, sessions and security layers.
 
 use app::accounts::types::{IdentityOutcome, SessionInfo};
-use app::error::AppError;
+use app::error::{AppError, Refusal};
 use app::platform::{config::OidcSettings, AppState, PortalConfig};
-use app::testing::{as_account, as_operator, registration, TestDb, PASSWORD};
+use app::testing::{as_account, as_operator, registration, Clinic, TestDb, PASSWORD};
 use axum::{
     body::Body,
     http::{header, Request, StatusCode},
@@ -243,7 +243,10 @@ async fn refusals_carry_their_http_status() {
     )
     .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(wrong.body.contains("Incorrect username or password."));
+    // The browser decodes the typed refusal and shows its words.
+    let refusal = wrong.decode::<AppError>();
+    assert_eq!(refusal, AppError::Refused(Refusal::WrongCredentials));
+    assert_eq!(refusal.to_string(), "Incorrect username or password.");
     assert!(wrong.session_cookie().is_none());
 
     let anonymous = call(
@@ -280,6 +283,82 @@ async fn refusals_carry_their_http_status() {
             .is_some(),
         "{refusal:?}"
     );
+}
+
+/// A password sign-in arriving from `peer`, with the forwarding header a proxy (or a forger) set.
+fn sign_in_from(peer: &str, forwarded_for: Option<&str>, username: &str) -> Request<Body> {
+    let mut request = Request::post("/api/sign_in")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .header(header::ORIGIN, "http://127.0.0.1:3000");
+    if let Some(forwarded_for) = forwarded_for {
+        request = request.header("x-forwarded-for", forwarded_for);
+    }
+    let form = form_of(&[("username", username), ("password", PASSWORD)]);
+    let mut request = request.body(Body::from(form)).unwrap();
+    let peer = std::net::SocketAddr::new(peer.parse().unwrap(), 50_000);
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
+    request
+}
+
+/// The client addresses the audit log recorded for password sign-ins, oldest first.
+async fn sign_in_addresses(db: &sea_orm::DatabaseConnection) -> Vec<Option<String>> {
+    use app::entities::audit_event;
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    audit_event::Entity::find()
+        .filter(audit_event::Column::Action.is_in(["sign_in", "sign_in_failed"]))
+        .order_by_asc(audit_event::Column::Id)
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|event| event.client_addr)
+        .collect()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_client_is_the_address_it_forwards() {
+    use app::platform::client_address::{ForwardingHeader, TrustedProxies};
+    let test = TestDb::new().await;
+    app::testing::registered(&test.state, "jane").await;
+    let mut config = test.state.config.as_ref().clone();
+    config.trusted_proxies =
+        TrustedProxies::parse("127.0.0.1", ForwardingHeader::XForwardedFor).unwrap();
+    config.sign_ins_per_address_per_minute = 5;
+    let state = AppState::new(test.state.db.clone(), config);
+    let router = router(&state);
+
+    // A client that is not the proxy cannot choose its address by writing the header itself.
+    let forged = sign_in_from("198.51.100.7", Some("203.0.113.50"), "nobody");
+    assert_eq!(
+        send(&router, forged).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    // Through the proxy, the address the proxy saw is the client's, whatever came before it.
+    let proxied = sign_in_from("127.0.0.1", Some("10.9.9.9, 203.0.113.9"), "jane");
+    assert_eq!(send(&router, proxied).await.status, StatusCode::OK);
+    assert_eq!(
+        sign_in_addresses(test.db()).await,
+        [
+            Some("198.51.100.7".to_owned()),
+            Some("203.0.113.9".to_owned())
+        ]
+    );
+
+    // One noisy client behind the proxy uses up its own limit, and only its own.
+    let limit = state.config.sign_ins_per_address_per_minute;
+    let mut refused = 0;
+    for _ in 0..limit + 10 {
+        let noisy = sign_in_from("127.0.0.1", Some("203.0.113.66"), "nobody");
+        if send(&router, noisy).await.status == StatusCode::TOO_MANY_REQUESTS {
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 10);
+    let other = sign_in_from("127.0.0.1", Some("203.0.113.9"), "jane");
+    assert_eq!(send(&router, other).await.status, StatusCode::OK);
 }
 
 fn production(database_url: &str) -> PortalConfig {
@@ -440,13 +519,10 @@ async fn member_actions_are_authorized_on_every_request() {
     let state = &test.state;
     let dalia = app::testing::verified(state, "dalia").await;
     let greg = app::testing::verified(state, "greg").await;
-    let barclay = app::testing::register_worksite(
-        state,
-        dalia,
-        &app::testing::worksite_form("Barclay Clinic", "1234 Barclay St", "V6E 1H4"),
-    )
-    .await;
-    app::testing::add_member(state, &barclay.code, greg, false).await;
+    let barclay = Clinic::named("Barclay Clinic")
+        .members([greg])
+        .registered_by(state, dalia)
+        .await;
     let worksite_id = memberships::as_member(&state.db, dalia, &barclay.code)
         .await
         .unwrap()
@@ -503,12 +579,9 @@ async fn a_worksite_id_is_read_once_where_the_request_is_decoded() {
     let test = TestDb::new().await;
     let state = &test.state;
     let dalia = app::testing::verified(state, "dalia").await;
-    let barclay = app::testing::register_worksite(
-        state,
-        dalia,
-        &app::testing::worksite_form("Barclay Clinic", "1234 Barclay St", "V6E 1H4"),
-    )
-    .await;
+    let barclay = Clinic::named("Barclay Clinic")
+        .registered_by(state, dalia)
+        .await;
     let router = router(state);
     let cookie = signed_in(&router, "dalia").await;
     let invite = |code: &str| form_of(&[("code", code), ("email", "new.member@clinic.example")]);
@@ -549,20 +622,16 @@ async fn a_worksite_id_is_read_once_where_the_request_is_decoded() {
 
 #[tokio::test]
 async fn sponsorship_and_catalogue_changes_are_authorized_on_every_request() {
-    use app::testing::{add_member, person, register_worksite, worksite_form};
+    use app::testing::person;
     let test = TestDb::new().await;
     let state = &test.state;
     let dalia = person(state, "dalia", "Dalia", "Eighteen", "physician").await;
     let greg = person(state, "greg", "Gregory", "Nineteen", "moa").await;
     let olga = person(state, "olga", "Olga", "Other", "moa").await;
-    let barclay = register_worksite(
-        state,
-        dalia,
-        &worksite_form("Barclay Clinic", "1234 Barclay St", "V6E 1H4"),
-    )
-    .await;
-    add_member(state, &barclay.code, greg, false).await;
-    add_member(state, &barclay.code, olga, false).await;
+    let barclay = Clinic::named("Barclay Clinic")
+        .members([greg, olga])
+        .registered_by(state, dalia)
+        .await;
     let worksite_id = app::memberships::service::as_member(&state.db, dalia, &barclay.code)
         .await
         .unwrap()
@@ -738,8 +807,8 @@ async fn the_signed_hpcaa_downloads_as_a_pdf_for_its_signer_only() {
 
 #[tokio::test]
 async fn applications_and_the_back_office_are_authorized_on_every_request() {
-    use app::testing::{add_member, person, register_worksite, worksite_form};
-    use app::worksites::types::{WorksiteForm, WorksiteType};
+    use app::testing::person;
+    use app::worksites::types::WorksiteType;
     let test = TestDb::new().await;
     let state = &test.state;
     let olive = person(state, "olive", "Olive", "Owner", "pharmacist").await;
@@ -750,16 +819,12 @@ async fn applications_and_the_back_office_are_authorized_on_every_request() {
     })
     .await
     .unwrap();
-    let site = register_worksite(
-        state,
-        olive,
-        &WorksiteForm {
-            worksite_type: WorksiteType::CommunityPharmacy.code().to_owned(),
-            ..worksite_form("Main Street Pharmacy", "88 Main St", "V5T 3E2")
-        },
-    )
-    .await;
-    add_member(state, &site.code, pia, false).await;
+    let site = Clinic::named("Main Street Pharmacy")
+        .of_type(WorksiteType::CommunityPharmacy)
+        .at("88 Main St", "V5T 3E2")
+        .members([pia])
+        .registered_by(state, olive)
+        .await;
     let router = router(state);
     let (pia_cookie, olive_cookie, sam_cookie) = (
         signed_in(&router, "pia").await,

@@ -1,7 +1,7 @@
 //! Single-use, expiring tokens for the links the portal emails about an account.
 
 use crate::entities::one_time_token;
-use crate::error::AppError;
+use crate::error::{AppError, Refusal};
 use crate::platform::tokens::{hash_token, new_token};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
@@ -22,11 +22,6 @@ impl Purpose {
         }
     }
 }
-
-pub const LINK_INVALID: &str =
-    "This link is not valid. Please check that you used the whole link from the email.";
-pub const LINK_USED: &str = "This link has already been used.";
-pub const LINK_EXPIRED: &str = "This link has expired. Please request a new one.";
 
 /// Stores a new token's hash and returns the token for the link.
 pub async fn issue(
@@ -57,12 +52,12 @@ fn judge(
     row: Option<one_time_token::Model>,
     now: DateTime<Utc>,
 ) -> Result<one_time_token::Model, AppError> {
-    let row = row.ok_or_else(|| AppError::Refused(LINK_INVALID.to_owned()))?;
+    let row = row.ok_or(AppError::Refused(Refusal::LinkInvalid))?;
     if row.used_at.is_some() {
-        return Err(AppError::Refused(LINK_USED.to_owned()));
+        return Err(AppError::Refused(Refusal::LinkUsed));
     }
     if row.expires_at <= now {
-        return Err(AppError::Refused(LINK_EXPIRED.to_owned()));
+        return Err(AppError::Refused(Refusal::LinkExpired));
     }
     Ok(row)
 }
@@ -103,7 +98,7 @@ pub async fn consume(
         .exec(conn)
         .await?;
     if updated.rows_affected != 1 {
-        return Err(AppError::Refused(LINK_USED.to_owned()));
+        return Err(AppError::Refused(Refusal::LinkUsed));
     }
     Ok(row)
 }

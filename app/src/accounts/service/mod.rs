@@ -3,11 +3,12 @@
 
 mod emails;
 pub mod links;
+pub mod throttle;
 
 use super::types::*;
 use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{account, account_identity};
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, FieldErrors, Refusal};
 use crate::mail::message::Email;
 use crate::platform::{db::insert_unique, Actor, AppState, Change};
 use crate::professions::{self, types::Profession};
@@ -21,8 +22,6 @@ use serde_json::json;
 
 const VERIFICATION_LIFETIME: Duration = Duration::hours(48);
 const RESET_LIFETIME: Duration = Duration::hours(1);
-
-pub const WRONG_CREDENTIALS: &str = "Incorrect username or password.";
 
 pub async fn find_by_email(
     conn: &impl ConnectionTrait,
@@ -56,9 +55,7 @@ pub async fn verified_account(
         .await?
         .ok_or(AppError::Unauthenticated)?;
     if account.email.is_none() {
-        return Err(AppError::Refused(
-            "Please verify your email address first: worksite messages are sent to it.".to_owned(),
-        ));
+        return Err(AppError::Refused(Refusal::EmailNotVerified));
     }
     Ok(account)
 }
@@ -196,7 +193,7 @@ async fn create_account(
         .await?;
     if already.is_some() {
         return Err(AppError::Conflict(
-            "This identity already has an account. Please sign in.".to_owned(),
+            "This identity already has an account. Please sign in.".into(),
         ));
     }
     let username_key = valid.username.to_lowercase();
@@ -290,6 +287,26 @@ pub async fn sign_in_with_password(
         .filter(account::Column::UsernameKey.eq(username.trim().to_lowercase()))
         .one(&state.db)
         .await?;
+    let now = Utc::now();
+    if let Some(account) = &account {
+        if let Some(left) = throttle::paused_for(&state.db, account.id, now).await? {
+            // Refused before the password is even checked: a guess made now tells nothing.
+            state
+                .write(actor, async |change| {
+                    change.audit(
+                        AuditEntry::new(
+                            AuditAction::SignInFailed,
+                            format!("account:{}", account.id),
+                        )
+                        .with_details(json!({ "paused": true })),
+                    );
+                    Ok(())
+                })
+                .await?;
+            let minutes = (left.num_seconds() + 59) / 60;
+            return Err(AppError::Refused(Refusal::PasswordSignInPaused { minutes }));
+        }
+    }
     let matches = state
         .passwords
         .verify(password, account.as_ref().map(|a| a.password_hash.as_str()))
@@ -299,6 +316,7 @@ pub async fn sign_in_with_password(
         .write(actor, async |change| {
             Ok(match account {
                 Some(account) if matches => {
+                    throttle::password_accepted(change.db(), account.id).await?;
                     change.audit(
                         AuditEntry::new(AuditAction::SignIn, format!("account:{}", account.id))
                             .by(account.id)
@@ -307,6 +325,9 @@ pub async fn sign_in_with_password(
                     Ok(account.id)
                 }
                 account => {
+                    if let Some(account) = &account {
+                        throttle::wrong_password(change.db(), account.id, now).await?;
+                    }
                     change.audit(
                         AuditEntry::new(
                             AuditAction::SignInFailed,
@@ -314,7 +335,7 @@ pub async fn sign_in_with_password(
                         )
                         .with_details(json!({ "known_account": account.is_some() })),
                     );
-                    Err(AppError::Refused(WRONG_CREDENTIALS.to_owned()))
+                    Err(AppError::Refused(Refusal::WrongCredentials))
                 }
             })
         })
@@ -341,15 +362,11 @@ pub async fn verify_email(change: &mut Change<'_>, token: &str) -> Result<String
         .ok_or(AppError::Internal)?;
     let email = link.email.unwrap_or_default();
     if account.pending_email.as_deref() != Some(email.as_str()) {
-        return Err(AppError::Refused(
-            "This link is for an address that has since been changed. Please use the newest link we sent.".to_owned(),
-        ));
+        return Err(AppError::Refused("This link is for an address that has since been changed. Please use the newest link we sent.".into()));
     }
     if let Some(other) = find_by_email(txn, &email).await? {
         if other.id != account.id {
-            return Err(AppError::Conflict(
-                "This email address is already used by another account. Please sign in to that account, or use another address.".to_owned(),
-            ));
+            return Err(AppError::Conflict("This email address is already used by another account. Please sign in to that account, or use another address.".into()));
         }
     }
     let account_id = account.id;
@@ -377,6 +394,14 @@ async fn recover_by_email(
 ) -> Result<(), AppError> {
     let email = normalize_email(email).map_err(|m| AppError::invalid("email", m))?;
     if let Some(account) = find_by_email(change.db(), &email).await? {
+        if !throttle::may_send_recovery(change.db(), &email, Utc::now()).await? {
+            // Answered as any other request, so the limit tells nobody the address is known.
+            change.audit(
+                AuditEntry::new(action, format!("account:{}", account.id))
+                    .with_details(json!({ "sent": false, "reason": "daily limit" })),
+            );
+            return Ok(());
+        }
         let message = compose(change, &account).await?;
         change.email(&email, message);
         change.audit(AuditEntry::new(action, format!("account:{}", account.id)));
@@ -425,6 +450,7 @@ pub async fn reset_password(
             let link = links::consume(txn, token, Purpose::ResetPassword).await?;
             set_password(txn, link.account_id, password_hash).await?;
             links::revoke_all(txn, link.account_id, Purpose::ResetPassword).await?;
+            throttle::password_accepted(txn, link.account_id).await?;
             change.audit(
                 AuditEntry::new(
                     AuditAction::PasswordReset,
