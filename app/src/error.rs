@@ -79,10 +79,14 @@ pub enum Refusal {
     InvitationAccepted,
     #[error("This invitation was withdrawn by the worksite.")]
     InvitationWithdrawn,
-    #[error("Too many incorrect passwords for this account: password sign-in is paused for {minutes} minute(s). Wait, reset your password, or sign in with your BC Services Card.")]
+    #[error("Too many incorrect passwords for this username: password sign-in is paused for {minutes} minute(s). Wait, reset your password, or sign in with your BC Services Card.")]
     PasswordSignInPaused { minutes: i64 },
     #[error("Your profession, {profession}, does not have a Ministry of Health Designation Order for CareConnect yet. You can register, join worksites and be listed as a member, but you cannot be granted CareConnect access until a Designation Order is approved for your profession.")]
     NoDesignationOrder { profession: String },
+    #[error("This account has been disabled by the CareConnect team. If you think this is a mistake, contact them at CareConnect@phsa.ca.")]
+    AccountDisabled,
+    #[error("CareConnect team accounts sign in with the BC Services Card only, so that a password alone never opens the back office.")]
+    StaffSignInWithIdentityProvider,
 }
 
 impl From<String> for Refusal {

@@ -5,7 +5,10 @@
 
 use crate::accounts::types::{RegistrationForm, ValidatedIdentity};
 use crate::entities::{outbound_email, profession};
-use crate::platform::{config::DEFAULT_DATABASE_CONNECTIONS, db, Actor, AppState, PortalConfig};
+use crate::platform::{
+    config::DEFAULT_DATABASE_CONNECTIONS, db, session_store::DbSessionStore, sessions, Actor,
+    AppState, PortalConfig,
+};
 use crate::worksites::types::WorksiteId;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{
@@ -66,6 +69,22 @@ impl TestDb {
     pub fn db(&self) -> &DatabaseConnection {
         &self.state.db
     }
+
+    /// The session store app servers use, on this database.
+    pub fn store(&self) -> std::sync::Arc<DbSessionStore> {
+        std::sync::Arc::new(DbSessionStore::new(self.state.db.clone()))
+    }
+}
+
+/// A session signed in to the account and saved, as a browser's would be after signing in.
+pub async fn signed_in_session(state: &AppState, account_id: i64) -> tower_sessions::Session {
+    let store = std::sync::Arc::new(DbSessionStore::new(state.db.clone()));
+    let session = tower_sessions::Session::new(None, store, None);
+    sessions::sign_in(&session, account_id, sessions::Device::default())
+        .await
+        .expect("sign in");
+    session.save().await.expect("session saved");
+    session
 }
 
 impl Drop for TestDb {

@@ -222,6 +222,13 @@ export function portalCommand(...args: string[]): string {
   return runPortal(productionEnv, args);
 }
 
+/** Makes the person CareConnect staff (`portal staff grant`). Staff sign in through the identity
+ * provider only, and becoming staff ends their sessions, so they sign in again that way. */
+export async function becomeStaff(who: { email: string; login: string; page: Page }) {
+  portalCommand('staff', 'grant', who.email);
+  await validateIdentity(who.page, who.login);
+}
+
 /** The same against the development portal (`portal seed` exists only there). */
 export function devPortalCommand(...args: string[]): string {
   return runPortal(developmentEnv, args);

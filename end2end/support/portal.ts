@@ -57,6 +57,8 @@ export const developmentEnv: Record<string, string> = {
   CARECONNECT_URL: '',
   LEPTOS_SITE_ROOT: `${ROOT}/target/site`,
   LEPTOS_SITE_ADDR: new URL(DEV_PORTAL).host,
+  // Short, so the idle warning (two minutes before) can be seen in a test.
+  SESSION_IDLE_MINUTES: '3',
   RUST_LOG: 'warn',
 };
 

@@ -155,6 +155,13 @@ test('manage my account: contact information re-verifies a new email, password c
   await page.getByRole('button', { name: 'Change Password' }).click();
   await expect(page.locator('#field-current-password-error')).toContainText('not your current password');
   await page.getByLabel('Current password').fill(PASSWORD);
+  // A common password is refused with the reason; the form keeps what was typed.
+  await page.getByLabel(/^New password/).fill('password1234');
+  await page.getByLabel('Confirm new password').fill('password1234');
+  await page.getByRole('button', { name: 'Change Password' }).click();
+  await expect(page.locator('#field-password-error')).toContainText('too easy to guess');
+  await page.getByLabel(/^New password/).fill('another good passphrase');
+  await page.getByLabel('Confirm new password').fill('another good passphrase');
   await page.getByRole('button', { name: 'Change Password' }).click();
   await expect(page.getByRole('status')).toContainText('Your password has been changed.');
 

@@ -1,5 +1,5 @@
 import {
-  expect, expectAccessible, join, person, portalCommand, registerWorksite, reportCompletion, test,
+  expect, expectAccessible, join, person, becomeStaff, registerWorksite, reportCompletion, test,
   uniqueStreet, visit, waitForMail,
 } from '../support/helpers';
 import type { Page } from '@playwright/test';
@@ -76,7 +76,7 @@ test('a pharmacist goes from the enrolment form to CareConnect access once every
   const sam = await person(browser, 'sam', 'staff', 'Counsellor (Independent User; not yet eligible for CareConnect access)');
   await visit(sam.page, '/staff/applications');
   await expect(sam.page.getByText('This page is for the CareConnect team.')).toBeVisible();
-  portalCommand('staff', 'grant', sam.email);
+  await becomeStaff(sam);
   await visit(sam.page, '/staff');
   await sam.page.getByRole('link', { name: 'Application Queue' }).click();
   await expect(sam.page.getByRole('heading', { name: 'Application Queue' })).toBeVisible();
@@ -141,7 +141,7 @@ test('a returned request is updated and resubmitted; a denial gives its reason',
   await join(olive.page, rob.page, worksiteId);
   await enrol(rob.page);
   const sam = await person(browser, 'sam', 'decider', 'Counsellor (Independent User; not yet eligible for CareConnect access)');
-  portalCommand('staff', 'grant', sam.email);
+  await becomeStaff(sam);
 
   await openFromQueue(sam.page, nameOf(rob));
   await sam.page.getByRole('button', { name: 'Return for Information' }).click();
@@ -206,7 +206,7 @@ test('the back office: user and worksite lookup, the locked worksite fields, and
   const dana = await person(browser, 'dana', 'lookup');
   const worksiteId = await registerWorksite(dana.page, 'Lookup Lane Clinic', uniqueStreet('Lookup Lane'));
   const sam = await person(browser, 'sam', 'auditor', 'Counsellor (Independent User; not yet eligible for CareConnect access)');
-  portalCommand('staff', 'grant', sam.email);
+  await becomeStaff(sam);
 
   await visit(sam.page, '/staff/users');
   await sam.page.getByLabel('Name, username or email').fill(dana.email);

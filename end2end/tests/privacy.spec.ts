@@ -1,4 +1,4 @@
-import { expect, expectAccessible, person, portalCommand, reportCompletion, test, visit } from '../support/helpers';
+import { becomeStaff, expect, expectAccessible, person, reportCompletion, test, visit } from '../support/helpers';
 
 test('the Learning Hub reports a course completion and the person sees it; a replay is refused', async ({ browser, request }) => {
   const pia = await person(browser, 'pia', 'pharmacist', 'Pharmacist (Independent User)');
@@ -21,7 +21,7 @@ test('the Learning Hub reports a course completion and the person sees it; a rep
 test('CareConnect staff import completions as CSV: every bad line is listed and nothing is half-imported', async ({ browser }) => {
   const sam = await person(browser, 'sam', 'importer', 'Counsellor (Independent User; not yet eligible for CareConnect access)');
   const ria = await person(browser, 'ria', 'nurse', 'Registered Nurse (without GP supervision) (Independent User)');
-  portalCommand('staff', 'grant', sam.email);
+  await becomeStaff(sam);
   await visit(sam.page, '/staff/course-completions');
   await expect(sam.page.getByRole('heading', { name: 'Import Course Completions' })).toBeVisible();
   const csv = sam.page.getByLabel('Course completions (CSV)');

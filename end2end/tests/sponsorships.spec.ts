@@ -1,5 +1,5 @@
 import {
-  CARECONNECT_VIEWER, confirm, expect, expectAccessible, linkIn, manage, person, portalCommand, registerWorksite,
+  CARECONNECT_VIEWER, confirm, expect, expectAccessible, linkIn, manage, person, becomeStaff, portalCommand, registerWorksite,
   reportCompletion, requestAccess, test, uniqueStreet, visit, waitForMail,
 } from '../support/helpers';
 import type { Page } from '@playwright/test';
@@ -132,7 +132,7 @@ test('CareConnect staff change a profession in the catalogue; others are refused
     form: { 'form[id]': '', 'form[name]': 'Dietitian', 'form[user_type]': 'independent' },
   });
   expect(refused.status()).toBe(403);
-  portalCommand('staff', 'grant', sam.email);
+  await becomeStaff(sam);
   await visit(sam.page, '/staff/professions');
   await expect(sam.page.getByRole('heading', { name: 'Profession Catalogue' })).toBeVisible();
   await expectAccessible(sam.page);

@@ -16,6 +16,7 @@ mod m20261130_000009_member_name_prefixes;
 mod m20261201_000010_member_counts;
 mod m20261206_000011_status_checks;
 mod m20261207_000012_attempt_counts;
+mod m20261208_000013_session_accounts;
 
 /// Each table with a status column, and the values the database accepts in it.
 pub use m20261206_000011_status_checks::STATUSES;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_member_counts::Migration),
             Box::new(m20261206_000011_status_checks::Migration),
             Box::new(m20261207_000012_attempt_counts::Migration),
+            Box::new(m20261208_000013_session_accounts::Migration),
         ]
     }
 }

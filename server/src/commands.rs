@@ -12,16 +12,30 @@ pub async fn migrate() -> Result<(), StartError> {
 }
 
 pub async fn grant_staff(email: &str) -> Result<(), StartError> {
-    let config = PortalConfig::from_env()?;
-    let state = AppState::new(open_database(&config).await?, config);
-    let account_id = state
-        .write(Actor::system(), async |change| {
-            app::accounts::service::grant_staff(change, email).await
-        })
-        .await
-        .map_err(|error| StartError::Command(error.to_string()))?;
+    let account_id = set_staff(email, true).await?;
     println!("Account {account_id} ({email}) is now CareConnect staff.");
     Ok(())
+}
+
+pub async fn revoke_staff(email: &str) -> Result<(), StartError> {
+    let account_id = set_staff(email, false).await?;
+    println!("Account {account_id} ({email}) is no longer CareConnect staff.");
+    Ok(())
+}
+
+async fn set_staff(email: &str, staff: bool) -> Result<i64, StartError> {
+    let config = PortalConfig::from_env()?;
+    let state = AppState::new(open_database(&config).await?, config);
+    state
+        .write(Actor::system(), async |change| {
+            if staff {
+                app::accounts::service::grant_staff(change, email).await
+            } else {
+                app::accounts::service::revoke_staff(change, email).await
+            }
+        })
+        .await
+        .map_err(|error| StartError::Command(error.to_string()))
 }
 
 async fn state_and_account(email: &str) -> Result<(AppState, i64), StartError> {

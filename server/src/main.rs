@@ -82,6 +82,8 @@ enum AccessAction {
 enum StaffAction {
     /// Make the account with this verified email address CareConnect staff.
     Grant { email: String },
+    /// The account with this verified email address is no longer CareConnect staff.
+    Revoke { email: String },
 }
 
 #[tokio::main]
@@ -91,9 +93,10 @@ async fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => server::serve().await,
         Command::Migrate => server::commands::migrate().await,
-        Command::Staff {
-            action: StaffAction::Grant { email },
-        } => server::commands::grant_staff(&email).await,
+        Command::Staff { action } => match action {
+            StaffAction::Grant { email } => server::commands::grant_staff(&email).await,
+            StaffAction::Revoke { email } => server::commands::revoke_staff(&email).await,
+        },
         Command::Access { action } => match action {
             AccessAction::Grant { email, worksite_id } => {
                 server::commands::grant_access(&email, &worksite_id).await

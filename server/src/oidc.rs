@@ -4,7 +4,8 @@
 
 use crate::router::ServerState;
 use app::accounts::{identity, types::ValidatedIdentity};
-use app::platform::{client_address::ClientAddress, config::OidcSettings, Actor};
+use app::error::{AppError, Refusal};
+use app::platform::{client_address::ClientAddress, config::OidcSettings, sessions, Actor};
 use axum::{
     extract::{Query, State},
     http::StatusCode,
@@ -26,6 +27,8 @@ const FLOW_KEY: &str = "oidc_flow";
 /// Provider metadata (endpoints and keys) is fetched again after this long.
 const METADATA_LIFETIME: Duration = Duration::from_secs(3600);
 const FAILED: &str = "/sign-in?error=identity";
+/// Where a person whose account the CareConnect team disabled is told so.
+const DISABLED: &str = "/sign-in?error=disabled";
 
 pub struct Provider {
     settings: OidcSettings,
@@ -58,6 +61,8 @@ enum FlowError {
     MissingClaim(&'static str),
     #[error("session: {0}")]
     Session(String),
+    #[error("the portal refused: {0}")]
+    Portal(AppError),
 }
 
 impl Provider {
@@ -174,24 +179,34 @@ pub async fn callback(
     State(state): State<ServerState>,
     session: Session,
     client: Option<Extension<ClientAddress>>,
+    headers: axum::http::HeaderMap,
     Query(params): Query<CallbackParams>,
 ) -> Response {
     let Some(provider) = state.oidc.clone() else {
         return (StatusCode::NOT_FOUND, "No identity provider is configured.").into_response();
     };
+    let client = client.map(|Extension(client)| client);
     let actor = Actor {
         account: None,
-        addr: client.map(|Extension(client)| client.to_string()),
+        addr: client.map(|client| client.to_string()),
+        session: sessions::key_of(&session),
     };
+    let agent = headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|value| value.to_str().ok());
+    let device = sessions::Device::new(agent, client);
     let outcome = async {
         let identity = finish(&provider, &session, params).await?;
-        identity::establish(&state.app, &session, actor, &identity)
+        identity::establish(&state.app, &session, actor, &identity, device)
             .await
-            .map_err(|e| FlowError::Session(e.to_string()))
+            .map_err(FlowError::Portal)
     }
     .await;
     match outcome {
         Ok(outcome) => Redirect::to(outcome.next_path()).into_response(),
+        Err(FlowError::Portal(AppError::Refused(Refusal::AccountDisabled))) => {
+            Redirect::to(DISABLED).into_response()
+        }
         Err(error) => {
             tracing::warn!(%error, "identity provider sign-in failed");
             Redirect::to(FAILED).into_response()

@@ -2,9 +2,7 @@
 //! static files; wrapped in sessions and the security layers.
 
 use crate::{audit_export, bundle, hpcaa, integrations, live, oidc, security};
-use app::platform::{
-    client_address::ClientAddress, session_store::DbSessionStore, sessions, AppState,
-};
+use app::platform::{client_address::ClientAddress, session_store::DbSessionStore, AppState};
 use app::{error::AppError, shell, App};
 use axum::{
     body::Body,
@@ -100,7 +98,7 @@ pub fn build(app: AppState, leptos_options: LeptosOptions) -> Router {
         .with_secure(app.config.production)
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(
-            tower_sessions::cookie::time::Duration::minutes(sessions::IDLE_TIMEOUT_MINUTES),
+            tower_sessions::cookie::time::Duration::minutes(app.config.session_idle_minutes),
         ));
 
     Router::new()

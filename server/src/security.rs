@@ -161,13 +161,14 @@ pub fn provide_content_security_policy(production: bool) {
 }
 
 /// Keeps signed-in sessions alive while they are used (see `sessions::keep_alive`). Static files
-/// are skipped: they never touch the session.
+/// are skipped (they never touch the session), and so is asking how long the session has left.
 pub async fn keep_session_alive(request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let static_file = path.starts_with("/pkg/") || path.starts_with("/favicon");
-    if !static_file {
+    if !static_file && !sessions::PASSIVE_PATHS.contains(&path) {
+        let client = request.extensions().get::<ClientAddress>().copied();
         if let Some(session) = request.extensions().get::<tower_sessions::Session>() {
-            if let Err(error) = app::platform::sessions::keep_alive(session).await {
+            if let Err(error) = app::platform::sessions::keep_alive(session, client).await {
                 tracing::warn!(?error, "could not keep the session alive");
             }
         }

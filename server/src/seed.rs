@@ -290,6 +290,7 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
             is_staff: Set(false),
             created_at: Set(registered),
             updated_at: Set(registered),
+            ..Default::default()
         });
         identities.push(account_identity::ActiveModel {
             account_id: Set(id),

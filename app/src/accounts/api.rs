@@ -38,7 +38,7 @@ pub async fn sign_in(username: String, password: String) -> Result<(), AppError>
     let account_id =
         service::sign_in_with_password(&ctx.state, ctx.actor().await?, &username, &password)
             .await?;
-    sessions::sign_in(&ctx.session, account_id).await
+    sessions::sign_in(&ctx.session, account_id, ctx.device().await).await
 }
 
 #[server(prefix = "/api", endpoint = "sign_out", output = server_fn::codec::Postcard)]
@@ -77,7 +77,7 @@ pub async fn register(form: RegistrationForm) -> Result<(), AppError> {
             )
         })?;
     let account_id = service::register(&ctx.state, ctx.actor().await?, &identity, &form).await?;
-    sessions::sign_in(&ctx.session, account_id).await
+    sessions::sign_in(&ctx.session, account_id, ctx.device().await).await
 }
 
 #[server(prefix = "/api", endpoint = "verify_email", output = server_fn::codec::Postcard)]
@@ -158,6 +158,53 @@ pub async fn change_password(form: PasswordChangeForm) -> Result<(), AppError> {
     service::change_password(&ctx.state, ctx.actor().await?, &form).await
 }
 
+/// The devices signed in to the caller's account.
+#[server(prefix = "/api", endpoint = "signed_in_devices", output = server_fn::codec::Postcard)]
+pub async fn signed_in_devices() -> Result<Vec<SignedInDevice>, AppError> {
+    let ctx = RequestContext::load().await?;
+    let account_id = ctx.require_account().await?;
+    let this_session = sessions::key_of(&ctx.session);
+    service::devices::signed_in_devices(ctx.db(), account_id, this_session.as_deref()).await
+}
+
+/// "Sign out other sessions". Returns how many ended.
+#[server(prefix = "/api", endpoint = "sign_out_other_sessions", output = server_fn::codec::Postcard)]
+pub async fn sign_out_other_sessions() -> Result<u64, AppError> {
+    let ctx = RequestContext::load().await?;
+    ctx.write(service::devices::sign_out_other_sessions).await
+}
+
+/// Seconds before the caller's session idles out; `None` when not signed in. Asking is not
+/// activity: the session middleware leaves this path alone (`sessions::PASSIVE_PATHS`).
+#[server(prefix = "/api", endpoint = "session_time_left", output = server_fn::codec::Postcard)]
+pub async fn session_time_left() -> Result<Option<i64>, AppError> {
+    let ctx = RequestContext::load().await?;
+    sessions::seconds_left(&ctx.session, ctx.state.config.session_idle_minutes).await
+}
+
+/// "Stay signed in": the session's idle time starts again. Returns the seconds it now has.
+#[server(prefix = "/api", endpoint = "stay_signed_in", output = server_fn::codec::Postcard)]
+pub async fn stay_signed_in() -> Result<Option<i64>, AppError> {
+    let ctx = RequestContext::load().await?;
+    sessions::touch(&ctx.session).await?;
+    sessions::seconds_left(&ctx.session, ctx.state.config.session_idle_minutes).await
+}
+
+/// The CareConnect team disables an account: its sessions end and sign-in is refused.
+#[server(prefix = "/api", endpoint = "staff_disable_account", output = server_fn::codec::Postcard)]
+pub async fn staff_disable_account(id: AccountId, reason: String) -> Result<(), AppError> {
+    let ctx = RequestContext::load().await?;
+    ctx.write(async |change| service::disable(change, id.get(), &reason).await)
+        .await
+}
+
+#[server(prefix = "/api", endpoint = "staff_enable_account", output = server_fn::codec::Postcard)]
+pub async fn staff_enable_account(id: AccountId) -> Result<(), AppError> {
+    let ctx = RequestContext::load().await?;
+    ctx.write(async |change| service::enable(change, id.get()).await)
+        .await
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DevIdentityForm {
     pub subject: String,
@@ -204,7 +251,14 @@ pub async fn dev_identity_sign_in(form: DevIdentityForm) -> Result<IdentityOutco
         birthdate: (!birthdate.is_empty()).then(|| birthdate.to_owned()),
         email: Some(form.email.trim().to_owned()).filter(|e| !e.is_empty()),
     };
-    super::identity::establish(&ctx.state, &ctx.session, ctx.actor().await?, &identity).await
+    super::identity::establish(
+        &ctx.state,
+        &ctx.session,
+        ctx.actor().await?,
+        &identity,
+        ctx.device().await,
+    )
+    .await
 }
 
 /// The CareConnect team's user lookup: name, username or email.

@@ -1,11 +1,14 @@
 //! What happens once an identity provider has vouched for someone, whichever provider it was.
 
 use super::{
-    service,
+    service::{self, KnownIdentity},
     types::{IdentityOutcome, ValidatedIdentity},
 };
-use crate::error::AppError;
-use crate::platform::{sessions, Actor, AppState};
+use crate::error::{AppError, Refusal};
+use crate::platform::{
+    sessions::{self, Device},
+    Actor, AppState,
+};
 use tower_sessions::Session;
 
 /// Signs the person in if their identity has an account, or holds the identity in the session
@@ -15,6 +18,7 @@ pub async fn establish(
     session: &Session,
     actor: Actor,
     identity: &ValidatedIdentity,
+    device: Device,
 ) -> Result<IdentityOutcome, AppError> {
     let known = state
         .write(actor, async |change| {
@@ -22,11 +26,12 @@ pub async fn establish(
         })
         .await?;
     match known {
-        Some(account_id) => {
-            sessions::sign_in(session, account_id).await?;
+        KnownIdentity::Account(account_id) => {
+            sessions::sign_in(session, account_id, device).await?;
             Ok(IdentityOutcome::SignedIn)
         }
-        None => {
+        KnownIdentity::Disabled(_) => Err(AppError::Refused(Refusal::AccountDisabled)),
+        KnownIdentity::New => {
             sessions::hold_pending_identity(session, identity).await?;
             Ok(IdentityOutcome::MustRegister)
         }

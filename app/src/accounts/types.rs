@@ -277,6 +277,24 @@ mod tests {
     }
 }
 
+/// A device signed in to the person's account, as "Manage My Account" lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedInDevice {
+    /// E.g. "Firefox on Windows".
+    pub browser: String,
+    pub address: Option<String>,
+    pub last_active: String,
+    pub signed_in: String,
+    /// The device this list is shown on.
+    pub this_device: bool,
+}
+
+/// People are warned this long before their session idles out.
+pub const IDLE_WARNING_SECONDS: i64 = 120;
+
+/// The longest reason the CareConnect team may give for disabling an account.
+pub const DISABLE_REASON_MAX: usize = 500;
+
 /// A person found by the CareConnect team's user lookup.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonSummary {
@@ -308,4 +326,6 @@ pub struct PersonRecord {
     pub sponsorships: Vec<String>,
     /// "WORKSITE, since DATE".
     pub access: Vec<String>,
+    /// "Disabled on DATE: REASON" while the CareConnect team has disabled the account.
+    pub disabled: Option<String>,
 }

@@ -17,6 +17,10 @@ pub enum AuditAction {
     PasswordReset,
     UsernameLookupRequested,
     StaffGranted,
+    StaffRevoked,
+    AccountDisabled,
+    AccountEnabled,
+    SessionsEnded,
     WorksiteRegistered,
     WorksiteUpdated,
     JoinRequested,
@@ -58,7 +62,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order the audit search lists them.
-    pub const ALL: [AuditAction; 49] = [
+    pub const ALL: [AuditAction; 53] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
@@ -71,6 +75,10 @@ impl AuditAction {
         AuditAction::PasswordReset,
         AuditAction::UsernameLookupRequested,
         AuditAction::StaffGranted,
+        AuditAction::StaffRevoked,
+        AuditAction::AccountDisabled,
+        AuditAction::AccountEnabled,
+        AuditAction::SessionsEnded,
         AuditAction::WorksiteRegistered,
         AuditAction::WorksiteUpdated,
         AuditAction::JoinRequested,
@@ -124,6 +132,10 @@ impl AuditAction {
             AuditAction::PasswordReset => "password_reset",
             AuditAction::UsernameLookupRequested => "username_lookup_requested",
             AuditAction::StaffGranted => "staff_granted",
+            AuditAction::StaffRevoked => "staff_revoked",
+            AuditAction::AccountDisabled => "account_disabled",
+            AuditAction::AccountEnabled => "account_enabled",
+            AuditAction::SessionsEnded => "sessions_ended",
             AuditAction::WorksiteRegistered => "worksite_registered",
             AuditAction::WorksiteUpdated => "worksite_updated",
             AuditAction::JoinRequested => "join_requested",

@@ -21,6 +21,9 @@ pub struct Model {
     pub family_name: String,
     pub birthdate: Option<Date>,
     pub is_staff: bool,
+    /// Set while the CareConnect team has disabled the account: nobody can sign in to it.
+    pub disabled_at: Option<DateTimeUtc>,
+    pub disabled_reason: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -155,6 +155,13 @@ pub async fn record(
             email: who.account.email.clone(),
             profession: who.profession.name.clone(),
         },
+        disabled: who.account.disabled_at.map(|at| {
+            format!(
+                "Disabled on {}: {}",
+                display_time(at),
+                who.account.disabled_reason.clone().unwrap_or_default()
+            )
+        }),
         pending_email: who.account.pending_email.clone(),
         phone: who.account.phone.clone(),
         user_type: who.user_type().label().to_owned(),

@@ -12,8 +12,9 @@ use sea_orm::{
 /// What is counted, and under which key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Attempt {
-    /// Incorrect passwords for one account, in a row.
-    FailedPassword { account_id: i64 },
+    /// Incorrect passwords for one username (lower-cased), in a row; counted whether or not an
+    /// account has it, so the answers never tell which usernames exist.
+    FailedPassword { username_key: String },
     /// Recovery emails (reset link, username reminder) asked for one address.
     RecoveryEmail { address: String },
 }
@@ -21,7 +22,7 @@ pub enum Attempt {
 impl Attempt {
     fn key(&self) -> String {
         match self {
-            Attempt::FailedPassword { account_id } => format!("password:{account_id}"),
+            Attempt::FailedPassword { username_key } => format!("password:{username_key}"),
             Attempt::RecoveryEmail { address } => format!("recovery:{}", address.to_lowercase()),
         }
     }

@@ -3,7 +3,7 @@
 //! the audit entries, emails, notifications and accounts to tell; [`Change::commit`] writes those
 //! in the same transaction, commits, and announces once. Dropping a change rolls it all back.
 
-use super::{db::begin_write, AppState};
+use super::{db::begin_write, session_store, AppState};
 use crate::audit::{self, AuditEntry};
 use crate::error::AppError;
 use crate::mail::{message::Email, outbox};
@@ -11,12 +11,14 @@ use crate::notifications::{service as notifications, types::NotificationKind};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait};
 use std::collections::BTreeSet;
 
-/// Who acts: the signed-in account, if any, and the address the request came from. Operator
-/// commands and background work act as nobody in particular.
+/// Who acts: the signed-in account, if any, the address the request came from, and the session
+/// it came with (its store key). Operator commands and background work act as nobody in
+/// particular.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Actor {
     pub account: Option<i64>,
     pub addr: Option<String>,
+    pub session: Option<String>,
 }
 
 impl Actor {
@@ -29,9 +31,18 @@ impl Actor {
     pub fn account(account_id: i64) -> Self {
         Self {
             account: Some(account_id),
-            addr: None,
+            ..Self::default()
         }
     }
+}
+
+/// Which of an account's sessions [`Change::end_sessions`] ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndSessions {
+    All,
+    /// All but the one the actor acts from: a person changing their password stays signed in
+    /// where they did it.
+    AllButMine,
 }
 
 /// Rows of one kind go to the database in statements of at most this many rows, well under
@@ -118,6 +129,24 @@ impl<'s> Change<'s> {
         self.notifications
             .push((account_id, kind, text.to_owned(), link.to_owned()));
         self.tell.insert(account_id);
+    }
+
+    /// Ends the account's signed-in sessions with the change (on every app server: they are read
+    /// from the database on each request), keeping the actor's own session if it is one of
+    /// them. Returns how many ended.
+    pub async fn end_sessions(
+        &mut self,
+        account_id: i64,
+        which: EndSessions,
+    ) -> Result<u64, AppError> {
+        let keep = match which {
+            EndSessions::All => None,
+            EndSessions::AllButMine => self.actor.session.as_deref(),
+        };
+        let ended = session_store::end_sessions(&self.txn, account_id, keep).await?;
+        // Its open pages ask again, and find themselves signed out.
+        self.tell.insert(account_id);
+        Ok(ended)
     }
 
     /// Tells these accounts' open pages that something of theirs changed, once committed.

@@ -16,6 +16,7 @@ pub struct OidcSettings {
 pub const DEFAULT_INVITATION_DAYS: i64 = 14;
 pub const DEFAULT_SIGN_INS_PER_ADDRESS: u32 = 30;
 pub const DEFAULT_DATABASE_CONNECTIONS: u32 = 16;
+pub const DEFAULT_SESSION_IDLE_MINUTES: i64 = 30;
 
 #[derive(Debug, Clone)]
 pub struct PortalConfig {
@@ -45,6 +46,9 @@ pub struct PortalConfig {
     /// The proxies whose forwarding header names the client (`TRUSTED_PROXIES`, and
     /// `TRUSTED_PROXY_HEADER`, default `X-Forwarded-For`); none by default.
     pub trusted_proxies: TrustedProxies,
+    /// Minutes without a request after which a session ends (`SESSION_IDLE_MINUTES`, default
+    /// 30, at least 3: people are warned two minutes before).
+    pub session_idle_minutes: i64,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -79,6 +83,8 @@ pub enum ConfigError {
     BadTrustedProxy(String),
     #[error("TRUSTED_PROXY_HEADER must be `X-Forwarded-For` or `Forwarded`")]
     BadProxyHeader,
+    #[error("SESSION_IDLE_MINUTES must be a whole number of minutes from 3 to 720")]
+    BadSessionIdle,
 }
 
 /// A variable holding a whole number within `range`, or `default` when it is unset.
@@ -192,6 +198,12 @@ impl PortalConfig {
             1..=1000,
             ConfigError::BadDatabaseConnections,
         )?;
+        let session_idle_minutes = whole_number(
+            lookup("SESSION_IDLE_MINUTES"),
+            DEFAULT_SESSION_IDLE_MINUTES,
+            3..=720,
+            ConfigError::BadSessionIdle,
+        )?;
         let proxy_header = match lookup("TRUSTED_PROXY_HEADER") {
             None => ForwardingHeader::default(),
             Some(name) => ForwardingHeader::parse(&name).ok_or(ConfigError::BadProxyHeader)?,
@@ -216,6 +228,7 @@ impl PortalConfig {
             course_callback_secret,
             sign_ins_per_address_per_minute,
             trusted_proxies,
+            session_idle_minutes,
         })
     }
 
@@ -253,6 +266,7 @@ impl PortalConfig {
             course_callback_secret: None,
             sign_ins_per_address_per_minute: DEFAULT_SIGN_INS_PER_ADDRESS,
             trusted_proxies: TrustedProxies::default(),
+            session_idle_minutes: DEFAULT_SESSION_IDLE_MINUTES,
         }
     }
 }
@@ -476,6 +490,19 @@ mod tests {
             config(&[DEVELOPMENT, ("TRUSTED_PROXY_HEADER", "X-Real-IP")]).unwrap_err(),
             ConfigError::BadProxyHeader
         );
+    }
+
+    #[test]
+    fn sessions_idle_out_after_thirty_minutes_unless_set_to_three_or_more() {
+        assert_eq!(config(&[DEVELOPMENT]).unwrap().session_idle_minutes, 30);
+        let short = config(&[DEVELOPMENT, ("SESSION_IDLE_MINUTES", "3")]).unwrap();
+        assert_eq!(short.session_idle_minutes, 3);
+        for refused in ["2", "721", "ten"] {
+            assert_eq!(
+                config(&[DEVELOPMENT, ("SESSION_IDLE_MINUTES", refused)]).unwrap_err(),
+                ConfigError::BadSessionIdle
+            );
+        }
     }
 
     #[test]

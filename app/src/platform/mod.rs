@@ -16,7 +16,7 @@ pub mod state;
 pub mod time;
 pub mod tokens;
 
-pub use change::{Actor, Change};
+pub use change::{Actor, Change, EndSessions};
 pub use config::PortalConfig;
 pub use request::RequestContext;
 pub use state::AppState;

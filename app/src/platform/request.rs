@@ -59,11 +59,12 @@ impl RequestContext {
         self.account_id().await?.ok_or(AppError::Unauthenticated)
     }
 
-    /// Who is asking: the signed-in account, if any, and the client's address.
+    /// Who is asking: the signed-in account, if any, the client's address and the session.
     pub async fn actor(&self) -> Result<Actor, AppError> {
         Ok(Actor {
             account: self.account_id().await?,
             addr: self.client.map(|client| client.to_string()),
+            session: sessions::key_of(&self.session),
         })
     }
 
@@ -79,5 +80,18 @@ impl RequestContext {
             return Err(AppError::Unauthenticated);
         }
         self.state.write(actor, work).await
+    }
+}
+
+impl RequestContext {
+    /// The device the request came from, as "Manage My Account" lists it.
+    pub async fn device(&self) -> sessions::Device {
+        let headers = leptos_axum::extract::<axum::http::HeaderMap>()
+            .await
+            .unwrap_or_default();
+        let agent = headers
+            .get(axum::http::header::USER_AGENT)
+            .and_then(|value| value.to_str().ok());
+        sessions::Device::new(agent, self.client)
     }
 }

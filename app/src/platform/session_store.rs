@@ -1,12 +1,16 @@
 //! tower-sessions' store on the portal's own database (SeaORM), so sessions survive restarts and
 //! are shared by every app server. Rows are keyed by a hash of the session id: a copy of the
-//! table does not let anyone take over a session.
+//! table does not let anyone take over a session. Each row names its signed-in account, so all of
+//! an account's sessions can be listed and ended at once, on every app server.
 
+use super::sessions::{SignedIn, SIGNED_IN};
 use crate::entities::session;
 use crate::platform::tokens::hash_token;
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    sea_query::OnConflict, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    sea_query::{Expr, OnConflict},
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set,
 };
 use tower_sessions::{
     session::{Id, Record},
@@ -45,6 +49,48 @@ fn expiry(record: &Record) -> DateTime<Utc> {
     DateTime::from_timestamp(record.expiry_date.unix_timestamp(), 0).unwrap_or_else(Utc::now)
 }
 
+fn signed_in(data: &std::collections::HashMap<String, serde_json::Value>) -> Option<SignedIn> {
+    data.get(SIGNED_IN)
+        .and_then(|value| serde_json::from_value(value.clone()).ok())
+}
+
+/// The signed-in sessions of an account that have not expired: their store key and what they
+/// hold, most recently active first.
+pub async fn signed_in_sessions(
+    conn: &impl ConnectionTrait,
+    account_id: i64,
+) -> Result<Vec<(String, SignedIn)>, DbErr> {
+    let rows = session::Entity::find()
+        .filter(session::Column::AccountId.eq(account_id))
+        .filter(session::Column::ExpiresAt.gt(Utc::now()))
+        .order_by_desc(session::Column::ExpiresAt)
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let record: Record = serde_json::from_str(&row.data).ok()?;
+            Some((row.id, signed_in(&record.data)?))
+        })
+        .collect())
+}
+
+/// Ends the account's sessions, but the one whose key is `keep`; returns how many ended. Run in
+/// a change's transaction, they end with it: every app server reads sessions from this table,
+/// so the next request of each is signed out.
+pub async fn end_sessions(
+    conn: &impl ConnectionTrait,
+    account_id: i64,
+    keep: Option<&str>,
+) -> Result<u64, DbErr> {
+    let mut delete =
+        session::Entity::delete_many().filter(session::Column::AccountId.eq(account_id));
+    if let Some(keep) = keep {
+        delete = delete.filter(session::Column::Id.ne(keep));
+    }
+    Ok(delete.exec(conn).await?.rows_affected)
+}
+
 #[async_trait::async_trait]
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
@@ -56,6 +102,7 @@ impl SessionStore for DbSessionStore {
                 id: Set(key(&record.id)),
                 data: Set(data),
                 expires_at: Set(expiry(record)),
+                account_id: Set(signed_in(&record.data).map(|s| s.account_id)),
             })
             .on_conflict(
                 OnConflict::column(session::Column::Id)
@@ -72,22 +119,22 @@ impl SessionStore for DbSessionStore {
         }
     }
 
+    /// Updates the session's row only: a session ended elsewhere (signed out, or its account's
+    /// sessions ended) while this request ran stays ended rather than being written back.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(record)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        session::Entity::insert(session::ActiveModel {
-            id: Set(key(&record.id)),
-            data: Set(data),
-            expires_at: Set(expiry(record)),
-        })
-        .on_conflict(
-            OnConflict::column(session::Column::Id)
-                .update_columns([session::Column::Data, session::Column::ExpiresAt])
-                .to_owned(),
-        )
-        .exec_without_returning(&self.db)
-        .await
-        .map_err(backend)?;
+        session::Entity::update_many()
+            .col_expr(session::Column::Data, Expr::value(data))
+            .col_expr(session::Column::ExpiresAt, Expr::value(expiry(record)))
+            .col_expr(
+                session::Column::AccountId,
+                Expr::value(signed_in(&record.data).map(|s| s.account_id)),
+            )
+            .filter(session::Column::Id.eq(key(&record.id)))
+            .exec(&self.db)
+            .await
+            .map_err(backend)?;
         Ok(())
     }
 

@@ -2,7 +2,7 @@ use super::awaiting::awaiting;
 use super::hydration::AfterHydration;
 use super::post_form::PostForm;
 use super::user::{reload_to, use_session};
-use crate::accounts::{api::SignOut, types::SessionInfo};
+use crate::accounts::{api::SignOut, types::SessionInfo, ui::IdleWarning};
 use crate::notifications::ui::{LiveConnection, NotificationsLink};
 use leptos::prelude::*;
 
@@ -23,6 +23,7 @@ pub fn Frame(children: Children) -> impl IntoView {
         </header>
         <DevelopmentBanner/>
         <LiveConnection/>
+        <IdleWarning/>
         <main id="main" class="site-main" tabindex="-1">{children()}</main>
         <footer class="site-footer">
             <p>

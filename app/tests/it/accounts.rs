@@ -1,6 +1,9 @@
 //! The account rules on a real database (SQLite, or PostgreSQL with TEST_DATABASE_URL).
 
-use app::accounts::{service, types::*};
+use app::accounts::{
+    service::{self, KnownIdentity},
+    types::*,
+};
 use app::entities::{account, audit_event, one_time_token};
 use app::error::{AppError, Refusal};
 use app::platform::Actor;
@@ -16,6 +19,35 @@ async fn audit_actions(db: &sea_orm::DatabaseConnection) -> Vec<String> {
         .into_iter()
         .map(|event| event.action)
         .collect()
+}
+
+/// A password sign-in as the sign-in page makes it.
+async fn password_sign_in(
+    state: &app::platform::AppState,
+    username: &str,
+    password: &str,
+) -> Result<i64, AppError> {
+    service::sign_in_with_password(state, Actor::system(), username, password).await
+}
+
+/// What a sign-in through the identity provider as `subject` leads to.
+async fn identity_sign_in(state: &app::platform::AppState, subject: &str) -> KnownIdentity {
+    as_operator(state, async |ch| {
+        service::identity_signed_in(ch, &identity(subject)).await
+    })
+    .await
+    .expect("identity sign-in")
+}
+
+/// Fails unless each of these actions is in the audit log.
+async fn assert_audited(db: &sea_orm::DatabaseConnection, expected: &[&str]) {
+    let actions = audit_actions(db).await;
+    for action in expected {
+        assert!(
+            actions.contains(&(*action).to_owned()),
+            "{action} audited: {actions:?}"
+        );
+    }
 }
 
 fn refused_with(result: Result<impl std::fmt::Debug, AppError>, text: &str) {
@@ -48,13 +80,14 @@ async fn an_unknown_identity_must_register_and_registration_queues_a_verificatio
             .write(
                 Actor {
                     account: None,
-                    addr: Some("10.0.0.1".to_owned())
+                    addr: Some("10.0.0.1".to_owned()),
+                    session: None,
                 },
                 async |ch| service::identity_signed_in(ch, &who).await
             )
             .await
             .unwrap(),
-        None
+        KnownIdentity::New
     );
 
     let id = registered(state, "jane").await;
@@ -94,15 +127,13 @@ async fn an_unknown_identity_must_register_and_registration_queues_a_verificatio
             .await)
         .await
         .unwrap(),
-        Some(id)
+        KnownIdentity::Account(id)
     );
-    let actions = audit_actions(test.db()).await;
-    for action in ["identity_validated", "account_registered", "sign_in"] {
-        assert!(
-            actions.contains(&action.to_owned()),
-            "{action} audited: {actions:?}"
-        );
-    }
+    assert_audited(
+        test.db(),
+        &["identity_validated", "account_registered", "sign_in"],
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -296,15 +327,9 @@ async fn password_sign_in_gives_one_answer_for_unknown_users_and_wrong_passwords
     let test = TestDb::new().await;
     let state = &test.state;
     let id = registered(state, "jane").await;
-    assert_eq!(
-        service::sign_in_with_password(state, Actor::system(), "JANE", PASSWORD)
-            .await
-            .unwrap(),
-        id
-    );
-    let wrong =
-        service::sign_in_with_password(state, Actor::system(), "jane", "wrong password here").await;
-    let unknown = service::sign_in_with_password(state, Actor::system(), "nobody", PASSWORD).await;
+    assert_eq!(password_sign_in(state, "JANE", PASSWORD).await.unwrap(), id);
+    let wrong = password_sign_in(state, "jane", "wrong password here").await;
+    let unknown = password_sign_in(state, "nobody", PASSWORD).await;
     assert_eq!(wrong, Err(AppError::Refused(Refusal::WrongCredentials)));
     assert_eq!(unknown, wrong);
     let failures = audit_event::Entity::find()
@@ -342,6 +367,17 @@ async fn wrong_passwords_pause_password_sign_in_on_every_server_but_never_identi
             }))
         ));
     }
+    // A username nobody has pauses alike: the answers never tell which usernames exist.
+    for _ in 0..FREE_PASSWORD_FAILURES {
+        assert_eq!(
+            service::sign_in_with_password(first, Actor::system(), "nobody", "a guess").await,
+            Err(AppError::Refused(Refusal::WrongCredentials))
+        );
+    }
+    assert!(matches!(
+        service::sign_in_with_password(&second, Actor::system(), "nobody", "a guess").await,
+        Err(AppError::Refused(Refusal::PasswordSignInPaused { .. }))
+    ));
     // Nobody else is slowed, and Jane still signs in with her identity provider.
     registered(first, "john").await;
     service::sign_in_with_password(&second, Actor::system(), "john", PASSWORD)
@@ -352,7 +388,7 @@ async fn wrong_passwords_pause_password_sign_in_on_every_server_but_never_identi
     })
     .await
     .unwrap();
-    assert_eq!(by_identity, Some(jane));
+    assert_eq!(by_identity, KnownIdentity::Account(jane));
 
     // Once the pause has passed, the right password signs in and ends the run of wrong ones.
     attempt_count::Entity::update_many()
@@ -372,7 +408,8 @@ async fn wrong_passwords_pause_password_sign_in_on_every_server_but_never_identi
             .count(test.db())
             .await
             .unwrap(),
-        0
+        1,
+        "only the unknown username's run is left"
     );
 }
 
@@ -439,14 +476,8 @@ async fn password_reset_is_silent_for_unknown_addresses_and_single_use() {
         service::reset_password(state, Actor::system(), &token, new_password, new_password).await,
         "already been used",
     );
-    assert!(
-        service::sign_in_with_password(state, Actor::system(), "jane", PASSWORD)
-            .await
-            .is_err()
-    );
-    service::sign_in_with_password(state, Actor::system(), "jane", new_password)
-        .await
-        .unwrap();
+    assert!(password_sign_in(state, "jane", PASSWORD).await.is_err());
+    password_sign_in(state, "jane", new_password).await.unwrap();
 
     // Reset links last an hour.
     as_operator(state, async |ch| {
@@ -614,7 +645,7 @@ async fn contact_updates_reverify_a_new_email_and_password_changes_need_the_curr
     service::change_password(state, Actor::account(id), &right)
         .await
         .unwrap();
-    service::sign_in_with_password(state, Actor::system(), "jane", "a better passphrase")
+    password_sign_in(state, "jane", "a better passphrase")
         .await
         .unwrap();
 }
@@ -647,4 +678,310 @@ async fn staff_is_granted_only_to_a_verified_address() {
     let user = service::current_user(test.db(), id).await.unwrap().unwrap();
     assert!(user.is_staff);
     assert_eq!(user.profession, "Physician");
+}
+
+/// The account's sessions still signed in, as every app server reads them.
+async fn sessions_of(test: &TestDb, account_id: i64) -> usize {
+    app::platform::session_store::signed_in_sessions(test.db(), account_id)
+        .await
+        .unwrap()
+        .len()
+}
+
+/// The account acting from this session, as its server function does.
+fn from_session(account_id: i64, session: &tower_sessions::Session) -> Actor {
+    Actor {
+        account: Some(account_id),
+        session: app::platform::sessions::key_of(session),
+        ..Actor::default()
+    }
+}
+
+#[tokio::test]
+async fn a_password_change_reset_or_email_change_signs_the_account_out_everywhere_else() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let jane = verified(state, "jane").await;
+    let john = verified(state, "john").await;
+    let _johns = signed_in_session(state, john).await;
+
+    // A password change keeps the session it was made from.
+    let here = signed_in_session(state, jane).await;
+    signed_in_session(state, jane).await;
+    signed_in_session(state, jane).await;
+    let change = PasswordChangeForm {
+        current_password: PASSWORD.into(),
+        password: "a better passphrase".into(),
+        password_confirmation: "a better passphrase".into(),
+    };
+    service::change_password(state, from_session(jane, &here), &change)
+        .await
+        .unwrap();
+    assert_eq!(sessions_of(&test, jane).await, 1);
+    let kept = app::platform::session_store::signed_in_sessions(test.db(), jane)
+        .await
+        .unwrap();
+    assert_eq!(
+        Some(&kept[0].0),
+        app::platform::sessions::key_of(&here).as_ref()
+    );
+
+    // A reset from a browser that is not signed in ends every session.
+    signed_in_session(state, jane).await;
+    as_operator(state, async |ch| {
+        service::request_password_reset(ch, "jane@clinic.example").await
+    })
+    .await
+    .unwrap();
+    let token = token_in(
+        &last_email_to(test.db(), "jane@clinic.example").await,
+        "/account/reset-password",
+    );
+    let reset = "an even better passphrase";
+    service::reset_password(state, Actor::system(), &token, reset, reset)
+        .await
+        .unwrap();
+    assert_eq!(sessions_of(&test, jane).await, 0);
+
+    // A new address, once verified, keeps only the session that verified it.
+    let here = signed_in_session(state, jane).await;
+    signed_in_session(state, jane).await;
+    let moved = ContactForm {
+        email: "jane@newclinic.example".into(),
+        phone: "250-555-0101".into(),
+    };
+    as_account(state, jane, async |ch| {
+        service::update_contact(ch, &moved).await
+    })
+    .await
+    .unwrap();
+    let token = token_in(
+        &last_email_to(test.db(), "jane@newclinic.example").await,
+        "/account/verify-email",
+    );
+    state
+        .write(from_session(jane, &here), async |ch| {
+            service::verify_email(ch, &token).await
+        })
+        .await
+        .unwrap();
+    assert_eq!(sessions_of(&test, jane).await, 1);
+
+    assert_eq!(
+        sessions_of(&test, john).await,
+        1,
+        "nobody else is signed out"
+    );
+    assert_audited(
+        test.db(),
+        &["password_changed", "password_reset", "email_verified"],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_first_verified_address_signs_nobody_out() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let jane = registered(state, "jane").await;
+    // Registered on the computer, verified from the phone.
+    signed_in_session(state, jane).await;
+    let token = token_in(
+        &last_email_to(test.db(), "jane@clinic.example").await,
+        "/account/verify-email",
+    );
+    as_operator(state, async |ch| service::verify_email(ch, &token).await)
+        .await
+        .unwrap();
+    assert_eq!(sessions_of(&test, jane).await, 1);
+}
+
+#[tokio::test]
+async fn people_list_their_devices_and_sign_out_the_others() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let jane = verified(state, "jane").await;
+    let here = signed_in_session(state, jane).await;
+    signed_in_session(state, jane).await;
+    let key = app::platform::sessions::key_of(&here);
+    let devices = service::devices::signed_in_devices(test.db(), jane, key.as_deref())
+        .await
+        .unwrap();
+    assert_eq!(devices.len(), 2);
+    assert!(devices[0].this_device, "this device first");
+    assert!(!devices[1].this_device);
+
+    let ended = state
+        .write(
+            from_session(jane, &here),
+            service::devices::sign_out_other_sessions,
+        )
+        .await
+        .unwrap();
+    assert_eq!(ended, 1);
+    let devices = service::devices::signed_in_devices(test.db(), jane, key.as_deref())
+        .await
+        .unwrap();
+    assert_eq!(devices.len(), 1);
+    assert!(devices[0].this_device);
+    assert!(audit_actions(test.db())
+        .await
+        .contains(&"sessions_ended".to_owned()));
+    // Nobody signed in has no sessions to end.
+    assert_eq!(
+        as_operator(state, service::devices::sign_out_other_sessions).await,
+        Err(AppError::Unauthenticated)
+    );
+}
+
+#[tokio::test]
+async fn a_disabled_account_is_signed_out_and_refused_every_sign_in_until_enabled() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let staff = verified(state, "staff").await;
+    as_operator(state, async |ch| {
+        service::grant_staff(ch, "staff@clinic.example").await
+    })
+    .await
+    .unwrap();
+    let jane = verified(state, "jane").await;
+    signed_in_session(state, jane).await;
+    signed_in_session(state, jane).await;
+
+    // Only the CareConnect team may, with a reason, and never on their own account.
+    assert_eq!(
+        as_account(state, jane, async |ch| service::disable(ch, staff, "no")
+            .await)
+        .await,
+        Err(AppError::Forbidden)
+    );
+    field_error(
+        as_account(state, staff, async |ch| {
+            service::disable(ch, jane, "  ").await
+        })
+        .await,
+        "reason",
+    );
+    assert!(matches!(
+        as_account(state, staff, async |ch| service::disable(ch, staff, "test")
+            .await)
+        .await,
+        Err(AppError::Refused(_))
+    ));
+    assert_eq!(sessions_of(&test, jane).await, 2, "refusals change nothing");
+
+    as_account(state, staff, async |ch| {
+        service::disable(ch, jane, "Left the clinic; reported by the MOA").await
+    })
+    .await
+    .unwrap();
+    assert_eq!(sessions_of(&test, jane).await, 0);
+    assert_eq!(
+        as_account(state, staff, async |ch| service::disable(ch, jane, "again")
+            .await)
+        .await,
+        Err(AppError::Conflict(Refusal::AlreadyHandled))
+    );
+    assert_eq!(
+        password_sign_in(state, "jane", PASSWORD).await,
+        Err(AppError::Refused(Refusal::AccountDisabled))
+    );
+    // A wrong password gets the usual answer: the state is told only to the owner.
+    assert_eq!(
+        password_sign_in(state, "jane", "wrong guess").await,
+        Err(AppError::Refused(Refusal::WrongCredentials))
+    );
+    let by_identity = identity_sign_in(state, "jane").await;
+    assert_eq!(by_identity, KnownIdentity::Disabled(jane));
+    let record = app::flows::people::record(test.db(), staff, jane)
+        .await
+        .unwrap();
+    assert!(record
+        .disabled
+        .is_some_and(|line| line.contains("Left the clinic")));
+
+    assert_eq!(
+        as_account(state, jane, async |ch| service::enable(ch, jane).await).await,
+        Err(AppError::Forbidden)
+    );
+    as_account(state, staff, async |ch| service::enable(ch, jane).await)
+        .await
+        .unwrap();
+    password_sign_in(state, "jane", PASSWORD).await.unwrap();
+    assert_audited(
+        test.db(),
+        &["account_disabled", "account_enabled", "sign_in_failed"],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn staff_sign_in_through_the_identity_provider_only_and_can_be_revoked() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let jane = verified(state, "jane").await;
+    signed_in_session(state, jane).await;
+    as_operator(state, async |ch| {
+        service::grant_staff(ch, "jane@clinic.example").await
+    })
+    .await
+    .unwrap();
+    assert_eq!(sessions_of(&test, jane).await, 0, "password sessions end");
+    assert_eq!(
+        password_sign_in(state, "jane", PASSWORD).await,
+        Err(AppError::Refused(Refusal::StaffSignInWithIdentityProvider))
+    );
+    assert_eq!(
+        password_sign_in(state, "jane", "wrong guess").await,
+        Err(AppError::Refused(Refusal::WrongCredentials))
+    );
+    let by_identity = identity_sign_in(state, "jane").await;
+    assert_eq!(by_identity, KnownIdentity::Account(jane));
+    app::flows::people::find_people(test.db(), jane, "jane")
+        .await
+        .unwrap();
+    as_operator(state, async |ch| {
+        service::revoke_staff(ch, "jane@clinic.example").await
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        app::flows::people::find_people(test.db(), jane, "jane").await,
+        Err(AppError::Forbidden)
+    );
+    password_sign_in(state, "jane", PASSWORD).await.unwrap();
+    assert!(audit_actions(test.db())
+        .await
+        .contains(&"staff_revoked".to_owned()));
+}
+
+#[tokio::test]
+async fn common_or_personal_passwords_are_refused_with_the_reason() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let mut form = registration(test.db(), "jane", "jane@clinic.example").await;
+    for guessable in ["password1234", "qwertyuiop123", "jane@clinic.example"] {
+        form.password = guessable.to_owned();
+        form.password_confirmation = guessable.to_owned();
+        let refused = service::register(state, Actor::system(), &identity("jane"), &form).await;
+        let message = field_error(refused, "password");
+        assert!(
+            message.contains("too easy to guess"),
+            "{guessable}: {message}"
+        );
+    }
+    let jane = verified(state, "jane").await;
+    let change = PasswordChangeForm {
+        current_password: PASSWORD.into(),
+        password: "jane@clinic.example".into(),
+        password_confirmation: "jane@clinic.example".into(),
+    };
+    let message = field_error(
+        service::change_password(state, Actor::account(jane), &change).await,
+        "password",
+    );
+    assert!(message.contains("too easy to guess"), "{message}");
+    password_sign_in(state, "jane", PASSWORD)
+        .await
+        .expect("the password is unchanged");
 }

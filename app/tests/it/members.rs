@@ -131,6 +131,7 @@ async fn a_request_reaches_every_administrator_and_approval_admits_the_requester
             Actor {
                 account: Some(wade),
                 addr: Some("10.0.0.9".to_owned()),
+                session: None,
             },
             async |ch| {
                 join_requests::decide(ch, &kingsgate.code, waiting[0].id.get(), Decision::Accept)
@@ -905,10 +906,21 @@ async fn the_worksite_counts_its_members_through_every_change() {
     assert_eq!(member_counts(state, olga, &other.code).await, (2, 0));
     assert_eq!(member_counts(state, dalia, &code).await, (1, 0));
     // The migration counts the members already there, and the triggers count on from there.
-    Migrator::down(&state.db, Some(1)).await.unwrap();
-    memberships::insert_membership(&state.db, worksite_id, greg, false)
-        .await
-        .unwrap();
+    undo_migrations_from(&state.db, "m20261201_000010_member_counts").await;
+    // Written as the portal of then wrote it (its memberships table, nothing newer).
+    membership::Entity::insert(membership::ActiveModel {
+        worksite_id: Set(worksite_id),
+        account_id: Set(greg),
+        status: Set(app::memberships::types::MembershipStatus::Active),
+        is_admin: Set(false),
+        joined_at: Set(chrono::Utc::now()),
+        list_group: Set(1),
+        list_name: Set("six gregory".to_owned()),
+        ..Default::default()
+    })
+    .exec_without_returning(&state.db)
+    .await
+    .unwrap();
     Migrator::up(&state.db, None).await.unwrap();
     assert_eq!(member_counts(state, dalia, &code).await, (2, 0));
     let again = membership_rows(state, greg).await[0].id;
@@ -933,7 +945,7 @@ async fn the_name_prefixes_of_existing_members_are_written_by_the_migration() {
     .unwrap();
     // Back to the word index the portal had before (undoing the member counts after it), and
     // forward again over the same members.
-    Migrator::down(&state.db, Some(2)).await.unwrap();
+    undo_migrations_from(&state.db, "m20261130_000009_member_name_prefixes").await;
     Migrator::up(&state.db, None).await.unwrap();
     let found = |active, search| names_found(state, dalia, &code, active, search);
     assert_eq!(found(true, "da phys").await, ["Dalia Physician"]);
@@ -1364,4 +1376,20 @@ async fn only_administrators_of_this_worksite_administer_it() {
         .members
         .iter()
         .all(|m| m.is_admin == (m.name == "Dalia Admin")));
+}
+
+/// Undoes the named migration and every one after it (newest first): the schema as it was
+/// before it, however many migrations have been added since.
+async fn undo_migrations_from(db: &sea_orm::DatabaseConnection, name: &str) {
+    use migrations::{Migrator, MigratorTrait};
+    let names: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|migration| migration.name().to_owned())
+        .collect();
+    let position = names
+        .iter()
+        .position(|known| known == name)
+        .expect("a migration of that name");
+    let steps = u32::try_from(names.len() - position).expect("a few migrations");
+    Migrator::down(db, Some(steps)).await.unwrap();
 }

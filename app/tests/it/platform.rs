@@ -183,12 +183,12 @@ mod session_lifetime {
         let session = session(&test);
         let now = Utc::now().timestamp();
         signed_in_at(&session, now - 600, now - 120).await;
-        sessions::keep_alive(&session).await.unwrap();
+        sessions::keep_alive(&session, None).await.unwrap();
         let seen = last_seen(&session).await;
         assert!(seen >= now, "kept alive");
 
         signed_in_at(&session, now - 600, now - 5).await;
-        sessions::keep_alive(&session).await.unwrap();
+        sessions::keep_alive(&session, None).await.unwrap();
         let seen = last_seen(&session).await;
         assert_eq!(seen, now - 5, "recently seen sessions are not rewritten");
         assert_eq!(
@@ -204,7 +204,7 @@ mod session_lifetime {
         let now = Utc::now().timestamp();
         signed_in_at(&session, now - 12 * 3600 - 1, now).await;
         assert_eq!(sessions::signed_in_account(&session).await.unwrap(), None);
-        sessions::keep_alive(&session).await.unwrap();
+        sessions::keep_alive(&session, None).await.unwrap();
         assert!(session.is_empty().await, "flushed");
     }
 
@@ -215,12 +215,111 @@ mod session_lifetime {
         session.insert("before", 1).await.unwrap();
         session.save().await.unwrap();
         let before = session.id();
-        sessions::sign_in(&session, 42).await.unwrap();
+        sessions::sign_in(&session, 42, sessions::Device::default())
+            .await
+            .unwrap();
         session.save().await.unwrap();
         assert_ne!(session.id(), before);
         assert_eq!(
             sessions::signed_in_account(&session).await.unwrap(),
             Some(42)
+        );
+    }
+}
+
+mod session_ends {
+    use app::platform::{session_store, sessions, Actor, EndSessions};
+    use app::testing::{signed_in_session, TestDb};
+    use tower_sessions::Session;
+
+    #[tokio::test]
+    async fn a_session_ended_while_a_request_ran_is_not_written_back() {
+        let test = TestDb::new().await;
+        let session = signed_in_session(&test.state, 7).await;
+        // A request of the session, already under way, holds it.
+        let in_flight = Session::new(session.id(), test.store(), None);
+        assert_eq!(
+            sessions::signed_in_account(&in_flight).await.unwrap(),
+            Some(7)
+        );
+        // Meanwhile the account's sessions end.
+        session_store::end_sessions(test.db(), 7, None)
+            .await
+            .unwrap();
+        // The request then saves what it changed: the session stays ended.
+        sessions::touch(&in_flight).await.unwrap();
+        in_flight.save().await.unwrap();
+        let next_request = Session::new(session.id(), test.store(), None);
+        assert_eq!(
+            sessions::signed_in_account(&next_request).await.unwrap(),
+            None
+        );
+    }
+
+    #[tokio::test]
+    async fn a_change_ends_the_accounts_sessions_but_the_actors_own() {
+        let test = TestDb::new().await;
+        let here = signed_in_session(&test.state, 7).await;
+        let _laptop = signed_in_session(&test.state, 7).await;
+        let _phone = signed_in_session(&test.state, 7).await;
+        let _someone_else = signed_in_session(&test.state, 8).await;
+        let actor = Actor {
+            account: Some(7),
+            session: sessions::key_of(&here),
+            ..Actor::default()
+        };
+        let ended = test
+            .state
+            .write(actor, async |change| {
+                change.end_sessions(7, EndSessions::AllButMine).await
+            })
+            .await
+            .unwrap();
+        assert_eq!(ended, 2);
+        let left = session_store::signed_in_sessions(test.db(), 7)
+            .await
+            .unwrap();
+        assert_eq!(left.len(), 1);
+        assert_eq!(Some(&left[0].0), sessions::key_of(&here).as_ref());
+        assert_eq!(
+            session_store::signed_in_sessions(test.db(), 8)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+
+        let ended = test
+            .state
+            .write(Actor::system(), async |change| {
+                change.end_sessions(7, EndSessions::All).await
+            })
+            .await
+            .unwrap();
+        assert_eq!(ended, 1);
+        let next_request = Session::new(here.id(), test.store(), None);
+        assert_eq!(
+            sessions::signed_in_account(&next_request).await.unwrap(),
+            None
+        );
+    }
+
+    #[tokio::test]
+    async fn a_session_ended_in_a_change_that_fails_goes_on() {
+        let test = TestDb::new().await;
+        let session = signed_in_session(&test.state, 7).await;
+        let failed: Result<(), _> = test
+            .state
+            .write(Actor::system(), async |change| {
+                change.end_sessions(7, EndSessions::All).await?;
+                Err(app::error::AppError::Internal)
+            })
+            .await;
+        assert!(failed.is_err());
+        let next_request = Session::new(session.id(), test.store(), None);
+        assert_eq!(
+            sessions::signed_in_account(&next_request).await.unwrap(),
+            Some(7)
         );
     }
 }

@@ -13,7 +13,7 @@ fn portal(database_url: &str, args: &[&str]) -> std::process::Output {
 }
 
 #[tokio::test]
-async fn staff_grant_makes_a_verified_account_staff_and_refuses_unknown_addresses() {
+async fn staff_grant_and_revoke_change_a_verified_account_and_refuse_unknown_addresses() {
     let test = TestDb::new().await;
     let id = verified(&test.state, "jane").await;
     let url = secrecy::ExposeSecret::expose_secret(&test.state.config.database_url).to_owned();
@@ -35,6 +35,15 @@ async fn staff_grant_makes_a_verified_account_staff_and_refuses_unknown_addresse
         .unwrap()
         .unwrap();
     assert!(user.is_staff);
+
+    let revoked = portal(&url, &["staff", "revoke", "jane@clinic.example"]);
+    assert!(revoked.status.success());
+    assert!(String::from_utf8_lossy(&revoked.stdout).contains("is no longer CareConnect staff"));
+    let user = app::accounts::service::current_user(test.db(), id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!user.is_staff);
 
     let migrated = portal(&url, &["migrate"]);
     assert!(migrated.status.success());

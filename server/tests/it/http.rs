@@ -448,6 +448,42 @@ async fn signed_in(router: &Router, username: &str) -> String {
     answer.session_cookie().expect("session cookie")
 }
 
+/// Signs a CareConnect team member in as staff must: through an identity provider (here the
+/// development one, whose identity is first linked to the account).
+async fn staff_signed_in(router: &Router, state: &AppState, username: &str) -> String {
+    use app::entities::{account, account_identity};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter, Set};
+    let account = account::Entity::find()
+        .filter(account::Column::Username.eq(username))
+        .one(&state.db)
+        .await
+        .unwrap()
+        .expect("the account");
+    let subject = format!("{username}-staff");
+    account_identity::ActiveModel {
+        account_id: Set(account.id),
+        issuer: Set(app::accounts::types::DEVELOPMENT_ISSUER.to_owned()),
+        subject: Set(subject.clone()),
+        created_at: Set(chrono::Utc::now()),
+        last_signed_in_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&state.db)
+    .await
+    .unwrap();
+    let identity = form_of(&[
+        ("form[subject]", &subject),
+        ("form[given_name]", &account.given_name),
+        ("form[family_name]", &account.family_name),
+    ]);
+    let answer = call(router, "dev_identity_sign_in", &identity, None).await;
+    assert_eq!(
+        answer.decode::<IdentityOutcome>(),
+        IdentityOutcome::SignedIn
+    );
+    answer.session_cookie().expect("session cookie")
+}
+
 #[tokio::test]
 async fn open_pages_hear_of_changes_over_server_sent_events() {
     use futures_util::StreamExt;
@@ -829,7 +865,7 @@ async fn applications_and_the_back_office_are_authorized_on_every_request() {
     let (pia_cookie, olive_cookie, sam_cookie) = (
         signed_in(&router, "pia").await,
         signed_in(&router, "olive").await,
-        signed_in(&router, "sam").await,
+        staff_signed_in(&router, state, "sam").await,
     );
     let enrolment = form_of(&[
         ("form[worksite]", site.code.as_str()),
@@ -992,4 +1028,110 @@ async fn every_answer_carries_its_request_id() {
     let refused = send(&router, given).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refused.headers.get("x-request-id").unwrap(), "proxy-7f3k");
+}
+
+/// A second app server on the test's database: its own connections, the same configuration.
+async fn second_server(test: &TestDb) -> AppState {
+    use secrecy::ExposeSecret;
+    let config = (*test.state.config).clone();
+    let db = app::platform::db::connect(config.database_url.expose_secret(), 4)
+        .await
+        .expect("second connection pool");
+    AppState::new(db, config)
+}
+
+#[tokio::test]
+async fn sessions_end_on_every_app_server_when_signed_out_elsewhere_or_disabled() {
+    use app::accounts::types::SignedInDevice;
+    let test = TestDb::new().await;
+    let jane = app::testing::verified(&test.state, "jane").await;
+    app::testing::verified(&test.state, "staff").await;
+    as_operator(&test.state, async |ch| {
+        app::accounts::service::grant_staff(ch, "staff@clinic.example").await
+    })
+    .await
+    .unwrap();
+    let a = router(&test.state);
+    let b = router(&second_server(&test).await);
+    let signed_in_on = |answer: Answer| answer.decode::<SessionInfo>().user.is_some();
+
+    let laptop = signed_in(&a, "jane").await;
+    let phone = signed_in(&b, "jane").await;
+    assert!(signed_in_on(
+        call(&b, "load_session", "", Some(&laptop)).await
+    ));
+
+    let listed = call(&a, "signed_in_devices", "", Some(&phone)).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    let devices = listed.decode::<Vec<SignedInDevice>>();
+    assert_eq!(devices.len(), 2);
+    assert_eq!(devices.iter().filter(|d| d.this_device).count(), 1);
+
+    // "Sign out other sessions" on the phone, through server A, ends the laptop's on server B.
+    let ended = call(&a, "sign_out_other_sessions", "", Some(&phone)).await;
+    assert_eq!(ended.decode::<u64>(), 1);
+    assert!(!signed_in_on(
+        call(&b, "load_session", "", Some(&laptop)).await
+    ));
+    assert!(signed_in_on(
+        call(&b, "load_session", "", Some(&phone)).await
+    ));
+
+    // Asking how long is left is not activity; it answers only for a signed-in session.
+    let left = call(&a, "session_time_left", "", Some(&phone)).await;
+    let left = left.decode::<Option<i64>>().expect("signed in");
+    assert!((29 * 60..=30 * 60).contains(&left), "{left}");
+    let nobody = call(&a, "session_time_left", "", Some(&laptop)).await;
+    assert_eq!(nobody.decode::<Option<i64>>(), None);
+
+    // Only the CareConnect team disables an account.
+    let id = jane.to_string();
+    let form = form_of(&[("id", &id), ("reason", "Left the clinic")]);
+    let forbidden = call(&a, "staff_disable_account", &form, Some(&phone)).await;
+    assert_eq!(
+        forbidden.status,
+        StatusCode::FORBIDDEN,
+        "{}",
+        forbidden.body
+    );
+    // Staff may not use a password; they sign in through the identity provider.
+    let refused = call(
+        &b,
+        "sign_in",
+        &form_of(&[("username", "staff"), ("password", PASSWORD)]),
+        None,
+    )
+    .await;
+    assert_eq!(
+        refused.decode::<AppError>(),
+        AppError::Refused(Refusal::StaffSignInWithIdentityProvider)
+    );
+    let staff_cookie = staff_signed_in(&b, &test.state, "staff").await;
+    let disabled = call(&b, "staff_disable_account", &form, Some(&staff_cookie)).await;
+    assert_eq!(disabled.status, StatusCode::OK, "{}", disabled.body);
+    assert!(!signed_in_on(
+        call(&a, "load_session", "", Some(&phone)).await
+    ));
+    let refused = call(
+        &a,
+        "sign_in",
+        &form_of(&[("username", "jane"), ("password", PASSWORD)]),
+        None,
+    )
+    .await;
+    assert_eq!(
+        refused.decode::<AppError>(),
+        AppError::Refused(Refusal::AccountDisabled)
+    );
+    assert!(refused.session_cookie().is_none());
+
+    let enabled = call(
+        &a,
+        "staff_enable_account",
+        &form_of(&[("id", &id)]),
+        Some(&staff_cookie),
+    )
+    .await;
+    assert_eq!(enabled.status, StatusCode::OK, "{}", enabled.body);
+    signed_in(&b, "jane").await;
 }

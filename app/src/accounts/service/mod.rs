@@ -1,16 +1,20 @@
 //! The account rules, over a database connection. Server functions and the OIDC routes call
 //! these; tests call them directly on SQLite and PostgreSQL.
 
+pub mod devices;
 mod emails;
 pub mod links;
+mod standing;
 pub mod throttle;
+
+pub use standing::{disable, enable, grant_staff, revoke_staff};
 
 use super::types::*;
 use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{account, account_identity};
 use crate::error::{AppError, FieldErrors, Refusal};
 use crate::mail::message::Email;
-use crate::platform::{db::insert_unique, Actor, AppState, Change};
+use crate::platform::{db::insert_unique, Actor, AppState, Change, EndSessions};
 use crate::professions::{self, types::Profession};
 use chrono::{Duration, NaiveDate, Utc};
 use links::Purpose;
@@ -64,41 +68,98 @@ pub async fn find(conn: &impl ConnectionTrait, id: i64) -> Result<Option<account
     account::Entity::find_by_id(id).one(conn).await
 }
 
-/// Called when the identity provider has vouched for someone. Returns their account, if they
-/// have one; otherwise they must register.
+/// What an identity the provider vouched for leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KnownIdentity {
+    /// No account has this identity: the person registers.
+    New,
+    /// The account is signed in.
+    Account(i64),
+    /// The account exists but the CareConnect team disabled it.
+    Disabled(i64),
+}
+
+/// Called when the identity provider has vouched for someone: signs in to their account, if they
+/// have one and it is not disabled; otherwise they must register.
 pub async fn identity_signed_in(
     change: &mut Change<'_>,
     identity: &ValidatedIdentity,
-) -> Result<Option<i64>, AppError> {
+) -> Result<KnownIdentity, AppError> {
     let known = account_identity::Entity::find()
         .filter(account_identity::Column::Issuer.eq(&identity.issuer))
         .filter(account_identity::Column::Subject.eq(&identity.subject))
         .one(change.db())
         .await?;
     let target = format!("identity:{}", identity.subject);
-    Ok(match known {
-        Some(row) => {
-            let account_id = row.account_id;
-            let mut row: account_identity::ActiveModel = row.into();
-            row.last_signed_in_at = Set(Utc::now());
-            row.update(change.db()).await?;
-            change.audit(
-                AuditEntry::new(AuditAction::SignIn, format!("account:{account_id}"))
-                    .by(account_id)
-                    .with_details(
-                        json!({ "method": "identity_provider", "issuer": identity.issuer }),
-                    ),
-            );
-            Some(account_id)
-        }
-        None => {
-            change.audit(
-                AuditEntry::new(AuditAction::IdentityValidated, target)
-                    .with_details(json!({ "issuer": identity.issuer })),
-            );
-            None
-        }
-    })
+    let Some(row) = known else {
+        change.audit(
+            AuditEntry::new(AuditAction::IdentityValidated, target)
+                .with_details(json!({ "issuer": identity.issuer })),
+        );
+        return Ok(KnownIdentity::New);
+    };
+    let account_id = row.account_id;
+    if is_disabled(change.db(), account_id).await? {
+        change.audit(
+            AuditEntry::new(AuditAction::SignInFailed, format!("account:{account_id}"))
+                .with_details(json!({ "method": "identity_provider", "disabled": true })),
+        );
+        return Ok(KnownIdentity::Disabled(account_id));
+    }
+    let mut row: account_identity::ActiveModel = row.into();
+    row.last_signed_in_at = Set(Utc::now());
+    row.update(change.db()).await?;
+    change.audit(
+        AuditEntry::new(AuditAction::SignIn, format!("account:{account_id}"))
+            .by(account_id)
+            .with_details(json!({ "method": "identity_provider", "issuer": identity.issuer })),
+    );
+    Ok(KnownIdentity::Account(account_id))
+}
+
+async fn is_disabled(conn: &impl ConnectionTrait, account_id: i64) -> Result<bool, AppError> {
+    Ok(find(conn, account_id)
+        .await?
+        .is_some_and(|account| account.disabled_at.is_some()))
+}
+
+/// Refuses a new password that a cracker's word lists would find quickly (a zxcvbn score below
+/// 3, i.e. fewer than 10^8 guesses: common and breached passwords, names, dates, keyboard runs),
+/// with the estimator's reason. `personal` are the person's own words (username, names, email),
+/// which anyone who knows them would try first.
+fn refuse_guessable(password: &str, personal: &[&str], errors: &mut FieldErrors) {
+    if errors.get("password").is_some() {
+        return;
+    }
+    let estimate = zxcvbn::zxcvbn(password, personal);
+    if estimate.score() >= zxcvbn::Score::Three {
+        return;
+    }
+    let reason = estimate
+        .feedback()
+        .and_then(|feedback| feedback.warning())
+        .map(|warning| format!(" {warning}"))
+        .unwrap_or_default();
+    errors.add(
+        "password",
+        format!(
+            "This password is too easy to guess.{reason} Try a few unrelated words together, or a longer phrase."
+        ),
+    );
+}
+
+/// Refuses a new password for the account that is easy to guess, or leans on its own words
+/// (username, names, email).
+fn refuse_guessable_for(account: &account::Model, password: &str) -> Result<(), AppError> {
+    let mut personal = vec![
+        account.username.as_str(),
+        account.given_name.as_str(),
+        account.family_name.as_str(),
+    ];
+    personal.extend(account.email.as_deref());
+    let mut errors = FieldErrors::new();
+    refuse_guessable(password, &personal, &mut errors);
+    errors.into_result()
 }
 
 struct ValidRegistration {
@@ -121,6 +182,11 @@ async fn validate_registration(
         .map_err(|m| errors.add("username", m))
         .ok();
     validate_new_password(&form.password, &form.password_confirmation, &mut errors);
+    refuse_guessable(
+        &form.password,
+        &[form.username.as_str(), form.email.as_str()],
+        &mut errors,
+    );
     let phone = normalize_phone(&form.phone)
         .map_err(|m| errors.add("phone", m))
         .ok();
@@ -283,29 +349,29 @@ pub async fn sign_in_with_password(
     username: &str,
     password: &str,
 ) -> Result<i64, AppError> {
+    let username_key = username.trim().to_lowercase();
     let account = account::Entity::find()
-        .filter(account::Column::UsernameKey.eq(username.trim().to_lowercase()))
+        .filter(account::Column::UsernameKey.eq(&username_key))
         .one(&state.db)
         .await?;
     let now = Utc::now();
-    if let Some(account) = &account {
-        if let Some(left) = throttle::paused_for(&state.db, account.id, now).await? {
-            // Refused before the password is even checked: a guess made now tells nothing.
-            state
-                .write(actor, async |change| {
-                    change.audit(
-                        AuditEntry::new(
-                            AuditAction::SignInFailed,
-                            format!("account:{}", account.id),
-                        )
-                        .with_details(json!({ "paused": true })),
-                    );
-                    Ok(())
-                })
-                .await?;
-            let minutes = (left.num_seconds() + 59) / 60;
-            return Err(AppError::Refused(Refusal::PasswordSignInPaused { minutes }));
-        }
+    if let Some(left) = throttle::paused_for(&state.db, &username_key, now).await? {
+        // Refused before the password is even checked: a guess made now tells nothing. Unknown
+        // usernames pause alike, so the pause does not tell which usernames exist.
+        state
+            .write(actor, async |change| {
+                change.audit(
+                    AuditEntry::new(
+                        AuditAction::SignInFailed,
+                        format!("username:{username_key}"),
+                    )
+                    .with_details(json!({ "paused": true })),
+                );
+                Ok(())
+            })
+            .await?;
+        let minutes = (left.num_seconds() + 59) / 60;
+        return Err(AppError::Refused(Refusal::PasswordSignInPaused { minutes }));
     }
     let matches = state
         .passwords
@@ -315,8 +381,31 @@ pub async fn sign_in_with_password(
     let outcome = state
         .write(actor, async |change| {
             Ok(match account {
+                Some(account) if matches && account.disabled_at.is_some() => {
+                    // Told only to someone who knows the password.
+                    change.audit(
+                        AuditEntry::new(
+                            AuditAction::SignInFailed,
+                            format!("account:{}", account.id),
+                        )
+                        .with_details(json!({ "method": "password", "disabled": true })),
+                    );
+                    Err(AppError::Refused(Refusal::AccountDisabled))
+                }
+                Some(account) if matches && account.is_staff => {
+                    // The back office needs the identity provider's second factor.
+                    throttle::password_accepted(change.db(), &username_key).await?;
+                    change.audit(
+                        AuditEntry::new(
+                            AuditAction::SignInFailed,
+                            format!("account:{}", account.id),
+                        )
+                        .with_details(json!({ "method": "password", "staff": true })),
+                    );
+                    Err(AppError::Refused(Refusal::StaffSignInWithIdentityProvider))
+                }
                 Some(account) if matches => {
-                    throttle::password_accepted(change.db(), account.id).await?;
+                    throttle::password_accepted(change.db(), &username_key).await?;
                     change.audit(
                         AuditEntry::new(AuditAction::SignIn, format!("account:{}", account.id))
                             .by(account.id)
@@ -325,13 +414,11 @@ pub async fn sign_in_with_password(
                     Ok(account.id)
                 }
                 account => {
-                    if let Some(account) = &account {
-                        throttle::wrong_password(change.db(), account.id, now).await?;
-                    }
+                    throttle::wrong_password(change.db(), &username_key, now).await?;
                     change.audit(
                         AuditEntry::new(
                             AuditAction::SignInFailed,
-                            format!("username:{}", username.trim().to_lowercase()),
+                            format!("username:{username_key}"),
                         )
                         .with_details(json!({ "known_account": account.is_some() })),
                     );
@@ -370,16 +457,25 @@ pub async fn verify_email(change: &mut Change<'_>, token: &str) -> Result<String
         }
     }
     let account_id = account.id;
+    let changed = account.email.is_some();
     let mut row: account::ActiveModel = account.into();
     row.email = Set(Some(email.clone()));
     row.email_verified_at = Set(Some(Utc::now()));
     row.pending_email = Set(None);
     row.updated_at = Set(Utc::now());
     row.update(txn).await?;
+    // A changed address (not the first one verified) signs the account out everywhere else.
+    let ended = if changed {
+        change
+            .end_sessions(account_id, EndSessions::AllButMine)
+            .await?
+    } else {
+        0
+    };
     change.audit(
         AuditEntry::new(AuditAction::EmailVerified, format!("account:{account_id}"))
             .by(account_id)
-            .with_details(json!({ "email": email })),
+            .with_details(json!({ "email": email, "sessions_ended": ended })),
     );
     Ok(email)
 }
@@ -442,7 +538,10 @@ pub async fn reset_password(
     validate_new_password(password, confirmation, &mut errors);
     errors.into_result()?;
     // Refuse a bad link before spending a hash on it.
-    links::check(&state.db, token, Purpose::ResetPassword).await?;
+    let link = links::check(&state.db, token, Purpose::ResetPassword).await?;
+    if let Some(account) = find(&state.db, link.account_id).await? {
+        refuse_guessable_for(&account, password)?;
+    }
     let password_hash = state.passwords.hash(password).await?;
     state
         .write(actor, async |change| {
@@ -450,13 +549,19 @@ pub async fn reset_password(
             let link = links::consume(txn, token, Purpose::ResetPassword).await?;
             set_password(txn, link.account_id, password_hash).await?;
             links::revoke_all(txn, link.account_id, Purpose::ResetPassword).await?;
-            throttle::password_accepted(txn, link.account_id).await?;
+            if let Some(account) = find(txn, link.account_id).await? {
+                throttle::password_accepted(txn, &account.username_key).await?;
+            }
+            let ended = change
+                .end_sessions(link.account_id, EndSessions::AllButMine)
+                .await?;
             change.audit(
                 AuditEntry::new(
                     AuditAction::PasswordReset,
                     format!("account:{}", link.account_id),
                 )
-                .by(link.account_id),
+                .by(link.account_id)
+                .with_details(json!({ "sessions_ended": ended })),
             );
             Ok(())
         })
@@ -557,6 +662,7 @@ pub async fn change_password(
     let account = find(&state.db, account_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
+    refuse_guessable_for(&account, &form.password)?;
     if !state
         .passwords
         .verify(&form.current_password, Some(&account.password_hash))
@@ -571,10 +677,17 @@ pub async fn change_password(
     state
         .write(actor, async |change| {
             set_password(change.db(), account_id, password_hash).await?;
-            change.audit(AuditEntry::new(
-                AuditAction::PasswordChanged,
-                format!("account:{account_id}"),
-            ));
+            // Whoever knew the old password is signed out everywhere but here.
+            let ended = change
+                .end_sessions(account_id, EndSessions::AllButMine)
+                .await?;
+            change.audit(
+                AuditEntry::new(
+                    AuditAction::PasswordChanged,
+                    format!("account:{account_id}"),
+                )
+                .with_details(json!({ "sessions_ended": ended })),
+            );
             Ok(())
         })
         .await
@@ -616,25 +729,4 @@ pub async fn identity_validated(
         .one(conn)
         .await?
         .is_some())
-}
-
-/// Operator command: makes the account with this verified email CareConnect staff.
-pub async fn grant_staff(change: &mut Change<'_>, email: &str) -> Result<i64, AppError> {
-    let email = normalize_email(email).map_err(|m| AppError::invalid("email", m))?;
-    let txn = change.db();
-    let account = find_by_email(txn, &email).await?.ok_or_else(|| {
-        AppError::NotFound(format!(
-            "No account has the verified email address {email}."
-        ))
-    })?;
-    let account_id = account.id;
-    let mut row: account::ActiveModel = account.into();
-    row.is_staff = Set(true);
-    row.updated_at = Set(Utc::now());
-    row.update(txn).await?;
-    change.audit(
-        AuditEntry::new(AuditAction::StaffGranted, format!("account:{account_id}"))
-            .with_details(json!({ "by": "operator command" })),
-    );
-    Ok(account_id)
 }

@@ -1,4 +1,4 @@
-//! How password sign-in to an account slows down after wrong passwords, and how many recovery
+//! How password sign-in with a username slows down after wrong passwords, and how many recovery
 //! emails one address receives. Both are counted in the database (`platform::attempts`), so every
 //! app server applies the same count. Identity-provider sign-in is never slowed: whoever keeps
 //! guessing a person's password cannot keep them out.
@@ -24,17 +24,19 @@ pub fn pause_after(failures: i32) -> Option<Duration> {
     Some(Duration::seconds(seconds.min(15 * 60)))
 }
 
-fn failed_password(account_id: i64) -> Attempt {
-    Attempt::FailedPassword { account_id }
+fn failed_password(username_key: &str) -> Attempt {
+    Attempt::FailedPassword {
+        username_key: username_key.to_owned(),
+    }
 }
 
-/// How much longer password sign-in to the account stays paused, if it is.
+/// How much longer password sign-in with the username stays paused, if it is.
 pub async fn paused_for(
     conn: &impl ConnectionTrait,
-    account_id: i64,
+    username_key: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Duration>, DbErr> {
-    let Some((failures, last)) = attempts::current(conn, &failed_password(account_id)).await?
+    let Some((failures, last)) = attempts::current(conn, &failed_password(username_key)).await?
     else {
         return Ok(None);
     };
@@ -45,17 +47,20 @@ pub async fn paused_for(
 
 pub async fn wrong_password(
     conn: &impl ConnectionTrait,
-    account_id: i64,
+    username_key: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     // A run of wrong passwords a day apart is not an attack on the account.
-    attempts::count(conn, &failed_password(account_id), Duration::days(1), now).await?;
+    attempts::count(conn, &failed_password(username_key), Duration::days(1), now).await?;
     Ok(())
 }
 
 /// A correct password, or a password reset, ends the run of wrong ones.
-pub async fn password_accepted(conn: &impl ConnectionTrait, account_id: i64) -> Result<(), DbErr> {
-    attempts::clear(conn, &failed_password(account_id)).await
+pub async fn password_accepted(
+    conn: &impl ConnectionTrait,
+    username_key: &str,
+) -> Result<(), DbErr> {
+    attempts::clear(conn, &failed_password(username_key)).await
 }
 
 /// Counts a recovery email to `address`; `false` once the address has had its day's share.

@@ -1,6 +1,6 @@
 use crate::accounts::{
-    api::{ChangePassword, UpdateContact},
-    types::CurrentUser,
+    api::{signed_in_devices, ChangePassword, SignOutOtherSessions, UpdateContact},
+    types::{CurrentUser, SignedInDevice},
 };
 use crate::ui::*;
 use leptos::prelude::*;
@@ -14,6 +14,7 @@ pub fn ManageAccountPage() -> impl IntoView {
             <AccountSummary user=user.clone()/>
             <ContactForm user/>
             <PasswordForm/>
+            <SignedInDevices/>
             <section class="card">
                 <h2>"Account recovery"</h2>
                 <ul class="link-list">
@@ -105,5 +106,65 @@ fn PasswordForm() -> impl IntoView {
                 <Notice>"Your password has been changed."</Notice>
             </Show>
         </section>
+    }
+}
+
+/// The devices signed in to the account, and "Sign out other sessions".
+#[component]
+fn SignedInDevices() -> impl IntoView {
+    let sign_out_others = ServerAction::<SignOutOtherSessions>::new();
+    let errors = action_error(sign_out_others);
+    let devices = load(
+        move || sign_out_others.version().get(),
+        |_| signed_in_devices(),
+    );
+    view! {
+        <section class="card" aria-labelledby="devices-heading">
+            <h2 id="devices-heading">"Signed-in devices"</h2>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {awaiting(move || async move {
+                    let devices = devices.await?;
+                    let others = devices.iter().filter(|device| !device.this_device).count();
+                    Ok(view! {
+                        <ul class="results">
+                            {devices.into_iter().map(|device| view! { <DeviceLine device/> }).collect_view()}
+                        </ul>
+                        {if others == 0 {
+                            view! { <p class="hint">"You are signed in on this device only."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ActionForm action=sign_out_others>
+                                    <FormError errors/>
+                                    <SubmitButton label="Sign out other sessions" pending=sign_out_others.pending()/>
+                                </ActionForm>
+                            }.into_any()
+                        }}
+                    }.into_any())
+                })}
+            </Transition>
+            {move || sign_out_others.value().get().and_then(Result::ok).map(|ended| view! {
+                <Notice>{match ended {
+                    1 => "One other session was signed out.".to_owned(),
+                    ended => format!("{ended} other sessions were signed out."),
+                }}</Notice>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn DeviceLine(device: SignedInDevice) -> impl IntoView {
+    let address = device
+        .address
+        .unwrap_or_else(|| "address unknown".to_owned());
+    view! {
+        <li>
+            <strong>{device.browser}</strong>
+            {device.this_device.then(|| view! { " " <span class="badge">"This device"</span> })}
+            <br/>
+            <span class="hint">
+                {format!("{address} · last active {} · signed in {}", device.last_active, device.signed_in)}
+            </span>
+        </li>
     }
 }

@@ -1,6 +1,7 @@
 //! The account pages.
 
 mod dev_idp;
+mod idle;
 mod manage;
 mod recovery;
 mod register;
@@ -9,6 +10,7 @@ mod staff;
 mod verify;
 
 pub use dev_idp::DevIdentityProviderPage;
+pub use idle::IdleWarning;
 pub use manage::ManageAccountPage;
 pub use recovery::{LookUpUsernamePage, ResetPasswordPage};
 pub use register::RegisterPage;

@@ -1,4 +1,5 @@
 use crate::accounts::api::SignIn;
+use crate::error::Refusal;
 use crate::ui::*;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -6,14 +7,19 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
-    // Set by the identity provider callback when validation failed.
-    let identity_failed = move || query.with(|q| q.get("error").as_deref() == Some("identity"));
+    // Set by the identity provider callback when validation failed, or the account is disabled.
+    let error = move || query.with(|q| q.get("error"));
+    let identity_failed = move || error().as_deref() == Some("identity");
+    let disabled = move || error().as_deref() == Some("disabled");
     view! {
         <PageTitle title="Sign in" lead="Sign in to the my.CareConnect Enrolment Portal to manage your worksites and CareConnect access."/>
         <Show when=identity_failed>
             <p class="alert alert-error" role="alert">
                 "We could not validate your identity with the BC Services Card. Please try again. If it keeps failing, contact the CareConnect team at CareConnect@phsa.ca."
             </p>
+        </Show>
+        <Show when=disabled>
+            <p class="alert alert-error" role="alert">{Refusal::AccountDisabled.to_string()}</p>
         </Show>
         <SignInPanel/>
     }

@@ -1,7 +1,9 @@
 //! The CareConnect team's user lookup and one person's record.
 
-use crate::accounts::api::{staff_find_people, staff_person};
-use crate::accounts::types::{AccountId, PersonRecord};
+use crate::accounts::api::{
+    staff_find_people, staff_person, StaffDisableAccount, StaffEnableAccount,
+};
+use crate::accounts::types::{AccountId, PersonRecord, DISABLE_REASON_MAX};
 use crate::ui::*;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -51,14 +53,20 @@ pub fn StaffUserPage() -> impl IntoView {
                 .unwrap_or(AccountId::from(0))
         })
     });
-    let record = load(move || id.get(), staff_person);
+    let disable = ServerAction::<StaffDisableAccount>::new();
+    let enable = ServerAction::<StaffEnableAccount>::new();
+    let record = load(
+        move || (id.get(), disable.version().get(), enable.version().get()),
+        |(id, _, _)| staff_person(id),
+    );
     view! {
         <PageTitle title="User Record"/>
         <StaffOnly>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {awaiting(move || async move {
                     let record = record.await?;
-                    Ok(view! { <Record record/> }.into_any())
+                    let standing = view! { <Standing record=record.clone() disable enable/> };
+                    Ok(view! { <Record record/> {standing} }.into_any())
                 })}
             </Transition>
             <a class="button" href="/staff/users">"Back to User Lookup"</a>
@@ -113,5 +121,44 @@ fn Record(record: PersonRecord) -> impl IntoView {
         </section>
         <Lines heading="Sponsorships" lines=record.sponsorships/>
         <Lines heading="CareConnect Access" lines=record.access/>
+    }
+}
+
+/// Whether the person can sign in: "Disable account" with a reason, or "Enable account".
+#[component]
+fn Standing(
+    record: PersonRecord,
+    disable: ServerAction<StaffDisableAccount>,
+    enable: ServerAction<StaffEnableAccount>,
+) -> impl IntoView {
+    let id = record.summary.id.to_string();
+    let disable_errors = action_error(disable);
+    let enable_errors = action_error(enable);
+    view! {
+        <section class="card" aria-labelledby="standing-heading">
+            <h2 id="standing-heading">"Account status"</h2>
+            {match record.disabled {
+                Some(disabled) => view! {
+                    <p>{disabled}</p>
+                    <p class="hint">"Nobody can sign in to this account until it is enabled again."</p>
+                    <ActionForm action=enable>
+                        <FormError errors=enable_errors/>
+                        <input type="hidden" name="id" value=id/>
+                        <SubmitButton label="Enable account" pending=enable.pending()/>
+                    </ActionForm>
+                }.into_any(),
+                None => view! {
+                    <p>"Active: the person can sign in."</p>
+                    <ActionForm action=disable>
+                        <FormError errors=disable_errors/>
+                        <input type="hidden" name="id" value=id/>
+                        <TextAreaField label="Reason for disabling" name="reason" field="reason"
+                            errors=disable_errors rows=2 maxlength=DISABLE_REASON_MAX
+                            hint="Signs the person out everywhere and refuses every sign-in. Kept in the audit log."/>
+                        <button type="submit" class="button button-danger">"Disable account"</button>
+                    </ActionForm>
+                }.into_any(),
+            }}
+        </section>
     }
 }
