@@ -87,6 +87,8 @@ pub enum Refusal {
     AccountDisabled,
     #[error("CareConnect team accounts sign in with the BC Services Card only, so that a password alone never opens the back office.")]
     StaffSignInWithIdentityProvider,
+    #[error("You have reached today's limit of {limit} {what}. Please try again tomorrow, or contact the CareConnect team at CareConnect@phsa.ca if you need more.")]
+    DailyLimit { limit: i32, what: String },
 }
 
 impl From<String> for Refusal {

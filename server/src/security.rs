@@ -116,6 +116,11 @@ fn add_security_headers(response: &mut Response<Body>, production: bool) {
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));
     }
+    // Pages and answers may hold someone's records, and clinics share computers: nothing is kept
+    // in a cache unless its handler says otherwise (the versioned static files do).
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if production {
         headers.insert(
             header::STRICT_TRANSPORT_SECURITY,

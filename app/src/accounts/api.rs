@@ -143,10 +143,7 @@ pub async fn look_up_username(email: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "update_contact", output = server_fn::codec::Postcard)]
 pub async fn update_contact(form: ContactForm) -> Result<Option<String>, AppError> {
     let ctx = RequestContext::load().await?;
-    match ctx
-        .write(async |change| service::update_contact(change, &form).await)
-        .await?
-    {
+    match service::update_contact(&ctx.state, ctx.actor().await?, &form).await? {
         service::EmailChange::Unchanged => Ok(None),
         service::EmailChange::VerificationSent(email) => Ok(Some(email)),
     }

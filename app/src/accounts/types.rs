@@ -87,6 +87,10 @@ pub struct RegistrationForm {
 pub struct ContactForm {
     pub email: String,
     pub phone: String,
+    /// Needed only to change the email address: whoever holds a session alone cannot move the
+    /// account's recovery address.
+    #[serde(default)]
+    pub current_password: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -573,6 +573,13 @@ pub async fn decide(
     let txn = change.db();
     require_staff(txn, staff_id).await?;
     let (row, who) = application_of(txn, id).await?;
+    if row.account_id == staff_id {
+        // Separation of duties: a team member who is also a practitioner is decided by another.
+        return Err(AppError::Refused(
+            "You cannot decide your own application: another member of the CareConnect team will."
+                .into(),
+        ));
+    }
     let site = lock_worksite(txn, row.worksite_id)
         .await?
         .ok_or_else(missing)?;

@@ -3,6 +3,7 @@
 use super::types::*;
 use crate::entities::{account, audit_event, worksite};
 use crate::error::{AppError, FieldErrors};
+use crate::platform::spreadsheet;
 use crate::platform::staff::require_staff;
 use crate::platform::time::display_time;
 use crate::worksites::service::find_by_code;
@@ -174,8 +175,9 @@ pub async fn export_csv(
     require_staff(conn, staff_id).await?;
     let mut writer = csv::Writer::from_writer(Vec::new());
     let csv_failed = |_| AppError::Internal;
-    writer
-        .write_record([
+    spreadsheet::write_row(
+        &mut writer,
+        [
             "id",
             "occurred_at_pacific",
             "actor",
@@ -185,14 +187,16 @@ pub async fn export_csv(
             "target",
             "client_address",
             "details",
-        ])
-        .map_err(csv_failed)?;
+        ],
+    )
+    .map_err(csv_failed)?;
     let mut pages = filtered(conn, query).await?.paginate(conn, 1000);
     let mut written = 0;
     while let Some(events) = pages.fetch_and_next().await? {
         for row in rows(conn, events).await? {
-            writer
-                .write_record([
+            spreadsheet::write_row(
+                &mut writer,
+                [
                     row.id.to_string(),
                     row.occurred_at,
                     row.actor.unwrap_or_default(),
@@ -202,8 +206,9 @@ pub async fn export_csv(
                     row.target,
                     row.client_addr.unwrap_or_default(),
                     row.details,
-                ])
-                .map_err(csv_failed)?;
+                ],
+            )
+            .map_err(csv_failed)?;
             written += 1;
         }
         if written >= EXPORT_LIMIT {

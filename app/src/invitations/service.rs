@@ -13,6 +13,7 @@ use crate::notifications::types::NotificationKind;
 use crate::paging::{read_page, NumberedPage};
 use crate::platform::{
     db::insert_unique,
+    quota::{self, Quota},
     time::display_time,
     tokens::{hash_token, new_token},
     Change,
@@ -93,6 +94,8 @@ pub async fn invite(
             format!("{email} already belongs to a member of this worksite."),
         ));
     }
+    quota::spend(change, Quota::Invitations).await?;
+    let txn = change.db();
     let token = new_token();
     let now = Utc::now();
     let expires_at = now + Duration::days(change.state().config.invitation_days);
@@ -182,8 +185,9 @@ pub async fn resend(
     seen: i32,
 ) -> Result<(), AppError> {
     let worksite = administered(change, code).await?;
+    let row = pending_at(change.db(), worksite.id, invitation_id).await?;
+    quota::spend(change, Quota::InvitationResends).await?;
     let txn = change.db();
-    let row = pending_at(txn, worksite.id, invitation_id).await?;
     let token = new_token();
     let now = Utc::now();
     let expires_at = now + Duration::days(change.state().config.invitation_days);
@@ -307,6 +311,10 @@ async fn view_of(
     })
 }
 
+fn no_such_invitation() -> AppError {
+    AppError::NotFound("This invitation does not exist, or it is not for you.".to_owned())
+}
+
 /// Why an invitation cannot be accepted now, if it cannot.
 fn closed_reason(row: &invitation::Model) -> Option<Refusal> {
     match row.status {
@@ -319,7 +327,8 @@ fn closed_reason(row: &invitation::Model) -> Option<Refusal> {
     }
 }
 
-/// Only the person whose verified email was invited may accept.
+/// Only the person whose verified email was invited may accept. Whoever holds the emailed link
+/// may be told the address it was sent to: it is in the email.
 fn refuse_unless_invited(
     invitee: &account::Model,
     row: &invitation::Model,
@@ -401,19 +410,23 @@ pub async fn accept(
 ) -> Result<crate::worksites::types::WorksiteSummary, AppError> {
     let invitee_id = change.account()?;
     let txn = change.db();
-    let row = match which {
-        Accepting::Token(token) => {
-            invitation::Entity::find()
-                .filter(invitation::Column::TokenHash.eq(hash_token(token.trim())))
-                .one(txn)
-                .await?
-        }
-        Accepting::Id(id) => invitation::Entity::find_by_id(id).one(txn).await?,
-    }
-    .ok_or(AppError::Refused(Refusal::LinkInvalid))?;
     let invitee = crate::accounts::service::find(txn, invitee_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
+    let row = match which {
+        Accepting::Token(token) => invitation::Entity::find()
+            .filter(invitation::Column::TokenHash.eq(hash_token(token.trim())))
+            .one(txn)
+            .await?
+            .ok_or(AppError::Refused(Refusal::LinkInvalid))?,
+        // By id only the invitee's own invitations are found: another person's id answers as a
+        // missing one, so ids tell nobody who was invited.
+        Accepting::Id(id) => invitation::Entity::find_by_id(id)
+            .filter(invitation::Column::Email.eq(invitee.email.clone().unwrap_or_default()))
+            .one(txn)
+            .await?
+            .ok_or_else(no_such_invitation)?,
+    };
     refuse_unless_invited(&invitee, &row)?;
     if let Some(reason) = closed_reason(&row) {
         return Err(if reason == Refusal::InvitationAccepted {

@@ -13,6 +13,7 @@ use crate::notifications::types::NotificationKind;
 use crate::paging::read_page;
 use crate::platform::{
     db::insert_unique,
+    quota::{self, Quota},
     time::display_time,
     tokens::{hash_token, new_token},
     Change,
@@ -64,6 +65,8 @@ pub async fn request(
             worksite: worksite.name,
         }));
     }
+    quota::spend(change, Quota::JoinRequests).await?;
+    let txn = change.db();
     let token = new_token();
     let now = Utc::now();
     // The partial unique index: a pending request exists already (perhaps sent a moment ago).

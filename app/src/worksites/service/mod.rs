@@ -14,7 +14,10 @@ use crate::memberships::{
     self,
     service::{administered, as_member},
 };
-use crate::platform::Change;
+use crate::platform::{
+    quota::{self, Quota},
+    Change,
+};
 use crate::professions;
 use chrono::Utc;
 use rand::Rng;
@@ -213,6 +216,8 @@ pub async fn register(
             ));
         }
     }
+    quota::spend(change, Quota::WorksiteRegistrations).await?;
+    let txn = change.db();
     let now = Utc::now();
     let mut attempt = 0;
     let row = loop {
