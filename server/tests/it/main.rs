@@ -1,8 +1,9 @@
-//! The server's integration tests, one binary: the real axum router, compression, the `portal`
-//! binary's commands, and the benchmark data generator.
+//! The server's integration tests, one binary: the real axum router, compression, the role ×
+//! action matrix, the `portal` binary's commands, and the benchmark data generator.
 
 mod commands;
 mod compression;
 mod http;
 mod listener;
+mod matrix;
 mod seed;
