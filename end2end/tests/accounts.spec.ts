@@ -142,7 +142,7 @@ test('manage my account: contact information re-verifies a new email, password c
   await page.getByRole('button', { name: 'Update Contact Information' }).click();
   // A new address needs the password.
   await expect(page.locator('#field-contact-password-error')).toContainText('Enter your current password');
-  await page.getByLabel('Your password, to change your email address').fill(PASSWORD);
+  await page.getByLabel('Password (to confirm a new email)').fill(PASSWORD);
   await page.getByRole('button', { name: 'Update Contact Information' }).click();
   await expect(page.getByRole('status')).toContainText(`We sent a verification link to ${newEmail}`);
   const verification = await waitForMail(newEmail, 'Verify your email address');

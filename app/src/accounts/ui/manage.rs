@@ -68,7 +68,7 @@ fn ContactForm(user: CurrentUser) -> impl IntoView {
                     hint="A new address is used once you follow the link we email to it."/>
                 <Field label="Phone number" name="form[phone]" field="phone" errors input_type="tel"
                     value=user.phone autocomplete="tel" required=true/>
-                <Field label="Your password, to change your email address" name="form[current_password]"
+                <Field label="Password (to confirm a new email)" name="form[current_password]"
                     field="contact_password" errors input_type="password" autocomplete="current-password"
                     hint="We also tell your current address about the change."/>
                 <SubmitButton label="Update Contact Information" pending=action.pending()/>
