@@ -41,7 +41,13 @@ pub async fn find_people(
     query: &str,
 ) -> Result<Vec<PersonSummary>, AppError> {
     require_staff(conn, staff_id).await?;
-    let typed = query.trim().to_lowercase();
+    // Control characters (a NUL above all, which PostgreSQL refuses) are in no name or address.
+    let typed: String = query
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
     if typed.chars().count() < 2 {
         return Ok(Vec::new());
     }

@@ -3,6 +3,7 @@
 
 mod commands;
 mod compression;
+mod fuzz;
 mod http;
 mod listener;
 mod matrix;

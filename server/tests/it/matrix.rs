@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 
 /// Who may call a function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Who {
+pub(super) enum Who {
     /// Anyone, signed in or not (sign-in, recovery, a link's own token).
     Anyone,
     /// Any signed-in person, about themselves.
@@ -32,7 +32,7 @@ enum Who {
 }
 
 /// The people of the matrix, each with a session on the router.
-struct Cast {
+pub(super) struct Cast {
     /// Administrator of worksite A.
     dalia: String,
     /// An active member of worksite A (an On-Behalf-Of user).
@@ -45,7 +45,7 @@ struct Cast {
 
 /// Ids the requests name, all at worksite A.
 #[derive(Default)]
-struct Ids {
+pub(super) struct Ids {
     code: String,
     greg_membership: String,
     dalia_membership: String,
@@ -59,7 +59,7 @@ struct Ids {
 /// Every server function with who may call it and a request it would accept from them: a table,
 /// one function a line.
 #[rustfmt::skip]
-fn rows(ids: &Ids) -> Vec<(&'static str, Who, String)> {
+pub(super) fn rows(ids: &Ids) -> Vec<(&'static str, Who, String)> {
     let code = ids.code.as_str();
     let f = form_of;
     vec![
@@ -145,7 +145,7 @@ fn rows(ids: &Ids) -> Vec<(&'static str, Who, String)> {
 
 /// Everything the portal keeps, as text, but what a refused request may itself write (its
 /// session, its audit trail, its attempt counts).
-async fn fingerprint(db: &DatabaseConnection) -> Vec<Vec<String>> {
+pub(super) async fn fingerprint(db: &DatabaseConnection) -> Vec<Vec<String>> {
     use app::entities::*;
     macro_rules! tables {
         ($($entity:ident),* $(,)?) => {
@@ -187,7 +187,7 @@ async fn fingerprint(db: &DatabaseConnection) -> Vec<Vec<String>> {
 }
 
 /// The cast signed in, and the ids at worksite A.
-async fn stage(state: &AppState, router: &Router) -> (Cast, Ids) {
+pub(super) async fn stage(state: &AppState, router: &Router) -> (Cast, Ids) {
     use app::memberships::service::{as_member, membership_of};
     let dalia = person(state, "dalia", "Dalia", "Eighteen", "physician").await;
     let greg = person(state, "greg", "Gregory", "Nineteen", "moa").await;
@@ -286,7 +286,7 @@ fn refused(who: Who, cast: &Cast) -> Vec<(&'static str, Option<&str>)> {
 }
 
 /// A caller the function admits.
-fn admitted(who: Who, cast: &Cast) -> Option<&str> {
+pub(super) fn admitted(who: Who, cast: &Cast) -> Option<&str> {
     match who {
         Who::Anyone | Who::Development => None,
         Who::SignedIn => Some(&cast.olga),

@@ -349,7 +349,13 @@ pub async fn sign_in_with_password(
     username: &str,
     password: &str,
 ) -> Result<i64, AppError> {
-    let username_key = username.trim().to_lowercase();
+    // No account can have a username outside the rules: it gets the usual answer without a
+    // look-up (and cannot fill the attempt counts with oversized keys).
+    let Ok(username) = validate_username(username) else {
+        state.passwords.verify(password, None).await?;
+        return Err(AppError::Refused(Refusal::WrongCredentials));
+    };
+    let username_key = username.to_lowercase();
     let account = account::Entity::find()
         .filter(account::Column::UsernameKey.eq(&username_key))
         .one(&state.db)
