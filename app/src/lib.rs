@@ -31,6 +31,7 @@ pub mod sponsorships;
 mod status;
 #[cfg(feature = "test-support")]
 pub mod testing;
+pub mod text;
 pub mod ui;
 pub mod worksites;
 

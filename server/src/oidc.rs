@@ -208,7 +208,8 @@ pub async fn callback(
             Redirect::to(DISABLED).into_response()
         }
         Err(error) => {
-            tracing::warn!(%error, "identity provider sign-in failed");
+            // Debug formatting escapes line breaks: the provider's `error=` text is the caller's.
+            tracing::warn!(?error, "identity provider sign-in failed");
             Redirect::to(FAILED).into_response()
         }
     }

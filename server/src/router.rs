@@ -50,6 +50,15 @@ async fn server_fn_error_status(request: Request<Body>, next: Next) -> Response 
     if let Some(error) = AppError::from_answer(bytes.clone()) {
         parts.status =
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        // Refused access and exhausted limits are security events (ASVS 16.3.2, 16.3.3): the
+        // request's span names the route, the client and the account, if any.
+        match error {
+            AppError::Forbidden | AppError::Unauthenticated => {
+                tracing::warn!(status = parts.status.as_u16(), "access refused");
+            }
+            AppError::RateLimited => tracing::warn!("rate limit reached"),
+            _ => {}
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }

@@ -47,6 +47,13 @@ pub async fn sign_out() -> Result<(), AppError> {
     if ctx.account_id().await?.is_some() {
         ctx.write(service::record_sign_out).await?;
     }
+    // Clinics share computers: the browser forgets what it kept of the session's pages.
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            axum::http::header::HeaderName::from_static("clear-site-data"),
+            axum::http::HeaderValue::from_static("\"cache\", \"storage\""),
+        );
+    }
     sessions::sign_out(&ctx.session).await
 }
 

@@ -50,6 +50,9 @@ pub async fn request(
             format!("Use at most {COMMENT_MAX} characters."),
         ));
     }
+    if crate::text::has_hidden_characters(comment, true) {
+        return Err(AppError::invalid("comment", crate::text::HIDDEN_CHARACTERS));
+    }
     let comment = (!comment.is_empty()).then(|| comment.to_owned());
     let account_id = change.account()?;
     let txn = change.db();

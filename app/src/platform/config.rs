@@ -39,6 +39,9 @@ pub struct PortalConfig {
     /// The secret the learning system signs course completion callbacks with
     /// (`COURSE_CALLBACK_SECRET`); unset: the callback is switched off.
     pub course_callback_secret: Option<SecretString>,
+    /// The secret it signed with before (`COURSE_CALLBACK_PREVIOUS_SECRET`), still accepted while
+    /// the learning system changes over; unset once it has.
+    pub course_callback_previous_secret: Option<SecretString>,
     /// Password sign-ins allowed per client address and minute
     /// (`SIGN_INS_PER_ADDRESS_PER_MINUTE`, default 30): raise it when many people share an
     /// address.
@@ -71,7 +74,7 @@ pub enum ConfigError {
     BadInvitationExpiry,
     #[error("CARECONNECT_URL must start with https:// (or http:// outside production)")]
     BadCareConnectUrl,
-    #[error("COURSE_CALLBACK_SECRET must have at least 32 characters")]
+    #[error("COURSE_CALLBACK_SECRET and COURSE_CALLBACK_PREVIOUS_SECRET must have at least 32 characters")]
     WeakCallbackSecret,
     #[error("SIGN_INS_PER_ADDRESS_PER_MINUTE must be a whole number from 1 up")]
     BadSignInLimit,
@@ -85,6 +88,52 @@ pub enum ConfigError {
     BadProxyHeader,
     #[error("SESSION_IDLE_MINUTES must be a whole number of minutes from 3 to 720")]
     BadSessionIdle,
+    #[error("production mode refuses SMTP_URL without TLS to another host: use smtps://, or smtp://…?tls=required, or a relay on this machine")]
+    PlaintextSmtp,
+    #[error("production mode refuses a PostgreSQL DATABASE_URL to another host that does not verify its certificate: add ?sslmode=verify-full")]
+    UnverifiedDatabaseTls,
+}
+
+/// The host of a URL (`scheme://[user[:password]@]host[:port][/…][?…]`), without brackets.
+fn host_of(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?']).next()?;
+    let host_port = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    Some(match host_port.strip_prefix('[') {
+        Some(bracketed) => bracketed.split(']').next()?,
+        None => host_port.split(':').next()?,
+    })
+}
+
+fn on_this_machine(url: &str) -> bool {
+    host_of(url).is_some_and(|host| {
+        host == "localhost"
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    })
+}
+
+/// Mail and the database leave this machine only over verified TLS (ASVS 12.3.1-2).
+fn refuse_plaintext_in_production(
+    smtp_url: Option<&str>,
+    database_url: Option<&str>,
+) -> Result<(), ConfigError> {
+    if let Some(url) = smtp_url {
+        let tls = url.starts_with("smtps://") || url.contains("tls=required");
+        if !tls && !on_this_machine(url) {
+            return Err(ConfigError::PlaintextSmtp);
+        }
+    }
+    if let Some(url) = database_url.filter(|url| url.starts_with("postgres")) {
+        let verified = url.contains("sslmode=verify-full") || url.contains("sslmode=verify-ca");
+        if !verified && !on_this_machine(url) {
+            return Err(ConfigError::UnverifiedDatabaseTls);
+        }
+    }
+    Ok(())
 }
 
 /// A variable holding a whole number within `range`, or `default` when it is unset.
@@ -165,6 +214,9 @@ impl PortalConfig {
                 return Err(ConfigError::InsecurePublicUrlInProduction);
             }
         }
+        if production {
+            refuse_plaintext_in_production(smtp_url.as_deref(), lookup("DATABASE_URL").as_deref())?;
+        }
         let invitation_days = whole_number(
             lookup("INVITATION_EXPIRY_DAYS"),
             DEFAULT_INVITATION_DAYS,
@@ -186,6 +238,15 @@ impl PortalConfig {
             return Err(ConfigError::WeakCallbackSecret);
         }
         let course_callback_secret = course_callback_secret.map(SecretString::from);
+        let course_callback_previous_secret = lookup("COURSE_CALLBACK_PREVIOUS_SECRET");
+        if course_callback_previous_secret
+            .as_ref()
+            .is_some_and(|secret| secret.trim().chars().count() < 32)
+        {
+            return Err(ConfigError::WeakCallbackSecret);
+        }
+        let course_callback_previous_secret =
+            course_callback_previous_secret.map(SecretString::from);
         let sign_ins_per_address_per_minute = whole_number(
             lookup("SIGN_INS_PER_ADDRESS_PER_MINUTE"),
             DEFAULT_SIGN_INS_PER_ADDRESS,
@@ -226,6 +287,7 @@ impl PortalConfig {
             invitation_days,
             careconnect_url,
             course_callback_secret,
+            course_callback_previous_secret,
             sign_ins_per_address_per_minute,
             trusted_proxies,
             session_idle_minutes,
@@ -264,6 +326,7 @@ impl PortalConfig {
             invitation_days: DEFAULT_INVITATION_DAYS,
             careconnect_url: None,
             course_callback_secret: None,
+            course_callback_previous_secret: None,
             sign_ins_per_address_per_minute: DEFAULT_SIGN_INS_PER_ADDRESS,
             trusted_proxies: TrustedProxies::default(),
             session_idle_minutes: DEFAULT_SESSION_IDLE_MINUTES,
@@ -460,7 +523,7 @@ mod tests {
             ("PORTAL_PUBLIC_URL", "https://portal.example"),
             (
                 "DATABASE_URL",
-                "postgres://portal:the-db-password@db/portal",
+                "postgres://portal:the-db-password@db/portal?sslmode=verify-full",
             ),
             ("COURSE_CALLBACK_SECRET", &"the-callback-secret-".repeat(2)),
         ])
@@ -502,6 +565,46 @@ mod tests {
                 config(&[DEVELOPMENT, ("SESSION_IDLE_MINUTES", refused)]).unwrap_err(),
                 ConfigError::BadSessionIdle
             );
+        }
+    }
+
+    #[test]
+    fn production_sends_mail_and_reaches_the_database_over_verified_tls_only() {
+        let production = |smtp: &str, database: &str| {
+            config(&[
+                ("OIDC_ISSUER_URL", "https://id.example"),
+                ("OIDC_CLIENT_ID", "portal"),
+                ("OIDC_CLIENT_SECRET", "secret"),
+                ("PORTAL_PUBLIC_URL", "https://portal.example"),
+                ("SMTP_URL", smtp),
+                ("DATABASE_URL", database),
+            ])
+        };
+        let sqlite = "sqlite://data/portal.db?mode=rwc";
+        assert_eq!(
+            production("smtp://mail.example:25", sqlite).unwrap_err(),
+            ConfigError::PlaintextSmtp
+        );
+        for fine in [
+            "smtps://user:pw@mail.example",
+            "smtp://mail.example:587?tls=required",
+            "smtp://127.0.0.1:2525",
+            "smtp://localhost:25",
+            "smtp://[::1]:25",
+        ] {
+            assert!(production(fine, sqlite).is_ok(), "{fine}");
+        }
+        let mail = "smtps://mail.example";
+        assert_eq!(
+            production(mail, "postgres://portal:pw@db.example/portal").unwrap_err(),
+            ConfigError::UnverifiedDatabaseTls
+        );
+        for fine in [
+            "postgres://portal:pw@db.example/portal?sslmode=verify-full",
+            "postgres://portal@127.0.0.1:5432/portal",
+            sqlite,
+        ] {
+            assert!(production(mail, fine).is_ok(), "{fine}");
         }
     }
 

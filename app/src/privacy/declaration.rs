@@ -76,6 +76,8 @@ pub async fn sign(
         );
     } else if title.chars().count() > 100 {
         errors.add("title", "Use at most 100 characters.");
+    } else if crate::text::has_hidden_characters(&title, false) {
+        errors.add("title", crate::text::HIDDEN_CHARACTERS);
     }
     if form.signing_authority.is_none() {
         errors.add("signing_authority", "Only a person with signing authority for the worksite may sign the declaration. Confirm that you have it, or ask the person who does.");

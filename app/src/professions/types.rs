@@ -93,6 +93,8 @@ impl ProfessionForm {
             errors.add("name", "Enter the profession's name.");
         } else if name.chars().count() > 100 {
             errors.add("name", "Use at most 100 characters.");
+        } else if crate::text::has_hidden_characters(&name, false) {
+            errors.add("name", crate::text::HIDDEN_CHARACTERS);
         }
         let user_type = UserType::from_code(&self.user_type);
         if user_type.is_none() {

@@ -366,6 +366,15 @@ async fn wrong_passwords_pause_password_sign_in_on_every_server_but_never_identi
             }))
         ));
     }
+    // Each refusal while paused is itself an audit event.
+    let paused = audit_event::Entity::find()
+        .all(test.db())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|event| event.action == "sign_in_failed" && event.details.contains("paused"))
+        .count();
+    assert_eq!(paused, 2);
     // A username nobody has pauses alike: the answers never tell which usernames exist.
     for _ in 0..FREE_PASSWORD_FAILURES {
         assert_eq!(

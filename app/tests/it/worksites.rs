@@ -130,6 +130,26 @@ async fn invalid_worksites_say_what_is_wrong_and_write_nothing() {
         }
         other => panic!("expected invalid input, got {other:?}"),
     }
+    // A name that reads differently from what it is (a bidi override, a zero-width space).
+    for hidden in [
+        "Barclay\u{202E}cinilC",
+        "Bar\u{200B}clay",
+        "Barclay\nClinic",
+    ] {
+        let disguised = form(hidden, "1 Real St", "V6E 1H4");
+        match as_account(&test.state, dalia, async |ch| {
+            service::register(ch, &disguised).await
+        })
+        .await
+        {
+            Err(AppError::Invalid(errors)) => assert_eq!(
+                errors.get("name"),
+                Some(app::text::HIDDEN_CHARACTERS),
+                "{hidden:?}"
+            ),
+            other => panic!("expected invalid input for {hidden:?}, got {other:?}"),
+        }
+    }
     assert_eq!(worksite::Entity::find().count(test.db()).await.unwrap(), 0);
 }
 

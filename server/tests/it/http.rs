@@ -232,6 +232,11 @@ async fn identity_then_registration_rotates_the_session_and_signs_in() {
 
     let signed_out = call(&router, "sign_out", "", Some(&signed_in)).await;
     assert_eq!(signed_out.status, StatusCode::OK);
+    // The browser is told to forget what it kept of the signed-in pages.
+    assert_eq!(
+        signed_out.headers["clear-site-data"],
+        "\"cache\", \"storage\""
+    );
     let after = call(&router, "load_session", "", Some(&signed_in)).await;
     assert_eq!(after.decode::<SessionInfo>().user, None);
 }
@@ -798,6 +803,10 @@ async fn the_learning_system_posts_signed_course_completions() {
     )
     .await;
     assert_eq!(replay.status, StatusCode::CONFLICT, "{}", replay.body);
+    // The same signature in capital hex digits is the same request.
+    let shouted = format!("sha256={}", signed["sha256=".len()..].to_ascii_uppercase());
+    let replay = send(&router, post(Some(now.to_string()), Some(shouted), body)).await;
+    assert_eq!(replay.status, StatusCode::CONFLICT, "{}", replay.body);
     let unsigned = send(&router, post(None, None, body)).await;
     assert_eq!(unsigned.status, StatusCode::UNAUTHORIZED);
     let forged = send(
@@ -807,6 +816,35 @@ async fn the_learning_system_posts_signed_course_completions() {
     .await;
     assert_eq!(forged.status, StatusCode::UNAUTHORIZED);
     assert!(forged.body.contains("signature"), "{}", forged.body);
+
+    // While the learning system changes its secret, the previous one still signs; then not.
+    let next = "y".repeat(40);
+    let config = std::sync::Arc::make_mut(&mut state.config);
+    config.course_callback_secret = Some(next.clone().into());
+    config.course_callback_previous_secret = Some(secret.clone().into());
+    let rotating = self::router(&state);
+    let other =
+        r#"{"email":"jane@clinic.example","completed_on":"2026-11-03","reference":"LH-78"}"#;
+    let third =
+        r#"{"email":"jane@clinic.example","completed_on":"2026-11-04","reference":"LH-79"}"#;
+    for (key, body) in [(&secret, other), (&next, third)] {
+        let signed = callback::signature(key.as_bytes(), now + 1, body.as_bytes());
+        let answer = send(
+            &rotating,
+            post(Some((now + 1).to_string()), Some(signed), body),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    }
+    std::sync::Arc::make_mut(&mut state.config).course_callback_previous_secret = None;
+    let rotated = self::router(&state);
+    let late = callback::signature(secret.as_bytes(), now + 2, other.as_bytes());
+    let answer = send(
+        &rotated,
+        post(Some((now + 2).to_string()), Some(late), other),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]

@@ -34,6 +34,9 @@ pub async fn disable(
             format!("Keep the reason to {DISABLE_REASON_MAX} characters or fewer."),
         ));
     }
+    if crate::text::has_hidden_characters(reason, true) {
+        return Err(AppError::invalid("reason", crate::text::HIDDEN_CHARACTERS));
+    }
     if account_id == staff_id {
         return Err(AppError::Refused(
             "You cannot disable your own account. Ask another member of the CareConnect team."

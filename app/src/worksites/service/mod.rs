@@ -95,6 +95,8 @@ fn required(value: &str, field: &str, message: &str, errors: &mut FieldErrors) -
         errors.add(field, message);
     } else if value.chars().count() > 200 {
         errors.add(field, "Use at most 200 characters.");
+    } else if crate::text::has_hidden_characters(value, false) {
+        errors.add(field, crate::text::HIDDEN_CHARACTERS);
     }
     value.to_owned()
 }
