@@ -72,8 +72,34 @@ pub async fn open_database(
         config.database_max_connections,
     )
     .await?;
-    Migrator::up(&connection, None).await?;
+    migrate(&connection, config.database_url.expose_secret()).await?;
     Ok(connection)
+}
+
+/// The advisory lock app servers take around migrations: any fixed number, this one spelling
+/// "careconnect" in its bytes.
+const MIGRATION_LOCK: i64 = 0x6361_7265_636f_6e6e;
+
+/// Brings the schema up to date. On PostgreSQL it runs under an advisory lock, held on a
+/// connection of its own, so servers starting together migrate one after another; the later ones
+/// find nothing left to do.
+pub async fn migrate(
+    connection: &sea_orm::DatabaseConnection,
+    url: &str,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::{ConnectionTrait, DatabaseBackend};
+    if connection.get_database_backend() != DatabaseBackend::Postgres {
+        return Migrator::up(connection, None).await;
+    }
+    let lock = db::connect(url, 1).await?;
+    lock.execute_unprepared(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
+        .await?;
+    let migrated = Migrator::up(connection, None).await;
+    let unlocked = lock
+        .execute_unprepared(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))
+        .await;
+    lock.close().await?;
+    migrated.and(unlocked.map(|_| ()))
 }
 
 pub async fn serve() -> Result<(), StartError> {

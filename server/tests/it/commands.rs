@@ -129,3 +129,61 @@ fn the_portal_never_fails_open_into_development_mode() {
     // Chosen development with nothing real configured runs.
     assert_eq!(refusal_with(&[("PORTAL_ENV", "development")]), None);
 }
+
+/// Several app servers starting at once on one PostgreSQL database migrate it once, one after
+/// another. (On SQLite one server owns the file.)
+#[tokio::test]
+async fn servers_starting_together_migrate_once_one_after_another() {
+    use migrations::{Migrator, MigratorTrait};
+    use sea_orm::{ConnectionTrait, Statement};
+    let admin_url = match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if url.starts_with("postgres") => url,
+        _ => return,
+    };
+    let name = format!(
+        "portal_migrate_{}_{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_micros()
+    );
+    let admin = sea_orm::Database::connect(&admin_url).await.unwrap();
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url.as_str(), |(base, _)| base);
+    let url = format!("{base}/{name}");
+    let mut servers = tokio::task::JoinSet::new();
+    for _ in 0..4 {
+        let url = url.clone();
+        servers.spawn(async move {
+            let connection = app::platform::db::connect(&url, 4).await?;
+            server::migrate(&connection, &url).await?;
+            connection.close().await
+        });
+    }
+    while let Some(started) = servers.join_next().await {
+        started.unwrap().expect("every server starts");
+    }
+    let connection = app::platform::db::connect(&url, 1).await.unwrap();
+    let applied = connection
+        .query_one_raw(Statement::from_string(
+            connection.get_database_backend(),
+            "SELECT COUNT(*) AS applied FROM seaql_migrations",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "applied")
+        .unwrap();
+    assert_eq!(
+        applied,
+        i64::try_from(Migrator::migrations().len()).unwrap()
+    );
+    connection.close().await.unwrap();
+    admin
+        .execute_unprepared(&format!("DROP DATABASE {name}"))
+        .await
+        .unwrap();
+}
