@@ -110,6 +110,11 @@ pub fn BackOfficePage() -> impl IntoView {
             "Audit Log",
             "Search every change of access; export it as CSV.",
         ),
+        (
+            "/staff/emails",
+            "Email Delivery Log",
+            "Every email the portal sends: delivered, retrying or failed with the server's reason; resend a failed one.",
+        ),
     ];
     view! {
         <PageTitle title="CareConnect Back Office"/>

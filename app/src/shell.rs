@@ -9,6 +9,7 @@ use crate::home::{BackOfficePage, HomePage};
 use crate::invitations::ui::AcceptInvitationPage;
 use crate::join_requests::ui::{ApproveRequestPage, JoinWorksitePage};
 use crate::mail::mailbox::MailboxPage;
+use crate::mail::ui::EmailDeliveryLogPage;
 use crate::notifications::ui::{provide_live_updates, NotificationsPage};
 use crate::privacy::ui::{HpcaaPage, ImportCompletionsPage};
 use crate::professions::ui::{EditProfessionPage, ProfessionCataloguePage};
@@ -131,6 +132,7 @@ lazy_pages! {
         StaffUsers => StaffUsersPage,
         StaffUser => StaffUserPage,
         AuditLog => AuditLogPage,
+        EmailDeliveryLog => EmailDeliveryLogPage,
         ProfessionCatalogue => ProfessionCataloguePage,
         EditProfession => EditProfessionPage,
         ImportCompletions => ImportCompletionsPage,
@@ -237,6 +239,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/users") view=LazyPage::StaffUsers/>
                     <Route path=path!("/staff/users/:id") view=LazyPage::StaffUser/>
                     <Route path=path!("/staff/audit") view=LazyPage::AuditLog/>
+                    <Route path=path!("/staff/emails") view=LazyPage::EmailDeliveryLog/>
                     <Route path=path!("/staff/professions") view=LazyPage::ProfessionCatalogue/>
                     <Route path=path!("/staff/professions/:id") view=LazyPage::EditProfession/>
                     <Route path=path!("/staff/course-completions") view=LazyPage::ImportCompletions/>

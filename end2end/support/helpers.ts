@@ -68,6 +68,12 @@ export async function mailsTo(to: string): Promise<Mail[]> {
   return (await response.json()) as Mail[];
 }
 
+/** Makes the SMTP sink refuse mail to `to` with 550 (`refuse`), or take it again. */
+export async function smtpSink(action: 'refuse' | 'accept', to: string) {
+  const response = await fetch(`${SMTP_API}/${action}?to=${encodeURIComponent(to)}`, { method: 'POST' });
+  expect(response.ok).toBe(true);
+}
+
 /** Waits for the `count`-th message to `to` whose subject contains `subject`. */
 export async function waitForMail(to: string, subject: string, count = 1): Promise<Mail> {
   let found: Mail[] = [];

@@ -41,6 +41,8 @@ export const productionEnv: Record<string, string> = {
   COURSE_CALLBACK_SECRET: LEARNING_HUB_SECRET,
   // nginx (tls-proxy.sh) forwards the browser's address in X-Forwarded-For.
   TRUSTED_PROXIES: '127.0.0.1',
+  // Undelivered mail is tried again after 1 s, 2 s, …: a refused address fails within seconds.
+  MAIL_RETRY_SECONDS: '1',
   RUST_LOG: 'info',
 };
 

@@ -2,6 +2,8 @@
 // SMTP_SINK_PORT and serves what it received as JSON on SMTP_SINK_HTTP_PORT:
 //   GET /messages?to=ADDRESS  → [{ to, subject, text, html, receivedAt }], oldest first
 //   GET /stats                → { total, recipients } (messages, distinct recipients)
+//   POST /refuse?to=ADDRESS   → from now on answers 550 to that recipient (a mailbox that is gone)
+//   POST /accept?to=ADDRESS   → and takes its mail again
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import http from 'node:http';
@@ -9,11 +11,21 @@ import http from 'node:http';
 const smtpPort = Number(process.env.SMTP_SINK_PORT ?? 2525);
 const httpPort = Number(process.env.SMTP_SINK_HTTP_PORT ?? 2580);
 const messages = [];
+const refused = new Set();
 
 const smtp = new SMTPServer({
   authOptional: true,
   disabledCommands: ['STARTTLS', 'AUTH'],
   logger: false,
+  onRcptTo(address, session, callback) {
+    if (refused.has(address.address.toLowerCase())) {
+      const error = new Error('5.1.1 Mailbox unavailable');
+      error.responseCode = 550;
+      callback(error);
+      return;
+    }
+    callback();
+  },
   onData(stream, session, callback) {
     simpleParser(stream)
       .then((parsed) => {
@@ -44,6 +56,13 @@ http
     if (url.pathname === '/stats') {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ total: messages.length, recipients: new Set(messages.map((m) => m.to)).size }));
+      return;
+    }
+    if (req.method === 'POST' && (url.pathname === '/refuse' || url.pathname === '/accept')) {
+      const to = url.searchParams.get('to')?.toLowerCase() ?? '';
+      if (url.pathname === '/refuse') refused.add(to);
+      else refused.delete(to);
+      res.end('ok');
       return;
     }
     if (url.pathname === '/messages') {

@@ -17,9 +17,31 @@ mod m20261201_000010_member_counts;
 mod m20261206_000011_status_checks;
 mod m20261207_000012_attempt_counts;
 mod m20261208_000013_session_accounts;
+mod m20261209_000014_email_delivery;
 
-/// Each table with a status column, and the values the database accepts in it.
-pub use m20261206_000011_status_checks::STATUSES;
+/// Each table with a status column, and the values the database accepts in it now (the `app`
+/// crate's status enums; a test holds them equal).
+pub const STATUSES: [(&str, &[&str]); 7] = [
+    (
+        "careconnect_applications",
+        &["submitted", "in_review", "approved", "denied", "returned"],
+    ),
+    ("invitations", &["pending", "accepted", "revoked"]),
+    (
+        "join_requests",
+        &["pending", "approved", "rejected", "withdrawn"],
+    ),
+    ("memberships", &["active", "inactive"]),
+    ("member_name_prefixes", &["active", "inactive"]),
+    (
+        "outbound_emails",
+        m20261209_000014_email_delivery::OUTBOX_STATUSES,
+    ),
+    (
+        "sponsorships",
+        &["requested", "active", "declined", "withdrawn", "ended"],
+    ),
+];
 
 pub struct Migrator;
 
@@ -40,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000011_status_checks::Migration),
             Box::new(m20261207_000012_attempt_counts::Migration),
             Box::new(m20261208_000013_session_accounts::Migration),
+            Box::new(m20261209_000014_email_delivery::Migration),
         ]
     }
 }

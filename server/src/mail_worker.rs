@@ -1,8 +1,9 @@
 //! Delivers the outbox: claims due messages, sends them over SMTP (or, in development without
-//! SMTP, keeps them for the development mailbox), and reschedules failures with back-off.
+//! SMTP, keeps them for the development mailbox), and records each outcome as soon as the
+//! server's reply arrives: sent, to be retried after a back-off, or failed with the reason.
 
-use app::mail::outbox;
-use app::mail::outbox::OutboxStatus;
+use app::entities::outbound_email;
+use app::mail::outbox::{self, OutboxStatus, Outcome, Recorded, RetryPolicy};
 use app::platform::PortalConfig;
 use chrono::Utc;
 use lettre::{
@@ -10,15 +11,51 @@ use lettre::{
     transport::smtp::PoolConfig,
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
 };
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use secrecy::ExposeSecret;
 use std::time::Duration;
 use tokio::{sync::watch, task::JoinSet};
 
-const BATCH: u64 = 200;
 /// Messages on their way at once, each over its own pooled SMTP connection.
 const IN_FLIGHT: usize = 16;
-const IDLE_POLL: Duration = Duration::from_millis(500);
+/// The longest one SMTP command may take.
+const SMTP_COMMAND_TIMEOUT: Duration = Duration::from_secs(20);
+/// Tries at recording an outcome while the database is briefly unreachable.
+const RECORD_TRIES: u32 = 3;
+
+/// How the worker paces itself. The lease outlasts the longest send with room to record it, so
+/// no message is sent while another worker may hold it.
+#[derive(Debug, Clone, Copy)]
+pub struct Pacing {
+    /// The longest a whole SMTP exchange for one message may take; it is then abandoned and
+    /// counted as a passing failure.
+    pub send_timeout: Duration,
+    /// How long a claim holds a message.
+    pub lease: chrono::Duration,
+    pub retry: RetryPolicy,
+    /// The pause between looks at an empty outbox.
+    pub idle_poll: Duration,
+}
+
+impl Pacing {
+    pub fn from_config(config: &PortalConfig) -> Self {
+        let send_timeout = Duration::from_secs(60);
+        Self {
+            send_timeout,
+            lease: lease_for(send_timeout),
+            retry: RetryPolicy {
+                first_wait: chrono::Duration::seconds(config.mail_retry_seconds),
+                ..RetryPolicy::default()
+            },
+            idle_poll: Duration::from_millis(500),
+        }
+    }
+}
+
+/// A lease twice the longest send: a worker sends only while at least one send's time is left.
+pub fn lease_for(send_timeout: Duration) -> chrono::Duration {
+    chrono::Duration::from_std(send_timeout * 2).unwrap_or(chrono::Duration::MAX)
+}
 
 #[derive(Clone)]
 pub enum Mailer {
@@ -37,7 +74,7 @@ impl Mailer {
         };
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
             .map_err(|e| format!("SMTP_URL is not usable: {e}"))?
-            .timeout(Some(Duration::from_secs(20)))
+            .timeout(Some(SMTP_COMMAND_TIMEOUT))
             .pool_config(PoolConfig::new().max_size(IN_FLIGHT as u32))
             .build();
         let from = config
@@ -47,111 +84,194 @@ impl Mailer {
         Ok(Mailer::Smtp { transport, from })
     }
 
-    async fn deliver(
-        &self,
-        message: &app::entities::outbound_email::Model,
-    ) -> Result<OutboxStatus, String> {
-        match self {
-            Mailer::MailboxOnly => Ok(OutboxStatus::Kept),
-            Mailer::Smtp { transport, from } => {
-                let to: Mailbox = message
-                    .to_address
-                    .parse()
-                    .map_err(|e| format!("bad recipient: {e}"))?;
-                let email = Message::builder()
-                    .from(from.clone())
-                    .to(to)
-                    .subject(&message.subject)
-                    .multipart(
-                        MultiPart::alternative()
-                            .singlepart(
-                                SinglePart::builder()
-                                    .header(ContentType::TEXT_PLAIN)
-                                    .body(message.body_text.clone()),
-                            )
-                            .singlepart(
-                                SinglePart::builder()
-                                    .header(ContentType::TEXT_HTML)
-                                    .body(message.body_html.clone()),
-                            ),
+    async fn deliver(&self, message: &outbound_email::Model) -> Outcome {
+        let (transport, from) = match self {
+            Mailer::MailboxOnly => return Outcome::Kept,
+            Mailer::Smtp { transport, from } => (transport, from),
+        };
+        let permanent = |reply: String| Outcome::Refused {
+            reply,
+            permanent: true,
+        };
+        let to: Mailbox = match message.to_address.parse() {
+            Ok(to) => to,
+            Err(error) => return permanent(format!("not an email address: {error}")),
+        };
+        let email = Message::builder()
+            .from(from.clone())
+            .to(to)
+            .message_id(Some(message.message_id.clone()))
+            .subject(&message.subject)
+            .multipart(
+                MultiPart::alternative()
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_PLAIN)
+                            .body(message.body_text.clone()),
                     )
-                    .map_err(|e| format!("cannot build message: {e}"))?;
-                transport
-                    .send(email)
-                    .await
-                    .map_err(|e| format!("SMTP: {e}"))?;
-                Ok(OutboxStatus::Sent)
-            }
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_HTML)
+                            .body(message.body_html.clone()),
+                    ),
+            );
+        let email = match email {
+            Ok(email) => email,
+            Err(error) => return permanent(format!("cannot build the message: {error}")),
+        };
+        match transport.send(email).await {
+            Ok(_) => Outcome::Sent,
+            Err(error) => Outcome::Refused {
+                reply: error.to_string(),
+                permanent: error.is_permanent(),
+            },
         }
     }
 }
 
-/// Delivers one batch, `IN_FLIGHT` messages at a time over the pooled SMTP connections (the
-/// next starts as soon as one finishes), and records the outcomes in one transaction; returns
-/// how many messages it handled.
-pub async fn deliver_batch(
+/// One attempt at one message: send it within the send timeout, then record the outcome at once.
+/// A worker that was held up so long that its lease may end during the send leaves the message
+/// alone: another worker may hold it by then.
+pub async fn attempt(
+    db: DatabaseConnection,
+    mailer: Mailer,
+    pacing: Pacing,
+    message: outbound_email::Model,
+) {
+    let time_left = message.lease_until.map(|until| until - Utc::now());
+    let send_timeout =
+        chrono::Duration::from_std(pacing.send_timeout).unwrap_or(chrono::Duration::MAX);
+    if time_left.is_none_or(|left| left <= send_timeout) {
+        tracing::warn!(
+            id = message.id,
+            "an email's lease ran short before it was sent; leaving it to the next claim"
+        );
+        return;
+    }
+    let outcome = tokio::time::timeout(pacing.send_timeout, mailer.deliver(&message))
+        .await
+        .unwrap_or_else(|_| Outcome::Refused {
+            reply: format!(
+                "no answer from the SMTP server within {} s",
+                pacing.send_timeout.as_secs()
+            ),
+            permanent: false,
+        });
+    let mut tries = 0;
+    let recorded = loop {
+        tries += 1;
+        match outbox::record(&db, &message, &outcome, &pacing.retry, Utc::now()).await {
+            Ok(recorded) => break recorded,
+            Err(error) if tries < RECORD_TRIES => {
+                tracing::warn!(id = message.id, %error, "could not record an email's outcome; trying again");
+                tokio::time::sleep(Duration::from_millis(200 * u64::from(tries))).await;
+            }
+            Err(error) => {
+                // Its lease runs out and it is tried again, with the same Message-ID.
+                tracing::error!(id = message.id, %error, "could not record an email's outcome");
+                return;
+            }
+        }
+    };
+    let reply = match &outcome {
+        Outcome::Refused { reply, .. } => reply.as_str(),
+        Outcome::Sent | Outcome::Kept => "",
+    };
+    match recorded {
+        Recorded::Retrying(at) => {
+            tracing::warn!(id = message.id, attempts = message.attempts, reply, %at, "email not delivered; will retry")
+        }
+        Recorded::Settled(OutboxStatus::Failed) => {
+            tracing::error!(
+                id = message.id,
+                attempts = message.attempts,
+                reply,
+                "email given up"
+            )
+        }
+        Recorded::NotHeld => {
+            tracing::warn!(
+                id = message.id,
+                "an email's claim passed to another worker before its outcome was recorded"
+            )
+        }
+        Recorded::Settled(_) => {}
+    }
+}
+
+/// Claims what is due into the free sending slots; returns how many it claimed.
+async fn fill(
     db: &DatabaseConnection,
     mailer: &Mailer,
-) -> Result<usize, sea_orm::DbErr> {
-    let claimed = outbox::claim_due(db, Utc::now(), BATCH).await?;
-    let handled = claimed.len();
-    let mut sending = JoinSet::new();
-    let mut outcomes = Vec::with_capacity(handled);
-    for message in claimed {
-        if sending.len() >= IN_FLIGHT {
-            outcomes.extend(sending.join_next().await);
-        }
-        let mailer = mailer.clone();
-        sending.spawn(async move {
-            let outcome = mailer.deliver(&message).await;
-            (message, outcome)
-        });
+    pacing: Pacing,
+    sending: &mut JoinSet<()>,
+) -> usize {
+    let free = IN_FLIGHT.saturating_sub(sending.len());
+    if free == 0 {
+        return 0;
     }
-    while let Some(outcome) = sending.join_next().await {
-        outcomes.push(outcome);
-    }
-    let mut settled: Vec<(OutboxStatus, i64)> = Vec::with_capacity(handled);
-    let txn = db.begin().await?;
-    for outcome in outcomes {
-        match outcome {
-            Ok((message, Ok(status))) => settled.push((status, message.id)),
-            Ok((message, Err(error))) => {
-                tracing::warn!(id = message.id, attempts = message.attempts, %error, "email not delivered; will retry");
-                outbox::reschedule(&txn, message.id, message.attempts, &error).await?;
+    match outbox::claim_due(db, Utc::now(), free as u64, pacing.lease).await {
+        Ok(claimed) => {
+            let count = claimed.len();
+            for message in claimed {
+                sending.spawn(attempt(db.clone(), mailer.clone(), pacing, message));
             }
-            // The message stays claimed until its lease ends, then is tried again.
-            Err(error) => tracing::error!(%error, "an email delivery task failed"),
+            count
+        }
+        Err(error) => {
+            tracing::error!(%error, "mail worker could not reach the outbox");
+            0
         }
     }
-    for status in [OutboxStatus::Sent, OutboxStatus::Kept] {
-        let ids: Vec<i64> = settled
-            .iter()
-            .filter(|(settled_as, _)| *settled_as == status)
-            .map(|(_, id)| *id)
-            .collect();
-        outbox::settle(&txn, &ids, status).await?;
-    }
-    txn.commit().await?;
-    Ok(handled)
 }
 
-pub async fn run(db: DatabaseConnection, mailer: Mailer, mut shutdown: watch::Receiver<bool>) {
+/// Keeps up to `IN_FLIGHT` messages on their way, taking the next due one as soon as a slot is
+/// free. At shutdown it claims nothing more and lets the messages on their way finish.
+pub async fn run(
+    db: DatabaseConnection,
+    mailer: Mailer,
+    pacing: Pacing,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut sending = JoinSet::new();
+    let mut stopping = false;
     loop {
-        let handled = match deliver_batch(&db, &mailer).await {
-            Ok(handled) => handled,
-            Err(error) => {
-                tracing::error!(%error, "mail worker could not reach the outbox");
-                0
-            }
+        stopping |= *shutdown.borrow();
+        let claimed = if stopping {
+            0
+        } else {
+            fill(&db, &mailer, pacing, &mut sending).await
         };
-        if *shutdown.borrow() {
+        if stopping && sending.is_empty() {
             return;
         }
-        if handled == 0 {
-            tokio::select! {
-                _ = tokio::time::sleep(IDLE_POLL) => {}
-                _ = shutdown.changed() => return,
+        if claimed > 0 && sending.len() < IN_FLIGHT {
+            // There may be more due: look again at once.
+            continue;
+        }
+        tokio::select! {
+            Some(finished) = sending.join_next(), if !sending.is_empty() => {
+                if let Err(error) = finished {
+                    // The message stays claimed until its lease ends, then is tried again.
+                    tracing::error!(%error, "an email delivery task failed");
+                }
             }
+            _ = tokio::time::sleep(pacing.idle_poll) => {}
+            // A dropped sender means the server is going away too.
+            changed = shutdown.changed(), if !stopping => stopping = changed.is_err(),
+        }
+    }
+}
+
+/// Delivers everything due now and returns how many messages it handled (tools and tests).
+pub async fn drain(db: &DatabaseConnection, mailer: &Mailer, pacing: Pacing) -> usize {
+    let mut sending = JoinSet::new();
+    let mut handled = 0;
+    loop {
+        handled += fill(db, mailer, pacing, &mut sending).await;
+        match sending.join_next().await {
+            Some(_) => {}
+            None => return handled,
         }
     }
 }

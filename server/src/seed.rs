@@ -610,7 +610,13 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
         let email = Email::new(format!("Benchmark message {n}"))
             .paragraph("A message queued by `portal seed --emails` to measure the mail worker.")
             .signed();
-        outbox::enqueue(&txn, &format!("bench{run}-{n}@seed.example"), email).await?;
+        outbox::enqueue(
+            &txn,
+            &format!("bench{run}-{n}@seed.example"),
+            email,
+            "seed.example",
+        )
+        .await?;
     }
     report.emails = plan.emails;
     advance_sequences(

@@ -58,11 +58,12 @@ pub enum AuditAction {
     ApplicationDenied,
     ApplicationReturned,
     WorksiteLockedFieldsUpdated,
+    EmailResent,
 }
 
 impl AuditAction {
     /// Every action, in the order the audit search lists them.
-    pub const ALL: [AuditAction; 53] = [
+    pub const ALL: [AuditAction; 54] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
@@ -116,6 +117,7 @@ impl AuditAction {
         AuditAction::ApplicationDenied,
         AuditAction::ApplicationReturned,
         AuditAction::WorksiteLockedFieldsUpdated,
+        AuditAction::EmailResent,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -173,6 +175,7 @@ impl AuditAction {
             AuditAction::ApplicationDenied => "application_denied",
             AuditAction::ApplicationReturned => "application_returned",
             AuditAction::WorksiteLockedFieldsUpdated => "worksite_locked_fields_updated",
+            AuditAction::EmailResent => "email_resent",
         }
     }
 

@@ -29,15 +29,11 @@ pub fn AuditLogPage() -> impl IntoView {
             <section class="card">
                 <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                     {awaiting(move || async move {
-                        let result = page.await;
-                        let errors = Signal::stored(result.as_ref().err().cloned());
-                        Ok(view! {
-                            <AuditFilters query=query.get_untracked() errors/>
-                            {match result {
-                                Ok(page) => view! { <AuditTable page query=query.get_untracked()/> }.into_any(),
-                                Err(_) => ().into_any(),
-                            }}
-                        }.into_any())
+                        Ok(searched(
+                            page.await,
+                            |errors| view! { <AuditFilters query=query.get_untracked() errors/> }.into_any(),
+                            |page| view! { <AuditTable page query=query.get_untracked()/> }.into_any(),
+                        ))
                     })}
                 </Transition>
             </section>
@@ -72,13 +68,7 @@ fn AuditFilters(
 fn AuditTable(page: AuditPage, query: AuditQuery) -> impl IntoView {
     let criteria = query.query_string();
     let export = format!("/staff/audit.csv?{criteria}");
-    let link = move |page: u32| {
-        if criteria.is_empty() {
-            format!("/staff/audit?page={page}")
-        } else {
-            format!("/staff/audit?{criteria}&page={page}")
-        }
-    };
+    let link = page_link("/staff/audit", criteria);
     view! {
         <p role="status">{format!("{} events", page.total)} " " <a class="button button-small" href=export download="audit-log.csv">"Export CSV"</a></p>
         <div class="table-scroll">

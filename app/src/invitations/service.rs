@@ -42,6 +42,11 @@ async fn inviter_name(conn: &impl ConnectionTrait, account_id: i64) -> Result<St
         .unwrap_or_else(|| "A Group / Site Administrator".to_owned()))
 }
 
+/// How audit events and emails name an invitation.
+fn target(id: i64) -> String {
+    format!("invitation:{id}")
+}
+
 /// Queues the invitation's email, from the acting administrator, with the link's token.
 async fn send(
     change: &mut Change<'_>,
@@ -120,12 +125,9 @@ pub async fn invite(
     .await?;
     send(change, &worksite, &email, &token, expires_at).await?;
     change.audit(
-        AuditEntry::new(
-            AuditAction::InvitationSent,
-            format!("invitation:{}", row.id),
-        )
-        .at_worksite(worksite.id)
-        .with_details(json!({ "email": email })),
+        AuditEntry::new(AuditAction::InvitationSent, target(row.id))
+            .at_worksite(worksite.id)
+            .with_details(json!({ "email": email })),
     );
     Ok(email)
 }
@@ -145,16 +147,18 @@ pub async fn awaiting(
         .filter(invitation::Column::Status.eq(InvitationStatus::Pending))
         .order_by_desc(invitation::Column::InvitedAt)
         .order_by_desc(invitation::Column::Id);
-    Ok(read_page(conn, pending, page, INVITATIONS_PER_PAGE)
-        .await?
-        .map(|row| AwaitingInvitation {
-            id: row.id,
-            email: row.email,
-            invited_on: display_time(row.invited_at),
-            emails_sent: row.emails_sent,
-            expires: display_time(row.expires_at),
-            expired: row.expires_at <= now,
-        }))
+    let page = read_page(conn, pending, page, INVITATIONS_PER_PAGE).await?;
+    let about: Vec<String> = page.items.iter().map(|row| target(row.id)).collect();
+    let mut deliveries = crate::mail::log::latest_about(conn, &about).await?;
+    Ok(page.map(|row| AwaitingInvitation {
+        delivery: deliveries.remove(&target(row.id)),
+        id: row.id,
+        email: row.email,
+        invited_on: display_time(row.invited_at),
+        emails_sent: row.emails_sent,
+        expires: display_time(row.expires_at),
+        expired: row.expires_at <= now,
+    }))
 }
 
 async fn pending_at(
@@ -212,12 +216,9 @@ pub async fn resend(
     }
     send(change, &worksite, &row.email, &token, expires_at).await?;
     change.audit(
-        AuditEntry::new(
-            AuditAction::InvitationResent,
-            format!("invitation:{}", row.id),
-        )
-        .at_worksite(worksite.id)
-        .with_details(json!({ "email": row.email, "emails_sent": seen + 1 })),
+        AuditEntry::new(AuditAction::InvitationResent, target(row.id))
+            .at_worksite(worksite.id)
+            .with_details(json!({ "email": row.email, "emails_sent": seen + 1 })),
     );
     Ok(())
 }
@@ -245,12 +246,9 @@ pub async fn revoke(
         return Err(AppError::Conflict(Refusal::AlreadyHandled));
     }
     change.audit(
-        AuditEntry::new(
-            AuditAction::InvitationRevoked,
-            format!("invitation:{}", row.id),
-        )
-        .at_worksite(worksite.id)
-        .with_details(json!({ "email": row.email })),
+        AuditEntry::new(AuditAction::InvitationRevoked, target(row.id))
+            .at_worksite(worksite.id)
+            .with_details(json!({ "email": row.email })),
     );
     Ok(())
 }
@@ -283,12 +281,9 @@ pub async fn revoke_sent_by(
         .await?;
     for row in pending {
         change.audit(
-            AuditEntry::new(
-                AuditAction::InvitationRevoked,
-                format!("invitation:{}", row.id),
-            )
-            .at_worksite(worksite.id)
-            .with_details(json!({ "email": row.email, "reason": "inviter_inactive" })),
+            AuditEntry::new(AuditAction::InvitationRevoked, target(row.id))
+                .at_worksite(worksite.id)
+                .with_details(json!({ "email": row.email, "reason": "inviter_inactive" })),
         );
     }
     Ok(())
@@ -472,12 +467,9 @@ pub async fn accept(
         &format!("/worksites/{}", worksite.code),
     );
     change.audit(
-        AuditEntry::new(
-            AuditAction::InvitationAccepted,
-            format!("invitation:{}", row.id),
-        )
-        .at_worksite(worksite.id)
-        .with_details(json!({ "email": row.email })),
+        AuditEntry::new(AuditAction::InvitationAccepted, target(row.id))
+            .at_worksite(worksite.id)
+            .with_details(json!({ "email": row.email })),
     );
     change.tell(admins);
     Ok(summary_of(&worksite))

@@ -35,6 +35,8 @@ pub struct AwaitingInvitation {
     pub emails_sent: i32,
     pub expires: String,
     pub expired: bool,
+    /// How the latest email about it fared.
+    pub delivery: Option<crate::mail::types::DeliveryStanding>,
 }
 
 /// An invitation as the person invited sees it.

@@ -89,6 +89,7 @@ pub fn InviteMembers(code: WorksiteId) -> impl IntoView {
                                 <th scope="col">"Invited On"</th>
                                 <th scope="col">"Number of eMails sent"</th>
                                 <th scope="col">"Status"</th>
+                                <th scope="col">"Delivery"</th>
                                 <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                             </tr></thead>
                             <tbody>
@@ -98,12 +99,14 @@ pub fn InviteMembers(code: WorksiteId) -> impl IntoView {
                                     let resend_label = format!("Resend the invitation to {}", row.email);
                                     let revoke_label = format!("Revoke the invitation to {}", row.email);
                                     let status = if row.expired { format!("Expired {}", row.expires) } else { format!("Open until {}", row.expires) };
+                                    let delivery = row.delivery.as_ref().map(|delivery| delivery.describe()).unwrap_or_default();
                                     view! {
                                         <tr>
                                             <td>{row.email}</td>
                                             <td>{row.invited_on}</td>
                                             <td>{sent}</td>
                                             <td>{status}</td>
+                                            <td class="delivery">{delivery}</td>
                                             <td class="row-actions">
                                                 <ActionForm action=resend attr:class="inline-form">
                                                     <input type="hidden" name="code" value=resend_code/>

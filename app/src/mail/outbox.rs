@@ -4,32 +4,35 @@ use super::message::Email;
 use crate::entities::outbound_email;
 use crate::platform::db::begin_write;
 use chrono::{DateTime, Duration, Utc};
+use rand::RngCore;
 use sea_orm::{
     sea_query::{Expr, ExprTrait, LockBehavior, LockType},
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
     EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
-/// Where a message stands: queued until the worker delivers it (`Sent`) or, in development
-/// without SMTP, keeps it only in the development mailbox (`Kept`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sea_orm::EnumIter, sea_orm::DeriveActiveEnum)]
-#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
-pub enum OutboxStatus {
-    Queued,
-    Sent,
-    Kept,
-}
+pub use super::types::OutboxStatus;
 
-/// How long a worker may hold a message before another may retry it.
-pub const LEASE: Duration = Duration::seconds(120);
+/// A fresh `Message-ID` for a message from `domain`: 128 random bits, so ids never collide
+/// across app servers.
+pub fn message_id(domain: &str) -> String {
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    format!("<{}@{domain}>", hex::encode(bytes))
+}
 
 /// Queues `email` to `to` on `conn`: pass the transaction of the change that causes it.
-pub async fn enqueue(conn: &impl ConnectionTrait, to: &str, email: Email) -> Result<i64, DbErr> {
-    Ok(row(to, email).insert(conn).await?.id)
+pub async fn enqueue(
+    conn: &impl ConnectionTrait,
+    to: &str,
+    email: Email,
+    domain: &str,
+) -> Result<i64, DbErr> {
+    Ok(row(to, email, domain).insert(conn).await?.id)
 }
 
-/// A message's row, due now.
-pub fn row(to: &str, email: Email) -> outbound_email::ActiveModel {
+/// A message's row, due now, with its `Message-ID` from `domain`.
+pub fn row(to: &str, email: Email, domain: &str) -> outbound_email::ActiveModel {
     let now = Utc::now();
     outbound_email::ActiveModel {
         to_address: Set(to.to_owned()),
@@ -43,18 +46,24 @@ pub fn row(to: &str, email: Email) -> outbound_email::ActiveModel {
         last_error: Set(None),
         created_at: Set(now),
         sent_at: Set(None),
+        message_id: Set(message_id(domain)),
+        cause: Set(None),
+        regarding: Set(None),
+        claim: Set(None),
+        last_attempt_at: Set(None),
         ..Default::default()
     }
 }
 
-/// Claims up to `limit` due messages for this worker, under a lease. On PostgreSQL the
-/// candidates are locked `FOR UPDATE SKIP LOCKED`, so workers on several app servers take
-/// different messages without waiting on each other (SQLite has one writer at a time); the claim
-/// itself is a conditional update, so no message is ever taken twice.
+/// Claims up to `limit` due messages for this worker for `lease`, under a claim of its own. On
+/// PostgreSQL the candidates are locked `FOR UPDATE SKIP LOCKED`, so workers on several app
+/// servers take different messages without waiting on each other (SQLite has one writer at a
+/// time); the claim itself is a conditional update, so no message is ever taken twice.
 pub async fn claim_due(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     limit: u64,
+    lease: Duration,
 ) -> Result<Vec<outbound_email::Model>, DbErr> {
     let txn = begin_write(db).await?;
     let candidates: Vec<i64> = outbound_email::Entity::find()
@@ -74,7 +83,9 @@ pub async fn claim_due(
     }
     // One statement claims them all; the conditions are checked again row by row.
     let claimed = outbound_email::Entity::update_many()
-        .col_expr(outbound_email::Column::LeaseUntil, Expr::value(now + LEASE))
+        .col_expr(outbound_email::Column::LeaseUntil, Expr::value(now + lease))
+        .col_expr(outbound_email::Column::Claim, Expr::value(new_claim()))
+        .col_expr(outbound_email::Column::LastAttemptAt, Expr::value(now))
         .col_expr(
             outbound_email::Column::Attempts,
             Expr::col(outbound_email::Column::Attempts).add(1),
@@ -85,6 +96,12 @@ pub async fn claim_due(
         .await?;
     txn.commit().await?;
     Ok(claimed)
+}
+
+fn new_claim() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
 }
 
 /// Queued and held by no worker (never leased, or its lease has run out).
@@ -98,88 +115,200 @@ fn claimable(now: DateTime<Utc>) -> Condition {
         )
 }
 
-/// What a delivered message's body becomes: the links it carried (sign-in, reset, invitation)
-/// must not stay readable in the database, its backups or replicas once the person has them.
+/// What the delivered body of a message becomes: the links it carried (sign-in, reset,
+/// invitation) must not stay readable in the database, its backups or replicas once the person
+/// has them.
 pub const DELIVERED_BODY: &str =
     "(Delivered. The body is not kept: the links it carried work only from the email.)";
 
-/// Records the final state of delivered messages (`Sent` or `Kept`). A sent message's body is
-/// dropped; one kept for the development mailbox keeps it, since that is where it is read.
-pub async fn settle(
+/// What one attempt at a message came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The SMTP server accepted it.
+    Sent,
+    /// Development without SMTP: kept for the development mailbox.
+    Kept,
+    /// Not delivered, with the server's reply (or what went wrong on the way). A permanent
+    /// refusal (a 5xx reply, an address that cannot be one) is worth only a few more tries.
+    Refused { reply: String, permanent: bool },
+}
+
+/// When to try a refused message again, and when to give up on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// The wait after the first failure; each further one doubles it, up to `longest_wait`.
+    pub first_wait: Duration,
+    pub longest_wait: Duration,
+    /// Attempts after which a message that keeps failing for a passing reason is given up.
+    pub attempts: i32,
+    /// Attempts after which a permanently refused message is given up.
+    pub permanent_attempts: i32,
+}
+
+impl Default for RetryPolicy {
+    /// 30 s, 1 min, 2 min, … then hourly: 24 attempts span about seventeen hours.
+    fn default() -> Self {
+        Self {
+            first_wait: Duration::seconds(30),
+            longest_wait: Duration::hours(1),
+            attempts: 24,
+            permanent_attempts: 3,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// How long to wait after a message's `attempts`-th failure, or `None` to give up.
+    pub fn next_wait(&self, attempts: i32, permanent: bool) -> Option<Duration> {
+        let limit = if permanent {
+            self.permanent_attempts
+        } else {
+            self.attempts
+        };
+        if attempts >= limit {
+            return None;
+        }
+        let doublings = u32::try_from(attempts.clamp(1, 31) - 1).unwrap_or(0);
+        let wait = self
+            .first_wait
+            .checked_mul(1_i32.checked_shl(doublings).unwrap_or(i32::MAX))
+            .unwrap_or(self.longest_wait);
+        Some(Ord::min(wait, self.longest_wait))
+    }
+}
+
+/// What recording an attempt did to its message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    Settled(OutboxStatus),
+    /// Queued again, to be tried after this time.
+    Retrying(DateTime<Utc>),
+    /// The claim had passed to another worker: nothing was recorded.
+    NotHeld,
+}
+
+/// Records the outcome of an attempt at `message` as soon as it is known, under the claim it
+/// was sent with. A sent message's body is dropped; one kept for the development mailbox keeps
+/// it, since that is where it is read.
+pub async fn record(
     conn: &impl ConnectionTrait,
-    ids: &[i64],
-    status: OutboxStatus,
-) -> Result<(), DbErr> {
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let mut update = outbound_email::Entity::update_many();
-    if status == OutboxStatus::Sent {
-        update = update
-            .col_expr(
-                outbound_email::Column::BodyText,
-                Expr::value(DELIVERED_BODY),
-            )
-            .col_expr(
-                outbound_email::Column::BodyHtml,
-                Expr::value(DELIVERED_BODY),
-            );
-    }
-    update
-        .col_expr(outbound_email::Column::Status, Expr::value(status))
-        .col_expr(outbound_email::Column::SentAt, Expr::value(Utc::now()))
+    message: &outbound_email::Model,
+    outcome: &Outcome,
+    policy: &RetryPolicy,
+    now: DateTime<Utc>,
+) -> Result<Recorded, DbErr> {
+    let mut update = outbound_email::Entity::update_many()
         .col_expr(
             outbound_email::Column::LeaseUntil,
             Expr::value(Option::<DateTime<Utc>>::None),
         )
         .col_expr(
-            outbound_email::Column::LastError,
+            outbound_email::Column::Claim,
             Expr::value(Option::<String>::None),
-        )
-        .filter(outbound_email::Column::Id.is_in(ids.iter().copied()))
+        );
+    let recorded = match outcome {
+        Outcome::Sent | Outcome::Kept => {
+            let status = if *outcome == Outcome::Sent {
+                update = update
+                    .col_expr(
+                        outbound_email::Column::BodyText,
+                        Expr::value(DELIVERED_BODY),
+                    )
+                    .col_expr(
+                        outbound_email::Column::BodyHtml,
+                        Expr::value(DELIVERED_BODY),
+                    );
+                OutboxStatus::Sent
+            } else {
+                OutboxStatus::Kept
+            };
+            update = update
+                .col_expr(outbound_email::Column::Status, Expr::value(status))
+                .col_expr(outbound_email::Column::SentAt, Expr::value(now))
+                .col_expr(
+                    outbound_email::Column::LastError,
+                    Expr::value(Option::<String>::None),
+                );
+            Recorded::Settled(status)
+        }
+        Outcome::Refused { reply, permanent } => {
+            update = update.col_expr(outbound_email::Column::LastError, Expr::value(reply));
+            match policy.next_wait(message.attempts, *permanent) {
+                Some(wait) => {
+                    update = update.col_expr(
+                        outbound_email::Column::NextAttemptAt,
+                        Expr::value(now + wait),
+                    );
+                    Recorded::Retrying(now + wait)
+                }
+                None => {
+                    update = update.col_expr(
+                        outbound_email::Column::Status,
+                        Expr::value(OutboxStatus::Failed),
+                    );
+                    Recorded::Settled(OutboxStatus::Failed)
+                }
+            }
+        }
+    };
+    let held = update
+        .filter(outbound_email::Column::Id.eq(message.id))
+        .filter(outbound_email::Column::Claim.eq(message.claim.clone()))
         .exec(conn)
-        .await?;
-    Ok(())
+        .await?
+        .rows_affected
+        == 1;
+    Ok(if held { recorded } else { Recorded::NotHeld })
 }
 
-/// Exponential back-off after a failed attempt: 30 s, 1 min, 2 min, … up to an hour.
-pub fn retry_delay(attempts: i32) -> Duration {
-    let exponent = attempts.clamp(1, 8) - 1;
-    Duration::seconds(Ord::min(30_i64 << exponent, 3600))
-}
-
-/// Leaves a failed message queued for a later attempt; it is never dropped.
-pub async fn reschedule(
-    conn: &impl ConnectionTrait,
-    id: i64,
-    attempts: i32,
-    error: &str,
-) -> Result<(), DbErr> {
-    outbound_email::Entity::update_many()
+/// Queues a failed message again, as if new: staff resend it once its cause is fixed. Returns
+/// false when it is not (or no longer) failed.
+pub async fn requeue_failed(conn: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
+    let requeued = outbound_email::Entity::update_many()
+        .col_expr(
+            outbound_email::Column::Status,
+            Expr::value(OutboxStatus::Queued),
+        )
+        .col_expr(outbound_email::Column::Attempts, Expr::value(0))
         .col_expr(
             outbound_email::Column::NextAttemptAt,
-            Expr::value(Utc::now() + retry_delay(attempts)),
+            Expr::value(Utc::now()),
         )
-        .col_expr(
-            outbound_email::Column::LeaseUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(outbound_email::Column::LastError, Expr::value(error))
         .filter(outbound_email::Column::Id.eq(id))
+        .filter(outbound_email::Column::Status.eq(OutboxStatus::Failed))
         .exec(conn)
         .await?;
-    Ok(())
+    Ok(requeued.rows_affected == 1)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::retry_delay;
+    use super::*;
 
     #[test]
     fn back_off_grows_and_is_capped() {
-        assert_eq!(retry_delay(1).num_seconds(), 30);
-        assert_eq!(retry_delay(2).num_seconds(), 60);
-        assert_eq!(retry_delay(4).num_seconds(), 240);
-        assert_eq!(retry_delay(50).num_seconds(), 3600);
+        let policy = RetryPolicy::default();
+        let wait = |attempts| policy.next_wait(attempts, false).map(|w| w.num_seconds());
+        assert_eq!(wait(1), Some(30));
+        assert_eq!(wait(2), Some(60));
+        assert_eq!(wait(4), Some(240));
+        assert_eq!(wait(20), Some(3600));
+    }
+
+    #[test]
+    fn a_message_is_given_up_after_a_bounded_number_of_attempts() {
+        let policy = RetryPolicy::default();
+        assert!(policy.next_wait(23, false).is_some());
+        assert_eq!(policy.next_wait(24, false), None);
+        // A permanent refusal gets fewer tries.
+        assert!(policy.next_wait(2, true).is_some());
+        assert_eq!(policy.next_wait(3, true), None);
+    }
+
+    #[test]
+    fn message_ids_are_fresh_and_name_the_domain() {
+        let (first, second) = (message_id("clinic.example"), message_id("clinic.example"));
+        assert_ne!(first, second);
+        assert!(first.starts_with('<') && first.ends_with("@clinic.example>"));
     }
 }

@@ -8,7 +8,7 @@ use crate::audit::{self, AuditEntry};
 use crate::error::AppError;
 use crate::mail::{message::Email, outbox};
 use crate::notifications::{service as notifications, types::NotificationKind};
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, Set};
 use std::collections::BTreeSet;
 
 /// Who acts: the signed-in account, if any, the address the request came from, and the session
@@ -165,6 +165,19 @@ impl<'s> Change<'s> {
             tell,
             ..
         } = self;
+        // Its emails say which change caused them: the first event it records.
+        let (cause, regarding) = audit
+            .first()
+            .map(|entry| (Some(entry.action.as_str()), Some(entry.target.clone())))
+            .unwrap_or_default();
+        let domain = state.config.mail_domain();
+        let emails = emails.into_iter().map(|(to, email)| {
+            let mut row = outbox::row(&to, email, &domain);
+            row.cause = Set(cause.map(str::to_owned));
+            row.regarding = Set(regarding.clone());
+            row
+        });
+        let emails: Vec<_> = emails.collect();
         insert_in_chunks(&txn, audit.into_iter().map(audit::row)).await?;
         insert_in_chunks(
             &txn,
@@ -173,13 +186,7 @@ impl<'s> Change<'s> {
                 .map(|(account, kind, text, link)| notifications::row(account, kind, &text, &link)),
         )
         .await?;
-        insert_in_chunks(
-            &txn,
-            emails
-                .into_iter()
-                .map(|(to, email)| outbox::row(&to, email)),
-        )
-        .await?;
+        insert_in_chunks(&txn, emails.into_iter()).await?;
         txn.commit().await?;
         if !tell.is_empty() {
             state.live.announce(tell);

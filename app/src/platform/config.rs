@@ -17,6 +17,7 @@ pub const DEFAULT_INVITATION_DAYS: i64 = 14;
 pub const DEFAULT_SIGN_INS_PER_ADDRESS: u32 = 30;
 pub const DEFAULT_DATABASE_CONNECTIONS: u32 = 16;
 pub const DEFAULT_SESSION_IDLE_MINUTES: i64 = 30;
+pub const DEFAULT_MAIL_RETRY_SECONDS: i64 = 30;
 
 #[derive(Debug, Clone)]
 pub struct PortalConfig {
@@ -52,6 +53,9 @@ pub struct PortalConfig {
     /// Minutes without a request after which a session ends (`SESSION_IDLE_MINUTES`, default
     /// 30, at least 3: people are warned two minutes before).
     pub session_idle_minutes: i64,
+    /// Seconds to wait before trying an undelivered email again (`MAIL_RETRY_SECONDS`, default
+    /// 30); each further failure doubles the wait, up to an hour.
+    pub mail_retry_seconds: i64,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -88,6 +92,8 @@ pub enum ConfigError {
     BadProxyHeader,
     #[error("SESSION_IDLE_MINUTES must be a whole number of minutes from 3 to 720")]
     BadSessionIdle,
+    #[error("MAIL_RETRY_SECONDS must be a whole number of seconds from 1 to 3600")]
+    BadMailRetry,
     #[error("production mode refuses SMTP_URL without TLS to another host: use smtps://, or smtp://…?tls=required, or a relay on this machine")]
     PlaintextSmtp,
     #[error("production mode refuses a PostgreSQL DATABASE_URL to another host that does not verify its certificate: add ?sslmode=verify-full")]
@@ -265,6 +271,12 @@ impl PortalConfig {
             3..=720,
             ConfigError::BadSessionIdle,
         )?;
+        let mail_retry_seconds = whole_number(
+            lookup("MAIL_RETRY_SECONDS"),
+            DEFAULT_MAIL_RETRY_SECONDS,
+            1..=3600,
+            ConfigError::BadMailRetry,
+        )?;
         let proxy_header = match lookup("TRUSTED_PROXY_HEADER") {
             None => ForwardingHeader::default(),
             Some(name) => ForwardingHeader::parse(&name).ok_or(ConfigError::BadProxyHeader)?,
@@ -291,6 +303,7 @@ impl PortalConfig {
             sign_ins_per_address_per_minute,
             trusted_proxies,
             session_idle_minutes,
+            mail_retry_seconds,
         })
     }
 
@@ -306,6 +319,17 @@ impl PortalConfig {
             self.development_tools_enabled()
                 .then(|| self.link("/dev/careconnect"))
         })
+    }
+
+    /// The domain of `MAIL_FROM`'s address, which names every message's `Message-ID`.
+    pub fn mail_domain(&self) -> String {
+        let address = self.mail_from.trim().trim_end_matches('>');
+        address
+            .rsplit_once('@')
+            .map(|(_, domain)| domain.trim())
+            .filter(|domain| !domain.is_empty())
+            .unwrap_or("localhost")
+            .to_owned()
     }
 
     pub fn link(&self, path_and_query: &str) -> String {
@@ -330,6 +354,7 @@ impl PortalConfig {
             sign_ins_per_address_per_minute: DEFAULT_SIGN_INS_PER_ADDRESS,
             trusted_proxies: TrustedProxies::default(),
             session_idle_minutes: DEFAULT_SESSION_IDLE_MINUTES,
+            mail_retry_seconds: DEFAULT_MAIL_RETRY_SECONDS,
         }
     }
 }

@@ -131,6 +131,29 @@ pub fn Pager(
     })
 }
 
+/// The link to a (zero-based) page of a searched list at `base`, keeping its criteria.
+pub fn page_link(base: &'static str, criteria: String) -> impl Fn(u32) -> String + 'static {
+    move |page: u32| {
+        if criteria.is_empty() {
+            format!("{base}?page={page}")
+        } else {
+            format!("{base}?{criteria}&page={page}")
+        }
+    }
+}
+
+/// A search page's body: its filters, which show the search's errors by their fields, above its
+/// results (none while the criteria are wrong).
+pub fn searched<T>(
+    result: Result<T, crate::error::AppError>,
+    filters: impl FnOnce(Signal<Option<crate::error::AppError>>) -> AnyView,
+    results: impl FnOnce(T) -> AnyView,
+) -> AnyView {
+    let errors = Signal::stored(result.as_ref().err().cloned());
+    let results = result.map_or_else(|_| ().into_any(), results);
+    view! { {filters(errors)} {results} }.into_any()
+}
+
 /// "Previous", where the reader is, "Next": the pager of a list that pages in place. A missing
 /// callback leaves its button disabled.
 #[component]

@@ -6,6 +6,8 @@
 mod accounts;
 #[cfg(feature = "test-support")]
 mod applications;
+#[cfg(feature = "test-support")]
+mod delivery;
 mod layers;
 #[cfg(feature = "test-support")]
 mod members;

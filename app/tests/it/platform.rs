@@ -17,96 +17,216 @@ fn email(n: usize) -> Email {
     Email::new(format!("Message {n}")).paragraph("Hello")
 }
 
+const LEASE: chrono::Duration = chrono::Duration::seconds(120);
+
+async fn queue(db: &sea_orm::DatabaseConnection, n: usize) -> i64 {
+    outbox::enqueue(db, "a@clinic.example", email(n), "clinic.example")
+        .await
+        .unwrap()
+}
+
+async fn claim(
+    db: &sea_orm::DatabaseConnection,
+    at: chrono::DateTime<Utc>,
+) -> Vec<outbound_email::Model> {
+    outbox::claim_due(db, at, 40, LEASE).await.unwrap()
+}
+
+async fn row_of(db: &sea_orm::DatabaseConnection, id: i64) -> outbound_email::Model {
+    outbound_email::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+fn refused(reply: &str, permanent: bool) -> outbox::Outcome {
+    outbox::Outcome::Refused {
+        reply: reply.to_owned(),
+        permanent,
+    }
+}
+
 #[tokio::test]
 async fn an_email_queued_in_a_rolled_back_transaction_is_never_sent() {
     let test = TestDb::new().await;
     let txn = test.db().begin().await.unwrap();
-    outbox::enqueue(&txn, "a@clinic.example", email(1))
+    outbox::enqueue(&txn, "a@clinic.example", email(1), "clinic.example")
         .await
         .unwrap();
     txn.rollback().await.unwrap();
-    assert!(outbox::claim_due(test.db(), Utc::now(), 10)
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(claim(test.db(), Utc::now()).await.is_empty());
 }
 
 #[tokio::test]
 async fn concurrent_workers_never_claim_the_same_message() {
     let test = TestDb::new().await;
     for n in 0..40 {
-        outbox::enqueue(test.db(), "a@clinic.example", email(n))
-            .await
-            .unwrap();
+        queue(test.db(), n).await;
     }
     let workers = (0..4).map(|_| {
         let db = test.db().clone();
-        tokio::spawn(async move { outbox::claim_due(&db, Utc::now(), 40).await.unwrap() })
+        tokio::spawn(async move { outbox::claim_due(&db, Utc::now(), 40, LEASE).await.unwrap() })
     });
     let mut claimed = Vec::new();
     for worker in workers.collect::<Vec<_>>() {
-        claimed.extend(worker.await.unwrap().into_iter().map(|m| m.id));
+        claimed.extend(worker.await.unwrap());
     }
-    let distinct: HashSet<_> = claimed.iter().collect();
+    let distinct: HashSet<_> = claimed.iter().map(|m| m.id).collect();
     assert_eq!(claimed.len(), 40, "every message claimed once");
     assert_eq!(distinct.len(), 40, "no message claimed twice");
+    // Each message keeps the Message-ID it was queued with, and each claim is a worker's own.
+    let message_ids: HashSet<_> = claimed.iter().map(|m| m.message_id.clone()).collect();
+    assert_eq!(message_ids.len(), 40);
+    assert!(claimed
+        .iter()
+        .all(|m| m.message_id.ends_with("@clinic.example>")));
+    assert!(claimed
+        .iter()
+        .all(|m| m.claim.is_some() && m.last_attempt_at.is_some()));
     // Claimed messages are leased: nobody else takes them now.
-    assert!(outbox::claim_due(test.db(), Utc::now(), 40)
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(claim(test.db(), Utc::now()).await.is_empty());
 }
 
 #[tokio::test]
 async fn a_failed_delivery_stays_queued_and_is_retried_later() {
     let test = TestDb::new().await;
-    let id = outbox::enqueue(test.db(), "a@clinic.example", email(1))
-        .await
-        .unwrap();
-    let claimed = outbox::claim_due(test.db(), Utc::now(), 10).await.unwrap();
+    let policy = outbox::RetryPolicy::default();
+    let id = queue(test.db(), 1).await;
+    let queued_as = row_of(test.db(), id).await.message_id;
+    let claimed = claim(test.db(), Utc::now()).await;
     assert_eq!(claimed[0].attempts, 1);
-    outbox::reschedule(test.db(), id, 1, "SMTP: connection refused")
-        .await
-        .unwrap();
-    let row = outbound_email::Entity::find_by_id(id)
-        .one(test.db())
-        .await
-        .unwrap()
-        .unwrap();
+    let now = Utc::now();
+    let recorded = outbox::record(
+        test.db(),
+        &claimed[0],
+        &refused("SMTP: connection refused", false),
+        &policy,
+        now,
+    )
+    .await
+    .unwrap();
+    assert!(matches!(recorded, outbox::Recorded::Retrying(_)));
+    let row = row_of(test.db(), id).await;
     assert_eq!(row.status, outbox::OutboxStatus::Queued);
     assert_eq!(row.last_error.as_deref(), Some("SMTP: connection refused"));
     assert!(
-        outbox::claim_due(test.db(), Utc::now(), 10)
-            .await
-            .unwrap()
-            .is_empty(),
+        claim(test.db(), Utc::now()).await.is_empty(),
         "not before its back-off"
     );
-    let later = Utc::now() + outbox::retry_delay(1) + chrono::Duration::seconds(1);
-    let retried = outbox::claim_due(test.db(), later, 10).await.unwrap();
+    let first_wait = policy.next_wait(1, false).unwrap();
+    let later = now + first_wait + chrono::Duration::seconds(1);
+    let retried = claim(test.db(), later).await;
     assert_eq!(retried.len(), 1);
     assert_eq!(retried[0].attempts, 2);
-    outbox::settle(test.db(), &[id], outbox::OutboxStatus::Sent)
-        .await
-        .unwrap();
-    let row = outbound_email::Entity::find_by_id(id)
-        .one(test.db())
-        .await
-        .unwrap()
-        .unwrap();
+    assert_eq!(
+        retried[0].message_id, queued_as,
+        "the same Message-ID on every attempt"
+    );
+    let sent = outbox::record(
+        test.db(),
+        &retried[0],
+        &outbox::Outcome::Sent,
+        &policy,
+        later,
+    )
+    .await
+    .unwrap();
+    assert_eq!(sent, outbox::Recorded::Settled(outbox::OutboxStatus::Sent));
+    let row = row_of(test.db(), id).await;
     assert_eq!(row.status, outbox::OutboxStatus::Sent);
     assert!(row.sent_at.is_some());
+    assert_eq!(row.last_error, None);
     // The links it carried are no longer readable from the database.
     assert_eq!(row.body_text, outbox::DELIVERED_BODY);
     assert_eq!(row.body_html, outbox::DELIVERED_BODY);
     assert_eq!(row.subject, email(1).subject);
     let much_later = later + chrono::Duration::hours(2);
-    assert!(
-        outbox::claim_due(test.db(), much_later, 10)
+    assert!(claim(test.db(), much_later).await.is_empty(), "sent once");
+}
+
+#[tokio::test]
+async fn a_permanently_refused_email_fails_with_its_reason_and_staff_can_queue_it_again() {
+    let test = TestDb::new().await;
+    let policy = outbox::RetryPolicy::default();
+    let id = queue(test.db(), 1).await;
+    let reply = "permanent error (550): mailbox unavailable";
+    let mut at = Utc::now();
+    for attempt in 1..=policy.permanent_attempts {
+        let claimed = claim(test.db(), at).await;
+        assert_eq!(claimed.len(), 1, "attempt {attempt}");
+        let recorded = outbox::record(test.db(), &claimed[0], &refused(reply, true), &policy, at)
             .await
-            .unwrap()
+            .unwrap();
+        match recorded {
+            outbox::Recorded::Retrying(next) => at = next + chrono::Duration::seconds(1),
+            other => {
+                assert_eq!(attempt, policy.permanent_attempts);
+                assert_eq!(
+                    other,
+                    outbox::Recorded::Settled(outbox::OutboxStatus::Failed)
+                );
+            }
+        }
+    }
+    let row = row_of(test.db(), id).await;
+    assert_eq!(row.status, outbox::OutboxStatus::Failed);
+    assert_eq!(row.last_error.as_deref(), Some(reply));
+    assert_eq!(row.body_text, email(1).text, "kept, to be resent");
+    assert!(
+        claim(test.db(), at + chrono::Duration::days(2))
+            .await
             .is_empty(),
-        "sent once"
+        "never tried again by itself"
+    );
+    assert!(outbox::requeue_failed(test.db(), id).await.unwrap());
+    assert!(
+        !outbox::requeue_failed(test.db(), id).await.unwrap(),
+        "once"
+    );
+    let again = claim(test.db(), Utc::now()).await;
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].attempts, 1);
+    assert_eq!(again[0].message_id, row.message_id);
+}
+
+#[tokio::test]
+async fn an_outcome_is_recorded_only_under_the_claim_it_was_sent_with() {
+    let test = TestDb::new().await;
+    let policy = outbox::RetryPolicy::default();
+    let id = queue(test.db(), 1).await;
+    let first = claim(test.db(), Utc::now()).await.remove(0);
+    // The first worker overran its lease; a second took the message over.
+    let second = claim(test.db(), Utc::now() + LEASE + chrono::Duration::seconds(1))
+        .await
+        .remove(0);
+    assert_ne!(first.claim, second.claim);
+    let late = outbox::record(
+        test.db(),
+        &first,
+        &outbox::Outcome::Sent,
+        &policy,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(late, outbox::Recorded::NotHeld);
+    assert_eq!(
+        row_of(test.db(), id).await.status,
+        outbox::OutboxStatus::Queued
+    );
+    let settled = outbox::record(
+        test.db(),
+        &second,
+        &outbox::Outcome::Sent,
+        &policy,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        settled,
+        outbox::Recorded::Settled(outbox::OutboxStatus::Sent)
     );
 }
 

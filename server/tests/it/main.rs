@@ -6,5 +6,6 @@ mod compression;
 mod fuzz;
 mod http;
 mod listener;
+mod mail;
 mod matrix;
 mod seed;

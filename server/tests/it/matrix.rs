@@ -11,7 +11,7 @@ use axum::{
     http::{header, Request, StatusCode},
     Router,
 };
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use std::collections::BTreeSet;
 
 /// Who may call a function.
@@ -54,6 +54,8 @@ pub(super) struct Ids {
     sponsorship: String,
     /// Someone the team may disable and enable: not one of the cast.
     rita_account: String,
+    /// An email that could not be delivered.
+    failed_email: String,
 }
 
 /// Every server function with who may call it and a request it would accept from them: a table,
@@ -140,6 +142,8 @@ pub(super) fn rows(ids: &Ids) -> Vec<(&'static str, Who, String)> {
         ("load_application_detail", Who::Staff, f(&[("id", "1")])),
         ("decide_application", Who::Staff, f(&[("id", "1"), ("decision", "start_review"), ("seen", "submitted"), ("message", "")])),
         ("search_audit_log", Who::Staff, f(&[("query[page]", "0")])),
+        ("email_delivery_log", Who::Staff, f(&[("query[delivery]", "failed")])),
+        ("resend_email", Who::Staff, f(&[("id", &ids.failed_email)])),
     ]
 }
 
@@ -249,6 +253,23 @@ pub(super) async fn stage(state: &AppState, router: &Router) -> (Cast, Ids) {
         .unwrap()
         .unwrap()
         .id;
+    // The invitation's email could not be delivered: staff may resend it.
+    let failed_email = app::entities::outbound_email::Entity::find()
+        .filter(app::entities::outbound_email::Column::ToAddress.eq("invitee@clinic.example"))
+        .one(&state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    app::entities::outbound_email::Entity::update_many()
+        .col_expr(
+            app::entities::outbound_email::Column::Status,
+            sea_orm::sea_query::Expr::value(app::mail::outbox::OutboxStatus::Failed),
+        )
+        .filter(app::entities::outbound_email::Column::Id.eq(failed_email))
+        .exec(&state.db)
+        .await
+        .unwrap();
     let cast = Cast {
         dalia: signed_in(router, "dalia").await,
         greg: signed_in(router, "greg").await,
@@ -263,6 +284,7 @@ pub(super) async fn stage(state: &AppState, router: &Router) -> (Cast, Ids) {
         join_request: join_request.to_string(),
         sponsorship: sponsorship.to_string(),
         rita_account: rita.to_string(),
+        failed_email: failed_email.to_string(),
     };
     (cast, ids)
 }
