@@ -34,8 +34,8 @@ test('an invitation the mail server refuses shows as failed; staff resend it onc
   await visit(sam.page, '/staff');
   await sam.page.getByRole('link', { name: 'Email Delivery Log' }).click();
   await expect(sam.page.getByRole('heading', { name: 'Email Delivery Log' })).toBeVisible();
-  await sam.page.getByLabel('Recipient').fill(invited);
-  await sam.page.getByLabel('Delivery').selectOption('failed');
+  await sam.page.getByLabel('Recipient', { exact: true }).fill(invited);
+  await sam.page.getByLabel('Delivery', { exact: true }).selectOption('failed');
   await sam.page.getByRole('button', { name: 'Search' }).click();
   await hydrated(sam.page);
   const logged = sam.page.locator('table.deliveries').getByRole('row').filter({ hasText: invited });

@@ -28,7 +28,7 @@ use chrono::{Duration, Utc};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait,
-    IntoActiveModel, QueryOrder, Set, Statement, TransactionTrait,
+    IntoActiveModel, QueryOrder, Set, Statement,
 };
 use std::time::Instant;
 
@@ -232,7 +232,9 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
         .all(db)
         .await?;
     let profession_of = |code: &str| catalogue.iter().find(|p| p.code == code);
-    let txn = db.begin().await?;
+    // The write lock from the start: a deferred transaction that reads first fails at once
+    // ("database is locked") if a running portal writes before its first write.
+    let txn = app::platform::db::begin_write(db).await?;
     if db.get_database_backend() == DatabaseBackend::Sqlite {
         // Millions of index entries land all over their B-trees: keep the pages in memory
         // (256 MB) rather than in the default 2 MB cache.
