@@ -13,6 +13,7 @@ pub mod oidc;
 pub mod router;
 pub mod security;
 pub mod seed;
+pub mod serving;
 pub mod telemetry;
 
 use app::platform::{db, AppState, PortalConfig};
@@ -145,11 +146,7 @@ pub async fn serve() -> Result<(), StartError> {
             "development"
         }
     );
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown({
+    serving::serve(listener, app, serving::HEADER_READ_TIMEOUT, {
         let live = state.live.clone();
         async move {
             shutdown_signal().await;
@@ -159,7 +156,7 @@ pub async fn serve() -> Result<(), StartError> {
             let _ = shutdown_tx.send(true);
         }
     })
-    .await?;
+    .await;
     let _ = tokio::join!(worker, housekeeping, relay);
     Ok(())
 }

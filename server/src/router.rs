@@ -23,6 +23,7 @@ use tokio::sync::watch;
 use tower_http::{
     compression::CompressionLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    timeout::RequestBodyTimeoutLayer,
     trace::TraceLayer,
 };
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
@@ -74,6 +75,9 @@ async fn health(State(state): State<ServerState>) -> impl IntoResponse {
         }
     }
 }
+
+/// The longest a client may take to send a request's body.
+pub const REQUEST_BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 pub fn build(app: AppState, leptos_options: LeptosOptions) -> Router {
     let oidc = app
@@ -148,6 +152,8 @@ pub fn build(app: AppState, leptos_options: LeptosOptions) -> Router {
         // says which request it belongs to. The id comes from `x-request-id` or is made here,
         // and goes back on the response.
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        // A client that trickles a body is cut off (its headers have 10 s: `serving`).
+        .layer(RequestBodyTimeoutLayer::new(REQUEST_BODY_TIMEOUT))
         .layer(axum::middleware::from_fn_with_state(
             app.config.trusted_proxies.clone(),
             security::resolve_client,

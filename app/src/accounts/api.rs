@@ -44,7 +44,8 @@ pub async fn sign_in(username: String, password: String) -> Result<(), AppError>
 #[server(prefix = "/api", endpoint = "sign_out", output = server_fn::codec::Postcard)]
 pub async fn sign_out() -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
-    if ctx.account_id().await?.is_some() {
+    let account_id = ctx.account_id().await?;
+    if account_id.is_some() {
         ctx.write(service::record_sign_out).await?;
     }
     // Clinics share computers: the browser forgets what it kept of the session's pages.
@@ -54,7 +55,10 @@ pub async fn sign_out() -> Result<(), AppError> {
             axum::http::HeaderValue::from_static("\"cache\", \"storage\""),
         );
     }
-    sessions::sign_out(&ctx.session).await
+    sessions::sign_out(&ctx.session).await?;
+    // The session is gone now: its live-update streams, on every app server, end.
+    ctx.state.live.announce(account_id);
+    Ok(())
 }
 
 /// The identity waiting to register, if the session holds one.

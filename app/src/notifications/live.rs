@@ -7,8 +7,10 @@
 use sea_orm::{
     sqlx::postgres::PgListener, ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement,
 };
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{mpsc, watch};
 
 /// The PostgreSQL channel of the announcements; each payload is `origin:id,id,…`, the origin
 /// being the announcing server's hub.
@@ -17,19 +19,46 @@ const CHANNEL: &str = "portal_live";
 const PAYLOAD_BYTES: usize = 7000;
 const RECONNECT_AFTER: Duration = Duration::from_secs(2);
 
+/// How many live-update streams one server holds, in all and per account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LiveEvent {
-    /// Something changed for this account: new notifications, requests, memberships.
-    Changed(i64),
-    /// Announcements may have been missed (the relay reconnected): every page looks again.
-    Everyone,
-    /// The server is stopping: every stream ends so that shutdown does not wait on them.
-    Closing,
+pub struct StreamLimits {
+    pub per_account: usize,
+    pub per_server: usize,
+}
+
+impl Default for StreamLimits {
+    fn default() -> Self {
+        use crate::platform::config::{
+            DEFAULT_LIVE_STREAMS_PER_ACCOUNT, DEFAULT_LIVE_STREAMS_PER_SERVER,
+        };
+        Self {
+            per_account: DEFAULT_LIVE_STREAMS_PER_ACCOUNT,
+            per_server: DEFAULT_LIVE_STREAMS_PER_SERVER,
+        }
+    }
+}
+
+/// Why a stream was not opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TooManyStreams {
+    ForAccount,
+    ForServer,
+}
+
+/// The open streams of this server, by account: an announcement wakes only its accounts'.
+#[derive(Default)]
+struct Registry {
+    by_account: HashMap<i64, Vec<(u64, mpsc::Sender<()>)>>,
+    open: usize,
+    next_id: u64,
 }
 
 #[derive(Clone)]
 pub struct LiveHub {
-    sender: broadcast::Sender<LiveEvent>,
+    streams: Arc<Mutex<Registry>>,
+    limits: StreamLimits,
+    /// Set when the server stops: every stream ends so that shutdown does not wait on them.
+    closing: watch::Sender<bool>,
     /// Set on PostgreSQL: announcements are sent through the database too.
     fan_out: Option<DatabaseConnection>,
     /// Tells this server's announcements from the others' when they come back from the database.
@@ -38,23 +67,103 @@ pub struct LiveHub {
 
 impl Default for LiveHub {
     fn default() -> Self {
-        let (sender, _) = broadcast::channel(1024);
         Self {
-            sender,
+            streams: Arc::default(),
+            limits: StreamLimits::default(),
+            closing: watch::channel(false).0,
             fan_out: None,
             origin: rand::random(),
         }
     }
 }
 
+/// One open stream: it is told when its account has something new (several announcements
+/// before it looks count as one) and when the server closes. Dropping it closes the stream's
+/// place in the hub.
+pub struct LiveStream {
+    hub: LiveHub,
+    account: i64,
+    id: u64,
+    changes: mpsc::Receiver<()>,
+    closing: watch::Receiver<bool>,
+}
+
+impl LiveStream {
+    pub fn account(&self) -> i64 {
+        self.account
+    }
+
+    /// Waits for the account's next change; `false` once the server is closing.
+    pub async fn changed(&mut self) -> bool {
+        if *self.closing.borrow() {
+            return false;
+        }
+        tokio::select! {
+            woken = self.changes.recv() => woken.is_some(),
+            _ = self.closing.wait_for(|closing| *closing) => false,
+        }
+    }
+}
+
+impl Drop for LiveStream {
+    fn drop(&mut self) {
+        let mut streams = lock(&self.hub.streams);
+        if let Some(list) = streams.by_account.get_mut(&self.account) {
+            list.retain(|(id, _)| *id != self.id);
+            if list.is_empty() {
+                streams.by_account.remove(&self.account);
+            }
+            streams.open -= 1;
+        }
+    }
+}
+
+/// The registry stays usable after a panic elsewhere: it holds no invariant a panic could break
+/// half-way.
+fn lock(streams: &Mutex<Registry>) -> std::sync::MutexGuard<'_, Registry> {
+    streams
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 impl LiveHub {
     /// The hub for an app server on this database.
-    pub fn for_database(db: &DatabaseConnection) -> Self {
+    pub fn for_database(db: &DatabaseConnection, limits: StreamLimits) -> Self {
         let fan_out = (db.get_database_backend() == DatabaseBackend::Postgres).then(|| db.clone());
         Self {
             fan_out,
+            limits,
             ..Self::default()
         }
+    }
+
+    /// Opens a stream for the account, within the limits.
+    pub fn open(&self, account: i64) -> Result<LiveStream, TooManyStreams> {
+        let mut streams = lock(&self.streams);
+        if streams.open >= self.limits.per_server {
+            return Err(TooManyStreams::ForServer);
+        }
+        let id = streams.next_id;
+        let (wake, changes) = mpsc::channel(1);
+        let list = streams.by_account.entry(account).or_default();
+        if list.len() >= self.limits.per_account {
+            return Err(TooManyStreams::ForAccount);
+        }
+        list.push((id, wake));
+        streams.open += 1;
+        streams.next_id += 1;
+        Ok(LiveStream {
+            hub: self.clone(),
+            account,
+            id,
+            changes,
+            closing: self.closing.subscribe(),
+        })
+    }
+
+    /// The streams open on this server.
+    pub fn open_streams(&self) -> usize {
+        lock(&self.streams).open
     }
 
     pub fn announce(&self, accounts: impl IntoIterator<Item = i64>) {
@@ -81,9 +190,20 @@ impl LiveHub {
     }
 
     fn deliver(&self, accounts: &[i64]) {
+        let streams = lock(&self.streams);
         for account in accounts {
-            // No subscriber is no error: nobody has a page open.
-            let _ = self.sender.send(LiveEvent::Changed(*account));
+            for (_, wake) in streams.by_account.get(account).into_iter().flatten() {
+                // Full: a wake-up is pending already. Closed: the stream is ending.
+                let _ = wake.try_send(());
+            }
+        }
+    }
+
+    /// Every page looks again (announcements may have been missed).
+    fn wake_everyone(&self) {
+        let streams = lock(&self.streams);
+        for (_, wake) in streams.by_account.values().flatten() {
+            let _ = wake.try_send(());
         }
     }
 
@@ -101,12 +221,9 @@ impl LiveHub {
         )
     }
 
+    /// Ends every stream: the server is stopping.
     pub fn close(&self) {
-        let _ = self.sender.send(LiveEvent::Closing);
-    }
-
-    pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
-        self.sender.subscribe()
+        self.closing.send_replace(true);
     }
 
     /// On PostgreSQL, hands every server's announcements to this server's pages until
@@ -121,7 +238,7 @@ impl LiveHub {
             match listen(&database_url).await {
                 Ok(mut listener) => {
                     if reconnected {
-                        let _ = self.sender.send(LiveEvent::Everyone);
+                        self.wake_everyone();
                     }
                     loop {
                         tokio::select! {
@@ -184,15 +301,45 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn subscribers_hear_announcements_made_after_they_subscribed() {
+    async fn an_announcement_wakes_only_the_streams_of_its_accounts() {
         let hub = LiveHub::default();
         hub.announce([1]);
-        let mut receiver = hub.subscribe();
+        let mut first = hub.open(1).unwrap();
+        let mut second = hub.open(2).unwrap();
+        let mut other_tab = hub.open(2).unwrap();
         hub.announce([2, 3]);
+        hub.announce([2]);
+        assert!(second.changed().await);
+        assert!(other_tab.changed().await);
+        // Two announcements before it looked count as one; account 1 heard nothing.
+        assert!(second.changes.try_recv().is_err());
+        assert!(
+            first.changes.try_recv().is_err(),
+            "announced before it opened"
+        );
         hub.close();
-        assert_eq!(receiver.recv().await.unwrap(), LiveEvent::Changed(2));
-        assert_eq!(receiver.recv().await.unwrap(), LiveEvent::Changed(3));
-        assert_eq!(receiver.recv().await.unwrap(), LiveEvent::Closing);
+        assert!(!first.changed().await);
+        assert!(!second.changed().await);
+    }
+
+    #[test]
+    fn streams_are_limited_per_account_and_per_server_and_free_their_place() {
+        let hub = LiveHub {
+            limits: StreamLimits {
+                per_account: 2,
+                per_server: 3,
+            },
+            ..LiveHub::default()
+        };
+        let one = hub.open(1).unwrap();
+        let _two = hub.open(1).unwrap();
+        assert_eq!(hub.open(1).err(), Some(TooManyStreams::ForAccount));
+        let _three = hub.open(2).unwrap();
+        assert_eq!(hub.open(3).err(), Some(TooManyStreams::ForServer));
+        assert_eq!(hub.open_streams(), 3);
+        drop(one);
+        assert_eq!(hub.open_streams(), 2);
+        assert!(hub.open(1).is_ok());
     }
 
     #[test]

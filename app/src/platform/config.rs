@@ -18,6 +18,8 @@ pub const DEFAULT_SIGN_INS_PER_ADDRESS: u32 = 30;
 pub const DEFAULT_DATABASE_CONNECTIONS: u32 = 16;
 pub const DEFAULT_SESSION_IDLE_MINUTES: i64 = 30;
 pub const DEFAULT_MAIL_RETRY_SECONDS: i64 = 30;
+pub const DEFAULT_LIVE_STREAMS_PER_ACCOUNT: usize = 8;
+pub const DEFAULT_LIVE_STREAMS_PER_SERVER: usize = 10_000;
 
 #[derive(Debug, Clone)]
 pub struct PortalConfig {
@@ -56,6 +58,9 @@ pub struct PortalConfig {
     /// Seconds to wait before trying an undelivered email again (`MAIL_RETRY_SECONDS`, default
     /// 30); each further failure doubles the wait, up to an hour.
     pub mail_retry_seconds: i64,
+    /// Live-update streams one app server holds open per account (`LIVE_STREAMS_PER_ACCOUNT`,
+    /// default 8: a person's open tabs) and in all (`LIVE_STREAMS_PER_SERVER`, default 10 000).
+    pub live_streams: crate::notifications::live::StreamLimits,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -94,6 +99,8 @@ pub enum ConfigError {
     BadSessionIdle,
     #[error("MAIL_RETRY_SECONDS must be a whole number of seconds from 1 to 3600")]
     BadMailRetry,
+    #[error("LIVE_STREAMS_PER_ACCOUNT must be a whole number from 1 to 100, and LIVE_STREAMS_PER_SERVER one from 1 to 1000000")]
+    BadLiveStreams,
     #[error("production mode refuses SMTP_URL without TLS to another host: use smtps://, or smtp://…?tls=required, or a relay on this machine")]
     PlaintextSmtp,
     #[error("production mode refuses a PostgreSQL DATABASE_URL to another host that does not verify its certificate: add ?sslmode=verify-full")]
@@ -277,6 +284,20 @@ impl PortalConfig {
             1..=3600,
             ConfigError::BadMailRetry,
         )?;
+        let live_streams = crate::notifications::live::StreamLimits {
+            per_account: whole_number(
+                lookup("LIVE_STREAMS_PER_ACCOUNT"),
+                DEFAULT_LIVE_STREAMS_PER_ACCOUNT,
+                1..=100,
+                ConfigError::BadLiveStreams,
+            )?,
+            per_server: whole_number(
+                lookup("LIVE_STREAMS_PER_SERVER"),
+                DEFAULT_LIVE_STREAMS_PER_SERVER,
+                1..=1_000_000,
+                ConfigError::BadLiveStreams,
+            )?,
+        };
         let proxy_header = match lookup("TRUSTED_PROXY_HEADER") {
             None => ForwardingHeader::default(),
             Some(name) => ForwardingHeader::parse(&name).ok_or(ConfigError::BadProxyHeader)?,
@@ -304,6 +325,7 @@ impl PortalConfig {
             trusted_proxies,
             session_idle_minutes,
             mail_retry_seconds,
+            live_streams,
         })
     }
 
@@ -355,6 +377,7 @@ impl PortalConfig {
             trusted_proxies: TrustedProxies::default(),
             session_idle_minutes: DEFAULT_SESSION_IDLE_MINUTES,
             mail_retry_seconds: DEFAULT_MAIL_RETRY_SECONDS,
+            live_streams: crate::notifications::live::StreamLimits::default(),
         }
     }
 }
@@ -589,6 +612,41 @@ mod tests {
             assert_eq!(
                 config(&[DEVELOPMENT, ("SESSION_IDLE_MINUTES", refused)]).unwrap_err(),
                 ConfigError::BadSessionIdle
+            );
+        }
+    }
+
+    #[test]
+    fn mail_retries_and_live_streams_have_bounded_settings() {
+        let defaults = config(&[DEVELOPMENT]).unwrap();
+        assert_eq!(defaults.mail_retry_seconds, 30);
+        assert_eq!(defaults.live_streams.per_account, 8);
+        assert_eq!(defaults.live_streams.per_server, 10_000);
+        let set = config(&[
+            DEVELOPMENT,
+            ("MAIL_RETRY_SECONDS", "1"),
+            ("LIVE_STREAMS_PER_ACCOUNT", "3"),
+            ("LIVE_STREAMS_PER_SERVER", "500"),
+        ])
+        .unwrap();
+        assert_eq!(set.mail_retry_seconds, 1);
+        assert_eq!(set.live_streams.per_account, 3);
+        assert_eq!(set.live_streams.per_server, 500);
+        for refused in ["0", "3601", "soon"] {
+            assert_eq!(
+                config(&[DEVELOPMENT, ("MAIL_RETRY_SECONDS", refused)]).unwrap_err(),
+                ConfigError::BadMailRetry
+            );
+        }
+        for (name, refused) in [
+            ("LIVE_STREAMS_PER_ACCOUNT", "0"),
+            ("LIVE_STREAMS_PER_ACCOUNT", "101"),
+            ("LIVE_STREAMS_PER_SERVER", "0"),
+            ("LIVE_STREAMS_PER_SERVER", "many"),
+        ] {
+            assert_eq!(
+                config(&[DEVELOPMENT, (name, refused)]).unwrap_err(),
+                ConfigError::BadLiveStreams
             );
         }
     }

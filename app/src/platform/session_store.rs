@@ -75,6 +75,21 @@ pub async fn signed_in_sessions(
         .collect())
 }
 
+/// When the session stored under `key` ends, if it is still the account's and has not ended:
+/// a live-update stream asks this to end with its session.
+pub async fn session_ends(
+    conn: &impl ConnectionTrait,
+    key: &str,
+    account_id: i64,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
+    Ok(session::Entity::find_by_id(key.to_owned())
+        .filter(session::Column::AccountId.eq(account_id))
+        .filter(session::Column::ExpiresAt.gt(Utc::now()))
+        .one(conn)
+        .await?
+        .map(|row| row.expires_at))
+}
+
 /// Ends the account's sessions, but the one whose key is `keep`; returns how many ended. Run in
 /// a change's transaction, they end with it: every app server reads sessions from this table,
 /// so the next request of each is signed out.

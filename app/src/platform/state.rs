@@ -25,6 +25,7 @@ impl AppState {
             .map(|n| n.get())
             .unwrap_or(2);
         let limits = RateLimits::new(config.sign_ins_per_address_per_minute);
+        let live_streams = config.live_streams;
         Self {
             config: Arc::new(config),
             limits: Arc::new(limits),
@@ -34,7 +35,7 @@ impl AppState {
             addresses: Arc::new(BuiltInAddressLookup {
                 reference: ReferenceAddresses::default(),
             }),
-            live: LiveHub::for_database(&db),
+            live: LiveHub::for_database(&db, live_streams),
             db,
         }
     }

@@ -450,38 +450,47 @@ mod session_ends {
 
 #[tokio::test]
 async fn live_announcements_reach_the_pages_of_every_app_server() {
-    use app::notifications::live::{LiveEvent, LiveHub};
+    use app::notifications::live::{LiveHub, StreamLimits};
     use sea_orm::DatabaseBackend;
     use std::time::Duration;
     let test = TestDb::new().await;
+    let woken = async |page: &mut app::notifications::live::LiveStream| {
+        tokio::time::timeout(Duration::from_millis(300), page.changed())
+            .await
+            .unwrap_or(false)
+    };
     if test.db().get_database_backend() != DatabaseBackend::Postgres {
         // One app server: the hub tells its own pages.
-        let mut pages = test.state.live.subscribe();
+        let mut page = test.state.live.open(42).unwrap();
         test.state.live.announce([42]);
-        assert_eq!(pages.recv().await.unwrap(), LiveEvent::Changed(42));
+        assert!(woken(&mut page).await);
         return;
     }
     // A second app server on the same database, its relay listening.
-    let other = LiveHub::for_database(test.db());
+    let other = LiveHub::for_database(test.db(), StreamLimits::default());
     let (stop, shutdown) = tokio::sync::watch::channel(false);
     let relay = tokio::spawn(other.clone().relay(
         secrecy::ExposeSecret::expose_secret(&test.state.config.database_url).to_owned(),
         shutdown,
     ));
-    let mut pages = other.subscribe();
+    let (mut first, mut second, mut bystander) = (
+        other.open(42).unwrap(),
+        other.open(7).unwrap(),
+        other.open(8).unwrap(),
+    );
     // Announced on the first server until the relay has started listening.
-    let heard = tokio::time::timeout(Duration::from_secs(10), async {
+    tokio::time::timeout(Duration::from_secs(10), async {
         loop {
             test.state.live.announce([42, 7]);
-            match tokio::time::timeout(Duration::from_millis(300), pages.recv()).await {
-                Ok(Ok(LiveEvent::Changed(42))) => break pages.recv().await.unwrap(),
-                _ => continue,
+            if woken(&mut first).await {
+                break;
             }
         }
     })
     .await
     .expect("the other server's pages hear the announcement");
-    assert_eq!(heard, LiveEvent::Changed(7));
+    assert!(woken(&mut second).await);
+    assert!(!woken(&mut bystander).await, "only the accounts announced");
     stop.send(true).unwrap();
     relay.await.unwrap();
 }

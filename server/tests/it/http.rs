@@ -560,6 +560,105 @@ async fn open_pages_hear_of_changes_over_server_sent_events() {
     assert!(end.is_none(), "{end:?}");
 }
 
+/// Opens `/events` with the session, and reads its opening frame.
+async fn open_events(router: &Router, cookie: &str) -> (StatusCode, axum::body::BodyDataStream) {
+    use futures_util::StreamExt;
+    let response = router
+        .clone()
+        .oneshot(
+            Request::get("/events")
+                .header(header::COOKIE, cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = response.status();
+    let mut stream = response.into_body().into_data_stream();
+    if status == StatusCode::OK {
+        let opening = tokio::time::timeout(std::time::Duration::from_secs(5), stream.next())
+            .await
+            .expect("the opening frame at once");
+        assert!(opening.is_some());
+    }
+    (status, stream)
+}
+
+/// Whether the stream ends within five seconds (no event before its end).
+async fn ends(stream: &mut axum::body::BodyDataStream) -> bool {
+    use futures_util::StreamExt;
+    matches!(
+        tokio::time::timeout(std::time::Duration::from_secs(5), stream.next()).await,
+        Ok(None)
+    )
+}
+
+#[tokio::test]
+async fn live_streams_end_with_their_session_and_are_limited() {
+    let mut test = TestDb::new().await;
+    test.state.live = app::notifications::live::LiveHub::for_database(
+        test.db(),
+        app::notifications::live::StreamLimits {
+            per_account: 2,
+            per_server: 5,
+        },
+    );
+    let state = &test.state;
+    let jane = app::testing::verified(state, "jane").await;
+    let rita_id = app::testing::verified(state, "rita").await;
+    app::testing::person(state, "sam", "Sam", "Staff", "physician").await;
+    app::testing::as_operator(state, async |ch| {
+        app::accounts::service::grant_staff(ch, "sam@clinic.example").await
+    })
+    .await
+    .unwrap();
+    let router = router(state);
+
+    // Signing out ends the session's stream, not the stream of the person's other session.
+    let laptop = signed_in(&router, "jane").await;
+    let phone = signed_in(&router, "jane").await;
+    let (_, mut on_laptop) = open_events(&router, &laptop).await;
+    let (_, mut on_phone) = open_events(&router, &phone).await;
+    // A third tab is one too many for this server's limit of two per account.
+    let (refused, _) = open_events(&router, &laptop).await;
+    assert_eq!(refused, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        call(&router, "sign_out", "", Some(&laptop)).await.status,
+        StatusCode::OK
+    );
+    assert!(
+        ends(&mut on_laptop).await,
+        "the signed-out session's stream ends"
+    );
+    state.live.announce([jane]);
+    let frame = tokio::time::timeout(std::time::Duration::from_secs(5), {
+        use futures_util::StreamExt;
+        on_phone.next()
+    })
+    .await
+    .expect("the other session's page still hears")
+    .expect("a frame")
+    .expect("bytes");
+    assert!(String::from_utf8_lossy(&frame).contains("event: changed"));
+    // Its place is free again.
+    let (reopened, _kept) = open_events(&router, &phone).await;
+    assert_eq!(reopened, StatusCode::OK);
+
+    // Disabling an account ends its streams at once.
+    let rita = signed_in(&router, "rita").await;
+    let (_, mut ritas) = open_events(&router, &rita).await;
+    let sam = staff_signed_in(&router, state, "sam").await;
+    let disabled = call(
+        &router,
+        "staff_disable_account",
+        &form_of(&[("id", &rita_id.to_string()), ("reason", "left the clinic")]),
+        Some(&sam),
+    )
+    .await;
+    assert_eq!(disabled.status, StatusCode::OK, "{}", disabled.body);
+    assert!(ends(&mut ritas).await, "the disabled account's stream ends");
+}
+
 #[tokio::test]
 async fn member_actions_are_authorized_on_every_request() {
     use app::memberships::{service as memberships, types::MemberChange};
