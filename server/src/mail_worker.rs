@@ -262,16 +262,3 @@ pub async fn run(
         }
     }
 }
-
-/// Delivers everything due now and returns how many messages it handled (tools and tests).
-pub async fn drain(db: &DatabaseConnection, mailer: &Mailer, pacing: Pacing) -> usize {
-    let mut sending = JoinSet::new();
-    let mut handled = 0;
-    loop {
-        handled += fill(db, mailer, pacing, &mut sending).await;
-        match sending.join_next().await {
-            Some(_) => {}
-            None => return handled,
-        }
-    }
-}

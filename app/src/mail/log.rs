@@ -2,7 +2,7 @@
 //! CareConnect team's "Resend" for one that failed; and the delivery of the messages about a
 //! thing (an invitation), which its administrators see.
 
-use super::outbox::{self, OutboxStatus};
+use super::outbox;
 use super::types::*;
 use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::outbound_email;
@@ -42,13 +42,7 @@ pub async fn search(
                 "Choose a status from the list.",
             ));
         };
-        let (status, failed_before) = match delivery {
-            Delivery::Queued => (OutboxStatus::Queued, Some(false)),
-            Delivery::Retrying => (OutboxStatus::Queued, Some(true)),
-            Delivery::Sent => (OutboxStatus::Sent, None),
-            Delivery::Failed => (OutboxStatus::Failed, None),
-            Delivery::Kept => (OutboxStatus::Kept, None),
-        };
+        let (status, failed_before) = delivery.stored();
         select = select.filter(outbound_email::Column::Status.eq(status));
         select = match failed_before {
             Some(true) => select.filter(outbound_email::Column::LastError.is_not_null()),

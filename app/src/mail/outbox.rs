@@ -2,9 +2,8 @@
 
 use super::message::Email;
 use crate::entities::outbound_email;
-use crate::platform::db::begin_write;
+use crate::platform::{db::begin_write, tokens::new_token};
 use chrono::{DateTime, Duration, Utc};
-use rand::RngCore;
 use sea_orm::{
     sea_query::{Expr, ExprTrait, LockBehavior, LockType},
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
@@ -13,12 +12,10 @@ use sea_orm::{
 
 pub use super::types::OutboxStatus;
 
-/// A fresh `Message-ID` for a message from `domain`: 128 random bits, so ids never collide
-/// across app servers.
+/// A fresh `Message-ID` for a message from `domain`: a link token's 256 random bits (URL-safe
+/// base64 is valid in an id's left part), so ids never collide across app servers.
 pub fn message_id(domain: &str) -> String {
-    let mut bytes = [0u8; 16];
-    rand::rng().fill_bytes(&mut bytes);
-    format!("<{}@{domain}>", hex::encode(bytes))
+    format!("<{}@{domain}>", new_token())
 }
 
 /// Queues `email` to `to` on `conn`: pass the transaction of the change that causes it.
@@ -84,7 +81,7 @@ pub async fn claim_due(
     // One statement claims them all; the conditions are checked again row by row.
     let claimed = outbound_email::Entity::update_many()
         .col_expr(outbound_email::Column::LeaseUntil, Expr::value(now + lease))
-        .col_expr(outbound_email::Column::Claim, Expr::value(new_claim()))
+        .col_expr(outbound_email::Column::Claim, Expr::value(new_token()))
         .col_expr(outbound_email::Column::LastAttemptAt, Expr::value(now))
         .col_expr(
             outbound_email::Column::Attempts,
@@ -96,12 +93,6 @@ pub async fn claim_due(
         .await?;
     txn.commit().await?;
     Ok(claimed)
-}
-
-fn new_claim() -> String {
-    let mut bytes = [0u8; 16];
-    rand::rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
 }
 
 /// Queued and held by no worker (never leased, or its lease has run out).

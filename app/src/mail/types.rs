@@ -51,6 +51,18 @@ impl Delivery {
         }
     }
 
+    /// How the outbox stores it: its status and, for a queued message, whether it failed before
+    /// (the inverse of [`Delivery::of`]).
+    pub fn stored(self) -> (OutboxStatus, Option<bool>) {
+        match self {
+            Delivery::Queued => (OutboxStatus::Queued, Some(false)),
+            Delivery::Retrying => (OutboxStatus::Queued, Some(true)),
+            Delivery::Sent => (OutboxStatus::Sent, None),
+            Delivery::Failed => (OutboxStatus::Failed, None),
+            Delivery::Kept => (OutboxStatus::Kept, None),
+        }
+    }
+
     /// The code in the log's filter.
     pub fn code(self) -> &'static str {
         match self {
@@ -137,3 +149,21 @@ pub struct DeliveryRow {
 
 /// Messages shown per page of the delivery log.
 pub const DELIVERIES_PER_PAGE: u64 = 50;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_delivery_is_read_back_from_how_it_is_stored() {
+        for delivery in Delivery::ALL {
+            let (status, failed_before) = delivery.stored();
+            for failed in [false, true] {
+                if failed_before.is_none_or(|before| before == failed) {
+                    assert_eq!(Delivery::of(status, failed), delivery);
+                }
+            }
+            assert_eq!(Delivery::from_code(delivery.code()), Some(delivery));
+        }
+    }
+}

@@ -177,7 +177,6 @@ impl<'s> Change<'s> {
             row.regarding = Set(regarding.clone());
             row
         });
-        let emails: Vec<_> = emails.collect();
         insert_in_chunks(&txn, audit.into_iter().map(audit::row)).await?;
         insert_in_chunks(
             &txn,
@@ -186,7 +185,7 @@ impl<'s> Change<'s> {
                 .map(|(account, kind, text, link)| notifications::row(account, kind, &text, &link)),
         )
         .await?;
-        insert_in_chunks(&txn, emails.into_iter()).await?;
+        insert_in_chunks(&txn, emails).await?;
         txn.commit().await?;
         if !tell.is_empty() {
             state.live.announce(tell);
