@@ -12,13 +12,13 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::America::Vancouver;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    Select,
+    QuerySelect, Select,
 };
 use std::collections::HashMap;
 
 const PAGE_SIZE: u64 = 50;
-/// The most rows one CSV export holds; narrow the search for more.
-pub const EXPORT_LIMIT: u64 = 100_000;
+/// Events an export reads at a time.
+const EXPORT_PAGE: u64 = 500;
 
 /// The start of a day in British Columbia, as UTC.
 fn day_start(day: NaiveDate) -> Option<DateTime<Utc>> {
@@ -166,54 +166,118 @@ pub async fn search(
     })
 }
 
-/// Every event matching the query (at most [`EXPORT_LIMIT`]) as CSV (staff only).
+/// Starts the CSV export of every event matching the query (staff only): the criteria are
+/// checked here, before any of the file is sent.
 pub async fn export_csv(
     conn: &impl ConnectionTrait,
     staff_id: i64,
     query: &AuditQuery,
-) -> Result<Vec<u8>, AppError> {
+) -> Result<CsvExport, AppError> {
     require_staff(conn, staff_id).await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let csv_failed = |_| AppError::Internal;
-    spreadsheet::write_row(
-        &mut writer,
-        [
-            "id",
-            "occurred_at_pacific",
-            "actor",
-            "on_behalf_of",
-            "worksite",
-            "action",
-            "target",
-            "client_address",
-            "details",
-        ],
-    )
-    .map_err(csv_failed)?;
-    let mut pages = filtered(conn, query).await?.paginate(conn, 1000);
-    let mut written = 0;
-    while let Some(events) = pages.fetch_and_next().await? {
-        for row in rows(conn, events).await? {
-            spreadsheet::write_row(
-                &mut writer,
-                [
-                    row.id.to_string(),
-                    row.occurred_at,
-                    row.actor.unwrap_or_default(),
-                    row.on_behalf_of.unwrap_or_default(),
-                    row.worksite.unwrap_or_default(),
-                    row.action,
-                    row.target,
-                    row.client_addr.unwrap_or_default(),
-                    row.details,
-                ],
-            )
-            .map_err(csv_failed)?;
-            written += 1;
+    Ok(CsvExport {
+        select: filtered(conn, query).await?,
+        after: None,
+        next: ExportPart::Header,
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ExportPart {
+    Header,
+    Rows,
+    Done,
+}
+
+/// An audit export under way, in the search's order (newest first). Each page is read after the
+/// last event written (keyset paging, no offsets), so the export holds one page however many
+/// events match, and costs the same per page at the end of the log as at its start.
+pub struct CsvExport {
+    select: Select<audit_event::Entity>,
+    /// The last event written: its time and id.
+    after: Option<(DateTime<Utc>, i64)>,
+    next: ExportPart,
+}
+
+impl CsvExport {
+    /// The next part of the file, the header line first and then a page of events at a time;
+    /// `None` once every event is written.
+    pub async fn next_part(
+        &mut self,
+        conn: &impl ConnectionTrait,
+    ) -> Result<Option<Vec<u8>>, AppError> {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        match self.next {
+            ExportPart::Done => return Ok(None),
+            ExportPart::Header => {
+                spreadsheet::write_row(&mut writer, EXPORT_COLUMNS).map_err(csv_failed)?;
+                self.next = ExportPart::Rows;
+            }
+            ExportPart::Rows => {
+                let mut page = self.select.clone();
+                if let Some((at, id)) = self.after {
+                    page = page.filter(audit_event::Column::OccurredAt.lte(at)).filter(
+                        Condition::any()
+                            .add(audit_event::Column::OccurredAt.lt(at))
+                            .add(audit_event::Column::Id.lt(id)),
+                    );
+                }
+                let events = page.limit(EXPORT_PAGE).all(conn).await?;
+                if events.len() < EXPORT_PAGE as usize {
+                    self.next = ExportPart::Done;
+                }
+                let Some(last) = events.last() else {
+                    return Ok(None);
+                };
+                self.after = Some((last.occurred_at, last.id));
+                for row in rows(conn, events).await? {
+                    spreadsheet::write_row(
+                        &mut writer,
+                        [
+                            row.id.to_string(),
+                            row.occurred_at,
+                            row.actor.unwrap_or_default(),
+                            row.on_behalf_of.unwrap_or_default(),
+                            row.worksite.unwrap_or_default(),
+                            row.action,
+                            row.target,
+                            row.client_addr.unwrap_or_default(),
+                            row.details,
+                        ],
+                    )
+                    .map_err(csv_failed)?;
+                }
+            }
         }
-        if written >= EXPORT_LIMIT {
-            break;
-        }
+        writer
+            .into_inner()
+            .map(Some)
+            .map_err(|error| csv_failed(error.into_error()))
     }
-    writer.into_inner().map_err(|_| AppError::Internal)
+
+    /// The whole file at once (tests).
+    #[cfg(feature = "test-support")]
+    pub async fn read_all(mut self, conn: &impl ConnectionTrait) -> Result<Vec<u8>, AppError> {
+        let mut file = Vec::new();
+        while let Some(part) = self.next_part(conn).await? {
+            file.extend(part);
+        }
+        Ok(file)
+    }
+}
+
+const EXPORT_COLUMNS: [&str; 9] = [
+    "id",
+    "occurred_at_pacific",
+    "actor",
+    "on_behalf_of",
+    "worksite",
+    "action",
+    "target",
+    "client_address",
+    "details",
+];
+
+fn csv_failed(error: impl std::fmt::Display) -> AppError {
+    tracing::error!(%error, "could not write the audit export");
+    AppError::Internal
 }

@@ -807,6 +807,9 @@ async fn the_audit_log_is_searched_and_exported_by_staff_only() {
     let csv = String::from_utf8(
         audit_search::export_csv(&state.db, p.sam, &submitted)
             .await
+            .unwrap()
+            .read_all(&state.db)
+            .await
             .unwrap(),
     )
     .unwrap();
@@ -830,6 +833,9 @@ async fn the_audit_log_is_searched_and_exported_by_staff_only() {
     };
     let csv = audit_search::export_csv(&state.db, p.sam, &of_it)
         .await
+        .unwrap()
+        .read_all(&state.db)
+        .await
         .unwrap();
     let mut reader = csv::Reader::from_reader(csv.as_slice());
     let worksites: Vec<String> = reader
@@ -840,6 +846,62 @@ async fn the_audit_log_is_searched_and_exported_by_staff_only() {
     for cell in worksites {
         assert!(cell.starts_with("'=HYPERLINK"), "{cell}");
     }
+}
+
+/// The export reads a page at a time after the last event it wrote: every event once, newest
+/// first, across pages and across the many events that share a time.
+#[tokio::test]
+async fn the_audit_export_holds_every_event_once_across_pages_and_equal_times() {
+    use app::audit::{AuditAction, AuditEntry};
+    use app::entities::audit_event;
+    use sea_orm::{QueryOrder, Set};
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let p = pharmacy(state).await;
+    let at = chrono::Utc::now() - chrono::Duration::days(1);
+    let events: Vec<_> = (0..1_234)
+        .map(|n| {
+            let mut row = app::audit::row(AuditEntry::new(
+                AuditAction::EmailResent,
+                format!("tie:{n}"),
+            ));
+            // Seven times in all, so pages end in the middle of events of one time.
+            row.occurred_at = Set(at + chrono::Duration::seconds(n % 7));
+            row
+        })
+        .collect();
+    for chunk in events.chunks(400) {
+        audit_event::Entity::insert_many(chunk.to_vec())
+            .exec(&state.db)
+            .await
+            .unwrap();
+    }
+    let resent = AuditQuery {
+        action: "email_resent".to_owned(),
+        ..Default::default()
+    };
+    let csv = audit_search::export_csv(&state.db, p.sam, &resent)
+        .await
+        .unwrap()
+        .read_all(&state.db)
+        .await
+        .unwrap();
+    let exported: Vec<i64> = csv::Reader::from_reader(csv.as_slice())
+        .records()
+        .map(|record| record.unwrap()[0].parse().unwrap())
+        .collect();
+    let newest_first: Vec<i64> = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("email_resent"))
+        .order_by_desc(audit_event::Column::OccurredAt)
+        .order_by_desc(audit_event::Column::Id)
+        .all(&state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|event| event.id)
+        .collect();
+    assert_eq!(newest_first.len(), 1_234);
+    assert_eq!(exported, newest_first);
 }
 
 #[tokio::test]
