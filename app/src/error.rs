@@ -123,6 +123,9 @@ pub enum AppError {
     RateLimited,
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
+    /// The database's disk is full: nothing was saved, and reading goes on.
+    #[error("The portal cannot save changes right now because its storage is full. Nothing was changed: please try again in a few minutes.")]
+    StorageFull,
     /// The request never reached the portal's code (network, encoding).
     #[error("The portal could not be reached ({0}). Please check your connection and try again.")]
     Transport(String),
@@ -147,6 +150,7 @@ impl AppError {
             AppError::RateLimited => 429,
             AppError::Transport(_) => 400,
             AppError::Internal => 500,
+            AppError::StorageFull => 503,
         }
     }
 
@@ -176,6 +180,10 @@ mod server_conversions {
 
     impl From<sea_orm::DbErr> for AppError {
         fn from(error: sea_orm::DbErr) -> Self {
+            if crate::platform::db::storage_full(&error) {
+                tracing::error!(%error, "the database's disk is full: a write was refused");
+                return AppError::StorageFull;
+            }
             tracing::error!(%error, "database error");
             AppError::Internal
         }

@@ -124,6 +124,7 @@ pub async fn serve() -> Result<(), StartError> {
 
     let worker = tokio::spawn(mail_worker::run(
         state.db.clone(),
+        state.writes.clone(),
         mailer,
         mail_worker::Pacing::from_config(&state.config),
         shutdown_rx.clone(),

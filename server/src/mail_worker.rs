@@ -4,7 +4,7 @@
 
 use app::entities::outbound_email;
 use app::mail::outbox::{self, OutboxStatus, Outcome, Recorded, RetryPolicy};
-use app::platform::PortalConfig;
+use app::platform::{db::WriteQueue, PortalConfig};
 use chrono::Utc;
 use lettre::{
     message::{header::ContentType, Mailbox, MultiPart, SinglePart},
@@ -39,7 +39,7 @@ pub struct Pacing {
 
 impl Pacing {
     pub fn from_config(config: &PortalConfig) -> Self {
-        let send_timeout = Duration::from_secs(60);
+        let send_timeout = Duration::from_secs(config.mail_send_timeout_seconds);
         Self {
             send_timeout,
             lease: lease_for(send_timeout),
@@ -134,6 +134,7 @@ impl Mailer {
 /// alone: another worker may hold it by then.
 pub async fn attempt(
     db: DatabaseConnection,
+    writes: WriteQueue,
     mailer: Mailer,
     pacing: Pacing,
     message: outbound_email::Model,
@@ -160,7 +161,11 @@ pub async fn attempt(
     let mut tries = 0;
     let recorded = loop {
         tries += 1;
-        match outbox::record(&db, &message, &outcome, &pacing.retry, Utc::now()).await {
+        let recorded = match writes.turn().await {
+            Ok(_turn) => outbox::record(&db, &message, &outcome, &pacing.retry, Utc::now()).await,
+            Err(error) => Err(error),
+        };
+        match recorded {
             Ok(recorded) => break recorded,
             Err(error) if tries < RECORD_TRIES => {
                 tracing::warn!(id = message.id, %error, "could not record an email's outcome; trying again");
@@ -202,6 +207,7 @@ pub async fn attempt(
 /// Claims what is due into the free sending slots; returns how many it claimed.
 async fn fill(
     db: &DatabaseConnection,
+    writes: &WriteQueue,
     mailer: &Mailer,
     pacing: Pacing,
     sending: &mut JoinSet<()>,
@@ -210,11 +216,21 @@ async fn fill(
     if free == 0 {
         return 0;
     }
-    match outbox::claim_due(db, Utc::now(), free as u64, pacing.lease).await {
+    let claimed = match writes.turn().await {
+        Ok(_turn) => outbox::claim_due(db, Utc::now(), free as u64, pacing.lease).await,
+        Err(error) => Err(error),
+    };
+    match claimed {
         Ok(claimed) => {
             let count = claimed.len();
             for message in claimed {
-                sending.spawn(attempt(db.clone(), mailer.clone(), pacing, message));
+                sending.spawn(attempt(
+                    db.clone(),
+                    writes.clone(),
+                    mailer.clone(),
+                    pacing,
+                    message,
+                ));
             }
             count
         }
@@ -229,6 +245,7 @@ async fn fill(
 /// free. At shutdown it claims nothing more and lets the messages on their way finish.
 pub async fn run(
     db: DatabaseConnection,
+    writes: WriteQueue,
     mailer: Mailer,
     pacing: Pacing,
     mut shutdown: watch::Receiver<bool>,
@@ -240,7 +257,7 @@ pub async fn run(
         let claimed = if stopping {
             0
         } else {
-            fill(&db, &mailer, pacing, &mut sending).await
+            fill(&db, &writes, &mailer, pacing, &mut sending).await
         };
         if stopping && sending.is_empty() {
             return;

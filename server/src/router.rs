@@ -100,7 +100,7 @@ pub fn build(app: AppState, leptos_options: LeptosOptions) -> Router {
         }
     };
     let fallback_context = page_context.clone();
-    let session_layer = SessionManagerLayer::new(DbSessionStore::new(app.db.clone()))
+    let session_layer = SessionManagerLayer::new(DbSessionStore::of(&app))
         .with_name(if app.config.production {
             "__Host-portal_session"
         } else {
@@ -192,7 +192,7 @@ fn page_routes() -> Vec<AxumRouteListing> {
 
 /// Periodic clean-up: expired sessions, idle rate-limit keys, attempt counts no rule still reads.
 pub async fn housekeeping(app: AppState, mut shutdown: watch::Receiver<bool>) {
-    let store = DbSessionStore::new(app.db.clone());
+    let store = DbSessionStore::of(&app);
     loop {
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(300)) => {}

@@ -3,7 +3,10 @@
 //! the audit entries, emails, notifications and accounts to tell; [`Change::commit`] writes those
 //! in the same transaction, commits, and announces once. Dropping a change rolls it all back.
 
-use super::{db::begin_write, session_store, AppState};
+use super::{
+    db::{begin_write, WriteTurn},
+    session_store, AppState,
+};
 use crate::audit::{self, AuditEntry};
 use crate::error::AppError;
 use crate::mail::{message::Email, outbox};
@@ -53,6 +56,8 @@ const ROWS_PER_INSERT: usize = 500;
 pub struct Change<'s> {
     state: &'s AppState,
     txn: DatabaseTransaction,
+    /// Released after the transaction ends (fields drop in order).
+    _turn: WriteTurn,
     actor: Actor,
     audit: Vec<AuditEntry>,
     emails: Vec<(String, Email)>,
@@ -73,14 +78,37 @@ impl AppState {
         change.commit().await?;
         Ok(outcome)
     }
+
+    /// Runs `work` over `items` a batch at a time, each batch a change of its own committed before
+    /// the next begins: a long job holds the write lock (on SQLite, the whole database's) for one
+    /// batch at a time, and other writes take their turn between batches. Batches committed
+    /// before a failure stay committed, so `work` must be safe to run again on the same items.
+    pub async fn write_in_batches<I, T>(
+        &self,
+        actor: &Actor,
+        items: &[I],
+        batch_size: usize,
+        work: impl AsyncFn(&mut Change<'_>, &[I]) -> Result<Vec<T>, AppError>,
+    ) -> Result<Vec<T>, AppError> {
+        let mut done = Vec::with_capacity(items.len());
+        for batch in items.chunks(batch_size.max(1)) {
+            done.extend(
+                self.write(actor.clone(), async |change| work(change, batch).await)
+                    .await?,
+            );
+        }
+        Ok(done)
+    }
 }
 
 impl<'s> Change<'s> {
     /// Opens the write transaction (on SQLite it takes the write lock at once).
     pub async fn begin(state: &'s AppState, actor: Actor) -> Result<Self, AppError> {
+        let turn = state.writes.turn().await?;
         Ok(Self {
             state,
             txn: begin_write(&state.db).await?,
+            _turn: turn,
             actor,
             audit: Vec::new(),
             emails: Vec::new(),
@@ -159,6 +187,7 @@ impl<'s> Change<'s> {
         let Self {
             state,
             txn,
+            _turn: turn,
             audit,
             emails,
             notifications,
@@ -187,6 +216,7 @@ impl<'s> Change<'s> {
         .await?;
         insert_in_chunks(&txn, emails).await?;
         txn.commit().await?;
+        drop(turn);
         if !tell.is_empty() {
             state.live.announce(tell);
         }

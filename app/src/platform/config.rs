@@ -18,6 +18,7 @@ pub const DEFAULT_SIGN_INS_PER_ADDRESS: u32 = 30;
 pub const DEFAULT_DATABASE_CONNECTIONS: u32 = 16;
 pub const DEFAULT_SESSION_IDLE_MINUTES: i64 = 30;
 pub const DEFAULT_MAIL_RETRY_SECONDS: i64 = 30;
+pub const DEFAULT_MAIL_SEND_TIMEOUT_SECONDS: u64 = 60;
 pub const DEFAULT_LIVE_STREAMS_PER_ACCOUNT: usize = 8;
 pub const DEFAULT_LIVE_STREAMS_PER_SERVER: usize = 10_000;
 
@@ -58,6 +59,10 @@ pub struct PortalConfig {
     /// Seconds to wait before trying an undelivered email again (`MAIL_RETRY_SECONDS`, default
     /// 30); each further failure doubles the wait, up to an hour.
     pub mail_retry_seconds: i64,
+    /// Seconds one SMTP delivery may take before it counts as failed (`MAIL_SEND_TIMEOUT_SECONDS`,
+    /// default 60). A worker's claim on a message lasts twice this, so a message a crashed worker
+    /// held goes out again after that long.
+    pub mail_send_timeout_seconds: u64,
     /// Live-update streams one app server holds open per account (`LIVE_STREAMS_PER_ACCOUNT`,
     /// default 8: a person's open tabs) and in all (`LIVE_STREAMS_PER_SERVER`, default 10 000).
     pub live_streams: crate::notifications::live::StreamLimits,
@@ -99,6 +104,8 @@ pub enum ConfigError {
     BadSessionIdle,
     #[error("MAIL_RETRY_SECONDS must be a whole number of seconds from 1 to 3600")]
     BadMailRetry,
+    #[error("MAIL_SEND_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 600")]
+    BadMailSendTimeout,
     #[error("LIVE_STREAMS_PER_ACCOUNT must be a whole number from 1 to 100, and LIVE_STREAMS_PER_SERVER one from 1 to 1000000")]
     BadLiveStreams,
     #[error("production mode refuses SMTP_URL without TLS to another host: use smtps://, or smtp://…?tls=required, or a relay on this machine")]
@@ -284,6 +291,12 @@ impl PortalConfig {
             1..=3600,
             ConfigError::BadMailRetry,
         )?;
+        let mail_send_timeout_seconds = whole_number(
+            lookup("MAIL_SEND_TIMEOUT_SECONDS"),
+            DEFAULT_MAIL_SEND_TIMEOUT_SECONDS,
+            1..=600,
+            ConfigError::BadMailSendTimeout,
+        )?;
         let live_streams = crate::notifications::live::StreamLimits {
             per_account: whole_number(
                 lookup("LIVE_STREAMS_PER_ACCOUNT"),
@@ -325,6 +338,7 @@ impl PortalConfig {
             trusted_proxies,
             session_idle_minutes,
             mail_retry_seconds,
+            mail_send_timeout_seconds,
             live_streams,
         })
     }
@@ -377,6 +391,7 @@ impl PortalConfig {
             trusted_proxies: TrustedProxies::default(),
             session_idle_minutes: DEFAULT_SESSION_IDLE_MINUTES,
             mail_retry_seconds: DEFAULT_MAIL_RETRY_SECONDS,
+            mail_send_timeout_seconds: DEFAULT_MAIL_SEND_TIMEOUT_SECONDS,
             live_streams: crate::notifications::live::StreamLimits::default(),
         }
     }
@@ -620,22 +635,31 @@ mod tests {
     fn mail_retries_and_live_streams_have_bounded_settings() {
         let defaults = config(&[DEVELOPMENT]).unwrap();
         assert_eq!(defaults.mail_retry_seconds, 30);
+        assert_eq!(defaults.mail_send_timeout_seconds, 60);
         assert_eq!(defaults.live_streams.per_account, 8);
         assert_eq!(defaults.live_streams.per_server, 10_000);
         let set = config(&[
             DEVELOPMENT,
             ("MAIL_RETRY_SECONDS", "1"),
+            ("MAIL_SEND_TIMEOUT_SECONDS", "5"),
             ("LIVE_STREAMS_PER_ACCOUNT", "3"),
             ("LIVE_STREAMS_PER_SERVER", "500"),
         ])
         .unwrap();
         assert_eq!(set.mail_retry_seconds, 1);
+        assert_eq!(set.mail_send_timeout_seconds, 5);
         assert_eq!(set.live_streams.per_account, 3);
         assert_eq!(set.live_streams.per_server, 500);
         for refused in ["0", "3601", "soon"] {
             assert_eq!(
                 config(&[DEVELOPMENT, ("MAIL_RETRY_SECONDS", refused)]).unwrap_err(),
                 ConfigError::BadMailRetry
+            );
+        }
+        for refused in ["0", "601", "soon"] {
+            assert_eq!(
+                config(&[DEVELOPMENT, ("MAIL_SEND_TIMEOUT_SECONDS", refused)]).unwrap_err(),
+                ConfigError::BadMailSendTimeout
             );
         }
         for (name, refused) in [

@@ -3,7 +3,7 @@
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ConnectOptions, ConnectionTrait, Database,
     DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel,
-    QuerySelect, SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    QuerySelect, RuntimeErr, SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use std::time::Duration;
 
@@ -61,6 +61,37 @@ pub fn prefix_end(prefix: &str) -> String {
     char::MAX.to_string()
 }
 
+/// How long a write waits for its turn before it fails, as SQLite's own busy timeout.
+const TURN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The order in which this app server's writes take SQLite's database-wide write lock. SQLite
+/// lets a waiting writer in only when it polls (its busy handler sleeps up to 100 ms between
+/// tries), so a job committing batch after batch could keep a sign-in waiting for the whole job.
+/// Writes queue here first instead, first come first served, and each waits at most for the
+/// writes ahead of it. PostgreSQL locks rows, not the database: there nobody queues.
+#[derive(Clone, Debug, Default)]
+pub struct WriteQueue(Option<std::sync::Arc<tokio::sync::Mutex<()>>>);
+
+/// A write's turn: the next write goes when it is dropped.
+pub type WriteTurn = Option<tokio::sync::OwnedMutexGuard<()>>;
+
+impl WriteQueue {
+    pub fn for_database(db: &DatabaseConnection) -> Self {
+        Self((db.get_database_backend() == DatabaseBackend::Sqlite).then(Default::default))
+    }
+
+    /// Waits for this write's turn; hold it until the write is committed or rolled back.
+    pub async fn turn(&self) -> Result<WriteTurn, DbErr> {
+        let Some(queue) = &self.0 else {
+            return Ok(None);
+        };
+        tokio::time::timeout(TURN_TIMEOUT, queue.clone().lock_owned())
+            .await
+            .map(Some)
+            .map_err(|_| DbErr::Custom("waited 10 s for a turn to write".to_owned()))
+    }
+}
+
 /// Begins a transaction that will write. On SQLite it takes the write lock at once
 /// (`BEGIN IMMEDIATE`), so two writers never deadlock upgrading read locks.
 pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
@@ -103,6 +134,26 @@ where
         }
         Err(error) => Err(error.into()),
     }
+}
+
+/// Whether the database failed for want of disk space: SQLite's `SQLITE_FULL`, PostgreSQL's
+/// `disk_full` (53100). Nothing was written; the same write succeeds once space returns.
+pub fn storage_full(error: &DbErr) -> bool {
+    let (DbErr::Conn(runtime) | DbErr::Exec(runtime) | DbErr::Query(runtime)) = error else {
+        return false;
+    };
+    let RuntimeErr::SqlxError(error) = runtime else {
+        return false;
+    };
+    let Some(database) = error.as_database_error() else {
+        return false;
+    };
+    const SQLITE_FULL: &str = "13";
+    const POSTGRES_DISK_FULL: &str = "53100";
+    matches!(
+        database.code().as_deref(),
+        Some(SQLITE_FULL | POSTGRES_DISK_FULL)
+    )
 }
 
 #[cfg(test)]

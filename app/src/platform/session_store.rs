@@ -5,7 +5,7 @@
 
 use super::sessions::{SignedIn, SIGNED_IN};
 use crate::entities::session;
-use crate::platform::tokens::hash_token;
+use crate::platform::{db::WriteQueue, tokens::hash_token};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     sea_query::{Expr, OnConflict},
@@ -20,15 +20,29 @@ use tower_sessions::{
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
     db: DatabaseConnection,
+    writes: WriteQueue,
 }
 
 impl DbSessionStore {
+    /// A store that queues with nothing (tests, tools).
     pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+        Self {
+            db,
+            writes: WriteQueue::default(),
+        }
+    }
+
+    /// The store of an app server: its writes queue with the server's other writes.
+    pub fn of(state: &super::AppState) -> Self {
+        Self {
+            db: state.db.clone(),
+            writes: state.writes.clone(),
+        }
     }
 
     /// Removes expired sessions; returns how many.
     pub async fn delete_expired(&self) -> Result<u64, sea_orm::DbErr> {
+        let _turn = self.writes.turn().await?;
         let result = session::Entity::delete_many()
             .filter(session::Column::ExpiresAt.lt(Utc::now()))
             .exec(&self.db)
@@ -109,6 +123,7 @@ pub async fn end_sessions(
 #[async_trait::async_trait]
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        let _turn = self.writes.turn().await.map_err(backend)?;
         // A fresh id that collides with a stored one gets another id rather than the other's data.
         loop {
             let data = serde_json::to_string(record)
@@ -135,11 +150,14 @@ impl SessionStore for DbSessionStore {
     }
 
     /// Updates the session's row only: a session ended elsewhere (signed out, or its account's
-    /// sessions ended) while this request ran stays ended rather than being written back.
+    /// sessions ended) while this request ran stays ended rather than being written back. On a
+    /// full disk the session keeps its last saved state (its idle time is not extended) and the
+    /// page is served: anything else that changes a session is a write that has failed already.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(record)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        session::Entity::update_many()
+        let _turn = self.writes.turn().await.map_err(backend)?;
+        let saved = session::Entity::update_many()
             .col_expr(session::Column::Data, Expr::value(data))
             .col_expr(session::Column::ExpiresAt, Expr::value(expiry(record)))
             .col_expr(
@@ -148,9 +166,15 @@ impl SessionStore for DbSessionStore {
             )
             .filter(session::Column::Id.eq(key(&record.id)))
             .exec(&self.db)
-            .await
-            .map_err(backend)?;
-        Ok(())
+            .await;
+        match saved {
+            Err(error) if super::db::storage_full(&error) => {
+                tracing::warn!(%error, "session not saved: the database's disk is full");
+                Ok(())
+            }
+            Err(error) => Err(backend(error)),
+            Ok(_) => Ok(()),
+        }
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
@@ -166,6 +190,7 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        let _turn = self.writes.turn().await.map_err(backend)?;
         session::Entity::delete_by_id(key(id))
             .exec(&self.db)
             .await

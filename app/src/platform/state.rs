@@ -1,6 +1,6 @@
 //! What every server function and route handler can reach.
 
-use super::{passwords::PasswordHasher, rate_limit::RateLimits, PortalConfig};
+use super::{db::WriteQueue, passwords::PasswordHasher, rate_limit::RateLimits, PortalConfig};
 use crate::notifications::live::LiveHub;
 use crate::worksites::service::address_lookup::{
     AddressLookup, BuiltInAddressLookup, ReferenceAddresses,
@@ -17,6 +17,8 @@ pub struct AppState {
     pub addresses: Arc<dyn AddressLookup>,
     /// Tells open pages that something changed for their user.
     pub live: LiveHub,
+    /// The order in which this server's writes take SQLite's write lock.
+    pub writes: WriteQueue,
 }
 
 impl AppState {
@@ -36,6 +38,7 @@ impl AppState {
                 reference: ReferenceAddresses::default(),
             }),
             live: LiveHub::for_database(&db, live_streams),
+            writes: WriteQueue::for_database(&db),
             db,
         }
     }

@@ -14,8 +14,7 @@ use {super::service, crate::platform::RequestContext};
 #[server(prefix = "/api", endpoint = "import_course_completions", output = server_fn::codec::Postcard)]
 pub async fn import_course_completions(csv: String) -> Result<ImportReport, AppError> {
     let ctx = RequestContext::load().await?;
-    ctx.write(async |change| service::import_csv(change, &csv).await)
-        .await
+    service::import_csv(&ctx.state, &ctx.actor().await?, &csv).await
 }
 
 /// The signed-in person's Privacy & Security requirements: the course and the HPCAA.

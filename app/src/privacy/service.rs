@@ -6,7 +6,7 @@ use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{account, course_completion};
 use crate::error::AppError;
 use crate::notifications::types::NotificationKind;
-use crate::platform::Change;
+use crate::platform::{staff::require_staff, Actor, AppState, Change};
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{
     sea_query::OnConflict, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -19,6 +19,8 @@ pub const FROM_CSV: &str = "csv_import";
 
 /// Most rows one import takes.
 const IMPORT_LIMIT: usize = 10_000;
+/// Rows one change of an import records: other writes wait for one batch at most.
+pub const IMPORT_BATCH: usize = 100;
 
 /// One completion as the learning system reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -138,9 +140,42 @@ pub async fn record(
 }
 
 /// Staff import completions from CSV (`email,completed_on,reference` with that header). Every row
-/// is checked first; with any error nothing is imported and the report lists each bad line.
-pub async fn import_csv(change: &mut Change<'_>, text: &str) -> Result<ImportReport, AppError> {
-    crate::platform::staff::require_staff(change.db(), change.account()?).await?;
+/// is checked first; with any error nothing is imported and the report lists each bad line. The
+/// rows are then recorded [`IMPORT_BATCH`] to a change, so a large file never keeps a sign-in
+/// waiting; should a batch fail, importing the file again records only what is missing.
+pub async fn import_csv(
+    state: &AppState,
+    actor: &Actor,
+    text: &str,
+) -> Result<ImportReport, AppError> {
+    require_staff(&state.db, actor.account.ok_or(AppError::Unauthenticated)?).await?;
+    let valid = match checked_completions(text) {
+        Ok(valid) => valid,
+        Err(refused) => return Ok(refused),
+    };
+    let recorded = state
+        .write_in_batches(actor, &valid, IMPORT_BATCH, async |change, batch| {
+            // Still staff, batch after batch.
+            require_staff(change.db(), change.account()?).await?;
+            let mut recorded = Vec::with_capacity(batch.len());
+            for completion in batch {
+                recorded.push(record(change, completion, FROM_CSV).await?);
+            }
+            Ok(recorded)
+        })
+        .await?;
+    let mut report = ImportReport::default();
+    for outcome in recorded {
+        match outcome {
+            Recorded::New => report.imported += 1,
+            Recorded::AlreadyRecorded => report.already_recorded += 1,
+        }
+    }
+    Ok(report)
+}
+
+/// The file's completions, or the report of every line that is wrong.
+fn checked_completions(text: &str) -> Result<Vec<ValidCompletion>, ImportReport> {
     let mut report = ImportReport::default();
     let mut valid = Vec::new();
     let mut reader = csv::ReaderBuilder::new()
@@ -153,7 +188,7 @@ pub async fn import_csv(change: &mut Change<'_>, text: &str) -> Result<ImportRep
             report
                 .errors
                 .push(format!("Line 1: the first line must be \"{CSV_HEADER}\""));
-            return Ok(report);
+            return Err(report);
         }
     }
     for (index, row) in reader.deserialize::<Completion>().enumerate() {
@@ -178,16 +213,11 @@ pub async fn import_csv(change: &mut Change<'_>, text: &str) -> Result<ImportRep
             .errors
             .push("The file has no completions after its header line.".to_owned());
     }
-    if !report.errors.is_empty() {
-        return Ok(report);
+    if report.errors.is_empty() {
+        Ok(valid)
+    } else {
+        Err(report)
     }
-    for completion in &valid {
-        match record(change, completion, FROM_CSV).await? {
-            Recorded::New => report.imported += 1,
-            Recorded::AlreadyRecorded => report.already_recorded += 1,
-        }
-    }
-    Ok(report)
 }
 
 /// The person's course status: the latest completion reported for their verified email.

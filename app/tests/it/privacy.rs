@@ -4,7 +4,7 @@
 
 use app::entities::{audit_event, course_completion};
 use app::error::AppError;
-use app::platform::AppState;
+use app::platform::{Actor, AppState};
 use app::privacy::{
     callback::{self, CallbackRefusal},
     service::{self as privacy, Recorded},
@@ -139,11 +139,11 @@ async fn staff_import_completions_from_csv_all_or_nothing() {
     let jane = quick_account(state, "jane", "Jane", "Doe", "pharmacist").await;
     // Not staff: refused.
     assert!(matches!(
-        as_account(state, jane, async |ch| privacy::import_csv(
-            ch,
+        privacy::import_csv(
+            state,
+            &Actor::account(jane),
             "email,completed_on,reference\n"
         )
-        .await)
         .await,
         Err(AppError::Forbidden)
     ));
@@ -153,11 +153,10 @@ async fn staff_import_completions_from_csv_all_or_nothing() {
     .await
     .unwrap();
 
-    let wrong_header = as_account(state, staff, async |ch| {
-        privacy::import_csv(ch, "mail,date\nx,y\n").await
-    })
-    .await
-    .unwrap();
+    let as_staff = Actor::account(staff);
+    let wrong_header = privacy::import_csv(state, &as_staff, "mail,date\nx,y\n")
+        .await
+        .unwrap();
     assert_eq!(wrong_header.errors.len(), 1);
     assert!(wrong_header.errors[0].starts_with("Line 1:"));
 
@@ -167,11 +166,9 @@ async fn staff_import_completions_from_csv_all_or_nothing() {
         bob@clinic.example,02/11/2026,LH-12\n\
         ann@clinic.example,2026-11-02\n\
         eve@clinic.example,2999-01-01,LH-14\n";
-    let report = as_account(state, staff, async |ch| {
-        privacy::import_csv(ch, with_errors).await
-    })
-    .await
-    .unwrap();
+    let report = privacy::import_csv(state, &as_staff, with_errors)
+        .await
+        .unwrap();
     let lines: Vec<&str> = report
         .errors
         .iter()
@@ -189,14 +186,10 @@ async fn staff_import_completions_from_csv_all_or_nothing() {
     let good = "email,completed_on,reference\n\
         jane@clinic.example,2026-11-02,LH-10\n\
         bob@clinic.example, 2026-10-30 ,LH-12\n";
-    let report = as_account(state, staff, async |ch| privacy::import_csv(ch, good).await)
-        .await
-        .unwrap();
+    let report = privacy::import_csv(state, &as_staff, good).await.unwrap();
     assert_eq!((report.imported, report.already_recorded), (2, 0));
     assert!(report.errors.is_empty());
-    let again = as_account(state, staff, async |ch| privacy::import_csv(ch, good).await)
-        .await
-        .unwrap();
+    let again = privacy::import_csv(state, &as_staff, good).await.unwrap();
     assert_eq!((again.imported, again.already_recorded), (0, 2));
     assert_eq!(completions(state).await, 2);
     assert!(privacy::course_status(&state.db, jane)
@@ -204,11 +197,9 @@ async fn staff_import_completions_from_csv_all_or_nothing() {
         .unwrap()
         .completed_on
         .is_some());
-    let empty = as_account(state, staff, async |ch| {
-        privacy::import_csv(ch, "email,completed_on,reference\n").await
-    })
-    .await
-    .unwrap();
+    let empty = privacy::import_csv(state, &as_staff, "email,completed_on,reference\n")
+        .await
+        .unwrap();
     assert_eq!(empty.errors.len(), 1);
 }
 
@@ -275,4 +266,63 @@ async fn authorizers_sign_the_hpcaa_once_with_their_own_name_and_obo_users_do_no
         .await
         .unwrap();
     assert_eq!(signatures, 1);
+}
+
+/// A large import commits in batches: other writes (a sign-in's) take their turn between batches
+/// instead of waiting for the whole file. `IMPORT_ROWS` sets its size (2 000 here;
+/// `scripts/faults.sh` imports 10 000).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_import_lets_other_writes_through_between_its_batches() {
+    let rows: usize = std::env::var("IMPORT_ROWS")
+        .ok()
+        .and_then(|rows| rows.parse().ok())
+        .unwrap_or(2_000);
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let staff = quick_account(state, "sam", "Sam", "Staff", "counsellor").await;
+    as_operator(state, async |ch| {
+        app::accounts::service::grant_staff(ch, "sam@clinic.example").await
+    })
+    .await
+    .unwrap();
+    let mut file = String::from("email,completed_on,reference\n");
+    for n in 0..rows {
+        file.push_str(&format!("person{n}@clinic.example,2026-11-02,LH-{n}\n"));
+    }
+    let import = tokio::spawn({
+        let state = state.clone();
+        async move {
+            let started = std::time::Instant::now();
+            let report = privacy::import_csv(&state, &Actor::account(staff), &file).await;
+            (report, started.elapsed())
+        }
+    });
+    let mut waits = Vec::new();
+    while !import.is_finished() {
+        let asked = std::time::Instant::now();
+        state
+            .write(Actor::system(), async |_| Ok(()))
+            .await
+            .unwrap();
+        waits.push(asked.elapsed());
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let (report, took) = import.await.unwrap();
+    let report = report.unwrap();
+    assert_eq!(report.imported as usize, rows, "{:?}", report.errors);
+    assert_eq!(completions(state).await as usize, rows);
+    assert!(
+        waits.len() >= 2,
+        "other writes waited for the whole import ({} got through)",
+        waits.len()
+    );
+    let longest = waits.iter().max().copied().unwrap_or_default();
+    println!(
+        "figure: import of {rows} rows in {:.1} s, {} rows a change: {} other writes went \
+         between its batches, the longest waited {:.1} ms",
+        took.as_secs_f64(),
+        privacy::IMPORT_BATCH,
+        waits.len(),
+        longest.as_secs_f64() * 1000.0
+    );
 }

@@ -134,6 +134,7 @@ fn the_portal_never_fails_open_into_development_mode() {
 /// another. (On SQLite one server owns the file.)
 #[tokio::test]
 async fn servers_starting_together_migrate_once_one_after_another() {
+    const SERVERS: usize = 4;
     use migrations::{Migrator, MigratorTrait};
     use sea_orm::{ConnectionTrait, Statement};
     let admin_url = match std::env::var("TEST_DATABASE_URL") {
@@ -154,8 +155,9 @@ async fn servers_starting_together_migrate_once_one_after_another() {
         .rsplit_once('/')
         .map_or(admin_url.as_str(), |(base, _)| base);
     let url = format!("{base}/{name}");
+    let started = std::time::Instant::now();
     let mut servers = tokio::task::JoinSet::new();
-    for _ in 0..4 {
+    for _ in 0..SERVERS {
         let url = url.clone();
         servers.spawn(async move {
             let connection = app::platform::db::connect(&url, 4).await?;
@@ -180,6 +182,11 @@ async fn servers_starting_together_migrate_once_one_after_another() {
     assert_eq!(
         applied,
         i64::try_from(Migrator::migrations().len()).unwrap()
+    );
+    println!(
+        "figure: {SERVERS} servers starting together on an empty PostgreSQL database: all \
+         started in {:.1} s, the {applied} migrations applied once",
+        started.elapsed().as_secs_f64()
     );
     connection.close().await.unwrap();
     admin

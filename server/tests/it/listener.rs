@@ -103,9 +103,14 @@ async fn slow_clients_do_not_stop_others_from_being_served() {
     }
     latencies.sort();
     let p99 = latencies[98];
-    println!("p99 beside 300 slow clients: {p99:?}");
     assert!(p99 < std::time::Duration::from_millis(100), "p99 {p99:?}");
     let closed = trickle.await.expect("trickled");
+    println!(
+        "figure: 300 slowloris connections: another client's p99 {:.1} ms over 100 requests; \
+         {closed} of the 300 cut off by the {} s header timeout",
+        p99.as_secs_f64() * 1000.0,
+        header_timeout.as_secs()
+    );
     assert_eq!(
         closed, 300,
         "every slow connection is let go after the header timeout"

@@ -3,9 +3,13 @@
 
 mod commands;
 mod compression;
+mod crash;
+mod disk_full;
 mod fuzz;
 mod http;
 mod listener;
 mod mail;
 mod matrix;
+mod portal;
 mod seed;
+mod smtp;
