@@ -3,6 +3,8 @@
 use crate::{open_database, StartError};
 use app::platform::{Actor, AppState, PortalConfig};
 use app::worksites::types::WorksiteId;
+use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+use secrecy::ExposeSecret;
 
 pub async fn migrate() -> Result<(), StartError> {
     let config = PortalConfig::from_env()?;
@@ -124,5 +126,98 @@ pub async fn explain(code: &WorksiteId) -> Result<(), StartError> {
     for (query, plan) in crate::explain::member_list_plans(&db, worksite.id).await? {
         println!("-- {query}\n{plan}\n");
     }
+    Ok(())
+}
+
+/// The SQLite file of the configured database, or why `what` needs one.
+fn sqlite_file(config: &PortalConfig, what: &str) -> Result<std::path::PathBuf, StartError> {
+    app::platform::db::sqlite_file_path(config.database_url.expose_secret())
+        .map(std::path::PathBuf::from)
+        .ok_or_else(|| {
+            StartError::Command(format!(
+                "`portal {what}` works on a SQLite database file; back PostgreSQL up with \
+                 pg_dump or continuous archiving (docs/operations.md)"
+            ))
+        })
+}
+
+/// SQLite's own check of every page and index of the database file, opened read-only and as it
+/// is (the portal's connections would turn it to WAL mode).
+async fn integrity_check(file: &std::path::Path) -> Result<(), StartError> {
+    let db = sea_orm::Database::connect(format!("sqlite://{}?mode=ro", file.display())).await?;
+    let verdict = db
+        .query_one_raw(Statement::from_string(
+            DatabaseBackend::Sqlite,
+            "PRAGMA integrity_check",
+        ))
+        .await?
+        .map(|row| row.try_get_by_index::<String>(0))
+        .transpose()?
+        .unwrap_or_default();
+    db.close().await?;
+    if verdict == "ok" {
+        Ok(())
+    } else {
+        Err(StartError::Command(format!(
+            "the integrity check failed: {verdict}"
+        )))
+    }
+}
+
+/// `portal backup FILE`: a consistent copy of the SQLite database, taken while the portal
+/// serves (`VACUUM INTO` reads one snapshot), then checked.
+pub async fn backup(file: &std::path::Path) -> Result<(), StartError> {
+    let config = PortalConfig::from_env()?;
+    sqlite_file(&config, "backup")?;
+    if file.exists() {
+        return Err(StartError::Command(format!(
+            "{} exists already: name a new file",
+            file.display()
+        )));
+    }
+    let started = std::time::Instant::now();
+    let db = app::platform::db::connect(config.database_url.expose_secret(), 1).await?;
+    db.execute_raw(Statement::from_sql_and_values(
+        DatabaseBackend::Sqlite,
+        "VACUUM INTO ?",
+        [file.display().to_string().into()],
+    ))
+    .await?;
+    db.close().await?;
+    integrity_check(file).await?;
+    let bytes = std::fs::metadata(file)?.len();
+    println!(
+        "Backed up to {} ({bytes} bytes) in {:.1} s; its integrity check passed.",
+        file.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// `portal restore FILE`: checks the backup, then puts it in place of the SQLite database and
+/// brings its schema up to date. Stop the portal first: a server still running would go on
+/// with the database it had open.
+pub async fn restore(file: &std::path::Path) -> Result<(), StartError> {
+    let config = PortalConfig::from_env()?;
+    let target = sqlite_file(&config, "restore")?;
+    integrity_check(file).await?;
+    let staged = target.with_extension("restoring");
+    std::fs::copy(file, &staged)?;
+    std::fs::File::open(&staged)?.sync_all()?;
+    // The old database's write-ahead log belongs to it, not to the backup.
+    for suffix in ["-wal", "-shm"] {
+        let stale = format!("{}{suffix}", target.display());
+        match std::fs::remove_file(&stale) {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(error.into()),
+            _ => {}
+        }
+    }
+    std::fs::rename(&staged, &target)?;
+    open_database(&config).await?.close().await?;
+    println!(
+        "Restored {} from {}; the schema is up to date.",
+        target.display(),
+        file.display()
+    );
     Ok(())
 }

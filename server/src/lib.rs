@@ -9,6 +9,7 @@ pub mod hpcaa;
 pub mod integrations;
 pub mod live;
 pub mod mail_worker;
+pub mod observe;
 pub mod oidc;
 pub mod router;
 pub mod security;
@@ -121,21 +122,42 @@ pub async fn serve() -> Result<(), StartError> {
         state = state.with_address_lookup(BuiltInAddressLookup { reference });
     }
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let observability = observe::Observability::default();
 
     let worker = tokio::spawn(mail_worker::run(
-        state.db.clone(),
-        state.writes.clone(),
+        mail_worker::Outbox {
+            db: state.db.clone(),
+            writes: state.writes.clone(),
+            alive: observability.mail_worker.clone(),
+        },
         mailer,
         mail_worker::Pacing::from_config(&state.config),
         shutdown_rx.clone(),
     ));
+    if let Some(address) = state.config.metrics_addr {
+        let admin = observe::admin_router(state.clone(), observability.clone());
+        let listener = TcpListener::bind(address).await?;
+        tracing::info!("metrics and health checks on http://{address}");
+        let mut stopped = shutdown_rx.clone();
+        tokio::spawn(async move {
+            let shutdown = async move {
+                let _ = stopped.changed().await;
+            };
+            if let Err(error) = axum::serve(listener, admin)
+                .with_graceful_shutdown(shutdown)
+                .await
+            {
+                tracing::error!(%error, "the metrics listener stopped");
+            }
+        });
+    }
     let relay = tokio::spawn(state.live.clone().relay(
         state.config.database_url.expose_secret().to_owned(),
         shutdown_rx.clone(),
     ));
     let housekeeping = tokio::spawn(router::housekeeping(state.clone(), shutdown_rx));
     precompress_bundle_in_background(&leptos_options);
-    let app = router::build(state.clone(), leptos_options);
+    let app = router::build(state.clone(), leptos_options, observability);
 
     let listener = listen(address).await?;
     tracing::info!(

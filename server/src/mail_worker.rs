@@ -2,6 +2,7 @@
 //! SMTP, keeps them for the development mailbox), and records each outcome as soon as the
 //! server's reply arrives: sent, to be retried after a back-off, or failed with the reason.
 
+use crate::observe::Heartbeat;
 use app::entities::outbound_email;
 use app::mail::outbox::{self, OutboxStatus, Outcome, Recorded, RetryPolicy};
 use app::platform::{db::WriteQueue, PortalConfig};
@@ -55,6 +56,26 @@ impl Pacing {
 /// A lease twice the longest send: a worker sends only while at least one send's time is left.
 pub fn lease_for(send_timeout: Duration) -> chrono::Duration {
     chrono::Duration::from_std(send_timeout * 2).unwrap_or(chrono::Duration::MAX)
+}
+
+/// The outbox a worker sends from: the database, this server's write queue, and the heartbeat
+/// that tells the readiness check the worker goes round.
+#[derive(Clone)]
+pub struct Outbox {
+    pub db: DatabaseConnection,
+    pub writes: WriteQueue,
+    pub alive: Heartbeat,
+}
+
+impl Outbox {
+    /// A worker's outbox with a write queue and heartbeat of its own (tests, tools).
+    pub fn of(db: &DatabaseConnection) -> Self {
+        Self {
+            db: db.clone(),
+            writes: WriteQueue::for_database(db),
+            alive: Heartbeat::default(),
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -133,8 +154,7 @@ impl Mailer {
 /// A worker that was held up so long that its lease may end during the send leaves the message
 /// alone: another worker may hold it by then.
 pub async fn attempt(
-    db: DatabaseConnection,
-    writes: WriteQueue,
+    outbox: Outbox,
     mailer: Mailer,
     pacing: Pacing,
     message: outbound_email::Model,
@@ -161,8 +181,10 @@ pub async fn attempt(
     let mut tries = 0;
     let recorded = loop {
         tries += 1;
-        let recorded = match writes.turn().await {
-            Ok(_turn) => outbox::record(&db, &message, &outcome, &pacing.retry, Utc::now()).await,
+        let recorded = match outbox.writes.turn().await {
+            Ok(_turn) => {
+                outbox::record(&outbox.db, &message, &outcome, &pacing.retry, Utc::now()).await
+            }
             Err(error) => Err(error),
         };
         match recorded {
@@ -206,8 +228,7 @@ pub async fn attempt(
 
 /// Claims what is due into the free sending slots; returns how many it claimed.
 async fn fill(
-    db: &DatabaseConnection,
-    writes: &WriteQueue,
+    outbox: &Outbox,
     mailer: &Mailer,
     pacing: Pacing,
     sending: &mut JoinSet<()>,
@@ -216,21 +237,15 @@ async fn fill(
     if free == 0 {
         return 0;
     }
-    let claimed = match writes.turn().await {
-        Ok(_turn) => outbox::claim_due(db, Utc::now(), free as u64, pacing.lease).await,
+    let claimed = match outbox.writes.turn().await {
+        Ok(_turn) => outbox::claim_due(&outbox.db, Utc::now(), free as u64, pacing.lease).await,
         Err(error) => Err(error),
     };
     match claimed {
         Ok(claimed) => {
             let count = claimed.len();
             for message in claimed {
-                sending.spawn(attempt(
-                    db.clone(),
-                    writes.clone(),
-                    mailer.clone(),
-                    pacing,
-                    message,
-                ));
+                sending.spawn(attempt(outbox.clone(), mailer.clone(), pacing, message));
             }
             count
         }
@@ -244,8 +259,7 @@ async fn fill(
 /// Keeps up to `IN_FLIGHT` messages on their way, taking the next due one as soon as a slot is
 /// free. At shutdown it claims nothing more and lets the messages on their way finish.
 pub async fn run(
-    db: DatabaseConnection,
-    writes: WriteQueue,
+    outbox: Outbox,
     mailer: Mailer,
     pacing: Pacing,
     mut shutdown: watch::Receiver<bool>,
@@ -253,11 +267,12 @@ pub async fn run(
     let mut sending = JoinSet::new();
     let mut stopping = false;
     loop {
+        outbox.alive.beat();
         stopping |= *shutdown.borrow();
         let claimed = if stopping {
             0
         } else {
-            fill(&db, &writes, &mailer, pacing, &mut sending).await
+            fill(&outbox, &mailer, pacing, &mut sending).await
         };
         if stopping && sending.is_empty() {
             return;

@@ -1,6 +1,7 @@
 //! The portal's server binary: `portal serve` (the default), `portal migrate`, and operator
 //! commands such as `portal staff grant EMAIL`, `portal access grant EMAIL WORKSITE_ID` and
-//! `portal seed` and `portal explain` (benchmarks).
+//! `portal backup FILE` and `portal restore FILE` (SQLite), `portal seed` and `portal explain`
+//! (benchmarks).
 
 use app::worksites::types::WorksiteId;
 use clap::{Parser, Subcommand};
@@ -56,6 +57,10 @@ enum Command {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+    /// Copy the live SQLite database to FILE, consistently, while the portal serves.
+    Backup { file: std::path::PathBuf },
+    /// Put the SQLite backup FILE in place of the database (stop the portal first).
+    Restore { file: std::path::PathBuf },
     /// Print the database's query plans for a worksite's member lists (for the benchmark
     /// report).
     Explain {
@@ -122,6 +127,8 @@ async fn main() -> ExitCode {
             server::commands::seed(plan).await
         }
         Command::Explain { worksite_id } => server::commands::explain(&worksite_id).await,
+        Command::Backup { file } => server::commands::backup(&file).await,
+        Command::Restore { file } => server::commands::restore(&file).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

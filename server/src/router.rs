@@ -1,9 +1,18 @@
 //! The whole HTTP surface: Leptos pages and server functions, identity-provider routes, health,
 //! static files; wrapped in sessions and the security layers.
 
+use crate::observe::{self, Metrics, Observability};
 use crate::{audit_export, bundle, hpcaa, integrations, live, oidc, security};
-use app::platform::{client_address::ClientAddress, session_store::DbSessionStore, AppState};
-use app::{error::AppError, shell, App};
+use app::platform::{
+    client_address::ClientAddress,
+    retention::{self, Purged},
+    session_store::DbSessionStore,
+    AppState,
+};
+use app::{
+    error::{AppError, Refusal},
+    shell, App,
+};
 use axum::{
     body::Body,
     extract::{DefaultBodyLimit, FromRef, State},
@@ -24,7 +33,8 @@ use tower_http::{
     compression::CompressionLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     timeout::RequestBodyTimeoutLayer,
-    trace::TraceLayer,
+    trace::{DefaultOnResponse, TraceLayer},
+    LatencyUnit,
 };
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
@@ -33,11 +43,17 @@ pub struct ServerState {
     pub leptos_options: LeptosOptions,
     pub app: AppState,
     pub oidc: Option<Arc<oidc::Provider>>,
+    pub observability: Observability,
 }
 
 /// Server functions fail with HTTP 500 by default; the portal answers with the status that
 /// matches the error (422 for invalid input, 409 for a decision already made, …).
-async fn server_fn_error_status(request: Request<Body>, next: Next) -> Response {
+async fn server_fn_error_status(
+    State(metrics): State<Arc<Metrics>>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    let signing_in = request.uri().path() == "/api/sign_in";
     let response = next.run(request).await;
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR
         || !response.headers().contains_key("serverfnerror")
@@ -53,18 +69,34 @@ async fn server_fn_error_status(request: Request<Body>, next: Next) -> Response 
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         // Refused access and exhausted limits are security events (ASVS 16.3.2, 16.3.3): the
         // request's span names the route, the client and the account, if any.
-        match error {
+        match &error {
             AppError::Forbidden | AppError::Unauthenticated => {
                 tracing::warn!(status = parts.status.as_u16(), "access refused");
             }
             AppError::RateLimited => tracing::warn!("rate limit reached"),
             _ => {}
         }
+        if signing_in {
+            metrics.sign_in_refused(sign_in_refusal(&error));
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }
 
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// The reason label of a refused sign-in, for the metrics.
+fn sign_in_refusal(error: &AppError) -> &'static str {
+    match error {
+        AppError::Refused(Refusal::WrongCredentials) => "wrong_credentials",
+        AppError::Refused(Refusal::PasswordSignInPaused { .. }) => "paused",
+        AppError::Refused(Refusal::AccountDisabled) => "account_disabled",
+        AppError::Refused(Refusal::StaffSignInWithIdentityProvider) => "staff_password",
+        AppError::RateLimited => "rate_limited",
+        AppError::Invalid(_) => "invalid",
+        _ => "other",
+    }
+}
 
 async fn health(State(state): State<ServerState>) -> impl IntoResponse {
     match state.app.db.ping().await {
@@ -79,7 +111,7 @@ async fn health(State(state): State<ServerState>) -> impl IntoResponse {
 /// The longest a client may take to send a request's body.
 pub const REQUEST_BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
-pub fn build(app: AppState, leptos_options: LeptosOptions) -> Router {
+pub fn build(app: AppState, leptos_options: LeptosOptions, observability: Observability) -> Router {
     let oidc = app
         .config
         .oidc
@@ -89,6 +121,7 @@ pub fn build(app: AppState, leptos_options: LeptosOptions) -> Router {
         leptos_options: leptos_options.clone(),
         app: app.clone(),
         oidc,
+        observability: observability.clone(),
     };
     let routes = page_routes();
     let page_context = {
@@ -118,6 +151,8 @@ pub fn build(app: AppState, leptos_options: LeptosOptions) -> Router {
         .route("/auth/oidc/start", get(oidc::start))
         .route("/auth/oidc/callback", get(oidc::callback))
         .route("/healthz", get(health))
+        .route("/health/live", get(observe::live))
+        .route("/health/ready", get(observe::ready))
         .route("/events", get(live::events))
         .route("/hpcaa/signed.pdf", get(hpcaa::signed_pdf))
         .route("/staff/audit.csv", get(audit_export::audit_csv))
@@ -137,7 +172,10 @@ pub fn build(app: AppState, leptos_options: LeptosOptions) -> Router {
             ServerState,
             _,
         >(fallback_context, shell))
-        .layer(axum::middleware::from_fn(server_fn_error_status))
+        .layer(axum::middleware::from_fn_with_state(
+            observability.metrics.clone(),
+            server_fn_error_status,
+        ))
         .layer(axum::middleware::from_fn(security::keep_session_alive))
         .layer(session_layer)
         .layer(axum::middleware::from_fn_with_state(
@@ -151,7 +189,19 @@ pub fn build(app: AppState, leptos_options: LeptosOptions) -> Router {
         // account: whatever is logged while it is served, an internal error's cause included,
         // says which request it belongs to. The id comes from `x-request-id` or is made here,
         // and goes back on the response.
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(tracing::Level::INFO)
+                        .latency_unit(LatencyUnit::Micros),
+                ),
+        )
+        .layer(axum::middleware::from_fn_with_state(
+            observability.metrics.clone(),
+            observe::time_requests,
+        ))
         // A client that trickles a body is cut off (its headers have 10 s: `serving`).
         .layer(RequestBodyTimeoutLayer::new(REQUEST_BODY_TIMEOUT))
         .layer(axum::middleware::from_fn_with_state(
@@ -190,18 +240,25 @@ fn page_routes() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-/// Periodic clean-up: expired sessions, idle rate-limit keys, attempt counts no rule still reads.
+/// Periodic clean-up: what the retention rules no longer keep (`platform::retention`), idle
+/// rate-limit keys, attempt counts no rule still reads.
 pub async fn housekeeping(app: AppState, mut shutdown: watch::Receiver<bool>) {
-    let store = DbSessionStore::of(&app);
     loop {
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(300)) => {}
             _ = shutdown.changed() => return,
         }
-        match store.delete_expired().await {
-            Ok(0) => {}
-            Ok(removed) => tracing::debug!(removed, "expired sessions removed"),
-            Err(error) => tracing::warn!(%error, "could not remove expired sessions"),
+        match retention::purge(
+            &app.db,
+            &app.writes,
+            app.config.retention,
+            chrono::Utc::now(),
+        )
+        .await
+        {
+            Ok(purged) if purged == Purged::default() => {}
+            Ok(purged) => tracing::info!(?purged, "purged what is no longer kept"),
+            Err(error) => tracing::warn!(%error, "could not purge what is no longer kept"),
         }
         app.limits.forget_idle_keys();
         // Both attempt rules count within a day; a count older than that is history.

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     sea_query::{Expr, ExprTrait, LockBehavior, LockType},
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 pub use super::types::OutboxStatus;
@@ -200,15 +200,7 @@ pub async fn record(
     let recorded = match outcome {
         Outcome::Sent | Outcome::Kept => {
             let status = if *outcome == Outcome::Sent {
-                update = update
-                    .col_expr(
-                        outbound_email::Column::BodyText,
-                        Expr::value(DELIVERED_BODY),
-                    )
-                    .col_expr(
-                        outbound_email::Column::BodyHtml,
-                        Expr::value(DELIVERED_BODY),
-                    );
+                update = without_body(update);
                 OutboxStatus::Sent
             } else {
                 OutboxStatus::Kept
@@ -302,4 +294,44 @@ mod tests {
         assert_ne!(first, second);
         assert!(first.starts_with('<') && first.ends_with("@clinic.example>"));
     }
+}
+
+/// The update, also emptying the messages' bodies: once delivered, the one-time links they
+/// carried are not kept.
+pub fn without_body(
+    update: sea_orm::UpdateMany<outbound_email::Entity>,
+) -> sea_orm::UpdateMany<outbound_email::Entity> {
+    update
+        .col_expr(
+            outbound_email::Column::BodyText,
+            Expr::value(DELIVERED_BODY),
+        )
+        .col_expr(
+            outbound_email::Column::BodyHtml,
+            Expr::value(DELIVERED_BODY),
+        )
+}
+
+/// What waits in the outbox, for monitoring: messages not delivered yet and when the oldest of
+/// them was queued, and messages given up.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Backlog {
+    pub waiting: u64,
+    pub oldest_waiting_since: Option<DateTime<Utc>>,
+    pub failed: u64,
+}
+
+pub async fn backlog(conn: &impl ConnectionTrait) -> Result<Backlog, DbErr> {
+    let of = |status: OutboxStatus| {
+        outbound_email::Entity::find().filter(outbound_email::Column::Status.eq(status))
+    };
+    let oldest = of(OutboxStatus::Queued)
+        .order_by_asc(outbound_email::Column::CreatedAt)
+        .one(conn)
+        .await?;
+    Ok(Backlog {
+        waiting: of(OutboxStatus::Queued).count(conn).await?,
+        oldest_waiting_since: oldest.map(|message| message.created_at),
+        failed: of(OutboxStatus::Failed).count(conn).await?,
+    })
 }

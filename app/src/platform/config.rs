@@ -63,6 +63,12 @@ pub struct PortalConfig {
     /// default 60). A worker's claim on a message lasts twice this, so a message a crashed worker
     /// held goes out again after that long.
     pub mail_send_timeout_seconds: u64,
+    /// Where the operators' listener (Prometheus metrics and the health checks) listens
+    /// (`METRICS_ADDR`, e.g. `127.0.0.1:9100`); unset: nowhere.
+    pub metrics_addr: Option<std::net::SocketAddr>,
+    /// How long notifications and used or expired links are kept
+    /// (`RETENTION_NOTIFICATION_DAYS`, default 180; `RETENTION_LINK_DAYS`, default 30).
+    pub retention: super::retention::Retention,
     /// Live-update streams one app server holds open per account (`LIVE_STREAMS_PER_ACCOUNT`,
     /// default 8: a person's open tabs) and in all (`LIVE_STREAMS_PER_SERVER`, default 10 000).
     pub live_streams: crate::notifications::live::StreamLimits,
@@ -106,6 +112,10 @@ pub enum ConfigError {
     BadMailRetry,
     #[error("MAIL_SEND_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 600")]
     BadMailSendTimeout,
+    #[error("METRICS_ADDR must be an address and port, e.g. 127.0.0.1:9100")]
+    BadMetricsAddr,
+    #[error("RETENTION_NOTIFICATION_DAYS must be a whole number of days from 1 to 3650, and RETENTION_LINK_DAYS one from 1 to 365")]
+    BadRetention,
     #[error("LIVE_STREAMS_PER_ACCOUNT must be a whole number from 1 to 100, and LIVE_STREAMS_PER_SERVER one from 1 to 1000000")]
     BadLiveStreams,
     #[error("production mode refuses SMTP_URL without TLS to another host: use smtps://, or smtp://…?tls=required, or a relay on this machine")]
@@ -297,6 +307,23 @@ impl PortalConfig {
             1..=600,
             ConfigError::BadMailSendTimeout,
         )?;
+        let retention = super::retention::Retention {
+            notification_days: whole_number(
+                lookup("RETENTION_NOTIFICATION_DAYS"),
+                super::retention::DEFAULT_NOTIFICATION_DAYS,
+                1..=3650,
+                ConfigError::BadRetention,
+            )?,
+            link_days: whole_number(
+                lookup("RETENTION_LINK_DAYS"),
+                super::retention::DEFAULT_LINK_DAYS,
+                1..=365,
+                ConfigError::BadRetention,
+            )?,
+        };
+        let metrics_addr = lookup("METRICS_ADDR")
+            .map(|addr| addr.trim().parse().map_err(|_| ConfigError::BadMetricsAddr))
+            .transpose()?;
         let live_streams = crate::notifications::live::StreamLimits {
             per_account: whole_number(
                 lookup("LIVE_STREAMS_PER_ACCOUNT"),
@@ -339,6 +366,8 @@ impl PortalConfig {
             session_idle_minutes,
             mail_retry_seconds,
             mail_send_timeout_seconds,
+            metrics_addr,
+            retention,
             live_streams,
         })
     }
@@ -392,6 +421,8 @@ impl PortalConfig {
             session_idle_minutes: DEFAULT_SESSION_IDLE_MINUTES,
             mail_retry_seconds: DEFAULT_MAIL_RETRY_SECONDS,
             mail_send_timeout_seconds: DEFAULT_MAIL_SEND_TIMEOUT_SECONDS,
+            metrics_addr: None,
+            retention: Default::default(),
             live_streams: crate::notifications::live::StreamLimits::default(),
         }
     }
@@ -636,18 +667,35 @@ mod tests {
         let defaults = config(&[DEVELOPMENT]).unwrap();
         assert_eq!(defaults.mail_retry_seconds, 30);
         assert_eq!(defaults.mail_send_timeout_seconds, 60);
+        assert_eq!(defaults.metrics_addr, None);
+        assert_eq!(defaults.retention.notification_days, 180);
+        assert_eq!(defaults.retention.link_days, 30);
         assert_eq!(defaults.live_streams.per_account, 8);
         assert_eq!(defaults.live_streams.per_server, 10_000);
         let set = config(&[
             DEVELOPMENT,
             ("MAIL_RETRY_SECONDS", "1"),
             ("MAIL_SEND_TIMEOUT_SECONDS", "5"),
+            ("METRICS_ADDR", "127.0.0.1:9100"),
+            ("RETENTION_NOTIFICATION_DAYS", "90"),
+            ("RETENTION_LINK_DAYS", "7"),
             ("LIVE_STREAMS_PER_ACCOUNT", "3"),
             ("LIVE_STREAMS_PER_SERVER", "500"),
         ])
         .unwrap();
         assert_eq!(set.mail_retry_seconds, 1);
         assert_eq!(set.mail_send_timeout_seconds, 5);
+        assert_eq!(set.metrics_addr, Some(([127, 0, 0, 1], 9100).into()));
+        assert_eq!(set.retention.notification_days, 90);
+        assert_eq!(set.retention.link_days, 7);
+        assert_eq!(
+            config(&[DEVELOPMENT, ("RETENTION_LINK_DAYS", "0")]).unwrap_err(),
+            ConfigError::BadRetention
+        );
+        assert_eq!(
+            config(&[DEVELOPMENT, ("METRICS_ADDR", "localhost")]).unwrap_err(),
+            ConfigError::BadMetricsAddr
+        );
         assert_eq!(set.live_streams.per_account, 3);
         assert_eq!(set.live_streams.per_server, 500);
         for refused in ["0", "3601", "soon"] {

@@ -40,7 +40,8 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
     Database::connect(options).await
 }
 
-fn sqlite_file_path(url: &str) -> Option<String> {
+/// The file of a `sqlite://PATH?…` URL (none for an in-memory database).
+pub fn sqlite_file_path(url: &str) -> Option<String> {
     let rest = url.strip_prefix("sqlite://")?;
     let path = rest.split('?').next()?;
     (!path.is_empty() && !path.starts_with(':')).then(|| path.to_owned())

@@ -10,6 +10,7 @@ pub mod passwords;
 pub mod quota;
 pub mod rate_limit;
 pub mod request;
+pub mod retention;
 pub mod session_store;
 pub mod sessions;
 pub mod spreadsheet;

@@ -39,16 +39,6 @@ impl DbSessionStore {
             writes: state.writes.clone(),
         }
     }
-
-    /// Removes expired sessions; returns how many.
-    pub async fn delete_expired(&self) -> Result<u64, sea_orm::DbErr> {
-        let _turn = self.writes.turn().await?;
-        let result = session::Entity::delete_many()
-            .filter(session::Column::ExpiresAt.lt(Utc::now()))
-            .exec(&self.db)
-            .await?;
-        Ok(result.rows_affected)
-    }
 }
 
 fn key(id: &Id) -> String {

@@ -2,6 +2,7 @@
 
 use app::entities::outbound_email;
 use app::mail::{message::Email, outbox};
+use app::platform::retention::{self, Retention};
 use app::platform::session_store::DbSessionStore;
 use app::testing::TestDb;
 use chrono::Utc;
@@ -262,7 +263,15 @@ async fn sessions_are_stored_loaded_updated_expired_and_deleted() {
         store.load(&stale.id).await.unwrap().is_none(),
         "expired sessions do not load"
     );
-    assert_eq!(store.delete_expired().await.unwrap(), 1);
+    let purged = retention::purge(
+        test.db(),
+        &test.state.writes,
+        Retention::default(),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(purged.sessions, 1);
 
     store.delete(&live.id).await.unwrap();
     assert!(store.load(&live.id).await.unwrap().is_none());
@@ -579,4 +588,62 @@ async fn the_database_refuses_a_status_outside_the_enum() {
             .unwrap();
         assert_eq!(row.try_get::<i64>("", "n").unwrap(), expected, "{table}");
     }
+}
+
+/// Links used or expired a while ago, old notifications and ended sessions go; the audit log
+/// and recent notifications stay.
+#[tokio::test]
+async fn retention_purges_old_links_notifications_and_sessions_and_keeps_the_audit() {
+    use app::entities::{audit_event, notification, one_time_token};
+    use sea_orm::{PaginatorTrait, Set};
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let jane = app::testing::verified(state, "jane").await;
+    app::testing::signed_in_session(state, jane).await;
+    let notice = |days_ago: i64| notification::ActiveModel {
+        account_id: Set(jane),
+        kind: Set("course_completed".to_owned()),
+        text: Set(format!("{days_ago} days ago")),
+        link: Set("/".to_owned()),
+        created_at: Set(Utc::now() - chrono::Duration::days(days_ago)),
+        read_at: Set(None),
+        ..Default::default()
+    };
+    notification::Entity::insert_many([notice(200), notice(10)])
+        .exec(test.db())
+        .await
+        .unwrap();
+    let links = one_time_token::Entity::find()
+        .count(test.db())
+        .await
+        .unwrap();
+    assert!(links > 0, "registration sent a link");
+    let audit = audit_event::Entity::find().count(test.db()).await.unwrap();
+
+    // A month and a day on, the verification link (used today) is old enough to go.
+    let later = Utc::now() + chrono::Duration::days(31);
+    let purged = retention::purge(test.db(), &state.writes, Retention::default(), later)
+        .await
+        .unwrap();
+    assert_eq!(purged.links, links);
+    assert_eq!(purged.notifications, 1);
+    assert!(purged.sessions >= 1);
+    let kept: Vec<String> = notification::Entity::find()
+        .all(test.db())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.text)
+        .collect();
+    assert!(kept.contains(&"10 days ago".to_owned()) && !kept.contains(&"200 days ago".to_owned()));
+    assert_eq!(
+        audit_event::Entity::find().count(test.db()).await.unwrap(),
+        audit
+    );
+
+    // Nothing is left to purge the second time.
+    let again = retention::purge(test.db(), &state.writes, Retention::default(), later)
+        .await
+        .unwrap();
+    assert_eq!(again, retention::Purged::default());
 }

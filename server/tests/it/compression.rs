@@ -58,7 +58,7 @@ async fn the_bundle_is_served_precompressed_to_browsers_that_accept_it() {
     let test = TestDb::new().await;
     let script = "export function hydrate() { return 'portal'; }\n".repeat(500);
     let (root, options) = site_with_bundle("precompressed", &script);
-    let router = server::router::build(test.state.clone(), options);
+    let router = server::router::build(test.state.clone(), options, Default::default());
 
     let (brotli, brotli_body) = get(
         &router,
@@ -102,7 +102,7 @@ async fn the_bundle_is_served_precompressed_to_browsers_that_accept_it() {
 async fn browsers_revalidate_the_bundle_and_reuse_an_unchanged_copy() {
     let test = TestDb::new().await;
     let (root, options) = site_with_bundle("revalidated", "export function hydrate() {}\n");
-    let router = server::router::build(test.state.clone(), options);
+    let router = server::router::build(test.state.clone(), options, Default::default());
 
     let (first, _) = get(
         &router,
@@ -134,7 +134,7 @@ async fn pages_are_compressed_on_the_fly() {
         .output_name("portal")
         .site_root("target/site")
         .build();
-    let router = server::router::build(test.state.clone(), options);
+    let router = server::router::build(test.state.clone(), options, Default::default());
 
     let (page, page_body) = get(&router, "/", &[(header::ACCEPT_ENCODING, "gzip")]).await;
     assert_eq!(page.status(), StatusCode::OK);

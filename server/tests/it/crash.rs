@@ -7,79 +7,28 @@
 //!
 //! `CRASH_KILLS` sets how many kills (5 in the test command; `scripts/faults.sh` runs 50).
 
-use super::portal::{admins, integrity_check, invite, log, Admin, Portal};
+use super::portal::{admins, integrity_check, invite_until_gone, log, Load, Portal, INVITED};
 use super::smtp::{Mode, Smtp};
 use app::audit::AuditAction;
 use app::entities::{audit_event, invitation, outbound_email};
-use app::error::{AppError, Refusal};
 use app::mail::outbox::OutboxStatus;
 use app::testing::TestDb;
 use rand::Rng;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use secrecy::ExposeSecret;
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::AtomicUsize;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Administrators inviting at once.
 const CLIENTS: usize = 4;
-/// Every invited address starts so.
-const INVITED: &str = "crash-";
 
 fn kills() -> usize {
     std::env::var("CRASH_KILLS")
         .ok()
         .and_then(|kills| kills.parse().ok())
         .unwrap_or(5)
-}
-
-/// What the clients saw: the invitations the portal acknowledged, and any answer that was neither
-/// an acknowledgement, a daily limit nor a connection the kill cut.
-#[derive(Default)]
-struct Load {
-    acknowledged: Mutex<Vec<String>>,
-    unexpected: Mutex<Vec<String>>,
-    next_address: AtomicUsize,
-}
-
-/// One administrator after another invites people until the portal is gone; an administrator
-/// who reaches the daily limit hands over to the next of this client's.
-async fn invite_until_killed(
-    base: String,
-    admins: Arc<Vec<Admin>>,
-    mine: Arc<AtomicUsize>,
-    load: Arc<Load>,
-) {
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("an HTTP client");
-    loop {
-        let Some(admin) = admins.get(mine.load(Ordering::SeqCst)) else {
-            return;
-        };
-        let address = format!(
-            "{INVITED}{}@invited.example",
-            load.next_address.fetch_add(1, Ordering::SeqCst)
-        );
-        let Ok((status, error)) = invite(&http, &base, admin, &address).await else {
-            return;
-        };
-        if status.is_success() {
-            load.acknowledged.lock().unwrap().push(address);
-        } else if let Some(AppError::Refused(Refusal::DailyLimit { .. })) = error {
-            mine.fetch_add(CLIENTS, Ordering::SeqCst);
-        } else {
-            load.unexpected
-                .lock()
-                .unwrap()
-                .push(format!("{status}: {error:?}"));
-            return;
-        }
-        let pause = rand::rng().random_range(0..8);
-        tokio::time::sleep(Duration::from_millis(pause)).await;
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -104,9 +53,10 @@ async fn committed_changes_survive_kill_9_and_each_email_goes_out_once() {
         let clients: Vec<_> = turns
             .iter()
             .map(|mine| {
-                tokio::spawn(invite_until_killed(
+                tokio::spawn(invite_until_gone(
                     portal.base.clone(),
                     admins.clone(),
+                    CLIENTS,
                     mine.clone(),
                     load.clone(),
                 ))

@@ -21,7 +21,7 @@ fn options() -> LeptosOptions {
 }
 
 pub(super) fn router(state: &AppState) -> Router {
-    server::router::build(state.clone(), options())
+    server::router::build(state.clone(), options(), Default::default())
 }
 
 pub(super) struct Answer {

@@ -5,10 +5,9 @@
 use super::smtp::{Mode, Smtp};
 use app::entities::outbound_email;
 use app::mail::{message::Email, outbox, outbox::OutboxStatus};
-use app::platform::db::WriteQueue;
 use app::testing::TestDb;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
-use server::mail_worker::{self, Mailer, Pacing};
+use server::mail_worker::{self, Mailer, Outbox, Pacing};
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -68,8 +67,7 @@ async fn deliver(
     let running: Vec<_> = (0..workers)
         .map(|_| {
             tokio::spawn(mail_worker::run(
-                db.clone(),
-                WriteQueue::for_database(db),
+                Outbox::of(db),
                 mailer(smtp),
                 quick(),
                 stopped.clone(),
@@ -196,14 +194,7 @@ async fn a_worker_whose_lease_ran_out_sends_nothing_another_worker_holds() {
     each_received_once(&smtp, &delivered);
     // The stalled worker wakes up: it sends nothing and records nothing.
     for message in stalled {
-        mail_worker::attempt(
-            test.db().clone(),
-            WriteQueue::for_database(test.db()),
-            mailer(&smtp),
-            pacing,
-            message,
-        )
-        .await;
+        mail_worker::attempt(Outbox::of(test.db()), mailer(&smtp), pacing, message).await;
     }
     let after = rows(test.db(), "overrun").await;
     each_received_once(&smtp, &after);
@@ -239,8 +230,7 @@ async fn mail_queued_through_a_ten_minute_outage_goes_out_once_afterwards() {
     queue(test.db(), 20, "down").await;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(mail_worker::run(
-        test.db().clone(),
-        WriteQueue::for_database(test.db()),
+        Outbox::of(test.db()),
         mailer(&smtp),
         pacing,
         stopped,

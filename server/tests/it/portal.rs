@@ -2,17 +2,22 @@
 //! the fault tests: killed, starved of disk, started again.
 
 use super::smtp::Smtp;
-use app::error::AppError;
+use app::error::{AppError, Refusal};
 use app::platform::AppState;
 use app::testing::{signed_in_session, verified, Clinic};
 use app::worksites::types::WorksiteId;
+use rand::Rng;
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::process::{Child, Command};
 
 pub(super) const PUBLIC_URL: &str = "https://portal.test";
+/// Every address the loads invite starts so.
+pub(super) const INVITED: &str = "load-";
 
 /// An administrator of a worksite, signed in.
 pub(super) struct Admin {
@@ -46,6 +51,16 @@ pub(super) struct Portal {
 
 impl Portal {
     pub(super) async fn start(database_url: &str, smtp: &Smtp, workdir: &Path) -> Self {
+        Self::start_with(database_url, smtp, workdir, &[]).await
+    }
+
+    /// Started with these variables set as well (or instead).
+    pub(super) async fn start_with(
+        database_url: &str,
+        smtp: &Smtp,
+        workdir: &Path,
+        settings: &[(&str, &str)],
+    ) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|listener| listener.local_addr())
             .expect("a free port")
@@ -55,7 +70,8 @@ impl Portal {
             .append(true)
             .open(log_file(workdir))
             .expect("the portal's log file");
-        let child = Command::new(env!("CARGO_BIN_EXE_portal"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_portal"));
+        command
             .arg("serve")
             .env_clear()
             .env("PORTAL_ENV", "production")
@@ -72,11 +88,11 @@ impl Portal {
             .env("LEPTOS_SITE_ROOT", workdir)
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "warn")
+            .envs(settings.iter().copied())
             .stdout(Stdio::null())
             .stderr(log)
-            .kill_on_drop(true)
-            .spawn()
-            .expect("the portal starts");
+            .kill_on_drop(true);
+        let child = command.spawn().expect("the portal starts");
         let mut portal = Portal {
             child,
             base: format!("http://127.0.0.1:{port}"),
@@ -108,7 +124,7 @@ impl Portal {
     }
 }
 
-fn log_file(workdir: &Path) -> PathBuf {
+pub(super) fn log_file(workdir: &Path) -> PathBuf {
     workdir.join("portal.log")
 }
 
@@ -168,5 +184,54 @@ pub(super) async fn integrity_check(db: &DatabaseConnection) {
             .await;
             assert!(!checked.is_empty(), "no index was checked");
         }
+    }
+}
+
+/// What the clients saw: the invitations the portal acknowledged, and any answer that was neither
+/// an acknowledgement, a daily limit nor a connection the kill cut.
+#[derive(Default)]
+pub(super) struct Load {
+    pub(super) acknowledged: Mutex<Vec<String>>,
+    pub(super) unexpected: Mutex<Vec<String>>,
+    next_address: AtomicUsize,
+}
+
+/// One administrator after another invites people until the portal is gone; an administrator
+/// who reaches the daily limit hands over to the next of this client's (every `clients`-th).
+pub(super) async fn invite_until_gone(
+    base: String,
+    admins: Arc<Vec<Admin>>,
+    clients: usize,
+    mine: Arc<AtomicUsize>,
+    load: Arc<Load>,
+) {
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("an HTTP client");
+    loop {
+        let Some(admin) = admins.get(mine.load(Ordering::SeqCst)) else {
+            return;
+        };
+        let address = format!(
+            "{INVITED}{}@invited.example",
+            load.next_address.fetch_add(1, Ordering::SeqCst)
+        );
+        let Ok((status, error)) = invite(&http, &base, admin, &address).await else {
+            return;
+        };
+        if status.is_success() {
+            load.acknowledged.lock().unwrap().push(address);
+        } else if let Some(AppError::Refused(Refusal::DailyLimit { .. })) = error {
+            mine.fetch_add(clients, Ordering::SeqCst);
+        } else {
+            load.unexpected
+                .lock()
+                .unwrap()
+                .push(format!("{status}: {error:?}"));
+            return;
+        }
+        let pause = rand::rng().random_range(0..8);
+        tokio::time::sleep(Duration::from_millis(pause)).await;
     }
 }
