@@ -52,6 +52,9 @@ TEST_DATABASE_URL="$PG_ADMIN_URL" tests_within_limit -p app --features test-supp
 say "building the portal (cargo leptos build --split)"
 cargo leptos build --split
 
+say "deployment material (systemd units, nginx site)"
+scripts/check-deploy.sh "$TARGET_DIR/debug/portal"
+
 say "end-to-end tests in Chromium"
 (cd end2end && PORTAL_BIN="$TARGET_DIR/debug/portal" npx playwright test)
 
