@@ -118,6 +118,10 @@ pub enum ConfigError {
     BadRetention,
     #[error("LIVE_STREAMS_PER_ACCOUNT must be a whole number from 1 to 100, and LIVE_STREAMS_PER_SERVER one from 1 to 1000000")]
     BadLiveStreams,
+    #[error("{0}_FILE: cannot read the file: {1}")]
+    UnreadableSecretFile(&'static str, String),
+    #[error("set {0} or {0}_FILE, not both")]
+    SecretTwice(&'static str),
     #[error("production mode refuses SMTP_URL without TLS to another host: use smtps://, or smtp://…?tls=required, or a relay on this machine")]
     PlaintextSmtp,
     #[error("production mode refuses a PostgreSQL DATABASE_URL to another host that does not verify its certificate: add ?sslmode=verify-full")]
@@ -184,9 +188,47 @@ fn whole_number<N: std::str::FromStr + PartialOrd>(
     }
 }
 
+/// The settings that may hold a secret, each of which can instead be read from the file that
+/// `NAME_FILE` names (systemd credentials, container secrets), so it never sits in the
+/// environment or a unit file.
+pub const SECRETS: [&str; 5] = [
+    "DATABASE_URL",
+    "SMTP_URL",
+    "OIDC_CLIENT_SECRET",
+    "COURSE_CALLBACK_SECRET",
+    "COURSE_CALLBACK_PREVIOUS_SECRET",
+];
+
+/// The secrets given as `NAME_FILE`, read (a final line break dropped), by name.
+pub fn secrets_from_files(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<std::collections::HashMap<&'static str, String>, ConfigError> {
+    let mut secrets = std::collections::HashMap::new();
+    for name in SECRETS {
+        let Some(file) = lookup(&format!("{name}_FILE")) else {
+            continue;
+        };
+        if lookup(name).is_some() {
+            return Err(ConfigError::SecretTwice(name));
+        }
+        let value = std::fs::read_to_string(file.trim())
+            .map_err(|error| ConfigError::UnreadableSecretFile(name, error.to_string()))?;
+        secrets.insert(name, value.trim_end_matches(['\n', '\r']).to_owned());
+    }
+    Ok(secrets)
+}
+
 impl PortalConfig {
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(|name| env::var(name).ok().filter(|value| !value.trim().is_empty()))
+        let variable = |name: &str| env::var(name).ok().filter(|value| !value.trim().is_empty());
+        let secrets = secrets_from_files(variable)?;
+        Self::from_lookup(|name| {
+            secrets
+                .get(name)
+                .cloned()
+                .filter(|value| !value.trim().is_empty())
+                .or_else(|| variable(name))
+        })
     }
 
     /// Builds the configuration from any variable source, so tests need not touch the process
@@ -660,6 +702,41 @@ mod tests {
                 ConfigError::BadSessionIdle
             );
         }
+    }
+
+    #[test]
+    fn secrets_can_be_read_from_files_but_not_given_twice() {
+        let dir = std::env::temp_dir().join(format!("portal-secrets-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("smtp_url");
+        std::fs::write(&file, "smtps://user:pass@mail.example\n").unwrap();
+        let path = file.display().to_string();
+        let lookup = |vars: &[(&str, &str)]| {
+            let vars: HashMap<String, String> = vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            move |name: &str| vars.get(name).cloned()
+        };
+        let read = secrets_from_files(lookup(&[("SMTP_URL_FILE", &path)])).unwrap();
+        assert_eq!(read["SMTP_URL"], "smtps://user:pass@mail.example");
+        assert_eq!(
+            secrets_from_files(lookup(&[
+                ("SMTP_URL_FILE", &path),
+                ("SMTP_URL", "smtp://x")
+            ]))
+            .unwrap_err(),
+            ConfigError::SecretTwice("SMTP_URL")
+        );
+        assert!(matches!(
+            secrets_from_files(lookup(&[(
+                "OIDC_CLIENT_SECRET_FILE",
+                "/nonexistent/secret"
+            )]))
+            .unwrap_err(),
+            ConfigError::UnreadableSecretFile("OIDC_CLIENT_SECRET", _)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -194,3 +194,32 @@ async fn servers_starting_together_migrate_once_one_after_another() {
         .await
         .unwrap();
 }
+
+/// Every setting the portal reads is in the operators' environment file and in the README's
+/// configuration table, so neither falls behind the code.
+#[test]
+fn every_setting_is_in_the_environment_file_and_the_readme() {
+    let config = include_str!("../../../app/src/platform/config.rs");
+    let env_file = include_str!("../../../deploy/portal.env");
+    let readme = include_str!("../../../README.md");
+    let mut names: std::collections::BTreeSet<&str> = config
+        .split("lookup(\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    names.insert("LOG_FORMAT");
+    assert!(names.len() > 20, "{names:?}");
+    for name in names {
+        assert!(
+            env_file.contains(name),
+            "{name} is missing from deploy/portal.env"
+        );
+        assert!(
+            readme.contains(&format!("`{name}`")),
+            "{name} is missing from the README's configuration table"
+        );
+    }
+    for secret in app::platform::config::SECRETS {
+        assert!(readme.contains(secret) && env_file.contains(secret));
+    }
+}
