@@ -126,6 +126,14 @@ pub enum AppError {
     /// The database's disk is full: nothing was saved, and reading goes on.
     #[error("The portal cannot save changes right now because its storage is full. Nothing was changed: please try again in a few minutes.")]
     StorageFull,
+    /// A failure on the portal's side (`Internal`, `StorageFull`) as the person reads it: with the
+    /// reference of their request, its id in the logs, by which the CareConnect team finds what
+    /// happened. Added as the answer leaves the server; services never make it.
+    #[error("{failure} Reference: {reference}.")]
+    Referenced {
+        failure: Box<AppError>,
+        reference: String,
+    },
     /// The request never reached the portal's code (network, encoding).
     #[error("The portal could not be reached ({0}). Please check your connection and try again.")]
     Transport(String),
@@ -151,6 +159,27 @@ impl AppError {
             AppError::Transport(_) => 400,
             AppError::Internal => 500,
             AppError::StorageFull => 503,
+            AppError::Referenced { failure, .. } => failure.status(),
+        }
+    }
+
+    /// A failure on the portal's side with the request's reference; any other error, a refusal
+    /// the person can act on, as it is.
+    pub fn with_reference(self, reference: &str) -> Self {
+        match self {
+            AppError::Internal | AppError::StorageFull => AppError::Referenced {
+                failure: Box::new(self),
+                reference: reference.to_owned(),
+            },
+            other => other,
+        }
+    }
+
+    /// The error without its reference, to branch on.
+    pub fn failure(&self) -> &AppError {
+        match self {
+            AppError::Referenced { failure, .. } => failure,
+            other => other,
         }
     }
 
@@ -163,6 +192,11 @@ impl AppError {
     /// The error a failed server function's answer carries, decoded as the browser decodes it.
     pub fn from_answer(answer: server_fn::Bytes) -> Option<Self> {
         <Self as FromServerFnError>::Encoder::decode(answer).ok()
+    }
+
+    /// The answer a failed server function sends, as [`Self::from_answer`] reads it.
+    pub fn to_answer(&self) -> Option<server_fn::Bytes> {
+        <<Self as FromServerFnError>::Encoder as server_fn::Encodes<Self>>::encode(self).ok()
     }
 }
 
@@ -207,3 +241,28 @@ mod server_conversions {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::{AppError, Refusal};
+
+    #[test]
+    fn failures_on_our_side_carry_their_reference_and_refusals_do_not() {
+        let referenced = AppError::StorageFull.with_reference("7F3KQ9ZD2M1A");
+        assert_eq!(referenced.status(), 503);
+        assert_eq!(referenced.failure(), &AppError::StorageFull);
+        let words = referenced.to_string();
+        assert!(words.starts_with("The portal cannot save changes right now"));
+        assert!(words.ends_with("Reference: 7F3KQ9ZD2M1A."), "{words}");
+        assert_eq!(
+            AppError::Internal.with_reference("X").to_string(),
+            "Something went wrong on our side. Please try again in a moment. Reference: X."
+        );
+        // It travels as the browser reads it.
+        let answer = referenced.to_answer().expect("encodes");
+        assert_eq!(AppError::from_answer(answer), Some(referenced));
+        // A refusal says what to do; it needs no reference.
+        let refusal = AppError::Refused(Refusal::LinkExpired);
+        assert_eq!(refusal.clone().with_reference("X"), refusal);
+    }
+}

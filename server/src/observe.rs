@@ -7,7 +7,7 @@ use app::platform::AppState;
 use axum::{
     body::Body,
     extract::{FromRef, MatchedPath, State},
-    http::{header, Request, StatusCode},
+    http::{header, HeaderValue, Request, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
     routing::get,
@@ -28,6 +28,7 @@ use sea_orm::DatabaseBackend;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
+use tower_http::request_id::{MakeRequestId, RequestId};
 
 /// When the mail worker last went round its loop (it does at least every half second).
 #[derive(Clone, Debug, Default)]
@@ -313,4 +314,24 @@ pub fn admin_router(app: AppState, observability: Observability) -> Router {
         .route("/health/live", get(live))
         .route("/health/ready", get(ready))
         .with_state(AdminState { app, observability })
+}
+
+/// Request ids people can read out when they quote one as their reference: 12 characters of
+/// Crockford's base32 (60 random bits, no I, L, O or U), e.g. `7F3KQ9ZD2M1A`, rather than a
+/// 36-character UUID. An id the proxy sends is kept instead.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MakeReference;
+
+/// The characters of a reference.
+pub const REFERENCE_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+impl MakeRequestId for MakeReference {
+    fn make_request_id<B>(&mut self, _request: &Request<B>) -> Option<RequestId> {
+        use rand::Rng;
+        let mut random = rand::rng();
+        let reference: String = (0..12)
+            .map(|_| char::from(REFERENCE_ALPHABET[random.random_range(0..32)]))
+            .collect();
+        HeaderValue::from_str(&reference).ok().map(RequestId::new)
+    }
 }

@@ -16,7 +16,7 @@ use app::{
 use axum::{
     body::Body,
     extract::{DefaultBodyLimit, FromRef, State},
-    http::{Request, StatusCode},
+    http::{header, Request, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -31,7 +31,7 @@ use std::{
 use tokio::sync::watch;
 use tower_http::{
     compression::CompressionLayer,
-    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    request_id::{PropagateRequestIdLayer, SetRequestIdLayer},
     timeout::RequestBodyTimeoutLayer,
     trace::{DefaultOnResponse, TraceLayer},
     LatencyUnit,
@@ -47,13 +47,19 @@ pub struct ServerState {
 }
 
 /// Server functions fail with HTTP 500 by default; the portal answers with the status that
-/// matches the error (422 for invalid input, 409 for a decision already made, …).
+/// matches the error (422 for invalid input, 409 for a decision already made, …). A failure on
+/// the portal's side leaves with the request's id as its reference, which the person sees.
 async fn server_fn_error_status(
     State(metrics): State<Arc<Metrics>>,
     request: Request<Body>,
     next: Next,
 ) -> Response {
     let signing_in = request.uri().path() == "/api/sign_in";
+    let reference = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|id| id.to_str().ok())
+        .map(str::to_owned);
     let response = next.run(request).await;
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR
         || !response.headers().contains_key("serverfnerror")
@@ -78,6 +84,13 @@ async fn server_fn_error_status(
         }
         if signing_in {
             metrics.sign_in_refused(sign_in_refusal(&error));
+        }
+        if let Some(reference) = reference.filter(|_| parts.status.is_server_error()) {
+            let referenced = error.with_reference(&reference);
+            if let Some(encoded) = referenced.to_answer() {
+                parts.headers.remove(header::CONTENT_LENGTH);
+                return Response::from_parts(parts, Body::from(encoded));
+            }
         }
     }
     Response::from_parts(parts, Body::from(bytes))
@@ -209,7 +222,7 @@ pub fn build(app: AppState, leptos_options: LeptosOptions, observability: Observ
             security::resolve_client,
         ))
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(SetRequestIdLayer::x_request_id(observe::MakeReference))
         .with_state(state)
 }
 
@@ -219,7 +232,9 @@ fn request_span(request: &Request<Body>) -> tracing::Span {
         .get("x-request-id")
         .and_then(|value| value.to_str().ok())
         .unwrap_or_default();
-    tracing::info_span!(
+    // At the error level so that a filter of any level (RUST_LOG=warn) keeps it: an error logged
+    // while the request is served must still name the request.
+    tracing::error_span!(
         "request",
         id,
         method = %request.method(),

@@ -23,12 +23,36 @@ pub trait Answer: Wire + DeserializeOwned + Clone + Send + Sync + 'static {
     /// Stands in for an answer the browser could not read: a page rendered by a server of
     /// another release, or resources numbered differently by server and browser (a bug).
     fn unreadable() -> Self;
+
+    /// The answer with a failure on the portal's side carrying the request's reference.
+    fn referenced(self, reference: &str) -> Self;
 }
 
 impl<T: Wire + DeserializeOwned + Clone + Send + Sync + 'static> Answer for Result<T, AppError> {
     fn unreadable() -> Self {
         Err(AppError::Internal)
     }
+
+    fn referenced(self, reference: &str) -> Self {
+        self.map_err(|error| error.with_reference(reference))
+    }
+}
+
+/// The reference of the request the server is rendering a page for (its id in the logs).
+#[cfg(feature = "ssr")]
+fn page_reference() -> Option<String> {
+    use_context::<axum::http::request::Parts>().and_then(|parts| {
+        parts
+            .headers
+            .get("x-request-id")
+            .and_then(|id| id.to_str().ok())
+            .map(str::to_owned)
+    })
+}
+
+#[cfg(not(feature = "ssr"))]
+fn page_reference() -> Option<String> {
+    None
 }
 
 /// Serialisable, on the server (which writes answers into the page); anything, in the browser,
@@ -220,12 +244,20 @@ where
     Fut: Future<Output = T> + Send + 'static,
 {
     let track: Track = Arc::new(move || Source(Arc::new(source())));
+    // A failure while the server renders the page is shown with the page request's reference;
+    // in the browser, the server-function answer carries its own.
+    let reference = page_reference();
     let fetch: Fetch = Arc::new(move |source: Source| {
         let loading = source.0.as_any().downcast_ref::<S>().cloned().map(&fetcher);
+        let reference = reference.clone();
         Box::pin(async move {
-            Erased::new(match loading {
+            let answer = match loading {
                 Some(loading) => loading.await,
                 None => T::unreadable(),
+            };
+            Erased::new(match reference {
+                Some(reference) => answer.referenced(&reference),
+                None => answer,
             })
         })
     });

@@ -114,13 +114,33 @@ async fn a_full_disk_refuses_writes_clearly_serves_reads_and_recovers_by_itself(
         let (status, error) = invite(&http, &portal.base, &admin, &address).await.unwrap();
         match (status.as_u16(), error) {
             (200, _) if fitted.len() < 500 => fitted.push(address),
-            (503, Some(AppError::StorageFull)) => break address,
+            (503, Some(error)) if error.failure() == &AppError::StorageFull => {
+                break (address, error)
+            }
             (status, error) => panic!("{status}: {error:?}\n{}", log(&workdir)),
         }
     };
-    let address = refused;
-    let words = AppError::StorageFull.to_string();
-    assert!(words.contains("storage is full") && words.contains("Nothing was changed"));
+    let (address, error) = refused;
+    let words = error.to_string();
+    assert!(
+        words.contains("storage is full") && words.contains("Nothing was changed"),
+        "{words}"
+    );
+    // The person reads a reference; the log holds the failure under that request id.
+    let AppError::Referenced { reference, .. } = &error else {
+        panic!("no reference: {error:?}");
+    };
+    assert!(words.ends_with(&format!("Reference: {reference}.")));
+    let logged = log(&workdir).lines().any(|line| {
+        serde_json::from_str::<serde_json::Value>(line).is_ok_and(|event| {
+            event["level"] == "ERROR" && event["span"]["id"] == reference.as_str()
+        })
+    });
+    assert!(
+        logged,
+        "no error logged under {reference}: {}",
+        log(&workdir)
+    );
     assert_eq!(invitations_to(&state.db, &address).await, 0, "half-written");
     for address in &fitted {
         assert_eq!(invitations_to(&state.db, address).await, 2);

@@ -1155,7 +1155,13 @@ async fn every_answer_carries_its_request_id() {
         .get("x-request-id")
         .and_then(|value| value.to_str().ok())
         .expect("a request id");
-    assert_eq!(id.len(), 36, "a UUID: {id}");
+    // A reference a person can read out: 12 characters of Crockford's base32.
+    assert_eq!(id.len(), 12, "{id}");
+    assert!(
+        id.bytes()
+            .all(|c| server::observe::REFERENCE_ALPHABET.contains(&c)),
+        "{id}"
+    );
     let again = send(
         &router,
         Request::get("/healthz").body(Body::empty()).unwrap(),
