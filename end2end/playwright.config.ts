@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import {
-  DEV_PORTAL, DEV_STATE, OIDC_ISSUER, PORTAL, PORTAL_BIN, PROXY_STATE, SMTP_API, STATE, developmentEnv, productionEnv,
-  proxyCertificate,
+  CLUSTER, DEV_PORTAL, DEV_STATE, OIDC_ISSUER, PORTAL, PORTAL_BIN, PROXY_STATE, SMTP_API, STATE, clusterEnv,
+  developmentEnv, productionEnv, proxyCertificate,
 } from './support/portal';
 
 // Everything runs on this machine, as in production: the portal in production mode behind a real
@@ -46,7 +46,7 @@ export default defineConfig({
       command: 'node support/oidc-provider.mjs',
       url: `${OIDC_ISSUER}/.well-known/openid-configuration`,
       reuseExistingServer: false,
-      env: { PORTAL_URL: PORTAL },
+      env: { PORTAL_URL: `${PORTAL},${CLUSTER}` },
     },
     {
       command: `rm -rf ${STATE} && mkdir -p ${STATE} && ${PORTAL_BIN} serve`,
@@ -60,6 +60,15 @@ export default defineConfig({
       url: `${PORTAL}/healthz`,
       ignoreHTTPSErrors: true,
       reuseExistingServer: false,
+    },
+    {
+      // Two app servers on PostgreSQL behind the same nginx site (the scale-out test).
+      command: 'bash support/cluster.sh',
+      url: `${CLUSTER}/health/ready`,
+      ignoreHTTPSErrors: true,
+      reuseExistingServer: false,
+      timeout: 90_000,
+      env: clusterEnv,
     },
     {
       command: `rm -rf ${DEV_STATE} && mkdir -p ${DEV_STATE} && ${PORTAL_BIN} serve`,

@@ -105,11 +105,12 @@ export function uniqueLogin(given: string, family: string): string {
 }
 
 /** "Sign in with BC Services Card" through the test OpenID Connect provider's login form. The
- * provider remembers a login for the browser context, so a second sign-in may skip its pages. */
-export async function validateIdentity(page: Page, login: string) {
-  await visit(page, '/sign-in');
+ * provider remembers a login for the browser context, so a second sign-in may skip its pages.
+ * `portal` is the public address the provider sends people back to. */
+export async function validateIdentity(page: Page, login: string, portal = PORTAL) {
+  await visit(page, `${portal}/sign-in`);
   await page.getByRole('link', { name: 'Sign in with BC Services Card' }).click();
-  const backOnPortal = (url: URL) => url.origin === PORTAL;
+  const backOnPortal = (url: URL) => url.origin === portal;
   const loginField = page.locator('input[name="login"]');
   await expect(loginField.or(page.locator('body[data-hydrated]'))).toBeVisible();
   if (await loginField.isVisible()) {
@@ -158,11 +159,12 @@ export async function signInWithPassword(page: Page, username: string, password 
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
-/** A registered person with a verified email address, signed in on `page`. */
-export async function verifiedUser(page: Page, given: string, family: string, profession?: string) {
+/** A registered person with a verified email address, signed in on `page` (whose base URL is the
+ * portal at `portal`). */
+export async function verifiedUser(page: Page, given: string, family: string, profession?: string, portal = PORTAL) {
   const login = uniqueLogin(given, family);
   const email = `${login}@clinic.example`;
-  await validateIdentity(page, login);
+  await validateIdentity(page, login, portal);
   const username = await register(page, login, profession);
   const verification = await waitForMail(email, 'Verify your email address');
   await visit(page, linkIn(verification, '/account/verify-email'));
@@ -207,11 +209,12 @@ export async function requestAccess(page: Page, worksiteId: string, comment: str
   await expect(page.getByRole('status')).toContainText('was sent to its Group / Site Administrators');
 }
 
-/** A verified person signed in on a page of their own browser context. */
-export async function person(browser: Browser, given: string, family: string, profession?: string) {
-  const context = await browser.newContext();
+/** A verified person signed in on a page of their own browser context, on the portal at
+ * `portal` (the production portal unless named). */
+export async function person(browser: Browser, given: string, family: string, profession?: string, portal = PORTAL) {
+  const context = await browser.newContext({ baseURL: portal });
   const page = await context.newPage();
-  const who = await verifiedUser(page, given, family, profession);
+  const who = await verifiedUser(page, given, family, profession, portal);
   return { ...who, page, context };
 }
 

@@ -5,7 +5,8 @@ import Provider from 'oidc-provider';
 
 const port = Number(process.env.OIDC_PORT ?? 4000);
 const issuer = `http://127.0.0.1:${port}`;
-const portal = process.env.PORTAL_URL ?? 'http://127.0.0.1:3000';
+// The portals it signs people in to: PORTAL_URL, several separated by commas.
+const portals = (process.env.PORTAL_URL ?? 'http://127.0.0.1:3000').split(',');
 
 const capitalise = (word) => word.charAt(0).toUpperCase() + word.slice(1);
 
@@ -26,7 +27,7 @@ const provider = new Provider(issuer, {
     {
       client_id: 'portal',
       client_secret: 'portal-test-secret',
-      redirect_uris: [`${portal}/auth/oidc/callback`],
+      redirect_uris: portals.map((portal) => `${portal}/auth/oidc/callback`),
       response_types: ['code'],
       grant_types: ['authorization_code'],
       token_endpoint_auth_method: 'client_secret_basic',

@@ -24,6 +24,16 @@ export const STATE = path.join(ROOT, 'end2end', '.state');
 export const DEV_STATE = path.join(ROOT, 'end2end', '.state-dev');
 export const PROXY_STATE = path.join(ROOT, 'end2end', '.state-proxy');
 
+/** Two app servers, A and B, on one PostgreSQL database behind the deployed nginx site
+ * (support/cluster.sh): the site balances between them; CLUSTER_A and CLUSTER_B reach each alone
+ * through the same proxy, for a test that must say which server answers. */
+export const CLUSTER = 'https://127.0.0.1:3543';
+export const CLUSTER_A = 'https://127.0.0.1:3544';
+export const CLUSTER_B = 'https://127.0.0.1:3545';
+export const CLUSTER_LISTENERS = ['127.0.0.1:3010', '127.0.0.1:3011'];
+export const CLUSTER_STATE = path.join(ROOT, 'end2end', '.state-cluster');
+export const PG_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
 /** The production portal's settings: a real identity provider, SMTP server and https URL. */
 export const productionEnv: Record<string, string> = {
   PORTAL_ENV: 'production',
@@ -44,6 +54,22 @@ export const productionEnv: Record<string, string> = {
   // Undelivered mail is tried again after 1 s, 2 s, …: a refused address fails within seconds.
   MAIL_RETRY_SECONDS: '1',
   RUST_LOG: 'info',
+};
+
+/** The cluster's settings: the production portal's, on PostgreSQL, at the cluster's address.
+ * support/cluster.sh gives each server its listener. */
+export const clusterEnv: Record<string, string> = {
+  ...productionEnv,
+  DATABASE_URL: PG_ADMIN_URL.replace(/\/[^/]*$/, '/portal_e2e_cluster'),
+  PORTAL_PUBLIC_URL: CLUSTER,
+  PG_ADMIN_URL,
+  PORTAL_BIN,
+  CLUSTER_STATE,
+  // nginx connects from 127.0.0.2 (support/cluster.sh), so the browser's 127.0.0.1 is told apart.
+  TRUSTED_PROXIES: '127.0.0.2',
+  // The browser trusts the end-to-end proxy's certificate: the cluster's proxy uses it too.
+  TLS_DIR: path.join(PROXY_STATE, 'tls'),
+  LOG_FORMAT: 'json',
 };
 
 /** The development portal's settings: chosen explicitly, with nothing real configured (empty
