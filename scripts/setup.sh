@@ -49,3 +49,10 @@ if $for_tests && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/sbin/nginx ] || [ !
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver nginx-light openssl
 fi
+
+# scripts/check-deploy.sh verifies deploy/systemd with systemd's own verifier.
+if $for_tests && ! command -v systemd-analyze >/dev/null; then
+  say "installing systemd (systemd-analyze) to check the deployment units"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd
+fi
