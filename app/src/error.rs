@@ -71,6 +71,8 @@ pub enum Refusal {
     AlreadyAsked { worksite: String },
     #[error("A worksite needs at least one active Group / Site Administrator. Promote another member to administrator first.")]
     LastAdministrator,
+    #[error("You are the only active Group / Site Administrator of {worksite}. Promote another member to administrator before you leave.")]
+    LastAdministratorLeaving { worksite: String },
     #[error("This invitation was sent to {email}. Sign in as the user whose verified email address is {email}, or register with it, to accept it.")]
     InvitationForSomeoneElse { email: String },
     #[error("This invitation has expired. Please ask the worksite's Group / Site Administrator to resend it.")]
@@ -79,6 +81,8 @@ pub enum Refusal {
     InvitationAccepted,
     #[error("This invitation was withdrawn by the worksite.")]
     InvitationWithdrawn,
+    #[error("You are already a member of this worksite: its administrators approved your request to join.")]
+    InvitationSuperseded,
     #[error("Too many incorrect passwords for this username: password sign-in is paused for {minutes} minute(s). Wait, reset your password, or sign in with your BC Services Card.")]
     PasswordSignInPaused { minutes: i64 },
     #[error("Your profession, {profession}, does not have a Ministry of Health Designation Order for CareConnect yet. You can register, join worksites and be listed as a member, but you cannot be granted CareConnect access until a Designation Order is approved for your profession.")]

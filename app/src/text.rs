@@ -29,6 +29,24 @@ pub fn has_hidden_characters(text: &str, paragraph: bool) -> bool {
     })
 }
 
+/// The longest reason a decision may carry (a rejection, a declined request, a disabled account).
+pub const REASON_MAX: usize = 500;
+
+/// A decider's reason as typed: trimmed, `None` when left empty; the error is the message shown
+/// next to the field.
+pub fn reason(text: &str) -> Result<Option<String>, String> {
+    let text = text.trim();
+    if text.chars().count() > REASON_MAX {
+        return Err(format!(
+            "Keep the reason to {REASON_MAX} characters or fewer."
+        ));
+    }
+    if has_hidden_characters(text, true) {
+        return Err(HIDDEN_CHARACTERS.to_owned());
+    }
+    Ok((!text.is_empty()).then(|| text.to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,5 +77,20 @@ mod tests {
             true
         ));
         assert!(has_hidden_characters("line\u{202E}", true));
+    }
+
+    #[test]
+    fn a_reason_is_trimmed_optional_bounded_and_visible() {
+        assert_eq!(reason("  \n "), Ok(None));
+        assert_eq!(
+            reason(" Not one of our staff.\n"),
+            Ok(Some("Not one of our staff.".to_owned()))
+        );
+        assert_eq!(
+            reason(&"é".repeat(REASON_MAX)).map(|r| r.is_some()),
+            Ok(true)
+        );
+        assert!(reason(&"e".repeat(REASON_MAX + 1)).is_err());
+        assert_eq!(reason("No\u{202E}"), Err(HIDDEN_CHARACTERS.to_owned()));
     }
 }

@@ -110,6 +110,12 @@ export function uniqueLogin(given: string, family: string): string {
 export async function validateIdentity(page: Page, login: string, portal = PORTAL) {
   await visit(page, `${portal}/sign-in`);
   await page.getByRole('link', { name: 'Sign in with BC Services Card' }).click();
+  await throughIdentityProvider(page, login, portal);
+}
+
+/** After "Sign in with BC Services Card" was clicked: the test provider's login (and consent the
+ * first time) unless it remembers the login, and back on the portal, hydrated. */
+export async function throughIdentityProvider(page: Page, login: string, portal = PORTAL) {
   const backOnPortal = (url: URL) => url.origin === portal;
   const loginField = page.locator('input[name="login"]');
   await expect(loginField.or(page.locator('body[data-hydrated]'))).toBeVisible();

@@ -1,7 +1,7 @@
 import {
-  DEV_PORTAL, devPortalCommand, expect, expectAccessible, hydrated, linkIn, mailsTo, manage, person, register,
-  registerWorksite, requestAccess, signInWithPassword, test, uniqueLogin, uniqueStreet, validateIdentity, verifiedUser,
-  visit, waitForMail,
+  DEV_PORTAL, devPortalCommand, expect, expectAccessible, hydrated, linkIn, mailsTo, manage, PASSWORD, person, PORTAL,
+  register, registerWorksite, requestAccess, signInWithPassword, signOut, test, throughIdentityProvider, uniqueLogin,
+  uniqueStreet, validateIdentity, verifiedUser, visit, waitForMail,
 } from '../support/helpers';
 
 test('join requests: live arrival, approval in the portal and by the email link, the popup, rejection', async ({ browser }) => {
@@ -91,12 +91,21 @@ test('join requests: live arrival, approval in the portal and by the email link,
   await dalia.page.locator('#requests').getByRole('button', { name: 'Reject Request' }).click();
   const reject = dalia.page.getByRole('dialog', { name: 'Confirmation' });
   await expect(reject).toContainText('REJECT');
+  // A reason the field refuses keeps what was typed, with the message beside it.
+  const reason = reject.getByLabel('Reason (optional)', { exact: true });
+  await reason.fill('x'.repeat(400) + '\u202E');
+  await reject.getByRole('button', { name: 'Confirm' }).click();
+  await expect(reject.locator('#field-reason-error')).toContainText('invisible or control characters');
+  await expectAccessible(dalia.page);
+  await reason.fill('We only add pharmacists who work on site.');
   await reject.getByRole('button', { name: 'Confirm' }).click();
   await expect(dalia.page.locator('#requests')).toContainText('request was rejected');
-  await waitForMail(rita.email, 'was not approved');
-  // Rita hears of it in the portal too.
+  const rejected = await waitForMail(rita.email, 'was not approved');
+  expect(rejected.text).toContain('Their reason: "We only add pharmacists who work on site."');
+  // Rita hears of it in the portal too, with the reason.
   await visit(rita.page, '/notifications');
-  await expect(rita.page.locator('.notification-list')).toContainText('Your request to join Kingsgate Mall Clinic was not approved.');
+  await expect(rita.page.locator('.notification-list')).toContainText(
+    'Your request to join Kingsgate Mall Clinic was not approved. Reason: We only add pharmacists who work on site.');
   await expectAccessible(rita.page);
 
   for (const who of [dalia, wade, greg, rita]) await who.context.close();
@@ -195,6 +204,63 @@ test('someone who already has an account accepts an invitation from their home p
 
   await dalia.context.close();
   await sam.context.close();
+});
+
+test('an invitation and a request to join end together; a member leaves, the last administrator cannot', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const dalia = await person(browser, 'dalia', 'seymour');
+  const worksiteId = await registerWorksite(dalia.page, 'Seymour Clinic', uniqueStreet('Seymour St'));
+  const greg = await person(browser, 'greg', 'seymour', 'Medical Office Assistant (On-Behalf-Of User)');
+  await requestAccess(greg.page, worksiteId, 'The new MOA.');
+  await visit(dalia.page, `/worksites/${worksiteId}/invite`);
+  await expect(dalia.page.locator('#requests')).toContainText('The new MOA.');
+  await expect(dalia.page.locator('body')).toHaveAttribute('data-live', 'connected');
+  await dalia.page.getByLabel('Email Address').fill(greg.email);
+  await dalia.page.getByRole('button', { name: 'Invite User' }).click();
+  await expect(dalia.page.getByRole('status')).toContainText(`Invite sent to: ${greg.email}`);
+
+  // Greg accepts the invitation: his request leaves Dalia's page without a reload.
+  const invitation = await waitForMail(greg.email, 'has invited you to join Seymour Clinic');
+  await visit(greg.page, linkIn(invitation, '/invitations/accept'));
+  await greg.page.getByRole('button', { name: 'Accept Invitation' }).click();
+  await expect(greg.page.getByRole('status')).toContainText('You are now a member of Seymour Clinic.');
+  await expect(dalia.page.locator('#requests')).toContainText('No one is waiting to join this worksite.', { timeout: 15_000 });
+  const approveLink = linkIn(await waitForMail(dalia.email, 'Access Request for Worksite: Seymour Clinic'), '/join-requests/approve');
+  await visit(dalia.page, approveLink);
+  await expect(dalia.page.getByRole('status')).toContainText('already joined the worksite by accepting an invitation');
+  await visit(greg.page, '/worksites');
+  await expect(greg.page.getByRole('heading', { name: 'My Requests Awaiting Approval' })).toHaveCount(0);
+
+  // Greg leaves from Worksite Access, through the Confirmation dialog; Dalia is told.
+  const mine = greg.page.locator('.worksite-list li').filter({ hasText: 'Seymour Clinic' });
+  await mine.getByRole('button', { name: 'Leave Worksite' }).click();
+  const leaving = greg.page.getByRole('dialog', { name: 'Confirmation' });
+  await expect(leaving).toContainText('Please confirm you would like to LEAVE Seymour Clinic.');
+  await expectAccessible(greg.page);
+  await leaving.getByRole('button', { name: 'Confirm' }).click();
+  await expect(leaving).toBeHidden();
+  await expect(greg.page.getByRole('status')).toContainText('You left Seymour Clinic.');
+  await expect(mine).toContainText('Inactive');
+  await expect(mine.getByRole('button', { name: 'Leave Worksite' })).toHaveCount(0);
+  await visit(dalia.page, '/notifications');
+  await expect(dalia.page.locator('.notification-list')).toContainText(/Greg Seymour\w* left Seymour Clinic\./);
+  await visit(dalia.page, `/worksites/${worksiteId}/inactive-members`);
+  await expect(dalia.page.locator('.member').filter({ hasText: /Greg/ })).toBeVisible();
+
+  // Dalia, the only administrator, is told to promote someone first; she stays.
+  await visit(dalia.page, '/worksites');
+  await dalia.page.locator('.worksite-list li').filter({ hasText: 'Seymour Clinic' }).getByRole('button', { name: 'Leave Worksite' }).click();
+  const refused = dalia.page.getByRole('dialog', { name: 'Confirmation' });
+  await refused.getByRole('button', { name: 'Confirm' }).click();
+  await expect(refused.getByRole('alert')).toContainText(
+    'You are the only active Group / Site Administrator of Seymour Clinic. Promote another member to administrator before you leave.');
+  await expectAccessible(dalia.page);
+  await refused.getByRole('button', { name: 'Close' }).click();
+  await visit(dalia.page, `/worksites/${worksiteId}`);
+  await expect(dalia.page.getByRole('heading', { name: 'SEYMOUR CLINIC' })).toBeVisible();
+
+  await dalia.context.close();
+  await greg.context.close();
 });
 
 test('members: deactivate and reactivate with the Confirmation dialog; the last administrator stays', async ({ browser }) => {
@@ -370,4 +436,54 @@ test('Users Requesting Access shows ten requests a page, oldest first, with Next
   await pager.getByRole('button', { name: 'Previous' }).click();
   await expect(pager).toContainText('Page 1 of 2 (11 people waiting)');
   await expect(names).toHaveText(firstPage);
+});
+
+test('a link opened while signed out leads there after signing in, by password or identity provider, and nowhere else', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const dalia = await person(browser, 'dalia', 'alberni');
+  const worksiteId = await registerWorksite(dalia.page, 'Alberni Clinic', uniqueStreet('Alberni St'));
+  const wade = await person(browser, 'wade', 'alberni', 'Nurse Practitioner (Authorizer)');
+  await requestAccess(wade.page, worksiteId, '');
+  const approveLink = linkIn(await waitForMail(dalia.email, 'Access Request for Worksite: Alberni Clinic'), '/join-requests/approve');
+
+  // The approval link, signed out: "Sign in" by password comes back to it.
+  await signOut(dalia.page);
+  await visit(dalia.page, approveLink);
+  await dalia.page.locator('.card').getByRole('link', { name: 'Sign in' }).click();
+  await expect(dalia.page).toHaveURL(/\/sign-in\?next=%2Fjoin-requests%2Fapprove%3Ftoken%3D/);
+  await hydrated(dalia.page);
+  await expectAccessible(dalia.page);
+  await dalia.page.getByRole('textbox', { name: 'Username', exact: true }).fill(dalia.username);
+  await dalia.page.getByLabel(/^Password/).fill(PASSWORD);
+  await dalia.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(dalia.page.getByRole('heading', { name: 'Approve Access Request' })).toBeVisible();
+  await dalia.page.getByRole('button', { name: /Approve Wade .* request to join Alberni Clinic/ }).click();
+  await expect(dalia.page.getByRole('status')).toContainText('approved');
+
+  // The worksite page, signed out: the identity provider's way in comes back to it too.
+  await signOut(dalia.page);
+  await visit(dalia.page, `/worksites/${worksiteId}`);
+  await dalia.page.locator('.card').getByRole('link', { name: 'Sign in' }).click();
+  await hydrated(dalia.page);
+  await dalia.page.getByRole('link', { name: 'Sign in with BC Services Card' }).click();
+  await throughIdentityProvider(dalia.page, dalia.login);
+  await expect(dalia.page).toHaveURL(new RegExp(`/worksites/${worksiteId}$`));
+  await expect(dalia.page.getByRole('heading', { name: 'ALBERNI CLINIC' })).toBeVisible();
+
+  // A return address that is not a page of this portal leads home, whichever way.
+  await signOut(dalia.page);
+  await visit(dalia.page, `/sign-in?next=${encodeURIComponent('//evil.example/x')}`);
+  await dalia.page.getByRole('textbox', { name: 'Username', exact: true }).fill(dalia.username);
+  await dalia.page.getByLabel(/^Password/).fill(PASSWORD);
+  await dalia.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await dalia.page.waitForURL((url) => url.pathname === '/');
+  expect(new URL(dalia.page.url()).origin).toBe(PORTAL);
+  await signOut(dalia.page);
+  await visit(dalia.page, `/auth/oidc/start?next=${encodeURIComponent('https://evil.example/')}`);
+  await throughIdentityProvider(dalia.page, dalia.login);
+  expect(new URL(dalia.page.url()).origin).toBe(PORTAL);
+  expect(new URL(dalia.page.url()).pathname).toBe('/');
+
+  await dalia.context.close();
+  await wade.context.close();
 });

@@ -111,6 +111,42 @@ test('an MOA asks a physician for sponsorship, sees CareConnect on her behalf, a
   await Promise.all([dalia.context.close(), greg.context.close()]);
 });
 
+test('an Authorizer declines a sponsorship request and says why; the MOA reads it', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const dalia = await person(browser, 'dalia', 'decline');
+  const worksiteId = await registerWorksite(dalia.page, 'Decline Street Clinic', uniqueStreet('Decline St'));
+  const greg = await person(browser, 'greg', 'decline', 'Medical Office Assistant (On-Behalf-Of User)');
+  await requestAccess(greg.page, worksiteId, 'MOA');
+  await visit(dalia.page, `/worksites/${worksiteId}`);
+  await dalia.page.locator('#requests').getByRole('button', { name: 'Accept Request' }).click();
+  await confirm(dalia.page, /ACCEPT/);
+  await visit(greg.page, `/worksites/${worksiteId}/my-sponsors`);
+  await choose(greg.page, 'Authorizer', /Dalia/);
+  await greg.page.getByRole('button', { name: 'Request Sponsorship' }).click();
+  await expect(greg.page.getByRole('status')).toContainText(/Your request was sent to Dalia/);
+
+  await visit(dalia.page, `/worksites/${worksiteId}/sponsorships`);
+  await dalia.page.locator('.request').filter({ hasText: /Greg/ }).getByRole('button', { name: /^Decline/ }).click();
+  const dialog = dalia.page.getByRole('dialog', { name: 'Confirmation' });
+  await expect(dialog).toContainText(/DECLINE Greg .*'s request for sponsorship/);
+  const reason = dialog.getByLabel('Reason (optional)', { exact: true });
+  await reason.fill('x'.repeat(400) + '\u200B');
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await expect(dialog.locator('#field-reason-error')).toContainText('invisible or control characters');
+  await expectAccessible(dalia.page);
+  await reason.fill('I sponsor the MOAs of my own practice only.');
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(dalia.page.getByText('No one is waiting for your sponsorship.')).toBeVisible();
+
+  const declined = await waitForMail(greg.email, 'Your sponsorship request was declined');
+  expect(declined.text).toContain('Their reason: "I sponsor the MOAs of my own practice only."');
+  await visit(greg.page, '/notifications');
+  await expect(greg.page.locator('.notification-list')).toContainText(
+    /declined your sponsorship request at Decline Street Clinic\. Reason: I sponsor the MOAs of my own practice only\./);
+  await Promise.all([dalia.context.close(), greg.context.close()]);
+});
+
 test('professions without a Designation Order register and join, and are told they cannot be granted access', async ({ browser }) => {
   const phil = await person(browser, 'phil', 'physio', 'Physiotherapist (Independent User; not yet eligible for CareConnect access)');
   await visit(phil.page, '/');

@@ -41,10 +41,11 @@ test('register a worksite, find it by Id and by address, edit it; a non-administ
   await admin.getByLabel('City').fill('Vancouver');
   await admin.getByLabel('Postal code').fill('v6e1h4');
   await admin.getByLabel('Worksite Phone Number').fill('778 888 9999');
-  await admin.getByLabel('Phone Extension').fill('123');
+  // The guide's own example values: a seven-digit extension, its EMR and clinic type.
+  await admin.getByLabel('Phone Extension').fill('0000000');
   await admin.getByLabel('Worksite Email Address').fill('front@barclay.example');
-  await admin.getByLabel('Selected EMR').selectOption('OSCAR Pro');
-  await admin.getByLabel('Clinic Type').selectOption('Family Practice');
+  await admin.getByLabel('Selected EMR').selectOption('MedAccess');
+  await admin.getByLabel('Clinic Type').selectOption('Physician Led, Community Based Private Practice');
   await admin.getByRole('button', { name: 'Register Worksite' }).click();
   await expect(admin.getByRole('status')).toContainText('Your Worksite Id is:');
   const worksiteId = (await admin.locator('.worksite-id').textContent())!.trim();
@@ -61,7 +62,7 @@ test('register a worksite, find it by Id and by address, edit it; a non-administ
   await hydrated(admin);
   await expect(admin.getByRole('heading', { name: 'BARCLAY CLINIC' })).toBeVisible();
   await expect(admin.locator('.worksite-address')).toHaveText(`101-${street.toUpperCase()}, VANCOUVER BC V6E 1H4, CANADA`);
-  await expect(admin.locator('.worksite-contact')).toContainText('Worksite Phone: (778) 888-9999 X 123');
+  await expect(admin.locator('.worksite-contact')).toContainText('Worksite Phone: (778) 888-9999 X 0000000');
   await expect(admin.locator('.worksite-contact')).toContainText('Worksite Email: front@barclay.example');
   await expect(admin.locator('.worksite-header')).toContainText(`Worksite Id: ${worksiteId}`);
   const tabs = admin.getByRole('tab');

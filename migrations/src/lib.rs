@@ -18,6 +18,7 @@ mod m20261206_000011_status_checks;
 mod m20261207_000012_attempt_counts;
 mod m20261208_000013_session_accounts;
 mod m20261209_000014_email_delivery;
+mod m20261210_000015_guide_rules;
 
 /// Each table with a status column, and the values the database accepts in it now (the `app`
 /// crate's status enums; a test holds them equal).
@@ -26,10 +27,13 @@ pub const STATUSES: [(&str, &[&str]); 7] = [
         "careconnect_applications",
         &["submitted", "in_review", "approved", "denied", "returned"],
     ),
-    ("invitations", &["pending", "accepted", "revoked"]),
+    (
+        "invitations",
+        m20261210_000015_guide_rules::INVITATION_STATUSES,
+    ),
     (
         "join_requests",
-        &["pending", "approved", "rejected", "withdrawn"],
+        m20261210_000015_guide_rules::JOIN_REQUEST_STATUSES,
     ),
     ("memberships", &["active", "inactive"]),
     ("member_name_prefixes", &["active", "inactive"]),
@@ -63,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000012_attempt_counts::Migration),
             Box::new(m20261208_000013_session_accounts::Migration),
             Box::new(m20261209_000014_email_delivery::Migration),
+            Box::new(m20261210_000015_guide_rules::Migration),
         ]
     }
 }

@@ -3,7 +3,10 @@
 //! provider page instead.
 
 use crate::router::ServerState;
-use app::accounts::{identity, types::ValidatedIdentity};
+use app::accounts::{
+    identity,
+    types::{return_path, ValidatedIdentity},
+};
 use app::error::{AppError, Refusal};
 use app::platform::{client_address::ClientAddress, config::OidcSettings, sessions, Actor};
 use axum::{
@@ -43,6 +46,23 @@ struct PendingFlow {
     state: String,
     nonce: String,
     pkce_verifier: String,
+    /// The page to go back to once signed in (a path of this portal, checked on the way in).
+    #[serde(default)]
+    return_to: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct StartParams {
+    next: Option<String>,
+}
+
+impl StartParams {
+    fn return_to(&self) -> Option<String> {
+        self.next
+            .as_deref()
+            .and_then(return_path)
+            .map(str::to_owned)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -122,10 +142,19 @@ impl Provider {
     }
 }
 
-pub async fn start(State(state): State<ServerState>, session: Session) -> Response {
+pub async fn start(
+    State(state): State<ServerState>,
+    session: Session,
+    Query(params): Query<StartParams>,
+) -> Response {
+    let return_to = params.return_to();
     let Some(provider) = state.oidc.clone() else {
         return if state.app.config.development_tools_enabled() {
-            Redirect::to("/dev/idp").into_response()
+            let page = match &return_to {
+                Some(next) => format!("/dev/idp?{}", app::ui::query_string(&[("next", next)])),
+                None => "/dev/idp".to_owned(),
+            };
+            Redirect::to(&page).into_response()
         } else {
             (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -134,7 +163,7 @@ pub async fn start(State(state): State<ServerState>, session: Session) -> Respon
                 .into_response()
         };
     };
-    match begin(&provider, &session).await {
+    match begin(&provider, &session, return_to).await {
         Ok(url) => Redirect::to(&url).into_response(),
         Err(error) => {
             tracing::error!(%error, "could not start the identity provider sign-in");
@@ -143,7 +172,11 @@ pub async fn start(State(state): State<ServerState>, session: Session) -> Respon
     }
 }
 
-async fn begin(provider: &Provider, session: &Session) -> Result<String, FlowError> {
+async fn begin(
+    provider: &Provider,
+    session: &Session,
+    return_to: Option<String>,
+) -> Result<String, FlowError> {
     let client = provider.client().await?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (url, csrf_state, nonce) = client
@@ -160,6 +193,7 @@ async fn begin(provider: &Provider, session: &Session) -> Result<String, FlowErr
         state: csrf_state.secret().clone(),
         nonce: nonce.secret().clone(),
         pkce_verifier: verifier.secret().clone(),
+        return_to,
     };
     session
         .insert(FLOW_KEY, flow)
@@ -196,14 +230,17 @@ pub async fn callback(
         .and_then(|value| value.to_str().ok());
     let device = sessions::Device::new(agent, client);
     let outcome = async {
-        let identity = finish(&provider, &session, params).await?;
-        identity::establish(&state.app, &session, actor, &identity, device)
+        let (identity, return_to) = finish(&provider, &session, params).await?;
+        let outcome = identity::establish(&state.app, &session, actor, &identity, device)
             .await
-            .map_err(FlowError::Portal)
+            .map_err(FlowError::Portal)?;
+        Ok::<_, FlowError>((outcome, return_to))
     }
     .await;
     match outcome {
-        Ok(outcome) => Redirect::to(outcome.next_path()).into_response(),
+        Ok((outcome, return_to)) => {
+            Redirect::to(outcome.next_path(return_to.as_deref())).into_response()
+        }
         Err(FlowError::Portal(AppError::Refused(Refusal::AccountDisabled))) => {
             Redirect::to(DISABLED).into_response()
         }
@@ -219,7 +256,7 @@ async fn finish(
     provider: &Provider,
     session: &Session,
     params: CallbackParams,
-) -> Result<ValidatedIdentity, FlowError> {
+) -> Result<(ValidatedIdentity, Option<String>), FlowError> {
     // The pending flow is used up whatever happens next: a callback works once.
     let flow: PendingFlow = session
         .remove(FLOW_KEY)
@@ -283,12 +320,13 @@ async fn finish(
         birthdate = birthdate.or_else(|| info.birthdate().map(|b| b.to_string()));
         email = email.or_else(|| info.email().map(|e| e.to_string()));
     }
-    Ok(ValidatedIdentity {
+    let identity = ValidatedIdentity {
         issuer: provider.settings.issuer_url.clone(),
         subject: claims.subject().to_string(),
         given_name: given_name.ok_or(FlowError::MissingClaim("given_name"))?,
         family_name: family_name.ok_or(FlowError::MissingClaim("family_name"))?,
         birthdate,
         email,
-    })
+    };
+    Ok((identity, flow.return_to))
 }

@@ -485,6 +485,7 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
                 requested_at: Set(now - Duration::hours(person as i64 % 72)),
                 decided_at: Set(None),
                 decided_by: Set(None),
+                reason: Set(None),
             });
         }
     }
@@ -544,6 +545,7 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
                         ended_at: Set(None),
                         ended_by: Set(None),
                         end_reason: Set(None),
+                        decline_reason: Set(None),
                     });
                 }
             }

@@ -13,6 +13,35 @@ crate::ids::row_id! {
 /// vouched for signs in, but never counts as validated for CareConnect.
 pub const DEVELOPMENT_ISSUER: &str = "urn:my-careconnect:development-identity-provider";
 
+/// Pages a person is never sent back to after signing in: the ways in themselves, and what is
+/// not a page.
+const NOT_RETURNED_TO: [&str; 6] = ["/sign-in", "/auth", "/register", "/dev/idp", "/api", "/pkg"];
+
+/// The page a person goes back to after signing in, when `raw` is one: a path of this portal
+/// only (never another site, however written: `//host`, `/\host`, a scheme), at most 1000
+/// characters, without spaces or control characters.
+pub fn return_path(raw: &str) -> Option<&str> {
+    let portal_path = raw.starts_with('/')
+        && !raw.starts_with("//")
+        && raw.len() <= 1000
+        && !raw
+            .chars()
+            .any(|c| c == '\\' || c.is_control() || c.is_whitespace());
+    let page = !NOT_RETURNED_TO.iter().any(|way_in| {
+        raw.strip_prefix(way_in)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']))
+    });
+    (portal_path && page).then_some(raw)
+}
+
+/// The sign-in page's address, bringing the person back to `here` afterwards.
+pub fn sign_in_href(here: &str) -> String {
+    match return_path(here).filter(|path| *path != "/") {
+        Some(path) => format!("/sign-in?{}", crate::ui::query_string(&[("next", path)])),
+        None => "/sign-in".to_owned(),
+    }
+}
+
 /// Where the browser goes after an identity sign-in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum IdentityOutcome {
@@ -21,9 +50,10 @@ pub enum IdentityOutcome {
 }
 
 impl IdentityOutcome {
-    pub fn next_path(self) -> &'static str {
+    /// A person signed in goes back to `return_to` (already checked by [`return_path`]), or home.
+    pub fn next_path(self, return_to: Option<&str>) -> &str {
         match self {
-            IdentityOutcome::SignedIn => "/",
+            IdentityOutcome::SignedIn => return_to.and_then(return_path).unwrap_or("/"),
             IdentityOutcome::MustRegister => "/register",
         }
     }
@@ -209,6 +239,55 @@ pub fn validate_licence(input: &str, required: bool) -> Result<Option<String>, &
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn people_return_only_to_pages_of_this_portal() {
+        for page in [
+            "/worksites/K6MR8QY",
+            "/join-requests/approve?token=abc",
+            "/invitations/accept?token=a-b_c",
+            "/registered-nurses",
+        ] {
+            assert_eq!(return_path(page), Some(page), "{page}");
+        }
+        for elsewhere in [
+            "https://evil.example/",
+            "//evil.example/x",
+            "/\\evil.example",
+            "/x\\y",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+            "/a b",
+            "/a\nb",
+            "/sign-in?next=/x",
+            "/auth/oidc/start",
+            "/register",
+            "/api/sign_out",
+        ] {
+            assert_eq!(return_path(elsewhere), None, "{elsewhere:?}");
+        }
+        assert_eq!(return_path(&format!("/{}", "a".repeat(1000))), None);
+        assert_eq!(
+            sign_in_href("/join-requests/approve?token=abc"),
+            "/sign-in?next=%2Fjoin-requests%2Fapprove%3Ftoken%3Dabc"
+        );
+        assert_eq!(sign_in_href("/"), "/sign-in");
+        assert_eq!(sign_in_href("//evil.example"), "/sign-in");
+        assert_eq!(
+            IdentityOutcome::SignedIn.next_path(Some("/worksites")),
+            "/worksites"
+        );
+        assert_eq!(
+            IdentityOutcome::SignedIn.next_path(Some("//evil.example")),
+            "/"
+        );
+        assert_eq!(IdentityOutcome::SignedIn.next_path(None), "/");
+        assert_eq!(
+            IdentityOutcome::MustRegister.next_path(Some("/worksites")),
+            "/register"
+        );
+    }
+
     use super::*;
 
     #[test]
@@ -295,9 +374,6 @@ pub struct SignedInDevice {
 
 /// People are warned this long before their session idles out.
 pub const IDLE_WARNING_SECONDS: i64 = 120;
-
-/// The longest reason the CareConnect team may give for disabling an account.
-pub const DISABLE_REASON_MAX: usize = 500;
 
 /// A person found by the CareConnect team's user lookup.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

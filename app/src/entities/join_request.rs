@@ -1,7 +1,8 @@
 use crate::join_requests::types::JoinRequestStatus;
 use sea_orm::entity::prelude::*;
 
-/// A person's request to join a worksite: `pending`, then `approved`, `rejected` or `withdrawn`.
+/// A person's request to join a worksite: `pending`, then `approved`, `rejected` or `withdrawn`,
+/// or `superseded` when the person joined by accepting an invitation.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "join_requests")]
 pub struct Model {
@@ -17,6 +18,8 @@ pub struct Model {
     pub requested_at: DateTimeUtc,
     pub decided_at: Option<DateTimeUtc>,
     pub decided_by: Option<i64>,
+    /// Why the administrator rejected it, when they said.
+    pub reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

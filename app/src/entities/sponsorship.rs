@@ -20,6 +20,8 @@ pub struct Model {
     /// `None` when it ended automatically.
     pub ended_by: Option<i64>,
     pub end_reason: Option<String>,
+    /// Why the request was declined, when the decider said.
+    pub decline_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

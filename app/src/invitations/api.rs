@@ -7,7 +7,11 @@ use crate::worksites::types::WorksiteId;
 use crate::worksites::types::WorksiteSummary;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
-use {super::service, crate::platform::RequestContext};
+use {
+    super::service::{self, Accepting},
+    crate::flows::joining,
+    crate::platform::RequestContext,
+};
 
 /// "Invite User"; answers with the address the invitation went to.
 #[server(prefix = "/api", endpoint = "invite_member", output = server_fn::codec::Postcard)]
@@ -59,7 +63,7 @@ pub async fn load_invitation_standing(token: String) -> Result<InvitationStandin
 #[server(prefix = "/api", endpoint = "accept_invitation", output = server_fn::codec::Postcard)]
 pub async fn accept_invitation(token: String) -> Result<WorksiteSummary, AppError> {
     let ctx = RequestContext::load().await?;
-    ctx.write(async |change| service::accept(change, service::Accepting::Token(&token)).await)
+    ctx.write(async |change| joining::accept_invitation(change, Accepting::Token(&token)).await)
         .await
 }
 
@@ -77,7 +81,7 @@ pub async fn accept_my_invitation(
 ) -> Result<WorksiteSummary, AppError> {
     let ctx = RequestContext::load().await?;
     ctx.write(async |change| {
-        service::accept(change, service::Accepting::Id(invitation_id.get())).await
+        joining::accept_invitation(change, Accepting::Id(invitation_id.get())).await
     })
     .await
 }

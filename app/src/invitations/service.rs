@@ -7,7 +7,9 @@ use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{account, invitation, membership, worksite};
 use crate::error::{AppError, Refusal};
 use crate::invitations::types::InvitationStatus;
-use crate::memberships::service::{active_admins, administered, admit, as_admin, lock_worksite};
+use crate::memberships::service::{
+    active_admins, administered, admit, as_admin, lock_worksite, MemberChanged,
+};
 use crate::memberships::types::MembershipStatus;
 use crate::notifications::types::NotificationKind;
 use crate::paging::{read_page, NumberedPage};
@@ -319,6 +321,7 @@ fn closed_reason(row: &invitation::Model) -> Option<Refusal> {
         InvitationStatus::Pending => None,
         InvitationStatus::Accepted => Some(Refusal::InvitationAccepted),
         InvitationStatus::Revoked => Some(Refusal::InvitationWithdrawn),
+        InvitationStatus::Superseded => Some(Refusal::InvitationSuperseded),
     }
 }
 
@@ -402,7 +405,7 @@ pub enum Accepting<'a> {
 pub async fn accept(
     change: &mut Change<'_>,
     which: Accepting<'_>,
-) -> Result<crate::worksites::types::WorksiteSummary, AppError> {
+) -> Result<MemberChanged, AppError> {
     let invitee_id = change.account()?;
     let txn = change.db();
     let invitee = crate::accounts::service::find(txn, invitee_id)
@@ -424,11 +427,16 @@ pub async fn accept(
     };
     refuse_unless_invited(&invitee, &row)?;
     if let Some(reason) = closed_reason(&row) {
-        return Err(if reason == Refusal::InvitationAccepted {
-            AppError::Conflict(reason)
-        } else {
-            AppError::Refused(reason)
-        });
+        return Err(
+            if matches!(
+                reason,
+                Refusal::InvitationAccepted | Refusal::InvitationSuperseded
+            ) {
+                AppError::Conflict(reason)
+            } else {
+                AppError::Refused(reason)
+            },
+        );
     }
     let worksite = lock_worksite(txn, row.worksite_id)
         .await?
@@ -472,5 +480,47 @@ pub async fn accept(
             .with_details(json!({ "email": row.email })),
     );
     change.tell(admins);
-    Ok(summary_of(&worksite))
+    Ok(MemberChanged {
+        worksite,
+        account_id: invitee_id,
+    })
+}
+
+/// The person joined another way (their request was approved): invitations to their address
+/// for the same worksite close, so nobody follows a link to a worksite they already belong to.
+pub async fn supersede(change: &mut Change<'_>, joined: &MemberChanged) -> Result<(), AppError> {
+    let txn = change.db();
+    let Some(email) = crate::accounts::service::find(txn, joined.account_id)
+        .await?
+        .and_then(|account| account.email)
+    else {
+        return Ok(());
+    };
+    let pending = invitation::Entity::find()
+        .filter(invitation::Column::WorksiteId.eq(joined.worksite.id))
+        .filter(invitation::Column::Email.eq(&email))
+        .filter(invitation::Column::Status.eq(InvitationStatus::Pending))
+        .all(txn)
+        .await?;
+    let now = Utc::now();
+    for row in pending {
+        let closed = invitation::Entity::update_many()
+            .col_expr(
+                invitation::Column::Status,
+                Expr::value(InvitationStatus::Superseded),
+            )
+            .col_expr(invitation::Column::ClosedAt, Expr::value(now))
+            .filter(invitation::Column::Id.eq(row.id))
+            .filter(invitation::Column::Status.eq(InvitationStatus::Pending))
+            .exec(change.db())
+            .await?;
+        if closed.rows_affected == 1 {
+            change.audit(
+                AuditEntry::new(AuditAction::InvitationSuperseded, target(row.id))
+                    .at_worksite(joined.worksite.id)
+                    .with_details(json!({ "email": row.email })),
+            );
+        }
+    }
+    Ok(())
 }

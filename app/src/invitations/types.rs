@@ -8,12 +8,14 @@ crate::ids::row_id! {
 }
 
 status_enum! {
-    /// Where an invitation stands: pending (its link works until it expires) until it is accepted or
-    /// revoked. An expired invitation is still pending: "Resend" gives it a new link and expiry.
+    /// Where an invitation stands: pending (its link works until it expires) until it is accepted,
+    /// revoked, or superseded (the person joined when their own request was approved). An
+    /// expired invitation is still pending: "Resend" gives it a new link and expiry.
     pub enum InvitationStatus {
         Pending,
         Accepted,
         Revoked,
+        Superseded,
     }
 }
 
@@ -65,11 +67,13 @@ mod status_tests {
     use super::*;
 
     #[test]
-    fn an_invitation_is_accepted_or_revoked_once() {
+    fn an_invitation_is_accepted_revoked_or_superseded_once() {
         use InvitationStatus::*;
-        assert!(Pending.can_become(Accepted) && Pending.can_become(Revoked));
-        for done in [Accepted, Revoked] {
-            for next in [Pending, Accepted, Revoked] {
+        for next in [Accepted, Revoked, Superseded] {
+            assert!(Pending.can_become(next));
+        }
+        for done in [Accepted, Revoked, Superseded] {
+            for next in [Pending, Accepted, Revoked, Superseded] {
                 assert!(!done.can_become(next), "{done:?} -> {next:?}");
             }
         }

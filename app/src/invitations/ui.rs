@@ -178,7 +178,7 @@ fn InvitationLink() -> impl IntoView {
                                 <p>"Please sign in to accept this invitation. If you have not registered yet, sign in with your BC Services Card and register with the address the invitation was sent to, "
                                     <strong>{email}</strong>
                                     ". Once you have verified that address, the invitation waits for you on your home page."</p>
-                                <a class="button button-primary" href="/sign-in">"Sign in"</a>
+                                <a class="button button-primary" href=sign_in_here()>"Sign in"</a>
                             }.into_any()
                         }
                         Ok(InvitationStanding::Closed(reason)) => view! {

@@ -6,7 +6,7 @@ use crate::worksites::types::WorksiteId;
 use crate::worksites::types::WorksiteSummary;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
-use {super::service, crate::platform::RequestContext};
+use {super::service, crate::flows::joining, crate::platform::RequestContext};
 
 /// "Request Access" on the Worksite Access Form.
 #[server(prefix = "/api", endpoint = "request_access", output = server_fn::codec::Postcard)]
@@ -43,10 +43,14 @@ pub async fn decide_join_request(
     code: WorksiteId,
     request_id: JoinRequestId,
     decision: Decision,
+    reason: Option<String>,
 ) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
-    ctx.write(async |change| service::decide(change, &code, request_id.get(), decision).await)
-        .await
+    ctx.write(async |change| {
+        let reason = reason.as_deref().unwrap_or_default();
+        joining::decide_join_request(change, &code, request_id.get(), decision, reason).await
+    })
+    .await
 }
 
 /// What the emailed approval link is about; changes nothing.
@@ -60,6 +64,6 @@ pub async fn load_approval_preview(token: String) -> Result<ApprovalPreview, App
 #[server(prefix = "/api", endpoint = "approve_by_link", output = server_fn::codec::Postcard)]
 pub async fn approve_by_link(token: String) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
-    ctx.write(async |change| service::approve_by_link(change, &token).await)
+    ctx.write(async |change| joining::approve_by_link(change, &token).await)
         .await
 }

@@ -32,11 +32,14 @@ pub fn request_approved(requester: &str, worksite: &str, link: &str) -> Email {
         .signed()
 }
 
-pub fn request_rejected(requester: &str, worksite: &str) -> Email {
-    Email::new(format!("Your request to join {worksite} was not approved"))
+pub fn request_rejected(requester: &str, worksite: &str, reason: Option<&str>) -> Email {
+    let mut email = Email::new(format!("Your request to join {worksite} was not approved"))
         .paragraph(format!("Hello {requester},"))
-        .paragraph(format!("The administrators of {worksite} did not approve your request to join the worksite. If you think this is a mistake, please contact the worksite directly."))
-        .signed()
+        .paragraph(format!("The administrators of {worksite} did not approve your request to join the worksite. If you think this is a mistake, please contact the worksite directly."));
+    if let Some(reason) = reason {
+        email = email.paragraph(format!("Their reason: \"{reason}\""));
+    }
+    email.signed()
 }
 
 /// Every message's words, as its reader gets them (`cargo insta review` after a deliberate
@@ -85,7 +88,15 @@ mod snapshots {
         );
         assert_snapshot!(
             "request_rejected",
-            rendered(&request_rejected("Greg & Sons", "Barclay & Co"))
+            rendered(&request_rejected("Greg & Sons", "Barclay & Co", None))
+        );
+        assert_snapshot!(
+            "request_rejected_with_reason",
+            rendered(&request_rejected(
+                "Greg & Sons",
+                "Barclay & Co",
+                Some("We only add staff <on site>.")
+            ))
         );
     }
 }

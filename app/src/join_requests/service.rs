@@ -7,7 +7,9 @@ use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::{account, join_request, profession, worksite};
 use crate::error::{AppError, Refusal};
 use crate::join_requests::types::JoinRequestStatus;
-use crate::memberships::service::{active_admins, administered, admit, as_admin, membership_of};
+use crate::memberships::service::{
+    active_admins, administered, admit, as_admin, membership_of, MemberChanged,
+};
 use crate::memberships::types::MembershipStatus;
 use crate::notifications::types::NotificationKind;
 use crate::paging::read_page;
@@ -206,13 +208,21 @@ pub async fn waiting(
 }
 
 /// "Accept Request" / "Reject Request": decided once, by an administrator of that worksite;
-/// whoever comes second is told it is already handled.
+/// whoever comes second is told it is already handled. A rejection may say why: the requester
+/// reads it in the email and the portal. Answers who joined, when accepted.
 pub async fn decide(
     change: &mut Change<'_>,
     code: &WorksiteId,
     request_id: i64,
     decision: Decision,
-) -> Result<(), AppError> {
+    reason: &str,
+) -> Result<Option<MemberChanged>, AppError> {
+    let reason = match decision {
+        Decision::Accept => None,
+        Decision::Reject => {
+            crate::text::reason(reason).map_err(|message| AppError::invalid("reason", message))?
+        }
+    };
     let worksite = administered(change, code).await?;
     let actor = change.account()?;
     let txn = change.db();
@@ -229,6 +239,7 @@ pub async fn decide(
         )
         .col_expr(join_request::Column::DecidedAt, Expr::value(now))
         .col_expr(join_request::Column::DecidedBy, Expr::value(actor))
+        .col_expr(join_request::Column::Reason, Expr::value(reason.clone()))
         .filter(join_request::Column::Id.eq(request.id))
         .filter(join_request::Column::Status.eq(JoinRequestStatus::Pending))
         .exec(txn)
@@ -254,10 +265,16 @@ pub async fn decide(
             )
         }
         Decision::Reject => (
-            emails::request_rejected(&requester.full_name(), &worksite.name),
+            emails::request_rejected(&requester.full_name(), &worksite.name, reason.as_deref()),
             AuditAction::JoinRequestRejected,
             NotificationKind::JoinRejected,
-            format!("Your request to join {} was not approved.", worksite.name),
+            match &reason {
+                Some(reason) => format!(
+                    "Your request to join {} was not approved. Reason: {reason}",
+                    worksite.name
+                ),
+                None => format!("Your request to join {} was not approved.", worksite.name),
+            },
         ),
     };
     let admins = active_admins(change.db(), worksite.id).await?;
@@ -265,12 +282,55 @@ pub async fn decide(
         change.email(address, email);
     }
     change.notify(requester.id, kind, &told, "/worksites");
+    let mut details = json!({ "worksite": worksite.code, "requester": requester.id });
+    if let Some(reason) = &reason {
+        details["reason"] = json!(reason);
+    }
     change.audit(
         AuditEntry::new(action, format!("join_request:{}", request.id))
             .at_worksite(worksite.id)
-            .with_details(json!({ "worksite": worksite.code, "requester": requester.id })),
+            .with_details(details),
     );
     change.tell(admins);
+    Ok((decision == Decision::Accept).then_some(MemberChanged {
+        worksite,
+        account_id: requester.id,
+    }))
+}
+
+/// The person joined another way (an invitation): their pending request to join the same
+/// worksite closes, so its administrators never see it waiting.
+pub async fn supersede(change: &mut Change<'_>, joined: &MemberChanged) -> Result<(), AppError> {
+    let txn = change.db();
+    let pending = join_request::Entity::find()
+        .filter(join_request::Column::WorksiteId.eq(joined.worksite.id))
+        .filter(join_request::Column::AccountId.eq(joined.account_id))
+        .filter(join_request::Column::Status.eq(JoinRequestStatus::Pending))
+        .all(txn)
+        .await?;
+    let now = Utc::now();
+    for request in pending {
+        let closed = join_request::Entity::update_many()
+            .col_expr(
+                join_request::Column::Status,
+                Expr::value(JoinRequestStatus::Superseded),
+            )
+            .col_expr(join_request::Column::DecidedAt, Expr::value(now))
+            .filter(join_request::Column::Id.eq(request.id))
+            .filter(join_request::Column::Status.eq(JoinRequestStatus::Pending))
+            .exec(change.db())
+            .await?;
+        if closed.rows_affected == 1 {
+            change.audit(
+                AuditEntry::new(
+                    AuditAction::JoinRequestSuperseded,
+                    format!("join_request:{}", request.id),
+                )
+                .at_worksite(joined.worksite.id)
+                .with_details(json!({ "worksite": joined.worksite.code })),
+            );
+        }
+    }
     Ok(())
 }
 
@@ -309,6 +369,9 @@ pub async fn preview(
         JoinRequestStatus::Withdrawn => {
             Some("This request was withdrawn by the person who made it.".to_owned())
         }
+        JoinRequestStatus::Superseded => Some(
+            "This person has already joined the worksite by accepting an invitation.".to_owned(),
+        ),
     };
     Ok(ApprovalPreview {
         request: waiting_request(conn, &request).await?,
@@ -317,13 +380,16 @@ pub async fn preview(
     })
 }
 
-/// The approval link's button.
-pub async fn approve_by_link(change: &mut Change<'_>, token: &str) -> Result<(), AppError> {
+/// The approval link's button; answers who joined.
+pub async fn approve_by_link(
+    change: &mut Change<'_>,
+    token: &str,
+) -> Result<Option<MemberChanged>, AppError> {
     let (request, worksite) = by_token(change.db(), token).await?;
     if request.status == JoinRequestStatus::Pending && request.token_expires_at <= Utc::now() {
         return Err(AppError::Refused(Refusal::LinkExpired));
     }
-    decide(change, &worksite.code, request.id, Decision::Accept).await
+    decide(change, &worksite.code, request.id, Decision::Accept, "").await
 }
 
 /// The person's own pending requests.

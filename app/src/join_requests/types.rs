@@ -10,13 +10,15 @@ crate::ids::row_id! {
 }
 
 status_enum! {
-    /// Where a join request stands: pending until an administrator decides it or the person
-    /// withdraws it; every other status is final.
+    /// Where a join request stands: pending until an administrator decides it, the person
+    /// withdraws it, or the person joins by accepting an invitation (superseded); every other
+    /// status is final.
     pub enum JoinRequestStatus {
         Pending,
         Approved,
         Rejected,
         Withdrawn,
+        Superseded,
     }
 }
 
@@ -115,9 +117,9 @@ mod status_tests {
     #[test]
     fn a_request_is_decided_or_withdrawn_once_from_pending() {
         use JoinRequestStatus::*;
-        for next in [Approved, Rejected, Withdrawn] {
+        for next in [Approved, Rejected, Withdrawn, Superseded] {
             assert!(Pending.can_become(next));
-            for done in [Approved, Rejected, Withdrawn] {
+            for done in [Approved, Rejected, Withdrawn, Superseded] {
                 assert!(!done.can_become(next), "{done:?} -> {next:?}");
             }
         }

@@ -94,13 +94,20 @@ pub fn UsersRequestingAccess(code: WorksiteId, worksite_name: String) -> impl In
         action,
         |(request, decision): &(WaitingRequest, Decision)| decision.done(&request.name),
     );
-    let ask = Callback::new(move |asked: (WaitingRequest, Decision)| confirmation.ask(asked));
+    // A rejection's reason, typed in the confirmation; the requester reads it.
+    let reason = RwSignal::new(String::new());
+    let errors = action_error(action);
+    let ask = Callback::new(move |asked: (WaitingRequest, Decision)| {
+        reason.set(String::new());
+        confirmation.ask(asked)
+    });
     let confirm = Callback::new(move |()| {
         if let Some((request, decision)) = confirmation.subject.get_untracked() {
             action.dispatch(DecideJoinRequest {
                 code: code.clone(),
                 request_id: request.id,
                 decision,
+                reason: (decision == Decision::Reject).then(|| reason.get_untracked()),
             });
         }
     });
@@ -117,6 +124,10 @@ pub fn UsersRequestingAccess(code: WorksiteId, worksite_name: String) -> impl In
             <ConfirmDialog open=confirmation.open on_confirm=confirm pending=action.pending() error=confirmation.refusal fallback_focus="requests">
                 {move || confirmation.subject.get().map(|(request, decision)| view! {
                     <p>"Please confirm you would like to " <strong>{decision.confirmation(&request.name, &worksite_name)}</strong></p>
+                    {(decision == Decision::Reject).then(|| view! {
+                        <TextAreaField label="Reason (optional)" name="reason" field="reason" errors text=reason rows=3
+                            hint="The person reads it in the email and on My.CareConnect." maxlength=crate::text::REASON_MAX/>
+                    })}
                 })}
             </ConfirmDialog>
         </section>

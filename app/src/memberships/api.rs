@@ -31,3 +31,11 @@ pub async fn change_member(
     })
     .await
 }
+
+/// "Leave Worksite": the signed-in member leaves the worksite.
+#[server(prefix = "/api", endpoint = "leave_worksite", output = server_fn::codec::Postcard)]
+pub async fn leave_worksite(code: WorksiteId) -> Result<(), AppError> {
+    let ctx = RequestContext::load().await?;
+    ctx.write(async |unit| crate::flows::members::leave(unit, &code).await)
+        .await
+}

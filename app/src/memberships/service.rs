@@ -288,7 +288,79 @@ pub async fn insert_membership(
     Ok(row)
 }
 
-/// The worksite and the member an administrator's change was about.
+/// An update of the membership that applies only while it is as it was read (the loser of two
+/// concurrent changes is told it was already handled).
+fn unchanged_since_read(target: &membership::Model) -> UpdateMany<membership::Entity> {
+    membership::Entity::update_many()
+        .filter(membership::Column::Id.eq(target.id))
+        .filter(membership::Column::Status.eq(target.status))
+        .filter(membership::Column::IsAdmin.eq(target.is_admin))
+}
+
+/// Sets the active membership inactive (no longer an administrator), by `actor`.
+async fn deactivate(
+    conn: &impl ConnectionTrait,
+    target: &membership::Model,
+    actor: i64,
+) -> Result<(), AppError> {
+    let updated = unchanged_since_read(target)
+        .col_expr(
+            membership::Column::Status,
+            Expr::value(MembershipStatus::Inactive),
+        )
+        .col_expr(membership::Column::IsAdmin, Expr::value(false))
+        .col_expr(membership::Column::DeactivatedAt, Expr::value(Utc::now()))
+        .col_expr(membership::Column::DeactivatedBy, Expr::value(actor))
+        .exec(conn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(AppError::Conflict(Refusal::AlreadyHandled));
+    }
+    name_index::follow_status(conn, target.id, MembershipStatus::Inactive).await?;
+    Ok(())
+}
+
+/// "Leave Worksite": the member sets their own membership inactive. The last active
+/// administrator must first promote someone else; the administrators are told. What the
+/// membership carried ends in `flows::members`, as for a member an administrator sets inactive.
+pub async fn leave(unit: &mut Change<'_>, code: &WorksiteId) -> Result<MemberChanged, AppError> {
+    let (worksite, own) = locked_membership(unit, code).await?;
+    let actor = own.account_id;
+    let admins = active_admins(unit.db(), worksite.id).await?;
+    if own.is_admin && admins.iter().all(|admin| *admin == actor) {
+        return Err(AppError::Refused(Refusal::LastAdministratorLeaving {
+            worksite: worksite.name,
+        }));
+    }
+    deactivate(unit.db(), &own, actor).await?;
+    unit.audit(
+        AuditEntry::new(AuditAction::MemberLeft, format!("account:{actor}"))
+            .at_worksite(worksite.id)
+            .with_details(json!({ "worksite": worksite.code })),
+    );
+    let name = crate::accounts::service::find(unit.db(), actor)
+        .await?
+        .map(|account| account.full_name())
+        .unwrap_or_default();
+    let others: Vec<i64> = admins.into_iter().filter(|admin| *admin != actor).collect();
+    for admin in &others {
+        unit.notify(
+            *admin,
+            NotificationKind::MembershipChanged,
+            &format!("{name} left {}.", worksite.name),
+            &format!("/worksites/{}", worksite.code),
+        );
+    }
+    unit.tell(others);
+    unit.tell([actor]);
+    Ok(MemberChanged {
+        worksite,
+        account_id: actor,
+    })
+}
+
+/// The worksite and the member a change was about: an administrator's change, someone leaving,
+/// someone admitted by an invitation or a request.
 pub struct MemberChanged {
     pub worksite: worksite::Model,
     pub account_id: i64,
@@ -333,39 +405,22 @@ pub async fn change(
             return Err(AppError::Refused(Refusal::LastAdministrator));
         }
     }
-    let now = Utc::now();
-    let mut update = membership::Entity::update_many()
-        .filter(membership::Column::Id.eq(target.id))
-        .filter(membership::Column::Status.eq(target.status))
-        .filter(membership::Column::IsAdmin.eq(target.is_admin));
-    update = match change {
-        MemberChange::PromoteToAdmin => {
-            update.col_expr(membership::Column::IsAdmin, Expr::value(true))
-        }
-        MemberChange::RemoveAdmin => {
-            update.col_expr(membership::Column::IsAdmin, Expr::value(false))
-        }
-        MemberChange::SetInactive => update
-            .col_expr(
-                membership::Column::Status,
-                Expr::value(MembershipStatus::Inactive),
-            )
-            .col_expr(membership::Column::IsAdmin, Expr::value(false))
-            .col_expr(membership::Column::DeactivatedAt, Expr::value(now))
-            .col_expr(membership::Column::DeactivatedBy, Expr::value(actor)),
-        MemberChange::SetActive => reactivating(update),
-    };
-    if update.exec(txn).await?.rows_affected != 1 {
-        return Err(AppError::Conflict(Refusal::AlreadyHandled));
-    }
+    let update = unchanged_since_read(&target);
     match change {
-        MemberChange::SetInactive => {
-            name_index::follow_status(txn, target.id, MembershipStatus::Inactive).await?
+        MemberChange::PromoteToAdmin | MemberChange::RemoveAdmin => {
+            let is_admin = change == MemberChange::PromoteToAdmin;
+            let update = update.col_expr(membership::Column::IsAdmin, Expr::value(is_admin));
+            if update.exec(txn).await?.rows_affected != 1 {
+                return Err(AppError::Conflict(Refusal::AlreadyHandled));
+            }
         }
+        MemberChange::SetInactive => deactivate(txn, &target, actor).await?,
         MemberChange::SetActive => {
+            if reactivating(update).exec(txn).await?.rows_affected != 1 {
+                return Err(AppError::Conflict(Refusal::AlreadyHandled));
+            }
             name_index::follow_status(txn, target.id, MembershipStatus::Active).await?
         }
-        MemberChange::PromoteToAdmin | MemberChange::RemoveAdmin => {}
     }
     let action = match change {
         MemberChange::PromoteToAdmin => AuditAction::MemberPromoted,

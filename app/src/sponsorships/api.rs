@@ -48,8 +48,12 @@ pub async fn change_sponsorship(
     code: WorksiteId,
     sponsorship_id: SponsorshipId,
     change: SponsorshipChange,
+    reason: Option<String>,
 ) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
-    ctx.write(async |unit| service::change(unit, &code, sponsorship_id.get(), change).await)
-        .await
+    ctx.write(async |unit| {
+        let reason = reason.as_deref().unwrap_or_default();
+        service::change(unit, &code, sponsorship_id.get(), change, reason).await
+    })
+    .await
 }

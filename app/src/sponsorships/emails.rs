@@ -25,11 +25,14 @@ pub fn sponsored(obo: &str, authorizer: &str, worksite: &str, link: &str) -> Ema
         .signed()
 }
 
-pub fn declined(obo: &str, authorizer: &str, worksite: &str) -> Email {
-    Email::new("Your sponsorship request was declined")
+pub fn declined(obo: &str, authorizer: &str, worksite: &str, reason: Option<&str>) -> Email {
+    let mut email = Email::new("Your sponsorship request was declined")
         .paragraph(format!("Hello {obo},"))
-        .paragraph(format!("{authorizer} declined your request to sponsor your CareConnect access at {worksite}. You may ask another Authorizer of the worksite on its My Sponsors tab."))
-        .signed()
+        .paragraph(format!("{authorizer} declined your request to sponsor your CareConnect access at {worksite}. You may ask another Authorizer of the worksite on its My Sponsors tab."));
+    if let Some(reason) = reason {
+        email = email.paragraph(format!("Their reason: \"{reason}\""));
+    }
+    email.signed()
 }
 
 /// Told to one party (`to`) when a sponsorship ends, with why.
@@ -78,7 +81,21 @@ mod snapshots {
         );
         assert_snapshot!(
             "declined",
-            rendered(&declined("Greg & Sons", "Dalia <Eighteen>", "Barclay & Co"))
+            rendered(&declined(
+                "Greg & Sons",
+                "Dalia <Eighteen>",
+                "Barclay & Co",
+                None
+            ))
+        );
+        assert_snapshot!(
+            "declined_with_reason",
+            rendered(&declined(
+                "Greg & Sons",
+                "Dalia <Eighteen>",
+                "Barclay & Co",
+                Some("I sponsor the MOAs of my own <team> only.")
+            ))
         );
         assert_snapshot!(
             "ended",

@@ -269,11 +269,20 @@ async fn open(
 }
 
 /// The audit entry of a change to the sponsorship; both parties' pages are told of it.
-fn record(change: &mut Change<'_>, action: AuditAction, row: &sponsorship::Model) {
+fn record(
+    change: &mut Change<'_>,
+    action: AuditAction,
+    row: &sponsorship::Model,
+    reason: Option<&str>,
+) {
+    let mut details = json!({ "authorizer": row.authorizer_id, "obo": row.obo_id });
+    if let Some(reason) = reason {
+        details["reason"] = json!(reason);
+    }
     change.audit(
         AuditEntry::new(action, format!("sponsorship:{}", row.id))
             .at_worksite(row.worksite_id)
-            .with_details(json!({ "authorizer": row.authorizer_id, "obo": row.obo_id })),
+            .with_details(details),
     );
     change.tell([row.authorizer_id, row.obo_id]);
 }
@@ -335,7 +344,7 @@ pub async fn request(
         ),
         &link,
     );
-    record(change, AuditAction::SponsorshipRequested, &row);
+    record(change, AuditAction::SponsorshipRequested, &row, None);
     Ok(authorizer.name())
 }
 
@@ -359,7 +368,14 @@ pub async fn authorize(
         .await?;
     let row = match waiting {
         Some(request) => {
-            transition(txn, request.id, SponsorshipChange::Accept, authorizer_id).await?;
+            transition(
+                txn,
+                request.id,
+                SponsorshipChange::Accept,
+                authorizer_id,
+                None,
+            )
+            .await?;
             request
         }
         None => {
@@ -393,7 +409,7 @@ pub async fn authorize(
         ),
         &link,
     );
-    record(change, AuditAction::SponsorshipAuthorized, &row);
+    record(change, AuditAction::SponsorshipAuthorized, &row, None);
     Ok(obo.name())
 }
 
@@ -404,6 +420,7 @@ async fn transition(
     sponsorship_id: i64,
     change: SponsorshipChange,
     actor: i64,
+    decline_reason: Option<&str>,
 ) -> Result<(), AppError> {
     let (from, to) = change.transition();
     let end_reason = match change {
@@ -418,7 +435,12 @@ async fn transition(
         .filter(sponsorship::Column::Id.eq(sponsorship_id))
         .filter(sponsorship::Column::Status.eq(from));
     update = match end_reason {
-        None => update.col_expr(sponsorship::Column::DecidedAt, Expr::value(now)),
+        None => update
+            .col_expr(sponsorship::Column::DecidedAt, Expr::value(now))
+            .col_expr(
+                sponsorship::Column::DeclineReason,
+                Expr::value(decline_reason.map(str::to_owned)),
+            ),
         Some(reason) => update
             .col_expr(sponsorship::Column::EndedAt, Expr::value(now))
             .col_expr(sponsorship::Column::EndedBy, Expr::value(actor))
@@ -431,13 +453,21 @@ async fn transition(
 }
 
 /// A party's change to their own sponsorship at the worksite; decided once, audited, and told
-/// to the other party. Anyone but the two parties is told it does not exist.
+/// to the other party. Anyone but the two parties is told it does not exist. A declined request
+/// may say why (`reason`, ignored for any other change): the requester reads it.
 pub async fn change(
     unit: &mut Change<'_>,
     code: &WorksiteId,
     sponsorship_id: i64,
     change: SponsorshipChange,
+    reason: &str,
 ) -> Result<(), AppError> {
+    let reason = match change {
+        SponsorshipChange::Decline => {
+            crate::text::reason(reason).map_err(|message| AppError::invalid("reason", message))?
+        }
+        _ => None,
+    };
     let (worksite, me) = as_party_locked(unit, code).await?;
     let actor = me.account.id;
     let txn = unit.db();
@@ -459,7 +489,7 @@ pub async fn change(
     if actor_side != change.by() {
         return Err(AppError::Forbidden);
     }
-    transition(txn, row.id, change, actor).await?;
+    transition(txn, row.id, change, actor, reason.as_deref()).await?;
     let parties = people(txn, &[row.authorizer_id, row.obo_id]).await?;
     let (Some(authorizer), Some(obo)) = (parties.get(&row.authorizer_id), parties.get(&row.obo_id))
     else {
@@ -487,8 +517,18 @@ pub async fn change(
             AuditAction::SponsorshipDeclined,
             obo,
             NotificationKind::SponsorshipDecided,
-            format!("{authorizer_name} declined your sponsorship request at {site}."),
-            Some(emails::declined(&obo_name, &authorizer_name, site)),
+            match &reason {
+                Some(reason) => format!(
+                    "{authorizer_name} declined your sponsorship request at {site}. Reason: {reason}"
+                ),
+                None => format!("{authorizer_name} declined your sponsorship request at {site}."),
+            },
+            Some(emails::declined(
+                &obo_name,
+                &authorizer_name,
+                site,
+                reason.as_deref(),
+            )),
             obo_link,
         ),
         SponsorshipChange::Withdraw => (
@@ -529,7 +569,7 @@ pub async fn change(
         ),
     };
     tell(unit, to, email, kind, &text, &link);
-    record(unit, action, &row);
+    record(unit, action, &row, reason.as_deref());
     Ok(())
 }
 

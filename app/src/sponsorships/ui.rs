@@ -44,6 +44,14 @@ pub fn SponsorshipPanel(code: WorksiteId, tab: SponsorshipTab) -> impl IntoView 
         change,
         |(listing, change): &(SponsorshipListing, SponsorshipChange)| change.done(&listing.name),
     );
+    // A decline's reason, typed in the confirmation (empty for each new one); the requester
+    // reads it.
+    let reason = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        confirmation.subject.track();
+        reason.set(String::new());
+    });
+    let errors = action_error(change);
     let confirm = {
         let code = code.clone();
         Callback::new(move |()| {
@@ -52,6 +60,8 @@ pub fn SponsorshipPanel(code: WorksiteId, tab: SponsorshipTab) -> impl IntoView 
                     code: code.clone(),
                     sponsorship_id: listing.id,
                     change: sponsorship_change,
+                    reason: (sponsorship_change == SponsorshipChange::Decline)
+                        .then(|| reason.get_untracked()),
                 });
             }
         })
@@ -124,6 +134,10 @@ pub fn SponsorshipPanel(code: WorksiteId, tab: SponsorshipTab) -> impl IntoView 
         <ConfirmDialog open=confirmation.open on_confirm=confirm pending=change.pending() error=confirmation.refusal fallback_focus="sponsorship-heading">
             {move || confirmation.subject.get().map(|(listing, change)| view! {
                 <p>"Please confirm you would like to " <strong>{change.confirmation(&listing.name)}</strong></p>
+                {(change == SponsorshipChange::Decline).then(|| view! {
+                    <TextAreaField label="Reason (optional)" name="reason" field="reason" errors text=reason rows=3
+                        hint="The person reads it in the email and on My.CareConnect." maxlength=crate::text::REASON_MAX/>
+                })}
             })}
         </ConfirmDialog>
     }

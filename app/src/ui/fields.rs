@@ -135,6 +135,9 @@ pub fn TextAreaField(
     #[prop(optional, into)] hint: Option<String>,
     #[prop(default = 4)] rows: u32,
     #[prop(optional)] maxlength: Option<usize>,
+    /// Where the text lives when no form submits it (a dialog's field).
+    #[prop(optional)]
+    text: Option<RwSignal<String>>,
 ) -> impl IntoView {
     let FieldIds {
         id,
@@ -143,11 +146,14 @@ pub fn TextAreaField(
         described_by,
     } = FieldIds::new(field, hint.is_some());
     let message = field_message(errors, field);
+    let text = text.unwrap_or_default();
     view! {
         <div class="field" class:field-invalid=move || message.get().is_some()>
             <FieldLabel for_id=id.clone() label required=false/>
             {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
             <textarea id=id name=name rows=rows maxlength=maxlength
+                prop:value=move || text.get()
+                on:input=move |event| text.set(event_target_value(&event))
                 aria-invalid=move || if message.get().is_some() { "true" } else { "false" }
                 aria-describedby=described_by></textarea>
             <FieldMessage id=error_id message/>

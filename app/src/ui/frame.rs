@@ -60,7 +60,7 @@ fn AccountMenu() -> impl IntoView {
                             </PostForm>
                         }
                         .into_any(),
-                        _ => view! { <a href="/sign-in">"Sign in"</a> }.into_any(),
+                        _ => view! { <a href=super::sign_in_here()>"Sign in"</a> }.into_any(),
                     })
                 })}
             </Transition>

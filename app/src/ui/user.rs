@@ -57,9 +57,37 @@ fn SignInPrompt() -> impl IntoView {
     view! {
         <div class="card">
             <p>"Please sign in to continue."</p>
-            <a class="button button-primary" href="/sign-in">"Sign in"</a>
+            <a class="button button-primary" href=sign_in_here()>"Sign in"</a>
         </div>
     }
+}
+
+/// The sign-in page's address, coming back to this page afterwards (an emailed link opened while
+/// signed out leads where it was going).
+pub fn sign_in_here() -> Signal<String> {
+    let location = leptos_router::hooks::use_location();
+    Signal::derive(move || {
+        let (path, search) = (location.pathname.get(), location.search.get());
+        let here = if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        };
+        crate::accounts::types::sign_in_href(&here)
+    })
+}
+
+/// The page to go to after signing in, from the sign-in page's `next` parameter: a page of this
+/// portal, or home.
+pub fn return_to() -> Signal<String> {
+    let query = leptos_router::hooks::use_query_map();
+    Signal::derive(move || {
+        query.with(|q| {
+            q.get("next")
+                .filter(|next| crate::accounts::types::return_path(next).is_some())
+                .unwrap_or_else(|| "/".to_owned())
+        })
+    })
 }
 
 /// Staff only; everyone else is told so (the server refuses their changes anyway).

@@ -77,7 +77,7 @@ pub const EMRS: &[&str] = &[
     "CHARM EHR",
     "Intrahealth Profile",
     "Juno EMR",
-    "Med Access (TELUS)",
+    "MedAccess",
     "MOIS",
     "OSCAR",
     "OSCAR Pro",
@@ -88,7 +88,9 @@ pub const EMRS: &[&str] = &[
     "None",
 ];
 
+/// Clinic types; the first is the guide's own example.
 pub const CLINIC_TYPES: &[&str] = &[
+    "Physician Led, Community Based Private Practice",
     "Family Practice",
     "Walk-in / Urgent Care",
     "Specialist Practice",
@@ -320,16 +322,18 @@ pub enum RegistrationOutcome {
     AddressInUse(Vec<WorksiteSummary>),
 }
 
-/// Phone extensions: up to 6 digits.
+/// Phone extensions: up to 7 digits (the guide's example is "0000000").
+pub const EXTENSION_DIGITS: usize = 7;
+
 pub fn validate_extension(input: &str) -> Result<Option<String>, &'static str> {
     let extension = input.trim();
     if extension.is_empty() {
         return Ok(None);
     }
-    if extension.len() <= 6 && extension.chars().all(|c| c.is_ascii_digit()) {
+    if extension.len() <= EXTENSION_DIGITS && extension.chars().all(|c| c.is_ascii_digit()) {
         Ok(Some(extension.to_owned()))
     } else {
-        Err("Use up to 6 digits.")
+        Err("Use up to 7 digits.")
     }
 }
 
@@ -358,6 +362,22 @@ mod tests {
         for t in WorksiteType::ALL {
             assert_eq!(WorksiteType::from_code(t.code()), Some(t));
         }
+    }
+
+    #[test]
+    fn the_guides_values_are_offered_and_accepted() {
+        assert_eq!(
+            CLINIC_TYPES[0],
+            "Physician Led, Community Based Private Practice"
+        );
+        assert!(EMRS.contains(&"MedAccess"));
+        assert_eq!(
+            validate_extension(" 0000000 "),
+            Ok(Some("0000000".to_owned()))
+        );
+        assert!(validate_extension("12345678").is_err());
+        assert!(validate_extension("12a").is_err());
+        assert_eq!(validate_extension(""), Ok(None));
     }
 
     #[test]

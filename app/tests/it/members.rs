@@ -3,7 +3,9 @@
 
 use app::entities::{audit_event, invitation, join_request, membership, notification};
 use app::error::{AppError, Refusal};
+use app::flows::joining;
 use app::invitations::service::{self as invitations, Accepting};
+use app::invitations::types::InvitationStatus;
 use app::join_requests::{service as join_requests, types::*};
 use app::memberships::{
     service as memberships,
@@ -134,8 +136,14 @@ async fn a_request_reaches_every_administrator_and_approval_admits_the_requester
                 session: None,
             },
             async |ch| {
-                join_requests::decide(ch, &kingsgate.code, waiting[0].id.get(), Decision::Accept)
-                    .await
+                joining::decide_join_request(
+                    ch,
+                    &kingsgate.code,
+                    waiting[0].id.get(),
+                    Decision::Accept,
+                    "",
+                )
+                .await
             },
         )
         .await
@@ -158,11 +166,12 @@ async fn a_request_reaches_every_administrator_and_approval_admits_the_requester
     assert!(greg_notes[0].text.contains("was approved"));
 
     assert_eq!(
-        as_account(state, dalia, async |ch| join_requests::decide(
+        as_account(state, dalia, async |ch| joining::decide_join_request(
             ch,
             &kingsgate.code,
             waiting[0].id.get(),
-            Decision::Reject
+            Decision::Reject,
+            ""
         )
         .await)
         .await,
@@ -219,7 +228,8 @@ async fn users_requesting_access_pages_ten_at_a_time_oldest_first() {
     );
     for request in &last.items {
         as_account(state, dalia, async |ch| {
-            join_requests::decide(ch, &barclay.code, request.id.get(), Decision::Reject).await
+            joining::decide_join_request(ch, &barclay.code, request.id.get(), Decision::Reject, "")
+                .await
         })
         .await
         .unwrap();
@@ -311,7 +321,7 @@ async fn the_emailed_link_shows_the_request_and_only_its_button_approves() {
             Err(AppError::NotFound(_))
         ));
         assert!(
-            as_account(state, outsider, async |ch| join_requests::approve_by_link(
+            as_account(state, outsider, async |ch| joining::approve_by_link(
                 ch, &token
             )
             .await)
@@ -326,13 +336,13 @@ async fn the_emailed_link_shows_the_request_and_only_its_button_approves() {
     assert!(!is_active_member(state, &barclay.code, greg).await);
 
     as_account(state, dalia, async |ch| {
-        join_requests::approve_by_link(ch, &token).await
+        joining::approve_by_link(ch, &token).await
     })
     .await
     .unwrap();
     assert!(is_active_member(state, &barclay.code, greg).await);
     assert!(matches!(
-        as_account(state, dalia, async |ch| join_requests::approve_by_link(
+        as_account(state, dalia, async |ch| joining::approve_by_link(
             ch, &token
         )
         .await)
@@ -387,7 +397,7 @@ async fn concurrent_decisions_on_one_request_have_one_outcome() {
             let code = barclay.code.clone();
             tokio::spawn(async move {
                 as_account(&state, admin, async |ch| {
-                    join_requests::decide(ch, &code, id, decision).await
+                    joining::decide_join_request(ch, &code, id, decision, "").await
                 })
                 .await
             })
@@ -501,7 +511,7 @@ async fn invitations_are_sent_resent_revoked_and_accepted_once_by_the_invited_ad
     // Someone else, signed in, cannot use it; nor can Stephanie before verifying her address.
     let mallory = person(state, "mallory", "Mallory", "Moa", "moa").await;
     assert!(matches!(
-        as_account(state, mallory, async |ch| invitations::accept(
+        as_account(state, mallory, async |ch| joining::accept_invitation(
             ch,
             Accepting::Token(&second_token)
         )
@@ -520,7 +530,7 @@ async fn invitations_are_sent_resent_revoked_and_accepted_once_by_the_invited_ad
         .id;
     let by_id = |id: i64| async move {
         as_account(state, mallory, async |ch| {
-            invitations::accept(ch, Accepting::Id(id)).await
+            joining::accept_invitation(ch, Accepting::Id(id)).await
         })
         .await
         .map(|_| ())
@@ -531,7 +541,7 @@ async fn invitations_are_sent_resent_revoked_and_accepted_once_by_the_invited_ad
     assert_eq!(someone_elses, by_id(i64::MAX).await);
     let unverified = registered(state, "stephanie").await;
     assert!(
-        as_account(state, unverified, async |ch| invitations::accept(
+        as_account(state, unverified, async |ch| joining::accept_invitation(
             ch,
             Accepting::Token(&second_token)
         )
@@ -541,7 +551,7 @@ async fn invitations_are_sent_resent_revoked_and_accepted_once_by_the_invited_ad
     );
     assert!(
         matches!(
-            as_account(state, unverified, async |ch| invitations::accept(
+            as_account(state, unverified, async |ch| joining::accept_invitation(
                 ch,
                 Accepting::Token(&first_token)
             )
@@ -571,12 +581,12 @@ async fn invitations_are_sent_resent_revoked_and_accepted_once_by_the_invited_ad
 
     // Two tabs accept at once: one membership, one "already".
     let tabs = tokio::join!(
-        as_account(state, unverified, async |ch| invitations::accept(
+        as_account(state, unverified, async |ch| joining::accept_invitation(
             ch,
             Accepting::Token(&second_token)
         )
         .await),
-        as_account(state, unverified, async |ch| invitations::accept(
+        as_account(state, unverified, async |ch| joining::accept_invitation(
             ch,
             Accepting::Token(&second_token)
         )
@@ -624,7 +634,7 @@ async fn invitations_are_sent_resent_revoked_and_accepted_once_by_the_invited_ad
     .await
     .unwrap();
     assert!(matches!(
-        as_account(state, tom, async |ch| invitations::accept(
+        as_account(state, tom, async |ch| joining::accept_invitation(
             ch,
             Accepting::Token(&revoked_token)
         )
@@ -669,7 +679,7 @@ async fn invitations_are_sent_resent_revoked_and_accepted_once_by_the_invited_ad
             .expired
     );
     assert!(matches!(
-        as_account(state, tom, async |ch| invitations::accept(
+        as_account(state, tom, async |ch| joining::accept_invitation(
             ch,
             Accepting::Token(&expiring)
         )
@@ -687,7 +697,7 @@ async fn invitations_are_sent_resent_revoked_and_accepted_once_by_the_invited_ad
         "/invitations/accept",
     );
     as_account(state, tom, async |ch| {
-        invitations::accept(ch, Accepting::Token(&renewed)).await
+        joining::accept_invitation(ch, Accepting::Token(&renewed)).await
     })
     .await
     .unwrap();
@@ -1255,14 +1265,14 @@ async fn only_administrators_of_this_worksite_administer_it() {
             (
                 "approve",
                 as_account(state, who, async |ch| {
-                    join_requests::decide(ch, code, request_id, Decision::Accept).await
+                    joining::decide_join_request(ch, code, request_id, Decision::Accept, "").await
                 })
                 .await,
             ),
             (
                 "reject",
                 as_account(state, who, async |ch| {
-                    join_requests::decide(ch, code, request_id, Decision::Reject).await
+                    joining::decide_join_request(ch, code, request_id, Decision::Reject, "").await
                 })
                 .await,
             ),
@@ -1336,11 +1346,12 @@ async fn only_administrators_of_this_worksite_administer_it() {
         Err(AppError::NotFound(_))
     ));
     assert!(matches!(
-        as_account(state, other_admin, async |ch| join_requests::decide(
+        as_account(state, other_admin, async |ch| joining::decide_join_request(
             ch,
             &other_code,
             request_id,
-            Decision::Accept
+            Decision::Accept,
+            ""
         )
         .await)
         .await,
@@ -1412,4 +1423,284 @@ async fn undo_migrations_from(db: &sea_orm::DatabaseConnection, name: &str) {
         .expect("a migration of that name");
     let steps = u32::try_from(names.len() - position).expect("a few migrations");
     Migrator::down(db, Some(steps)).await.unwrap();
+}
+
+async fn join_request_status(state: &AppState, account: i64) -> JoinRequestStatus {
+    join_request::Entity::find()
+        .filter(join_request::Column::AccountId.eq(account))
+        .one(&state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .status
+}
+
+async fn invitation_row(state: &AppState, email: &str) -> invitation::Model {
+    invitation::Entity::find()
+        .filter(invitation::Column::Email.eq(email))
+        .one(&state.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// Guide rule (issue 28, item 1): a join request and an invitation for the same person and
+/// worksite end together, whichever is accepted first.
+#[tokio::test]
+async fn a_join_request_and_an_invitation_for_the_same_person_end_together() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let dalia = person(state, "dalia", "Dalia", "Eighteen", "physician").await;
+    let greg = person(state, "greg", "Gregory", "Nineteen", "moa").await;
+    let tom = person(state, "tom", "Tom", "Twenty", "moa").await;
+    let barclay = clinic(state, dalia, "Barclay Clinic").await;
+    let code = &barclay.code;
+    let invite = |address: String| async move {
+        as_account(state, dalia, async |ch| {
+            invitations::invite(ch, code, &address).await
+        })
+        .await
+        .unwrap();
+    };
+
+    // Greg asks and is invited; he accepts the invitation: his request is no longer waiting.
+    ask(state, greg, code, "").await.unwrap();
+    invite(email_of("greg")).await;
+    let token = token_in(
+        &last_email_to(&state.db, &email_of("greg")).await,
+        "/invitations/accept",
+    );
+    as_account(state, greg, async |ch| {
+        joining::accept_invitation(ch, Accepting::Token(&token)).await
+    })
+    .await
+    .unwrap();
+    assert!(is_active_member(state, code, greg).await);
+    assert_eq!(
+        join_request_status(state, greg).await,
+        JoinRequestStatus::Superseded
+    );
+    assert_eq!(
+        join_requests::waiting(&state.db, dalia, code, 0)
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    assert!(app::flows::attention::attention(&state.db, dalia)
+        .await
+        .unwrap()
+        .waiting_requests
+        .is_empty());
+    assert_eq!(count_audit(state, "join_request_superseded").await, 1);
+    // The emailed approval link says what became of the request; its button changes nothing.
+    let approve = token_in(
+        &last_email_to(&state.db, &email_of("dalia")).await,
+        "/join-requests/approve",
+    );
+    let preview = join_requests::preview(&state.db, dalia, &approve)
+        .await
+        .unwrap();
+    assert_eq!(
+        preview.outcome.as_deref(),
+        Some("This person has already joined the worksite by accepting an invitation.")
+    );
+    assert_eq!(
+        as_account(state, dalia, async |ch| joining::approve_by_link(
+            ch, &approve
+        )
+        .await)
+        .await,
+        Err(AppError::Conflict(Refusal::AlreadyHandled))
+    );
+
+    // Tom is invited and asks; his request is accepted: the invitation closes, and its link
+    // says why.
+    invite(email_of("tom")).await;
+    let token = token_in(
+        &last_email_to(&state.db, &email_of("tom")).await,
+        "/invitations/accept",
+    );
+    ask(state, tom, code, "").await.unwrap();
+    let request = join_requests::waiting(&state.db, dalia, code, 0)
+        .await
+        .unwrap()
+        .items[0]
+        .id;
+    as_account(state, dalia, async |ch| {
+        joining::decide_join_request(ch, code, request.get(), Decision::Accept, "").await
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        invitation_row(state, &email_of("tom")).await.status,
+        InvitationStatus::Superseded
+    );
+    assert!(invitations::awaiting(&state.db, dalia, code, 0)
+        .await
+        .unwrap()
+        .items
+        .is_empty());
+    assert!(invitations::for_invitee(&state.db, tom)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        as_account(state, tom, async |ch| {
+            joining::accept_invitation(ch, Accepting::Token(&token)).await
+        })
+        .await,
+        Err(AppError::Conflict(Refusal::InvitationSuperseded))
+    );
+    assert_eq!(count_audit(state, "invitation_superseded").await, 1);
+    // An invitation to the same address at another worksite stays open.
+    let other = clinic(state, dalia, "Kingsgate Clinic").await;
+    as_account(state, dalia, async |ch| {
+        invitations::invite(ch, &other.code, &email_of("greg")).await
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        invitations::for_invitee(&state.db, greg)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_rejection_may_say_why_and_the_requester_reads_it() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let dalia = person(state, "dalia", "Dalia", "Eighteen", "physician").await;
+    let greg = person(state, "greg", "Gregory", "Nineteen", "moa").await;
+    let barclay = clinic(state, dalia, "Barclay Clinic").await;
+    let code = &barclay.code;
+    ask(state, greg, code, "").await.unwrap();
+    let request = join_requests::waiting(&state.db, dalia, code, 0)
+        .await
+        .unwrap()
+        .items[0]
+        .id
+        .get();
+    let reject = |reason: String| async move {
+        as_account(state, dalia, async |ch| {
+            joining::decide_join_request(ch, code, request, Decision::Reject, &reason).await
+        })
+        .await
+    };
+    // A reason too long, or with hidden characters, is refused at the field; nothing changes.
+    for bad in ["x".repeat(501), "Not\u{202E}staff".to_owned()] {
+        assert!(
+            matches!(reject(bad).await, Err(AppError::Invalid(e)) if e.get("reason").is_some())
+        );
+        assert_eq!(
+            join_request_status(state, greg).await,
+            JoinRequestStatus::Pending
+        );
+    }
+    reject("  We only add staff who work on site.  ".to_owned())
+        .await
+        .unwrap();
+    let row = join_request::Entity::find_by_id(request)
+        .one(&state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.status, JoinRequestStatus::Rejected);
+    assert_eq!(
+        row.reason.as_deref(),
+        Some("We only add staff who work on site.")
+    );
+    let told = last_email_to(&state.db, &email_of("greg")).await;
+    assert_eq!(
+        told.subject,
+        "Your request to join Barclay Clinic was not approved"
+    );
+    assert!(told
+        .body_text
+        .contains("Their reason: \"We only add staff who work on site.\""));
+    let notes = app::notifications::service::list(&state.db, greg)
+        .await
+        .unwrap();
+    assert_eq!(
+        notes[0].text,
+        "Your request to join Barclay Clinic was not approved. Reason: We only add staff who work on site."
+    );
+    let event = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("join_request_rejected"))
+        .one(&state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(event
+        .details
+        .to_string()
+        .contains("We only add staff who work on site."));
+}
+
+/// The guide-rules migration, undone and done again on a database in use: superseded requests
+/// and invitations read as the decisions an older portal knew, the EMR keeps its old name there,
+/// and the new values come back.
+#[tokio::test]
+async fn the_guide_rules_migration_undoes_and_redoes_on_a_database_in_use() {
+    use migrations::{Migrator, MigratorTrait};
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let dalia = person(state, "dalia", "Dalia", "Eighteen", "physician").await;
+    let greg = person(state, "greg", "Gregory", "Nineteen", "moa").await;
+    let mut form = worksite_form("Barclay Clinic", "1234 Barclay St", "V6E 1H4");
+    form.emr = "MedAccess".to_owned();
+    form.phone_extension = "0000000".to_owned();
+    let barclay = register_worksite(state, dalia, &form).await;
+    let code = &barclay.code;
+    ask(state, greg, code, "").await.unwrap();
+    as_account(state, dalia, async |ch| {
+        invitations::invite(ch, code, &email_of("greg")).await
+    })
+    .await
+    .unwrap();
+    let invited = invitation_row(state, &email_of("greg")).await.id;
+    as_account(state, greg, async |ch| {
+        joining::accept_invitation(ch, Accepting::Id(invited)).await
+    })
+    .await
+    .unwrap();
+    let raw = |sql: &'static str| async move {
+        use sea_orm::{ConnectionTrait, Statement};
+        let row = state
+            .db
+            .query_one_raw(Statement::from_string(state.db.get_database_backend(), sql))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get_by_index::<String>(0).unwrap()
+    };
+    let worksite_emr = "SELECT emr FROM worksites";
+    let request_status = "SELECT status FROM join_requests";
+    assert_eq!(raw(worksite_emr).await, "MedAccess");
+    assert_eq!(raw(request_status).await, "superseded");
+
+    undo_migrations_from(&state.db, "m20261210_000015_guide_rules").await;
+    assert_eq!(raw(worksite_emr).await, "Med Access (TELUS)");
+    assert_eq!(raw(request_status).await, "approved");
+    Migrator::up(&state.db, None).await.unwrap();
+    assert_eq!(raw(worksite_emr).await, "MedAccess");
+    // The database accepts the new status again, and nothing else.
+    use sea_orm::ConnectionTrait;
+    state
+        .db
+        .execute_unprepared("UPDATE join_requests SET status = 'superseded'")
+        .await
+        .unwrap();
+    assert!(state
+        .db
+        .execute_unprepared("UPDATE join_requests SET status = 'forgotten'")
+        .await
+        .is_err());
+    assert_eq!(
+        join_request_status(state, greg).await,
+        JoinRequestStatus::Superseded
+    );
 }

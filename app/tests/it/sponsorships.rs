@@ -164,7 +164,7 @@ async fn an_obo_user_asks_an_authorizer_who_accepts_and_is_then_seen_on_behalf_o
 
     let id = dalia_view.pending[0].id.get();
     as_account(state, c.dalia, async |ch| {
-        sponsorships::change(ch, code, id, SponsorshipChange::Accept).await
+        sponsorships::change(ch, code, id, SponsorshipChange::Accept, "").await
     })
     .await
     .unwrap();
@@ -436,7 +436,7 @@ async fn only_the_two_parties_see_or_change_a_sponsorship() {
         assert!(
             matches!(
                 as_account(state, actor, async |ch| sponsorships::change(
-                    ch, code, id, change
+                    ch, code, id, change, ""
                 )
                 .await)
                 .await,
@@ -456,7 +456,8 @@ async fn only_the_two_parties_see_or_change_a_sponsorship() {
             ch,
             code,
             id,
-            SponsorshipChange::Accept
+            SponsorshipChange::Accept,
+            ""
         )
         .await)
         .await,
@@ -467,7 +468,8 @@ async fn only_the_two_parties_see_or_change_a_sponsorship() {
             ch,
             code,
             id,
-            SponsorshipChange::Withdraw
+            SponsorshipChange::Withdraw,
+            ""
         )
         .await)
         .await,
@@ -479,14 +481,15 @@ async fn only_the_two_parties_see_or_change_a_sponsorship() {
             ch,
             code,
             id,
-            SponsorshipChange::Revoke
+            SponsorshipChange::Revoke,
+            ""
         )
         .await)
         .await,
         Err(AppError::Conflict(_))
     ));
     as_account(state, c.greg, async |ch| {
-        sponsorships::change(ch, code, id, SponsorshipChange::Withdraw).await
+        sponsorships::change(ch, code, id, SponsorshipChange::Withdraw, "").await
     })
     .await
     .unwrap();
@@ -513,7 +516,7 @@ async fn concurrent_accept_and_decline_have_one_outcome() {
             let (state, code) = (state.clone(), code.clone());
             tokio::spawn(async move {
                 as_account(&state, c.dalia, async |ch| {
-                    sponsorships::change(ch, &code, id, change).await
+                    sponsorships::change(ch, &code, id, change, "").await
                 })
                 .await
             })
@@ -549,7 +552,7 @@ async fn either_party_ends_an_active_sponsorship_and_the_other_is_told() {
     let rows = open_rows(state).await;
     let with = |obo: i64| rows.iter().find(|r| r.obo_id == obo).unwrap().id;
     as_account(state, c.dalia, async |ch| {
-        sponsorships::change(ch, code, with(c.greg), SponsorshipChange::Revoke).await
+        sponsorships::change(ch, code, with(c.greg), SponsorshipChange::Revoke, "").await
     })
     .await
     .unwrap();
@@ -558,7 +561,7 @@ async fn either_party_ends_an_active_sponsorship_and_the_other_is_told() {
         .subject
         .starts_with("Sponsorship ended"));
     as_account(state, c.lena, async |ch| {
-        sponsorships::change(ch, code, with(c.lena), SponsorshipChange::End).await
+        sponsorships::change(ch, code, with(c.lena), SponsorshipChange::End, "").await
     })
     .await
     .unwrap();
@@ -573,7 +576,8 @@ async fn either_party_ends_an_active_sponsorship_and_the_other_is_told() {
             ch,
             code,
             with(c.greg),
-            SponsorshipChange::Revoke
+            SponsorshipChange::Revoke,
+            ""
         )
         .await)
         .await,
@@ -816,4 +820,132 @@ async fn staff_edit_the_catalogue_and_a_changed_user_type_ends_what_it_no_longer
     assert!(taken.field_errors().and_then(|e| e.get("name")).is_some());
     assert_eq!(count_audit(state, "profession_updated").await, 1);
     assert_eq!(count_audit(state, "profession_added").await, 1);
+}
+
+#[tokio::test]
+async fn a_member_who_leaves_ends_what_the_membership_carried_and_admins_are_told() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let c = clinic(state).await;
+    let code = &c.site.code;
+    authorize(state, c.nora, code, c.greg).await.unwrap();
+    ask(state, c.lena, code, c.nora).await.unwrap();
+    as_operator(state, async |ch| access::grant(ch, c.nora, code).await)
+        .await
+        .unwrap();
+    let leave = |account: i64| async move {
+        as_account(state, account, async |ch| {
+            app::flows::members::leave(ch, code).await
+        })
+        .await
+    };
+
+    // The only administrator cannot leave; nothing changes.
+    assert_eq!(
+        leave(c.dalia).await,
+        Err(AppError::Refused(Refusal::LastAdministratorLeaving {
+            worksite: "Barclay Clinic".to_owned()
+        }))
+    );
+    assert!(memberships::as_admin(&state.db, c.dalia, code)
+        .await
+        .is_ok());
+
+    // Nora leaves: her sponsorship, the request to her and her access from the worksite end, and
+    // the administrator is told.
+    leave(c.nora).await.unwrap();
+    assert!(matches!(
+        memberships::as_member(&state.db, c.nora, code).await,
+        Err(AppError::NotFound(_))
+    ));
+    assert!(open_rows(state).await.is_empty());
+    for told in ["greg", "lena", "nora"] {
+        let last = last_email_to(&state.db, &email(told)).await;
+        assert!(last.subject.starts_with("Sponsorship ended"), "{told}");
+    }
+    assert!(access::overview(&state.db, c.nora)
+        .await
+        .unwrap()
+        .own
+        .is_empty());
+    assert_eq!(count_audit(state, "member_left").await, 1);
+    let told = app::notifications::service::list(&state.db, c.dalia)
+        .await
+        .unwrap();
+    assert!(
+        told.iter()
+            .any(|n| n.text == "Nora Practitioner left Barclay Clinic."),
+        "{told:?}"
+    );
+    // Leaving twice, or a worksite one never belonged to, is refused alike.
+    assert!(matches!(leave(c.nora).await, Err(AppError::NotFound(_))));
+    let outsider = quick_account(state, "olga", "Olga", "Outside", "physician").await;
+    assert!(matches!(leave(outsider).await, Err(AppError::NotFound(_))));
+
+    // With a second administrator the first may leave; an administrator can set them active
+    // again, as a plain member.
+    let greg_membership = membership_id(state, code, c.greg).await;
+    as_account(state, c.dalia, async |ch| {
+        app::flows::members::change_member(ch, code, greg_membership, MemberChange::PromoteToAdmin)
+            .await
+    })
+    .await
+    .unwrap();
+    leave(c.dalia).await.unwrap();
+    let dalia_membership = membership_id(state, code, c.dalia).await;
+    as_account(state, c.greg, async |ch| {
+        app::flows::members::change_member(ch, code, dalia_membership, MemberChange::SetActive)
+            .await
+    })
+    .await
+    .unwrap();
+    let (_, back) = memberships::as_member(&state.db, c.dalia, code)
+        .await
+        .unwrap();
+    assert!(!back.is_admin);
+}
+
+#[tokio::test]
+async fn a_declined_sponsorship_request_may_say_why() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let c = clinic(state).await;
+    let code = &c.site.code;
+    ask(state, c.lena, code, c.nora).await.unwrap();
+    let id = open_rows(state).await[0].id;
+    let decline = |reason: String| async move {
+        as_account(state, c.nora, async |ch| {
+            sponsorships::change(ch, code, id, SponsorshipChange::Decline, &reason).await
+        })
+        .await
+    };
+    assert!(
+        matches!(decline("x".repeat(501)).await, Err(AppError::Invalid(e)) if e.get("reason").is_some())
+    );
+    assert_eq!(open_rows(state).await.len(), 1, "nothing changed");
+    decline(" I sponsor the MOAs of my own team only. ".to_owned())
+        .await
+        .unwrap();
+    let row = sponsorship::Entity::find_by_id(id)
+        .one(&state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.status, SponsorshipStatus::Declined);
+    assert_eq!(
+        row.decline_reason.as_deref(),
+        Some("I sponsor the MOAs of my own team only.")
+    );
+    let told = last_email_to(&state.db, &email("lena")).await;
+    assert_eq!(told.subject, "Your sponsorship request was declined");
+    assert!(told
+        .body_text
+        .contains("Their reason: \"I sponsor the MOAs of my own team only.\""));
+    let notes = app::notifications::service::list(&state.db, c.lena)
+        .await
+        .unwrap();
+    assert_eq!(
+        notes[0].text,
+        "Nora Practitioner declined your sponsorship request at Barclay Clinic. Reason: I sponsor the MOAs of my own team only."
+    );
 }

@@ -103,7 +103,7 @@ pub(super) fn rows(ids: &Ids) -> Vec<(&'static str, Who, String)> {
         ("my_join_requests", Who::SignedIn, String::new()),
         ("withdraw_join_request", Who::SignedIn, f(&[("request_id", &ids.join_request)])),
         ("waiting_join_requests", Who::Administrator, f(&[("code", code), ("page", "0")])),
-        ("decide_join_request", Who::Administrator, f(&[("code", code), ("request_id", &ids.join_request), ("decision", "Reject")])),
+        ("decide_join_request", Who::Administrator, f(&[("code", code), ("request_id", &ids.join_request), ("decision", "Reject"), ("reason", "matrix")])),
         ("approval_preview", Who::SignedIn, f(&[("token", "not-a-token")])),
         ("approve_by_link", Who::SignedIn, f(&[("token", "not-a-token")])),
         // Members and invitations.
@@ -144,6 +144,8 @@ pub(super) fn rows(ids: &Ids) -> Vec<(&'static str, Who, String)> {
         ("search_audit_log", Who::Staff, f(&[("query[page]", "0")])),
         ("email_delivery_log", Who::Staff, f(&[("query[delivery]", "failed")])),
         ("resend_email", Who::Staff, f(&[("id", &ids.failed_email)])),
+        // Last: the admitted member leaves worksite A (another administrator was promoted above).
+        ("leave_worksite", Who::Member, f(&[("code", code)])),
     ]
 }
 

@@ -4,7 +4,7 @@
 //! becoming staff ends the account's sessions too.
 
 use super::{find, find_by_email};
-use crate::accounts::types::{normalize_email, DISABLE_REASON_MAX};
+use crate::accounts::types::normalize_email;
 use crate::audit::{AuditAction, AuditEntry};
 use crate::entities::account;
 use crate::error::{AppError, Refusal};
@@ -21,22 +21,15 @@ pub async fn disable(
 ) -> Result<(), AppError> {
     let staff_id = change.account()?;
     require_staff(change.db(), staff_id).await?;
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(AppError::invalid(
-            "reason",
-            "Say why the account is disabled: the person may ask.",
-        ));
-    }
-    if reason.chars().count() > DISABLE_REASON_MAX {
-        return Err(AppError::invalid(
-            "reason",
-            format!("Keep the reason to {DISABLE_REASON_MAX} characters or fewer."),
-        ));
-    }
-    if crate::text::has_hidden_characters(reason, true) {
-        return Err(AppError::invalid("reason", crate::text::HIDDEN_CHARACTERS));
-    }
+    let reason = crate::text::reason(reason)
+        .map_err(|message| AppError::invalid("reason", message))?
+        .ok_or_else(|| {
+            AppError::invalid(
+                "reason",
+                "Say why the account is disabled: the person may ask.",
+            )
+        })?;
+    let reason = reason.as_str();
     if account_id == staff_id {
         return Err(AppError::Refused(
             "You cannot disable your own account. Ask another member of the CareConnect team."

@@ -8,9 +8,10 @@ use leptos::prelude::*;
 pub fn DevIdentityProviderPage() -> impl IntoView {
     let action = ServerAction::<DevIdentitySignIn>::new();
     let errors = action_error(action);
+    let next = return_to();
     Effect::new(move |_| {
         if let Some(Ok(outcome)) = action.value().get() {
-            reload_to(outcome.next_path());
+            reload_to(outcome.next_path(Some(&next.get_untracked())));
         }
     });
     view! {

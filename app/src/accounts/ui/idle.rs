@@ -60,7 +60,7 @@ pub fn IdleWarning() -> impl IntoView {
                 <p>"You were signed out because you did not use the portal for a while. Sign in again to continue."</p>
             </div>
             <div class="modal-actions">
-                <a class="button button-primary" href="/sign-in">"Sign in"</a>
+                <a class="button button-primary" href=crate::ui::sign_in_here()>"Sign in"</a>
             </div>
         </Modal>
     }

@@ -30,11 +30,20 @@ pub fn SignInPage() -> impl IntoView {
 pub fn SignInPanel() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let errors = action_error(action);
+    let next = return_to();
     Effect::new(move |_| {
         if action_succeeded(action).get() {
-            reload_to("/");
+            reload_to(&next.get_untracked());
         }
     });
+    // The identity provider's way in brings the person back too (the server checks it again).
+    let identity_href = move || match next.get().as_str() {
+        "/" => "/auth/oidc/start".to_owned(),
+        next => format!(
+            "/auth/oidc/start?{}",
+            crate::ui::query_string(&[("next", next)])
+        ),
+    };
     view! {
         <div class="two-columns">
             <section class="card" aria-labelledby="identity-heading">
@@ -42,7 +51,7 @@ pub fn SignInPanel() -> impl IntoView {
                 <p>
                     "First time here? Validate your identity with the BC Services Card app, then register your account. You can also sign in this way at any time."
                 </p>
-                <a class="button button-primary" href="/auth/oidc/start" rel="external">
+                <a class="button button-primary" href=identity_href rel="external">
                     "Sign in with BC Services Card"
                 </a>
             </section>

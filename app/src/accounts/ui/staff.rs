@@ -3,7 +3,8 @@
 use crate::accounts::api::{
     staff_find_people, staff_person, StaffDisableAccount, StaffEnableAccount,
 };
-use crate::accounts::types::{AccountId, PersonRecord, DISABLE_REASON_MAX};
+use crate::accounts::types::{AccountId, PersonRecord};
+use crate::text::REASON_MAX;
 use crate::ui::*;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -153,7 +154,7 @@ fn Standing(
                         <FormError errors=disable_errors/>
                         <input type="hidden" name="id" value=id/>
                         <TextAreaField label="Reason for disabling" name="reason" field="reason"
-                            errors=disable_errors rows=2 maxlength=DISABLE_REASON_MAX
+                            errors=disable_errors rows=2 maxlength=REASON_MAX
                             hint="Signs the person out everywhere and refuses every sign-in. Kept in the audit log."/>
                         <button type="submit" class="button button-danger">"Disable account"</button>
                     </ActionForm>

@@ -1,9 +1,11 @@
 use super::{address_search::AddressSearch, EligibilityNote, WorksiteCard};
 use crate::accounts::types::CurrentUser;
 use crate::join_requests::ui::MyPendingRequests;
+use crate::memberships::api::LeaveWorksite;
 use crate::notifications::ui::{reload_on_live_updates, use_attention};
 use crate::ui::*;
 use crate::worksites::api::{my_worksites, FindWorksite};
+use crate::worksites::types::WorksiteId;
 use leptos::prelude::*;
 
 /// "Worksite Access": the user's worksites, and the two ways to a new one.
@@ -31,11 +33,28 @@ pub fn WorksiteAccessPage() -> impl IntoView {
 #[component]
 fn MyWorksites() -> impl IntoView {
     let attention = use_attention();
-    let worksites = load(|| (), |_| my_worksites());
+    let leave = ServerAction::<LeaveWorksite>::new();
+    let worksites = load(move || leave.version().get(), |_| my_worksites());
     reload_on_live_updates(worksites);
+    let confirmation = confirming(leave, |(_, name): &(WorksiteId, String)| {
+        format!("You left {name}.")
+    });
+    let ask = Callback::new(move |worksite: (WorksiteId, String)| confirmation.ask(worksite));
+    let confirm = Callback::new(move |()| {
+        if let Some((code, _)) = confirmation.subject.get_untracked() {
+            leave.dispatch(LeaveWorksite { code });
+        }
+    });
     view! {
-        <section class="card" aria-labelledby="my-worksites-heading">
+        <section id="my-worksites" class="card" aria-labelledby="my-worksites-heading" tabindex="-1">
             <h2 id="my-worksites-heading">"My Worksites"</h2>
+            {move || confirmation.done.get().map(|message| view! { <Notice>{message}</Notice> })}
+            <ConfirmDialog open=confirmation.open on_confirm=confirm pending=leave.pending() error=confirmation.refusal fallback_focus="my-worksites">
+                {move || confirmation.subject.get().map(|(_, name)| view! {
+                    <p>"Please confirm you would like to " <strong>{format!("LEAVE {name}.")}</strong></p>
+                    <p>"You will no longer be able to access CareConnect from this worksite, and your sponsorships at this worksite will end. A Group / Site Administrator can set you active again."</p>
+                })}
+            </ConfirmDialog>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {awaiting(move || async move {
                     let waiting = attention.await.map(|a| a.waiting_requests).unwrap_or_default();
@@ -47,6 +66,7 @@ fn MyWorksites() -> impl IntoView {
                             <ul class="worksite-list">
                                 {list.into_iter().map(|mine| {
                                     let href = format!("/worksites/{}", mine.worksite.code);
+                                    let leaving = (mine.worksite.code.clone(), mine.worksite.name.clone());
                                     let role = if mine.is_admin { "Group / Site Administrator" } else { "Member" };
                                     let requests_href = format!("/worksites/{}#requests", mine.worksite.code);
                                     let requests = waiting.iter().find(|w| w.code == mine.worksite.code).map(|w| view! {
@@ -62,7 +82,14 @@ fn MyWorksites() -> impl IntoView {
                                                     {(!mine.active).then(|| view! { <span class="badge badge-warning">"Inactive"</span> })}
                                                     {requests}
                                                 </p>
-                                                {mine.active.then(|| view! { <a class="button" href=href>"Update / Review Worksite"</a> })}
+                                                {mine.active.then(|| {
+                                                    view! {
+                                                        <div class="request-actions">
+                                                            <a class="button" href=href>"Update / Review Worksite"</a>
+                                                            <button type="button" class="button" on:click=move |_| ask.run(leaving.clone())>"Leave Worksite"</button>
+                                                        </div>
+                                                    }
+                                                })}
                                             </WorksiteCard>
                                         </li>
                                     }

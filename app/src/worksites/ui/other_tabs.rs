@@ -126,6 +126,8 @@ fn WorksiteHelp() -> impl IntoView {
             <dd>"Physicians and nurse practitioners (Authorizers) sponsor support staff (On-Behalf-Of users), who then see CareConnect as their Authorizer would."</dd>
             <dt>"P&S Declaration"</dt>
             <dd>"The worksite's site-level Privacy & Security declaration, signed once by a Group / Site Administrator with signing authority. CareConnect applications from the worksite are approved only once it is signed."</dd>
+            <dt>"Leave Worksite"</dt>
+            <dd>"Any member can leave a worksite from Worksite Access. Its last Group / Site Administrator promotes another member first."</dd>
         </dl>
         <p>"Team members can also ask to join with the Worksite Id shown above."</p>
         <p>"Need help? Contact the CareConnect team at " <a href="mailto:CareConnect@phsa.ca">"CareConnect@phsa.ca"</a>
