@@ -147,6 +147,67 @@ test('an Authorizer declines a sponsorship request and says why; the MOA reads i
   await Promise.all([dalia.context.close(), greg.context.close()]);
 });
 
+/** A day in British Columbia `offset` days from now: as a date field takes it, and as the portal shows it. */
+function bcDay(offset: number) {
+  const at = new Date(Date.now() + offset * 86_400_000);
+  const iso = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Vancouver', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  const shown = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Vancouver', month: 'short', day: 'numeric', year: 'numeric' }).format(at);
+  return { iso, shown };
+}
+
+test('an Authorizer gives a sponsorship a last day; both are reminded; it is changed later', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const dalia = await person(browser, 'dalia', 'locum');
+  const worksiteId = await registerWorksite(dalia.page, 'Locum Street Clinic', uniqueStreet('Locum St'));
+  const greg = await person(browser, 'greg', 'locum', 'Medical Office Assistant (On-Behalf-Of User)');
+  await requestAccess(greg.page, worksiteId, 'Temporary MOA');
+  await visit(dalia.page, `/worksites/${worksiteId}`);
+  await dalia.page.locator('#requests').getByRole('button', { name: 'Accept Request' }).click();
+  await confirm(dalia.page, /ACCEPT/);
+
+  // Authorize with a last day: a past one is refused beside the field, a near one is kept.
+  await visit(dalia.page, `/worksites/${worksiteId}/my-on-behalf-of-users`);
+  await choose(dalia.page, 'On-Behalf-Of User', /Greg/);
+  const lastDay = dalia.page.getByLabel('Last day (optional)', { exact: true });
+  await lastDay.fill(bcDay(-2).iso);
+  await dalia.page.getByRole('button', { name: 'Authorize User' }).click();
+  await expect(dalia.page.locator('#field-last-day-error')).toHaveText('The last day cannot be in the past.');
+  await expectAccessible(dalia.page);
+  const fiveDays = bcDay(5);
+  await choose(dalia.page, 'On-Behalf-Of User', /Greg/);
+  await lastDay.fill(fiveDays.iso);
+  await dalia.page.getByRole('button', { name: 'Authorize User' }).click();
+  await expect(dalia.page.getByRole('status')).toContainText(/You now sponsor Greg/);
+  const sponsored = dalia.page.locator('.request').filter({ hasText: /Greg/ });
+  await expect(sponsored).toContainText(`until ${fiveDays.shown}`);
+  const told = await waitForMail(greg.email, 'now sponsors your CareConnect access');
+  expect(told.text).toContain(`The sponsorship's last day is ${fiveDays.shown}`);
+  await visit(greg.page, `/worksites/${worksiteId}/my-sponsors`);
+  await expect(greg.page.locator('.request').filter({ hasText: /Dalia/ })).toContainText(`until ${fiveDays.shown}`);
+
+  // The daily round reminds both, a week or less before.
+  portalCommand('housekeeping');
+  for (const who of [dalia, greg]) {
+    const reminder = await waitForMail(who.email, `Sponsorship ends after ${fiveDays.shown}`);
+    expect(reminder.text).toMatch(/From the next day Greg \S+ no longer sees CareConnect on behalf of Dalia/);
+  }
+
+  // Dalia removes the last day through "Set Last Day"; Greg is told.
+  await sponsored.getByRole('button', { name: /Set Last Day/ }).click();
+  const dialog = dalia.page.getByRole('dialog', { name: 'Confirmation' });
+  await expect(dialog).toContainText(/the last day of Greg \S+'s sponsorship/);
+  await expect(dialog.getByLabel('Last day', { exact: true })).toHaveValue(fiveDays.iso);
+  await expectAccessible(dalia.page);
+  await dialog.getByLabel('Last day', { exact: true }).fill('');
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(dalia.page.getByRole('status').filter({ hasText: /The last day of Greg \S+'s sponsorship is saved\./ })).toBeVisible();
+  await expect(sponsored).not.toContainText('until');
+  const changed = await waitForMail(greg.email, 'Your sponsorship by Dalia');
+  expect(changed.text).toContain('removed the last day');
+  await Promise.all([dalia.context.close(), greg.context.close()]);
+});
+
 test('professions without a Designation Order register and join, and are told they cannot be granted access', async ({ browser }) => {
   const phil = await person(browser, 'phil', 'physio', 'Physiotherapist (Independent User; not yet eligible for CareConnect access)');
   await visit(phil.page, '/');

@@ -19,6 +19,7 @@ mod m20261207_000012_attempt_counts;
 mod m20261208_000013_session_accounts;
 mod m20261209_000014_email_delivery;
 mod m20261210_000015_guide_rules;
+mod m20261211_000016_sponsorship_last_days;
 
 /// Each table with a status column, and the values the database accepts in it now (the `app`
 /// crate's status enums; a test holds them equal).
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000013_session_accounts::Migration),
             Box::new(m20261209_000014_email_delivery::Migration),
             Box::new(m20261210_000015_guide_rules::Migration),
+            Box::new(m20261211_000016_sponsorship_last_days::Migration),
         ]
     }
 }

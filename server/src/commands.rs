@@ -13,6 +13,14 @@ pub async fn migrate() -> Result<(), StartError> {
     Ok(())
 }
 
+pub async fn housekeeping() -> Result<(), StartError> {
+    let config = PortalConfig::from_env()?;
+    let state = AppState::new(open_database(&config).await?, config);
+    crate::router::housekeeping_round(&state, chrono::Utc::now()).await;
+    println!("Housekeeping done.");
+    Ok(())
+}
+
 pub async fn grant_staff(email: &str) -> Result<(), StartError> {
     let account_id = set_staff(email, true).await?;
     println!("Account {account_id} ({email}) is now CareConnect staff.");

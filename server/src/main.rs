@@ -1,7 +1,7 @@
 //! The portal's server binary: `portal serve` (the default), `portal migrate`, and operator
-//! commands such as `portal staff grant EMAIL`, `portal access grant EMAIL WORKSITE_ID` and
-//! `portal backup FILE` and `portal restore FILE` (SQLite), `portal seed` and `portal explain`
-//! (benchmarks).
+//! commands such as `portal staff grant EMAIL`, `portal access grant EMAIL WORKSITE_ID`,
+//! `portal housekeeping`, `portal backup FILE` and `portal restore FILE` (SQLite), `portal seed`
+//! and `portal explain` (benchmarks).
 
 use app::worksites::types::WorksiteId;
 use clap::{Parser, Subcommand};
@@ -57,6 +57,9 @@ enum Command {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+    /// Run one round of what time brings now (every app server does every five minutes):
+    /// sponsorships' last days (reminders, ends), retention, old attempt counts.
+    Housekeeping,
     /// Copy the live SQLite database to FILE, consistently, while the portal serves.
     Backup { file: std::path::PathBuf },
     /// Put the SQLite backup FILE in place of the database (stop the portal first).
@@ -127,6 +130,7 @@ async fn main() -> ExitCode {
             server::commands::seed(plan).await
         }
         Command::Explain { worksite_id } => server::commands::explain(&worksite_id).await,
+        Command::Housekeeping => server::commands::housekeeping().await,
         Command::Backup { file } => server::commands::backup(&file).await,
         Command::Restore { file } => server::commands::restore(&file).await,
     };

@@ -7,7 +7,7 @@ use app::platform::{
     client_address::ClientAddress,
     retention::{self, Purged},
     session_store::DbSessionStore,
-    AppState,
+    Actor, AppState,
 };
 use app::{
     error::{AppError, Refusal},
@@ -255,32 +255,41 @@ fn page_routes() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-/// Periodic clean-up: what the retention rules no longer keep (`platform::retention`), idle
-/// rate-limit keys, attempt counts no rule still reads.
+/// Periodic work, every five minutes: [`housekeeping_round`].
 pub async fn housekeeping(app: AppState, mut shutdown: watch::Receiver<bool>) {
     loop {
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(300)) => {}
             _ = shutdown.changed() => return,
         }
-        match retention::purge(
-            &app.db,
-            &app.writes,
-            app.config.retention,
-            chrono::Utc::now(),
-        )
-        .await
-        {
-            Ok(purged) if purged == Purged::default() => {}
-            Ok(purged) => tracing::info!(?purged, "purged what is no longer kept"),
-            Err(error) => tracing::warn!(%error, "could not purge what is no longer kept"),
-        }
+        housekeeping_round(&app, chrono::Utc::now()).await;
         app.limits.forget_idle_keys();
-        // Both attempt rules count within a day; a count older than that is history.
-        if let Err(error) =
-            app::platform::attempts::forget_older_than(&app.db, chrono::Duration::days(2)).await
-        {
-            tracing::warn!(%error, "could not forget old attempt counts");
-        }
+    }
+}
+
+/// One round of what time brings (also `portal housekeeping`): sponsorships whose last day is
+/// near or past (reminders, ends), what the retention rules no longer keep
+/// (`platform::retention`), attempt counts no rule still reads. Every app server runs it; each
+/// step is safe to run twice at once.
+pub async fn housekeeping_round(app: &AppState, now: chrono::DateTime<chrono::Utc>) {
+    let today = app::platform::time::today_in_bc(now);
+    if let Err(error) = app
+        .write(Actor::system(), async |change| {
+            app::sponsorships::service::follow_last_days(change, today).await
+        })
+        .await
+    {
+        tracing::warn!(%error, "could not follow the sponsorships' last days");
+    }
+    match retention::purge(&app.db, &app.writes, app.config.retention, now).await {
+        Ok(purged) if purged == Purged::default() => {}
+        Ok(purged) => tracing::info!(?purged, "purged what is no longer kept"),
+        Err(error) => tracing::warn!(%error, "could not purge what is no longer kept"),
+    }
+    // Both attempt rules count within a day; a count older than that is history.
+    if let Err(error) =
+        app::platform::attempts::forget_older_than(&app.db, chrono::Duration::days(2)).await
+    {
+        tracing::warn!(%error, "could not forget old attempt counts");
     }
 }

@@ -546,6 +546,8 @@ pub async fn seed(db: &DatabaseConnection, plan: SeedPlan) -> Result<SeedReport,
                         ended_by: Set(None),
                         end_reason: Set(None),
                         decline_reason: Set(None),
+                        last_day: Set(None),
+                        end_reminded_at: Set(None),
                     });
                 }
             }

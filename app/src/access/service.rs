@@ -350,10 +350,9 @@ pub async fn open(
             let sponsorship = crate::entities::sponsorship::Entity::find_by_id(id)
                 .filter(crate::entities::sponsorship::Column::OboId.eq(account_id))
                 .filter(crate::entities::sponsorship::Column::WorksiteId.eq(worksite.id))
-                .filter(
-                    crate::entities::sponsorship::Column::Status
-                        .eq(crate::sponsorships::types::SponsorshipStatus::Active),
-                )
+                .filter(crate::sponsorships::service::in_force(
+                    crate::platform::time::today_in_bc(chrono::Utc::now()),
+                ))
                 .one(db)
                 .await?
                 .ok_or_else(|| AppError::NotFound("This sponsorship does not exist.".to_owned()))?;

@@ -46,6 +46,8 @@ pub enum AuditAction {
     SponsorshipRevoked,
     SponsorshipEnded,
     SponsorshipEndedAutomatically,
+    SponsorshipLastDaySet,
+    SponsorshipEndReminded,
     CareConnectAccessGranted,
     CareConnectAccessEnded,
     CareConnectOpened,
@@ -66,7 +68,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order the audit search lists them.
-    pub const ALL: [AuditAction; 57] = [
+    pub const ALL: [AuditAction; 59] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
@@ -108,6 +110,8 @@ impl AuditAction {
         AuditAction::SponsorshipRevoked,
         AuditAction::SponsorshipEnded,
         AuditAction::SponsorshipEndedAutomatically,
+        AuditAction::SponsorshipLastDaySet,
+        AuditAction::SponsorshipEndReminded,
         AuditAction::CareConnectAccessGranted,
         AuditAction::CareConnectAccessEnded,
         AuditAction::CareConnectOpened,
@@ -169,6 +173,8 @@ impl AuditAction {
             AuditAction::SponsorshipRevoked => "sponsorship_revoked",
             AuditAction::SponsorshipEnded => "sponsorship_ended",
             AuditAction::SponsorshipEndedAutomatically => "sponsorship_ended_automatically",
+            AuditAction::SponsorshipLastDaySet => "sponsorship_last_day_set",
+            AuditAction::SponsorshipEndReminded => "sponsorship_end_reminded",
             AuditAction::CareConnectAccessGranted => "careconnect_access_granted",
             AuditAction::CareConnectAccessEnded => "careconnect_access_ended",
             AuditAction::CareConnectOpened => "careconnect_opened",

@@ -22,6 +22,11 @@ pub struct Model {
     pub end_reason: Option<String>,
     /// Why the request was declined, when the decider said.
     pub decline_reason: Option<String>,
+    /// The last day (in British Columbia) the sponsorship gives access, when the Authorizer set
+    /// one; it ends after it.
+    pub last_day: Option<Date>,
+    /// When both people were reminded that the last day is near (once per last day).
+    pub end_reminded_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

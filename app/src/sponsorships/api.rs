@@ -34,11 +34,13 @@ pub async fn request_sponsorship(
 pub async fn authorize_on_behalf_of_user(
     code: WorksiteId,
     membership_id: String,
+    last_day: Option<String>,
 ) -> Result<String, AppError> {
     let ctx = RequestContext::load().await?;
     ctx.write(async |change| {
         let membership_id = chosen_member(&membership_id, "an On-Behalf-Of user")?;
-        service::authorize(change, &code, membership_id).await
+        let last_day = last_day.as_deref().unwrap_or_default();
+        service::authorize(change, &code, membership_id, last_day).await
     })
     .await
 }
@@ -49,11 +51,30 @@ pub async fn change_sponsorship(
     sponsorship_id: SponsorshipId,
     change: SponsorshipChange,
     reason: Option<String>,
+    last_day: Option<String>,
 ) -> Result<(), AppError> {
     let ctx = RequestContext::load().await?;
     ctx.write(async |unit| {
-        let reason = reason.as_deref().unwrap_or_default();
-        service::change(unit, &code, sponsorship_id.get(), change, reason).await
+        let (reason, last_day) = (
+            reason.as_deref().unwrap_or_default(),
+            last_day.as_deref().unwrap_or_default(),
+        );
+        service::change(unit, &code, sponsorship_id.get(), change, reason, last_day).await
+    })
+    .await
+}
+
+/// "Set Last Day": the Authorizer sets, changes or removes (empty) an active sponsorship's last
+/// day.
+#[server(prefix = "/api", endpoint = "set_sponsorship_last_day", output = server_fn::codec::Postcard)]
+pub async fn set_sponsorship_last_day(
+    code: WorksiteId,
+    sponsorship_id: SponsorshipId,
+    last_day: String,
+) -> Result<(), AppError> {
+    let ctx = RequestContext::load().await?;
+    ctx.write(async |unit| {
+        service::set_last_day(unit, &code, sponsorship_id.get(), &last_day).await
     })
     .await
 }

@@ -17,12 +17,58 @@ pub fn requested(
         .signed()
 }
 
-pub fn sponsored(obo: &str, authorizer: &str, worksite: &str, link: &str) -> Email {
-    Email::new(format!("{authorizer} now sponsors your CareConnect access"))
+pub fn sponsored(
+    obo: &str,
+    authorizer: &str,
+    worksite: &str,
+    last_day: Option<&str>,
+    link: &str,
+) -> Email {
+    let mut email = Email::new(format!("{authorizer} now sponsors your CareConnect access"))
         .paragraph(format!("Hello {obo},"))
-        .paragraph(format!("{authorizer} now sponsors your CareConnect access at {worksite}. You see CareConnect on behalf of {authorizer}, as they would, once they have CareConnect access from {worksite}."))
+        .paragraph(format!("{authorizer} now sponsors your CareConnect access at {worksite}. You see CareConnect on behalf of {authorizer}, as they would, once they have CareConnect access from {worksite}."));
+    if let Some(day) = last_day {
+        email = email.paragraph(format!("The sponsorship's last day is {day}: it ends after that day unless {authorizer} changes it."));
+    }
+    email.link("See My Sponsors", link).signed()
+}
+
+/// The Authorizer gave an active sponsorship a last day, changed it, or removed it.
+pub fn last_day_set(
+    obo: &str,
+    authorizer: &str,
+    worksite: &str,
+    last_day: Option<&str>,
+    link: &str,
+) -> Email {
+    let words = match last_day {
+        Some(day) => format!("{authorizer} set the last day of their sponsorship of your CareConnect access at {worksite}: {day}. It ends after that day."),
+        None => format!("{authorizer} removed the last day of their sponsorship of your CareConnect access at {worksite}: it goes on until one of you ends it."),
+    };
+    Email::new(format!("Your sponsorship by {authorizer} changed"))
+        .paragraph(format!("Hello {obo},"))
+        .paragraph(words)
         .link("See My Sponsors", link)
         .signed()
+}
+
+/// Told to both people when a sponsorship's last day is near.
+pub fn ending_soon(
+    to: &str,
+    authorizer: &str,
+    obo: &str,
+    worksite: &str,
+    last_day: &str,
+    link: &str,
+) -> Email {
+    Email::new(format!(
+        "Sponsorship ends after {last_day}: {obo} On-Behalf-Of {authorizer}"
+    ))
+    .paragraph(format!("Hello {to},"))
+    .paragraph(format!("{authorizer}'s sponsorship of {obo} at {worksite} ends after {last_day}. From the next day {obo} no longer sees CareConnect on behalf of {authorizer}."))
+    .paragraph(format!("{authorizer} can change or remove the last day on the My On-behalf-Of Users tab of the worksite."))
+    .link("Open the worksite", link)
+    .signed()
 }
 
 pub fn declined(obo: &str, authorizer: &str, worksite: &str, reason: Option<&str>) -> Email {
@@ -76,6 +122,43 @@ mod snapshots {
                 "Greg & Sons",
                 "Dalia <Eighteen>",
                 "Barclay & Co",
+                None,
+                "https://portal.example/x?token=abc&n=1"
+            ))
+        );
+        assert_snapshot!(
+            "sponsored_until",
+            rendered(&sponsored(
+                "Greg & Sons",
+                "Dalia <Eighteen>",
+                "Barclay & Co",
+                Some("Jan 31, 2027"),
+                "https://portal.example/x?token=abc&n=1"
+            ))
+        );
+        for (name, day) in [
+            ("last_day_set", Some("Jan 31, 2027")),
+            ("last_day_removed", None),
+        ] {
+            assert_snapshot!(
+                name,
+                rendered(&last_day_set(
+                    "Greg & Sons",
+                    "Dalia <Eighteen>",
+                    "Barclay & Co",
+                    day,
+                    "https://portal.example/x?token=abc&n=1"
+                ))
+            );
+        }
+        assert_snapshot!(
+            "ending_soon",
+            rendered(&ending_soon(
+                "Greg & Sons",
+                "Dalia <Eighteen>",
+                "Greg & Sons",
+                "Barclay & Co",
+                "Jan 31, 2027",
                 "https://portal.example/x?token=abc&n=1"
             ))
         );

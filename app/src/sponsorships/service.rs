@@ -10,14 +10,18 @@ use crate::mail::message::Email;
 use crate::memberships::service::{as_member, locked_membership, with_professions};
 use crate::memberships::types::MembershipStatus;
 use crate::notifications::types::NotificationKind;
-use crate::platform::{db::insert_unique, time::display_time, Change};
+use crate::platform::{
+    db::insert_unique,
+    time::{display_time, today_in_bc},
+    Change,
+};
 use crate::professions::{
     service::{people, person, Person},
     types::UserType,
 };
 use crate::sponsorships::types::SponsorshipStatus;
 use crate::worksites::types::WorksiteId;
-use chrono::Utc;
+use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{
     sea_query::Expr, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -132,6 +136,7 @@ fn listing(row: &sponsorship::Model, other: Option<&Person>) -> SponsorshipListi
         name: other.map(Person::name).unwrap_or_default(),
         profession: other.map(|p| p.profession.name.clone()).unwrap_or_default(),
         since: display_time(row.decided_at.unwrap_or(row.requested_at)),
+        last_day: row.last_day,
     }
 }
 
@@ -246,6 +251,7 @@ async fn open(
     obo: &Person,
     requested_by: i64,
     status: SponsorshipStatus,
+    last_day: Option<NaiveDate>,
 ) -> Result<sponsorship::Model, AppError> {
     let now = Utc::now();
     insert_unique(
@@ -261,6 +267,7 @@ async fn open(
             ended_at: Set(None),
             ended_by: Set(None),
             end_reason: Set(None),
+            last_day: Set(last_day),
             ..Default::default()
         },
         || already_open(authorizer, obo),
@@ -273,11 +280,13 @@ fn record(
     change: &mut Change<'_>,
     action: AuditAction,
     row: &sponsorship::Model,
-    reason: Option<&str>,
+    extra: &[(&str, Option<String>)],
 ) {
     let mut details = json!({ "authorizer": row.authorizer_id, "obo": row.obo_id });
-    if let Some(reason) = reason {
-        details["reason"] = json!(reason);
+    for (key, value) in extra {
+        if let Some(value) = value {
+            details[*key] = json!(value);
+        }
     }
     change.audit(
         AuditEntry::new(action, format!("sponsorship:{}", row.id))
@@ -322,6 +331,7 @@ pub async fn request(
         &obo,
         obo.account.id,
         SponsorshipStatus::Requested,
+        None,
     )
     .await?;
     let link = tab_link(&worksite, "sponsorships");
@@ -344,17 +354,19 @@ pub async fn request(
         ),
         &link,
     );
-    record(change, AuditAction::SponsorshipRequested, &row, None);
+    record(change, AuditAction::SponsorshipRequested, &row, &[]);
     Ok(authorizer.name())
 }
 
 /// An Authorizer sponsors an On-Behalf-Of member directly (accepting their request, if they
-/// sent one). Returns the On-Behalf-Of user's name.
+/// sent one), until `last_day` if one is typed. Returns the On-Behalf-Of user's name.
 pub async fn authorize(
     change: &mut Change<'_>,
     code: &WorksiteId,
     obo_membership_id: i64,
+    last_day: &str,
 ) -> Result<String, AppError> {
+    let last_day = typed_last_day(last_day)?;
     let (worksite, authorizer, obo) =
         pairing(change, code, obo_membership_id, UserType::Authorizer).await?;
     let authorizer_id = authorizer.account.id;
@@ -368,12 +380,16 @@ pub async fn authorize(
         .await?;
     let row = match waiting {
         Some(request) => {
+            let accepted = Note {
+                last_day,
+                ..Note::default()
+            };
             transition(
                 txn,
                 request.id,
                 SponsorshipChange::Accept,
                 authorizer_id,
-                None,
+                &accepted,
             )
             .await?;
             request
@@ -386,6 +402,7 @@ pub async fn authorize(
                 &obo,
                 authorizer_id,
                 SponsorshipStatus::Active,
+                last_day,
             )
             .await?
         }
@@ -395,6 +412,7 @@ pub async fn authorize(
         &obo.name(),
         &authorizer.name(),
         &worksite.name,
+        last_day.map(display_day).as_deref(),
         &change.state().config.link(&link),
     );
     tell(
@@ -409,8 +427,26 @@ pub async fn authorize(
         ),
         &link,
     );
-    record(change, AuditAction::SponsorshipAuthorized, &row, None);
+    record(
+        change,
+        AuditAction::SponsorshipAuthorized,
+        &row,
+        &[("last_day", last_day.map(|day| day.to_string()))],
+    );
     Ok(obo.name())
+}
+
+/// What a decision records besides its status: a decline's reason, an acceptance's last day.
+#[derive(Default)]
+struct Note<'a> {
+    decline_reason: Option<&'a str>,
+    last_day: Option<NaiveDate>,
+}
+
+/// The last day as typed, checked against today in British Columbia; refused beside its field.
+fn typed_last_day(input: &str) -> Result<Option<NaiveDate>, AppError> {
+    parse_last_day(input, today_in_bc(Utc::now()))
+        .map_err(|message| AppError::invalid("last_day", message))
 }
 
 /// Applies a party's change to the sponsorship with a conditional update, so it happens once;
@@ -420,7 +456,7 @@ async fn transition(
     sponsorship_id: i64,
     change: SponsorshipChange,
     actor: i64,
-    decline_reason: Option<&str>,
+    note: &Note<'_>,
 ) -> Result<(), AppError> {
     let (from, to) = change.transition();
     let end_reason = match change {
@@ -439,8 +475,9 @@ async fn transition(
             .col_expr(sponsorship::Column::DecidedAt, Expr::value(now))
             .col_expr(
                 sponsorship::Column::DeclineReason,
-                Expr::value(decline_reason.map(str::to_owned)),
-            ),
+                Expr::value(note.decline_reason.map(str::to_owned)),
+            )
+            .col_expr(sponsorship::Column::LastDay, Expr::value(note.last_day)),
         Some(reason) => update
             .col_expr(sponsorship::Column::EndedAt, Expr::value(now))
             .col_expr(sponsorship::Column::EndedBy, Expr::value(actor))
@@ -461,11 +498,16 @@ pub async fn change(
     sponsorship_id: i64,
     change: SponsorshipChange,
     reason: &str,
+    last_day: &str,
 ) -> Result<(), AppError> {
     let reason = match change {
         SponsorshipChange::Decline => {
             crate::text::reason(reason).map_err(|message| AppError::invalid("reason", message))?
         }
+        _ => None,
+    };
+    let last_day = match change {
+        SponsorshipChange::Accept => typed_last_day(last_day)?,
         _ => None,
     };
     let (worksite, me) = as_party_locked(unit, code).await?;
@@ -489,7 +531,11 @@ pub async fn change(
     if actor_side != change.by() {
         return Err(AppError::Forbidden);
     }
-    transition(txn, row.id, change, actor, reason.as_deref()).await?;
+    let note = Note {
+        decline_reason: reason.as_deref(),
+        last_day,
+    };
+    transition(txn, row.id, change, actor, &note).await?;
     let parties = people(txn, &[row.authorizer_id, row.obo_id]).await?;
     let (Some(authorizer), Some(obo)) = (parties.get(&row.authorizer_id), parties.get(&row.obo_id))
     else {
@@ -509,6 +555,7 @@ pub async fn change(
                 &obo_name,
                 &authorizer_name,
                 site,
+                last_day.map(display_day).as_deref(),
                 &unit.state().config.link(&obo_link),
             )),
             obo_link,
@@ -569,8 +616,28 @@ pub async fn change(
         ),
     };
     tell(unit, to, email, kind, &text, &link);
-    record(unit, action, &row, reason.as_deref());
+    record(
+        unit,
+        action,
+        &row,
+        &[
+            ("reason", reason),
+            ("last_day", last_day.map(|day| day.to_string())),
+        ],
+    );
     Ok(())
+}
+
+/// Both people of each sponsorship, by account id.
+async fn parties_of(
+    conn: &impl ConnectionTrait,
+    rows: &[sponsorship::Model],
+) -> Result<std::collections::HashMap<i64, Person>, AppError> {
+    let ids: Vec<i64> = rows
+        .iter()
+        .flat_map(|row| [row.authorizer_id, row.obo_id])
+        .collect();
+    Ok(people(conn, &ids).await?)
 }
 
 /// Which open sponsorships a change elsewhere ends.
@@ -583,6 +650,8 @@ pub enum Ending {
     /// Pairs that no longer join an Authorizer and an On-Behalf-Of user after the profession's
     /// user type changed.
     Profession { profession_id: i32 },
+    /// Active sponsorships whose last day is before `today`.
+    LastDayPassed { today: NaiveDate },
 }
 
 impl Ending {
@@ -591,6 +660,7 @@ impl Ending {
             Ending::Member { .. } => AutomaticEnd::MembershipInactive,
             Ending::AuthorizerAccess { .. } => AutomaticEnd::AccessEnded,
             Ending::Profession { .. } => AutomaticEnd::UserTypeChanged,
+            Ending::LastDayPassed { .. } => AutomaticEnd::LastDayPassed,
         }
     }
 
@@ -614,6 +684,9 @@ impl Ending {
                 .add(sponsorship::Column::WorksiteId.eq(worksite_id))
                 .add(sponsorship::Column::Status.eq(SponsorshipStatus::Active))
                 .add(sponsorship::Column::AuthorizerId.eq(account_id)),
+            Ending::LastDayPassed { today } => Condition::all()
+                .add(sponsorship::Column::Status.eq(SponsorshipStatus::Active))
+                .add(sponsorship::Column::LastDay.lt(today)),
             Ending::Profession { profession_id } => {
                 let with_profession = || {
                     sea_orm::sea_query::Query::select()
@@ -645,11 +718,7 @@ pub async fn end_automatically(change: &mut Change<'_>, ending: Ending) -> Resul
     if rows.is_empty() {
         return Ok(());
     }
-    let ids: Vec<i64> = rows
-        .iter()
-        .flat_map(|row| [row.authorizer_id, row.obo_id])
-        .collect();
-    let parties = people(conn, &ids).await?;
+    let parties = parties_of(conn, &rows).await?;
     let reason = ending.reason();
     let actor = change.actor().account;
     for row in rows {
@@ -732,8 +801,171 @@ pub async fn sponsors_of(
 ) -> Result<Vec<sponsorship::Model>, AppError> {
     Ok(sponsorship::Entity::find()
         .filter(sponsorship::Column::OboId.eq(obo_id))
-        .filter(sponsorship::Column::Status.eq(SponsorshipStatus::Active))
+        .filter(in_force(today_in_bc(Utc::now())))
         .order_by_asc(sponsorship::Column::DecidedAt)
         .all(conn)
         .await?)
+}
+
+/// Active, and not past its last day: a sponsorship that lets the On-Behalf-Of user see
+/// CareConnect on the Authorizer's behalf `today` (the moment the last day passes, before the
+/// daily round ends it formally).
+pub fn in_force(today: NaiveDate) -> Condition {
+    Condition::all()
+        .add(sponsorship::Column::Status.eq(SponsorshipStatus::Active))
+        .add(
+            Condition::any()
+                .add(sponsorship::Column::LastDay.is_null())
+                .add(sponsorship::Column::LastDay.gte(today)),
+        )
+}
+
+/// "Set Last Day" on My On-behalf-Of Users: the Authorizer gives an active sponsorship a last
+/// day, changes it, or removes it (empty); the On-Behalf-Of user is told. Only the Authorizer of
+/// that sponsorship may; anyone else is told it does not exist.
+pub async fn set_last_day(
+    unit: &mut Change<'_>,
+    code: &WorksiteId,
+    sponsorship_id: i64,
+    last_day: &str,
+) -> Result<(), AppError> {
+    let last_day = typed_last_day(last_day)?;
+    let (worksite, me) = as_party_locked(unit, code).await?;
+    let txn = unit.db();
+    let row = sponsorship::Entity::find_by_id(sponsorship_id)
+        .filter(sponsorship::Column::WorksiteId.eq(worksite.id))
+        .filter(sponsorship::Column::AuthorizerId.eq(me.account.id))
+        .filter(sponsorship::Column::Status.eq(SponsorshipStatus::Active))
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This sponsorship does not exist.".to_owned()))?;
+    // A new last day earns a new reminder.
+    let updated = sponsorship::Entity::update_many()
+        .col_expr(sponsorship::Column::LastDay, Expr::value(last_day))
+        .col_expr(
+            sponsorship::Column::EndRemindedAt,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
+        .filter(sponsorship::Column::Id.eq(row.id))
+        .filter(sponsorship::Column::Status.eq(SponsorshipStatus::Active))
+        .exec(txn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(AppError::Conflict(Refusal::AlreadyHandled));
+    }
+    let obo = person(txn, row.obo_id).await?.ok_or(AppError::Internal)?;
+    let until = last_day.map(display_day);
+    let text = match &until {
+        Some(day) => format!(
+            "{} now sponsors your CareConnect access at {} until {day}.",
+            me.name(),
+            worksite.name
+        ),
+        None => format!(
+            "{}'s sponsorship of your CareConnect access at {} no longer has a last day.",
+            me.name(),
+            worksite.name
+        ),
+    };
+    let link = tab_link(&worksite, "my-sponsors");
+    let email = emails::last_day_set(
+        &obo.name(),
+        &me.name(),
+        &worksite.name,
+        until.as_deref(),
+        &unit.state().config.link(&link),
+    );
+    tell(
+        unit,
+        &obo,
+        Some(email),
+        NotificationKind::SponsorshipDecided,
+        &text,
+        &link,
+    );
+    record(
+        unit,
+        AuditAction::SponsorshipLastDaySet,
+        &row,
+        &[("last_day", last_day.map(|day| day.to_string()))],
+    );
+    Ok(())
+}
+
+/// How long before its last day both people are reminded.
+pub const REMINDER_DAYS: i64 = 7;
+
+/// The daily round of time-limited sponsorships, for the day `today` is in British Columbia:
+/// both people are reminded once when the last day is at most seven days away, and a
+/// sponsorship whose last day has passed ends (both are told). Safe to run on every app server
+/// at once: each reminder and each end is a conditional update that one of them wins.
+pub async fn follow_last_days(change: &mut Change<'_>, today: NaiveDate) -> Result<(), AppError> {
+    end_automatically(change, Ending::LastDayPassed { today }).await?;
+    let due = sponsorship::Entity::find()
+        .filter(sponsorship::Column::Status.eq(SponsorshipStatus::Active))
+        .filter(sponsorship::Column::LastDay.gte(today))
+        .filter(sponsorship::Column::LastDay.lte(today + Duration::days(REMINDER_DAYS)))
+        .filter(sponsorship::Column::EndRemindedAt.is_null())
+        .all(change.db())
+        .await?;
+    if due.is_empty() {
+        return Ok(());
+    }
+    let parties = parties_of(change.db(), &due).await?;
+    for row in due {
+        let (Some(authorizer), Some(obo), Some(last_day)) = (
+            parties.get(&row.authorizer_id),
+            parties.get(&row.obo_id),
+            row.last_day,
+        ) else {
+            continue;
+        };
+        let reminded = sponsorship::Entity::update_many()
+            .col_expr(sponsorship::Column::EndRemindedAt, Expr::value(Utc::now()))
+            .filter(sponsorship::Column::Id.eq(row.id))
+            .filter(sponsorship::Column::EndRemindedAt.is_null())
+            .exec(change.db())
+            .await?;
+        if reminded.rows_affected != 1 {
+            continue;
+        }
+        let Some(worksite) = worksite::Entity::find_by_id(row.worksite_id)
+            .one(change.db())
+            .await?
+        else {
+            continue;
+        };
+        let day = display_day(last_day);
+        for (to, tab) in [(authorizer, "my-on-behalf-of-users"), (obo, "my-sponsors")] {
+            let link = tab_link(&worksite, tab);
+            let email = emails::ending_soon(
+                &to.name(),
+                &authorizer.name(),
+                &obo.name(),
+                &worksite.name,
+                &day,
+                &change.state().config.link(&link),
+            );
+            tell(
+                change,
+                to,
+                Some(email),
+                NotificationKind::SponsorshipEnded,
+                &format!(
+                    "{}'s sponsorship of {} at {} ends after {day}.",
+                    authorizer.name(),
+                    obo.name(),
+                    worksite.name
+                ),
+                &link,
+            );
+        }
+        record(
+            change,
+            AuditAction::SponsorshipEndReminded,
+            &row,
+            &[("last_day", Some(last_day.to_string()))],
+        );
+    }
+    Ok(())
 }

@@ -1,5 +1,6 @@
 use crate::professions::types::UserType;
 use crate::status::status_enum;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 crate::ids::row_id! {
@@ -15,6 +16,37 @@ pub struct SponsorshipListing {
     pub profession: String,
     /// When it was asked for (pending) or began (active), in British Columbia's time.
     pub since: String,
+    /// The last day it gives access, when the Authorizer set one.
+    pub last_day: Option<NaiveDate>,
+}
+
+/// How far ahead a last day may be set.
+pub const LAST_DAY_YEARS: i32 = 5;
+
+/// A sponsorship's last day as typed (`YYYY-MM-DD`, as a date field sends it): empty for none;
+/// never before `today`, at most five years after it. The error is the message beside the field.
+pub fn parse_last_day(input: &str, today: NaiveDate) -> Result<Option<NaiveDate>, String> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Ok(None);
+    }
+    let day = NaiveDate::parse_from_str(input, "%Y-%m-%d")
+        .map_err(|_| "Enter the date as YYYY-MM-DD.".to_owned())?;
+    if day < today {
+        return Err("The last day cannot be in the past.".to_owned());
+    }
+    let limit = today
+        .with_year(today.year() + LAST_DAY_YEARS)
+        .unwrap_or(NaiveDate::MAX);
+    if day > limit {
+        return Err(format!("Choose a last day within {LAST_DAY_YEARS} years."));
+    }
+    Ok(Some(day))
+}
+
+/// A day as people read it: "Jan 31, 2027".
+pub fn display_day(day: NaiveDate) -> String {
+    day.format("%b %-d, %Y").to_string()
 }
 
 /// A member the viewer could sponsor, or ask for sponsorship.
@@ -159,6 +191,8 @@ pub enum AutomaticEnd {
     AccessEnded,
     /// The CareConnect team changed a profession's user type.
     UserTypeChanged,
+    /// The last day the Authorizer gave it has passed.
+    LastDayPassed,
 }
 
 impl AutomaticEnd {
@@ -167,6 +201,7 @@ impl AutomaticEnd {
             AutomaticEnd::MembershipInactive => "membership_inactive",
             AutomaticEnd::AccessEnded => "access_ended",
             AutomaticEnd::UserTypeChanged => "user_type_changed",
+            AutomaticEnd::LastDayPassed => "last_day_passed",
         }
     }
 
@@ -176,6 +211,7 @@ impl AutomaticEnd {
             AutomaticEnd::MembershipInactive => format!("{authorizer} and {obo} are no longer both active members of {worksite}."),
             AutomaticEnd::AccessEnded => format!("{authorizer}'s CareConnect access from {worksite} ended."),
             AutomaticEnd::UserTypeChanged => format!("The CareConnect team changed which professions sponsor and which are sponsored, and {authorizer} and {obo} no longer fit."),
+            AutomaticEnd::LastDayPassed => format!("The last day {authorizer} gave the sponsorship at {worksite} has passed."),
         }
     }
 }
@@ -183,6 +219,26 @@ impl AutomaticEnd {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_last_day_is_today_or_later_and_within_five_years() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        assert_eq!(parse_last_day(" ", today), Ok(None));
+        assert_eq!(parse_last_day("2026-12-06", today), Ok(Some(today)));
+        assert_eq!(
+            parse_last_day("2031-12-06", today).map(|d| d.map(display_day)),
+            Ok(Some("Dec 6, 2031".to_owned()))
+        );
+        assert!(parse_last_day("2031-12-07", today).is_err());
+        assert_eq!(
+            parse_last_day("2026-12-05", today),
+            Err("The last day cannot be in the past.".to_owned())
+        );
+        assert_eq!(
+            parse_last_day("06/12/2026", today),
+            Err("Enter the date as YYYY-MM-DD.".to_owned())
+        );
+    }
 
     #[test]
     fn an_empty_choice_is_a_field_error() {

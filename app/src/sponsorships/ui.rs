@@ -25,6 +25,7 @@ pub fn SponsorshipPanel(code: WorksiteId, tab: SponsorshipTab) -> impl IntoView 
     let change = ServerAction::<ChangeSponsorship>::new();
     let ask_sponsor = ServerAction::<RequestSponsorship>::new();
     let authorize = ServerAction::<AuthorizeOnBehalfOfUser>::new();
+    let set_last_day = ServerAction::<SetSponsorshipLastDay>::new();
     let sponsorships = {
         let code = code.clone();
         load(
@@ -32,6 +33,7 @@ pub fn SponsorshipPanel(code: WorksiteId, tab: SponsorshipTab) -> impl IntoView 
                 (
                     code.clone(),
                     change.version().get(),
+                    set_last_day.version().get(),
                     ask_sponsor.version().get(),
                     authorize.version().get(),
                 )
@@ -44,14 +46,31 @@ pub fn SponsorshipPanel(code: WorksiteId, tab: SponsorshipTab) -> impl IntoView 
         change,
         |(listing, change): &(SponsorshipListing, SponsorshipChange)| change.done(&listing.name),
     );
-    // A decline's reason, typed in the confirmation (empty for each new one); the requester
-    // reads it.
+    // A decline's reason or an acceptance's last day, typed in the confirmation (empty for each
+    // new one).
     let reason = RwSignal::new(String::new());
+    let last_day = RwSignal::new(String::new());
     Effect::new(move |_| {
         confirmation.subject.track();
         reason.set(String::new());
+        last_day.set(String::new());
     });
     let errors = action_error(change);
+    let setting: Confirming<SponsorshipListing> =
+        confirming(set_last_day, |listing: &SponsorshipListing| {
+            format!("The last day of {}'s sponsorship is saved.", listing.name)
+        });
+    let new_last_day = RwSignal::new(String::new());
+    let set_errors = action_error(set_last_day);
+    let ask_last_day = Callback::new(move |listing: SponsorshipListing| {
+        new_last_day.set(
+            listing
+                .last_day
+                .map(|day| day.to_string())
+                .unwrap_or_default(),
+        );
+        setting.ask(listing);
+    });
     let confirm = {
         let code = code.clone();
         Callback::new(move |()| {
@@ -62,6 +81,20 @@ pub fn SponsorshipPanel(code: WorksiteId, tab: SponsorshipTab) -> impl IntoView 
                     change: sponsorship_change,
                     reason: (sponsorship_change == SponsorshipChange::Decline)
                         .then(|| reason.get_untracked()),
+                    last_day: (sponsorship_change == SponsorshipChange::Accept)
+                        .then(|| last_day.get_untracked()),
+                });
+            }
+        })
+    };
+    let confirm_last_day = {
+        let code = code.clone();
+        Callback::new(move |()| {
+            if let Some(listing) = setting.subject.get_untracked() {
+                set_last_day.dispatch(SetSponsorshipLastDay {
+                    code: code.clone(),
+                    sponsorship_id: listing.id,
+                    last_day: new_last_day.get_untracked(),
                 });
             }
         })
@@ -73,7 +106,7 @@ pub fn SponsorshipPanel(code: WorksiteId, tab: SponsorshipTab) -> impl IntoView 
             SponsorshipTab::MySponsors => "My Sponsors",
             SponsorshipTab::MyOnBehalfOfUsers => "My On-behalf-Of Users",
         }}</h2>
-        {move || confirmation.done.get().map(|message| view! { <Notice>{message}</Notice> })}
+        {move || confirmation.done.get().or_else(|| setting.done.get()).map(|message| view! { <Notice>{message}</Notice> })}
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {awaiting(move || async move {
                 let sponsorships = sponsorships.await?;
@@ -116,11 +149,11 @@ pub fn SponsorshipPanel(code: WorksiteId, tab: SponsorshipTab) -> impl IntoView 
                             }.into_any(),
                             (SponsorshipTab::MyOnBehalfOfUsers, UserType::Authorizer) => view! {
                                 <SponsorshipList items=sponsorships.active changes=&[SponsorshipChange::Revoke]
-                                    empty="You do not sponsor anyone at this worksite yet." confirmation/>
+                                    empty="You do not sponsor anyone at this worksite yet." confirmation set_last_day=ask_last_day/>
                                 <h3>"Authorize an On-Behalf-Of User"</h3>
                                 <ActionForm action=authorize attr:novalidate=true>
                                     <CandidateFields code candidates=sponsorships.candidates
-                                        label="On-Behalf-Of User" placeholder="Choose an On-Behalf-Of user" button="Authorize User"
+                                        label="On-Behalf-Of User" placeholder="Choose an On-Behalf-Of user" button="Authorize User" with_last_day=true
                                         none="Every On-Behalf-Of user of this worksite already has your sponsorship or has asked for it."
                                         errors=action_error(authorize) pending=authorize.pending()
                                         sent=Signal::derive(move || authorize.value().get().and_then(Result::ok)
@@ -138,10 +171,24 @@ pub fn SponsorshipPanel(code: WorksiteId, tab: SponsorshipTab) -> impl IntoView 
                     <TextAreaField label="Reason (optional)" name="reason" field="reason" errors text=reason rows=3
                         hint="The person reads it in the email and on My.CareConnect." maxlength=crate::text::REASON_MAX/>
                 })}
+                {(change == SponsorshipChange::Accept).then(|| view! {
+                    <Field label="Last day (optional)" name="last_day" field="last_day" errors input_type="date" text=last_day
+                        hint=LAST_DAY_HINT/>
+                })}
+            })}
+        </ConfirmDialog>
+        <ConfirmDialog open=setting.open on_confirm=confirm_last_day pending=set_last_day.pending() error=setting.refusal fallback_focus="sponsorship-heading">
+            {move || setting.subject.get().map(|listing| view! {
+                <p>"Please confirm the last day of " <strong>{format!("{}'s sponsorship", listing.name)}</strong>" (leave it empty for none). They are told."</p>
+                <Field label="Last day" name="last_day" field="last_day" errors=set_errors input_type="date" text=new_last_day
+                    hint=LAST_DAY_HINT/>
             })}
         </ConfirmDialog>
     }
 }
+
+/// What the last-day fields say.
+const LAST_DAY_HINT: &str = "For a locum or temporary staff: access on your behalf stops after this day, and you are both reminded a week before. Leave it empty for no end.";
 
 /// Sponsorships with the buttons that change them; each asks for a Confirmation first.
 #[component]
@@ -150,6 +197,9 @@ fn SponsorshipList(
     changes: &'static [SponsorshipChange],
     empty: &'static str,
     confirmation: Asking,
+    /// The Authorizer's "Set Last Day", where they may set one.
+    #[prop(optional)]
+    set_last_day: Option<Callback<SponsorshipListing>>,
 ) -> impl IntoView {
     if items.is_empty() {
         return view! { <p>{empty}</p> }.into_any();
@@ -159,7 +209,10 @@ fn SponsorshipList(
             {items.into_iter().map(|listing| view! {
                 <li class="request">
                     <p class="request-name">{listing.name.clone()}</p>
-                    <p class="request-meta">{format!("{} · since {}", listing.profession, listing.since)}</p>
+                    <p class="request-meta">{match listing.last_day {
+                        Some(day) => format!("{} · since {} · until {}", listing.profession, listing.since, display_day(day)),
+                        None => format!("{} · since {}", listing.profession, listing.since),
+                    }}</p>
                     <div class="request-actions">
                         {changes.iter().map(|change| {
                             let (change, listing) = (*change, listing.clone());
@@ -172,6 +225,14 @@ fn SponsorshipList(
                                 </button>
                             }
                         }).collect_view()}
+                        {set_last_day.map(|set| {
+                            let listing = listing.clone();
+                            let described = format!("Set Last Day of {}'s sponsorship", listing.name);
+                            view! {
+                                <button type="button" class="button" aria-label=described
+                                    on:click=move |_| set.run(listing.clone())>"Set Last Day"</button>
+                            }
+                        })}
                     </div>
                 </li>
             }).collect_view()}
@@ -193,6 +254,9 @@ fn CandidateFields(
     /// What to announce once sent.
     sent: Signal<Option<String>>,
     pending: Memo<bool>,
+    /// Offers the sponsorship's last day (an Authorizer authorizing).
+    #[prop(optional)]
+    with_last_day: bool,
 ) -> impl IntoView {
     let notice = move || {
         sent.get()
@@ -214,6 +278,9 @@ fn CandidateFields(
         <FormError errors/>
         <input type="hidden" name="code" value=code.to_string()/>
         <SelectField label name="membership_id" field="membership_id" errors options placeholder required=true/>
+        {with_last_day.then(|| view! {
+            <Field label="Last day (optional)" name="last_day" field="last_day" errors input_type="date" hint=LAST_DAY_HINT/>
+        })}
         {notice}
         <SubmitButton label=button pending/>
     }

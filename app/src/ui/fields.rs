@@ -98,6 +98,9 @@ pub fn Field(
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] required: bool,
     #[prop(optional, into)] hint: Option<String>,
+    /// Where the text lives when no form submits it (a dialog's field).
+    #[prop(optional)]
+    text: Option<RwSignal<String>>,
 ) -> impl IntoView {
     let FieldIds {
         id,
@@ -106,6 +109,7 @@ pub fn Field(
         described_by,
     } = FieldIds::new(field, hint.is_some());
     let message = field_message(errors, field);
+    let text = text.unwrap_or_else(|| RwSignal::new(value.clone().unwrap_or_default()));
     view! {
         <div class="field" class:field-invalid=move || message.get().is_some()>
             <FieldLabel for_id=id.clone() label required/>
@@ -115,6 +119,8 @@ pub fn Field(
                 type=input_type
                 name=name
                 value=value
+                prop:value=move || text.get()
+                on:input=move |event| text.set(event_target_value(&event))
                 autocomplete=autocomplete
                 aria-required=required.then_some("true")
                 aria-invalid=move || if message.get().is_some() { "true" } else { "false" }

@@ -85,7 +85,7 @@ async fn authorize(
 ) -> Result<String, AppError> {
     let target = membership_id(state, code, obo).await;
     as_account(state, authorizer, async |ch| {
-        sponsorships::authorize(ch, code, target).await
+        sponsorships::authorize(ch, code, target, "").await
     })
     .await
 }
@@ -164,7 +164,7 @@ async fn an_obo_user_asks_an_authorizer_who_accepts_and_is_then_seen_on_behalf_o
 
     let id = dalia_view.pending[0].id.get();
     as_account(state, c.dalia, async |ch| {
-        sponsorships::change(ch, code, id, SponsorshipChange::Accept, "").await
+        sponsorships::change(ch, code, id, SponsorshipChange::Accept, "", "").await
     })
     .await
     .unwrap();
@@ -436,7 +436,7 @@ async fn only_the_two_parties_see_or_change_a_sponsorship() {
         assert!(
             matches!(
                 as_account(state, actor, async |ch| sponsorships::change(
-                    ch, code, id, change, ""
+                    ch, code, id, change, "", ""
                 )
                 .await)
                 .await,
@@ -457,6 +457,7 @@ async fn only_the_two_parties_see_or_change_a_sponsorship() {
             code,
             id,
             SponsorshipChange::Accept,
+            "",
             ""
         )
         .await)
@@ -469,6 +470,7 @@ async fn only_the_two_parties_see_or_change_a_sponsorship() {
             code,
             id,
             SponsorshipChange::Withdraw,
+            "",
             ""
         )
         .await)
@@ -482,6 +484,7 @@ async fn only_the_two_parties_see_or_change_a_sponsorship() {
             code,
             id,
             SponsorshipChange::Revoke,
+            "",
             ""
         )
         .await)
@@ -489,7 +492,7 @@ async fn only_the_two_parties_see_or_change_a_sponsorship() {
         Err(AppError::Conflict(_))
     ));
     as_account(state, c.greg, async |ch| {
-        sponsorships::change(ch, code, id, SponsorshipChange::Withdraw, "").await
+        sponsorships::change(ch, code, id, SponsorshipChange::Withdraw, "", "").await
     })
     .await
     .unwrap();
@@ -516,7 +519,7 @@ async fn concurrent_accept_and_decline_have_one_outcome() {
             let (state, code) = (state.clone(), code.clone());
             tokio::spawn(async move {
                 as_account(&state, c.dalia, async |ch| {
-                    sponsorships::change(ch, &code, id, change, "").await
+                    sponsorships::change(ch, &code, id, change, "", "").await
                 })
                 .await
             })
@@ -552,7 +555,7 @@ async fn either_party_ends_an_active_sponsorship_and_the_other_is_told() {
     let rows = open_rows(state).await;
     let with = |obo: i64| rows.iter().find(|r| r.obo_id == obo).unwrap().id;
     as_account(state, c.dalia, async |ch| {
-        sponsorships::change(ch, code, with(c.greg), SponsorshipChange::Revoke, "").await
+        sponsorships::change(ch, code, with(c.greg), SponsorshipChange::Revoke, "", "").await
     })
     .await
     .unwrap();
@@ -561,7 +564,7 @@ async fn either_party_ends_an_active_sponsorship_and_the_other_is_told() {
         .subject
         .starts_with("Sponsorship ended"));
     as_account(state, c.lena, async |ch| {
-        sponsorships::change(ch, code, with(c.lena), SponsorshipChange::End, "").await
+        sponsorships::change(ch, code, with(c.lena), SponsorshipChange::End, "", "").await
     })
     .await
     .unwrap();
@@ -577,6 +580,7 @@ async fn either_party_ends_an_active_sponsorship_and_the_other_is_told() {
             code,
             with(c.greg),
             SponsorshipChange::Revoke,
+            "",
             ""
         )
         .await)
@@ -915,7 +919,7 @@ async fn a_declined_sponsorship_request_may_say_why() {
     let id = open_rows(state).await[0].id;
     let decline = |reason: String| async move {
         as_account(state, c.nora, async |ch| {
-            sponsorships::change(ch, code, id, SponsorshipChange::Decline, &reason).await
+            sponsorships::change(ch, code, id, SponsorshipChange::Decline, &reason, "").await
         })
         .await
     };
@@ -948,4 +952,185 @@ async fn a_declined_sponsorship_request_may_say_why() {
         notes[0].text,
         "Nora Practitioner declined your sponsorship request at Barclay Clinic. Reason: I sponsor the MOAs of my own team only."
     );
+}
+
+/// A sponsorship with a last day whose row says `last_day`, as if set on an earlier day.
+async fn move_last_day(state: &AppState, id: i64, last_day: chrono::NaiveDate) {
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+    let mut row = sponsorship::Entity::find_by_id(id)
+        .one(&state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    row.last_day = Set(Some(last_day));
+    row.update(&state.db).await.unwrap();
+}
+
+async fn follow_last_days(state: &AppState, today: chrono::NaiveDate) {
+    as_operator(state, async |ch| {
+        sponsorships::follow_last_days(ch, today).await
+    })
+    .await
+    .unwrap();
+}
+
+/// Issue 28, item 2: an Authorizer gives a sponsorship a last day (authorizing, accepting or
+/// later); access on their behalf stops after it, checked on the server; both are reminded
+/// once a week before and told when it ends.
+#[tokio::test]
+async fn a_sponsorship_with_a_last_day_is_reminded_stops_and_ends() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let c = clinic(state).await;
+    let code = &c.site.code;
+    let today = app::platform::time::today_in_bc(chrono::Utc::now());
+    let day = |days: i64| today + chrono::Duration::days(days);
+    as_operator(state, async |ch| access::grant(ch, c.dalia, code).await)
+        .await
+        .unwrap();
+    complete_course(state, &email("greg")).await;
+
+    // Authorizing with a last day: refused beside the field when past or malformed.
+    let greg_membership = membership_id(state, code, c.greg).await;
+    for (bad, why) in [
+        (day(-1).to_string(), "in the past"),
+        ("31/01/2027".to_owned(), "YYYY-MM-DD"),
+    ] {
+        let refused = as_account(state, c.dalia, async |ch| {
+            sponsorships::authorize(ch, code, greg_membership, &bad).await
+        })
+        .await;
+        assert!(
+            matches!(&refused, Err(AppError::Invalid(e)) if e.get("last_day").is_some_and(|m| m.contains(why))),
+            "{refused:?}"
+        );
+    }
+    assert!(open_rows(state).await.is_empty());
+    as_account(state, c.dalia, async |ch| {
+        sponsorships::authorize(ch, code, greg_membership, &day(30).to_string()).await
+    })
+    .await
+    .unwrap();
+    let id = open_rows(state).await[0].id;
+    assert!(last_email_to(&state.db, &email("greg"))
+        .await
+        .body_text
+        .contains(&format!(
+            "The sponsorship's last day is {}",
+            display_day(day(30))
+        )));
+    // Both see the last day on their tabs.
+    for viewer in [c.dalia, c.greg] {
+        let view = sponsorships::view(&state.db, viewer, code).await.unwrap();
+        assert_eq!(view.active[0].last_day, Some(day(30)), "{viewer}");
+    }
+
+    // Only the Authorizer of that sponsorship may change it: the On-Behalf-Of user is refused,
+    // another Authorizer is told it does not exist.
+    let set = |who: i64, last_day: String| async move {
+        as_account(state, who, async |ch| {
+            sponsorships::set_last_day(ch, code, id, &last_day).await
+        })
+        .await
+    };
+    assert!(matches!(
+        set(c.greg, day(3).to_string()).await,
+        Err(AppError::NotFound(_))
+    ));
+    assert!(matches!(
+        set(c.nora, day(3).to_string()).await,
+        Err(AppError::NotFound(_))
+    ));
+    set(c.dalia, day(3).to_string()).await.unwrap();
+    assert_eq!(
+        last_email_to(&state.db, &email("greg")).await.subject,
+        "Your sponsorship by Dalia Eighteen changed"
+    );
+    assert_eq!(count_audit(state, "sponsorship_last_day_set").await, 1);
+
+    // A week before: both are reminded, once, however often the round runs.
+    follow_last_days(state, today).await;
+    follow_last_days(state, today).await;
+    for who in ["dalia", "greg"] {
+        let reminders: Vec<_> = emails_to(&state.db, &email(who))
+            .await
+            .into_iter()
+            .filter(|m| m.subject.starts_with("Sponsorship ends after"))
+            .collect();
+        assert_eq!(reminders.len(), 1, "{who}");
+        assert!(reminders[0].subject.contains(&display_day(day(3))));
+    }
+    assert_eq!(count_audit(state, "sponsorship_end_reminded").await, 1);
+
+    // Greg opens CareConnect on Dalia's behalf until the last day; the moment it has passed the
+    // server refuses, before any round ends the sponsorship.
+    let open_on_behalf = || async {
+        as_account(state, c.greg, async |ch| {
+            access::open(ch, code, Some(id)).await
+        })
+        .await
+    };
+    assert!(open_on_behalf().await.is_ok());
+    move_last_day(state, id, day(-1)).await;
+    assert!(matches!(open_on_behalf().await, Err(AppError::NotFound(_))));
+    assert!(sponsorships::sponsors_of(&state.db, c.greg)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // The round ends it; both are told why.
+    follow_last_days(state, today).await;
+    assert!(open_rows(state).await.is_empty());
+    let ended = last_email_to(&state.db, &email("dalia")).await;
+    assert!(ended.subject.starts_with("Sponsorship ended"));
+    assert!(ended.body_text.contains(
+        "The last day Dalia Eighteen gave the sponsorship at Barclay Clinic has passed."
+    ));
+    assert_eq!(
+        sponsorship::Entity::find_by_id(id)
+            .one(&state.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .end_reason
+            .as_deref(),
+        Some("last_day_passed")
+    );
+    // An ended sponsorship's last day cannot be set.
+    assert!(matches!(
+        set(c.dalia, day(10).to_string()).await,
+        Err(AppError::NotFound(_))
+    ));
+}
+
+#[tokio::test]
+async fn accepting_a_request_may_give_it_a_last_day() {
+    let test = TestDb::new().await;
+    let state = &test.state;
+    let c = clinic(state).await;
+    let code = &c.site.code;
+    let today = app::platform::time::today_in_bc(chrono::Utc::now());
+    ask(state, c.lena, code, c.nora).await.unwrap();
+    let id = open_rows(state).await[0].id;
+    let last_day = (today + chrono::Duration::days(60)).to_string();
+    as_account(state, c.nora, async |ch| {
+        sponsorships::change(ch, code, id, SponsorshipChange::Accept, "", &last_day).await
+    })
+    .await
+    .unwrap();
+    let row = &open_rows(state).await[0];
+    assert_eq!(row.status, SponsorshipStatus::Active);
+    assert_eq!(row.last_day.map(|d| d.to_string()), Some(last_day));
+    // Removing it: the sponsorship goes on without an end.
+    as_account(state, c.nora, async |ch| {
+        sponsorships::set_last_day(ch, code, id, "").await
+    })
+    .await
+    .unwrap();
+    assert_eq!(open_rows(state).await[0].last_day, None);
+    assert!(last_email_to(&state.db, &email("lena"))
+        .await
+        .body_text
+        .contains("removed the last day"));
 }

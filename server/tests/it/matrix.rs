@@ -122,6 +122,7 @@ pub(super) fn rows(ids: &Ids) -> Vec<(&'static str, Who, String)> {
         ("request_sponsorship", Who::Member, f(&[("code", code), ("membership_id", &ids.dalia_membership)])),
         ("authorize_on_behalf_of_user", Who::Member, f(&[("code", code), ("membership_id", &ids.greg_membership)])),
         ("change_sponsorship", Who::Member, f(&[("code", code), ("sponsorship_id", &ids.sponsorship), ("change", "Decline")])),
+        ("set_sponsorship_last_day", Who::Member, f(&[("code", code), ("sponsorship_id", &ids.sponsorship), ("last_day", "")])),
         ("my_careconnect_access", Who::SignedIn, String::new()),
         ("open_careconnect", Who::Member, f(&[("code", code)])),
         // Notifications.
