@@ -50,6 +50,14 @@ if $for_tests && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/sbin/nginx ] || [ !
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver nginx-light openssl
 fi
 
+# The server's tests read the signed HPCAA back with poppler's pdftotext, as a person's PDF
+# reader would.
+if $for_tests && ! command -v pdftotext >/dev/null; then
+  say "installing poppler-utils (pdftotext) to read the generated PDFs back"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils
+fi
+
 # scripts/check-deploy.sh verifies deploy/systemd with systemd's own verifier.
 if $for_tests && ! command -v systemd-analyze >/dev/null; then
   say "installing systemd (systemd-analyze) to check the deployment units"

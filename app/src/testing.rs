@@ -406,3 +406,28 @@ pub async fn as_operator<T>(
 ) -> Result<T, crate::error::AppError> {
     state.write(Actor::system(), work).await
 }
+
+/// The text of a PDF as poppler's `pdftotext` extracts it, lines joined by spaces (a long
+/// sentence wraps). `scripts/setup.sh --for-tests` installs it.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    use std::io::Write;
+    let mut extract = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8", "-", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("pdftotext (poppler-utils) is installed by scripts/setup.sh --for-tests");
+    extract
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(pdf)
+        .expect("the PDF goes to pdftotext");
+    let output = extract.wait_with_output().expect("pdftotext ends");
+    assert!(output.status.success(), "pdftotext could not read the PDF");
+    String::from_utf8(output.stdout)
+        .expect("UTF-8 text")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}

@@ -14,8 +14,15 @@ pub async fn signed_pdf(State(state): State<ServerState>, session: Session) -> R
         Ok(account_id) => account_id,
         Err(refusal) => return refusal,
     };
-    match signature_of(&state.app.db, account_id).await {
-        Ok(Some(signature)) => (
+    let signature = match signature_of(&state.app.db, account_id).await {
+        Ok(Some(signature)) => signature,
+        Ok(None) => {
+            return (StatusCode::NOT_FOUND, "You have not signed the HPCAA.").into_response()
+        }
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    match signed_agreement(&signature) {
+        Ok(pdf) => (
             [
                 (header::CONTENT_TYPE, "application/pdf"),
                 (
@@ -24,10 +31,12 @@ pub async fn signed_pdf(State(state): State<ServerState>, session: Session) -> R
                 ),
                 (header::CACHE_CONTROL, "no-store"),
             ],
-            signed_agreement(&signature),
+            pdf,
         )
             .into_response(),
-        Ok(None) => (StatusCode::NOT_FOUND, "You have not signed the HPCAA.").into_response(),
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        Err(error) => {
+            tracing::error!(%error, "could not make the signed HPCAA's PDF");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
     }
 }

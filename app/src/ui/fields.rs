@@ -82,6 +82,46 @@ fn FieldMessage(id: String, message: Memo<Option<String>>) -> impl IntoView {
     }
 }
 
+/// Shows `text` in the field whenever it changes, when the field has one (a dialog's field, whose
+/// caller reads and resets it). A form's field is left to the browser: binding its value would
+/// wipe what someone typed before the page finished hydrating.
+#[cfg(feature = "hydrate")]
+fn keep_text<E>(node: NodeRef<E>, text: Option<RwSignal<String>>)
+where
+    E: leptos::html::ElementType + 'static,
+    E::Output: AsRef<web_sys::Element> + wasm_bindgen::JsCast + Clone + 'static,
+{
+    if let Some(text) = text {
+        Effect::new(move |_| {
+            let wanted = text.get();
+            if let Some(element) = node.get() {
+                set_value(element.as_ref(), &wanted);
+            }
+        });
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn keep_text<E>(_node: NodeRef<E>, _text: Option<RwSignal<String>>)
+where
+    E: leptos::html::ElementType + 'static,
+{
+}
+
+#[cfg(feature = "hydrate")]
+fn set_value(element: &web_sys::Element, text: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+        if input.value() != text {
+            input.set_value(text);
+        }
+    } else if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        if area.value() != text {
+            area.set_value(text);
+        }
+    }
+}
+
 /// A labelled input whose error message sits right under it and is announced. The input keeps
 /// what the user typed when the server refuses the form.
 #[component]
@@ -109,18 +149,19 @@ pub fn Field(
         described_by,
     } = FieldIds::new(field, hint.is_some());
     let message = field_message(errors, field);
-    let text = text.unwrap_or_else(|| RwSignal::new(value.clone().unwrap_or_default()));
+    let node = NodeRef::<leptos::html::Input>::new();
+    keep_text(node, text);
     view! {
         <div class="field" class:field-invalid=move || message.get().is_some()>
             <FieldLabel for_id=id.clone() label required/>
             {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
             <input
+                node_ref=node
                 id=id
                 type=input_type
                 name=name
                 value=value
-                prop:value=move || text.get()
-                on:input=move |event| text.set(event_target_value(&event))
+                on:input=move |event| if let Some(text) = text { text.set(event_target_value(&event)) }
                 autocomplete=autocomplete
                 aria-required=required.then_some("true")
                 aria-invalid=move || if message.get().is_some() { "true" } else { "false" }
@@ -152,14 +193,14 @@ pub fn TextAreaField(
         described_by,
     } = FieldIds::new(field, hint.is_some());
     let message = field_message(errors, field);
-    let text = text.unwrap_or_default();
+    let node = NodeRef::<leptos::html::Textarea>::new();
+    keep_text(node, text);
     view! {
         <div class="field" class:field-invalid=move || message.get().is_some()>
             <FieldLabel for_id=id.clone() label required=false/>
             {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
-            <textarea id=id name=name rows=rows maxlength=maxlength
-                prop:value=move || text.get()
-                on:input=move |event| text.set(event_target_value(&event))
+            <textarea node_ref=node id=id name=name rows=rows maxlength=maxlength
+                on:input=move |event| if let Some(text) = text { text.set(event_target_value(&event)) }
                 aria-invalid=move || if message.get().is_some() { "true" } else { "false" }
                 aria-describedby=described_by></textarea>
             <FieldMessage id=error_id message/>

@@ -951,10 +951,13 @@ async fn the_signed_hpcaa_downloads_as_a_pdf_for_its_signer_only() {
     use app::privacy::{hpcaa, types::HpcaaSigning};
     let test = TestDb::new().await;
     let state = &test.state;
-    let dalia = app::testing::person(state, "dalia", "Dalia", "Eighteen", "physician").await;
+    // A name as people write it: Vietnamese letters, and the Squamish Nation's own spelling with
+    // combining macrons below (x̱ is x + U+0331).
+    let (given, family) = ("Nguyễn", "Sḵwx̱wú7mesh");
+    let dalia = app::testing::person(state, "dalia", given, family, "physician").await;
     app::testing::person(state, "wade", "Wade", "Bales", "physician").await;
     let signing = HpcaaSigning {
-        full_name: "Dalia Eighteen".to_owned(),
+        full_name: format!("{given} {family}"),
         agree: Some("on".to_owned()),
     };
     as_account(state, dalia, async |ch| hpcaa::sign(ch, &signing).await)
@@ -980,6 +983,13 @@ async fn the_signed_hpcaa_downloads_as_a_pdf_for_its_signer_only() {
         "application/pdf"
     );
     assert!(pdf.body.starts_with("%PDF-"));
+    // A PDF reader finds every letter of the name as written.
+    let text = app::testing::pdf_text(&pdf.bytes);
+    assert!(
+        text.contains(&format!("Signed electronically by {given} {family} on")),
+        "{text}"
+    );
+    assert!(text.contains("Healthcare Practitioner CareConnect Access Agreement"));
     let wade_cookie = signed_in(&router, "wade").await;
     let unsigned = send(&router, get(Some(&wade_cookie))).await;
     assert_eq!(unsigned.status, StatusCode::NOT_FOUND);
