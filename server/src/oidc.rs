@@ -5,7 +5,7 @@
 use crate::router::ServerState;
 use app::accounts::{
     identity,
-    types::{return_path, ValidatedIdentity},
+    types::{return_path, with_return_to, ValidatedIdentity},
 };
 use app::error::{AppError, Refusal};
 use app::platform::{client_address::ClientAddress, config::OidcSettings, sessions, Actor};
@@ -150,10 +150,7 @@ pub async fn start(
     let return_to = params.return_to();
     let Some(provider) = state.oidc.clone() else {
         return if state.app.config.development_tools_enabled() {
-            let page = match &return_to {
-                Some(next) => format!("/dev/idp?{}", app::ui::query_string(&[("next", next)])),
-                None => "/dev/idp".to_owned(),
-            };
+            let page = with_return_to("/dev/idp", return_to.as_deref().unwrap_or("/"));
             Redirect::to(&page).into_response()
         } else {
             (

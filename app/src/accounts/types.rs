@@ -34,12 +34,18 @@ pub fn return_path(raw: &str) -> Option<&str> {
     (portal_path && page).then_some(raw)
 }
 
+/// `way_in` (the sign-in page, the identity provider's start) with the page to come back to
+/// afterwards, when `next` is one and not home.
+pub fn with_return_to(way_in: &str, next: &str) -> String {
+    match return_path(next).filter(|path| *path != "/") {
+        Some(path) => format!("{way_in}?{}", crate::ui::query_string(&[("next", path)])),
+        None => way_in.to_owned(),
+    }
+}
+
 /// The sign-in page's address, bringing the person back to `here` afterwards.
 pub fn sign_in_href(here: &str) -> String {
-    match return_path(here).filter(|path| *path != "/") {
-        Some(path) => format!("/sign-in?{}", crate::ui::query_string(&[("next", path)])),
-        None => "/sign-in".to_owned(),
-    }
+    with_return_to("/sign-in", here)
 }
 
 /// Where the browser goes after an identity sign-in.

@@ -37,13 +37,8 @@ pub fn SignInPanel() -> impl IntoView {
         }
     });
     // The identity provider's way in brings the person back too (the server checks it again).
-    let identity_href = move || match next.get().as_str() {
-        "/" => "/auth/oidc/start".to_owned(),
-        next => format!(
-            "/auth/oidc/start?{}",
-            crate::ui::query_string(&[("next", next)])
-        ),
-    };
+    let identity_href =
+        move || crate::accounts::types::with_return_to("/auth/oidc/start", &next.get());
     view! {
         <div class="two-columns">
             <section class="card" aria-labelledby="identity-heading">
